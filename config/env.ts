@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Process configuration, from the environment. Every variable has a working default on a fresh
+ * machine: unset TEMPORAL_ADDRESS means the embedded dev server, unset DATABASE_URL the embedded store.
+ */
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
+  LEGACY_URL: z.string().url().optional(),
+  CHROMIUM_PATH: z.string().min(1).optional(),
+  ZHISHEN_DATA_DIR: z.string().min(1).default('data'),
+  ZHISHEN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  /** Port of the embedded Temporal dev server's frontend; its Web UI listens 1000 above. */
+  ZHISHEN_TEMPORAL_PORT: z.coerce.number().int().min(1).max(64535).default(7233),
+});
+
+export type AppConfig = {
+  temporal: { address: string | undefined; namespace: string; uiUrl: string; embeddedPort: number };
+  databaseUrl: string | undefined;
+  legacyUrl: string | undefined;
+  chromiumPath: string | undefined;
+  dataDir: string;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+};
+
+/** Reads and validates the configuration; a bad value is reported by name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const embeddedPort = e.ZHISHEN_TEMPORAL_PORT;
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      uiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${embeddedPort + 1000}`).replace(/\/$/, ''),
+      embeddedPort,
+    },
+    databaseUrl: e.DATABASE_URL,
+    legacyUrl: e.LEGACY_URL,
+    chromiumPath: e.CHROMIUM_PATH,
+    dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
+    logLevel: e.ZHISHEN_LOG_LEVEL,
+  };
+}
+
+/** The address clients and workers connect to: the cluster's, or the embedded server's. */
+export function temporalAddress(config: AppConfig): string {
+  return config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
+}
+
+/** Link to one workflow in the Temporal Web UI, for reports and clerks. */
+export function workflowUiLink(config: AppConfig, workflowId: string): string {
+  return `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

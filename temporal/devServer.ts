@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { temporalCliPath } from './binaries';
+import { ensureSearchAttributes } from './namespace';
+
+export interface DevServerOptions {
+  /** Directory for `temporal.db` (the SQLite file that makes state survive a restart) and the server log. */
+  dataDir: string;
+  port: number;
+  /** Web UI port; `null` runs the server headless (tests). */
+  uiPort: number | null;
+  namespace: string;
+  /** Keep no state on disk (tests). */
+  ephemeral?: boolean;
+}
+
+export interface RunningDevServer {
+  address: string;
+  uiUrl: string | null;
+  /** True when a server was already listening and this process only connected to it. */
+  reused: boolean;
+  /** The child process, when this process started it. */
+  child: ChildProcess | null;
+  stop(): Promise<void>;
+}
+
+/** Resolves true when something accepts TCP connections on host:port. */
+export function isListening(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A free TCP port on the loopback interface, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until the frontend answers gRPC, not merely until its port is open. */
+async function waitUntilServing(address: string, child: ChildProcess | null, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`temporal server exited with status ${child.exitCode} while starting`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/**
+ * Starts `temporal server start-dev` with its state under `dataDir`, or reuses a server already
+ * listening on the port, then registers the project's search attributes.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<RunningDevServer> {
+  const address = `127.0.0.1:${options.port}`;
+  const uiUrl = options.uiPort === null ? null : `http://localhost:${options.uiPort}`;
+  if (await isListening(options.port)) {
+    await waitUntilServing(address, null, 30_000);
+    await registerSearchAttributes(address, options.namespace);
+    return { address, uiUrl, reused: true, child: null, stop: async () => {} };
+  }
+
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
+  if (!options.ephemeral) args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
+  if (options.uiPort === null) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+
+  const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a');
+  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitUntilServing(address, child, 60_000);
+    await registerSearchAttributes(address, options.namespace);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, uiUrl, reused: false, child, stop };
+}
+
+async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await ensureSearchAttributes(connection, namespace);
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,25 @@
+import type { Connection } from '@temporalio/client';
+import { PROJECT_SEARCH_ATTRIBUTES } from './searchAttributes';
+
+// temporal.api.enums.v1.IndexedValueType: the proto enum is not re-exported by the SDK's ESM entry points.
+const INDEXED_VALUE_TYPE = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as const;
+
+/**
+ * Registers the project's search attributes on the namespace, adding only the missing ones, so it
+ * is safe on every start and on a shared cluster.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+  const missing: Record<string, number> = {};
+  for (const key of PROJECT_SEARCH_ATTRIBUTES) {
+    if (!known.has(key.name)) missing[key.name] = INDEXED_VALUE_TYPE[key.type];
+  }
+  if (Object.keys(missing).length === 0) return;
+  try {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+  } catch (err) {
+    // Two processes starting at once both see the attribute missing; the loser's ALREADY_EXISTS is fine.
+    if (!/already exists/i.test(String(err))) throw err;
+  }
+}

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from './migrate';
 import { openStore } from './openStore';
-import { backendKinds, tempDataDir, testDatabaseUrl } from './testing/backends';
+import { backendKinds, testDatabaseUrl, unusedDataDir } from './testing/backends';
 
 describe('migration files', () => {
   it('are numbered, named and in order', () => {
@@ -44,7 +44,7 @@ describe('migrations on postgres started by several processes at once', () => {
 
   it('serialise on the advisory lock: every opener succeeds, each migration is applied once', async () => {
     const stores = await Promise.all(
-      Array.from({ length: 4 }, () => openStore({ databaseUrl: testDatabaseUrl, dataDir: tempDataDir(), schema })),
+      Array.from({ length: 4 }, () => openStore({ databaseUrl: testDatabaseUrl, dataDir: unusedDataDir, schema })),
     );
     const [first] = stores;
     const recorded = await first!.db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');

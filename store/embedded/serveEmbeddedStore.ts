@@ -32,7 +32,10 @@ export async function serveEmbeddedStore(options: { dataDir: string; port?: numb
   const releaseLock = lockDataDir(options.dataDir);
   try {
     const pglite = await openPGlite(embeddedDatabaseDir(options.dataDir));
-    await migrate(pgliteDb(pglite));
+    await migrate(pgliteDb(pglite)).catch(async (error: unknown) => {
+      await pglite.close();
+      throw error;
+    });
     const queue = new SessionLockQueue(pglite);
     const handlers = new Set<PGLiteSocketHandler>();
     const sockets = new Set<Socket>();

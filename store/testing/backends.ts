@@ -20,6 +20,9 @@ export interface BackendKind {
   create(): TestBackend;
 }
 
+/** With a databaseUrl the data directory is never touched. */
+export const unusedDataDir = join(tmpdir(), 'zs-store-unused');
+
 /** A fresh temporary data directory for the embedded store. */
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'zs-store-'));
@@ -41,7 +44,7 @@ export const backendKinds: BackendKind[] = [
     create() {
       const schema = `zs_test_${randomBytes(6).toString('hex')}`;
       return {
-        open: () => openStore({ databaseUrl: testDatabaseUrl, dataDir: tempDataDir(), schema }),
+        open: () => openStore({ databaseUrl: testDatabaseUrl, dataDir: unusedDataDir, schema }),
         cleanup: async () => {
           const client = new pg.Client({ connectionString: testDatabaseUrl });
           await client.connect();

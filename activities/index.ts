@@ -1,0 +1,274 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { IntakeRow } from '../intake/schemas';
+import { readIntakeWorkbook } from '../intake/readWorkbook';
+import { decide, parseCaseFile } from '../rules';
+import { idNumberProblems, maskIdNumber } from '../rules/idNumber';
+import { appendEvent } from '../store/auditTrail';
+import { batchRowsPage, recordBatchRows } from '../store/batchRows';
+import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../store/batches';
+import { getCase, upsertCase } from '../store/caseRegister';
+import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
+import { factsFromRecords, type FactsQuery } from '../fixtures/legacy-system/facts';
+import { assembleCaseFile } from './caseFile';
+import type { DefaultQueueActivities, LegacyBotActivities } from './contracts';
+import type { ActivityDeps, CoreSystemReader } from './deps';
+import { sha256File, sha256Json } from './hashing';
+import { ZHISHEN_VERSION } from './version';
+import type { CaseInput, CaseResult, CaseType } from '../workflows/types';
+
+export type { ActivityDeps } from './deps';
+
+/** Workflow and run of the activity being executed, and an idempotency key for one step of it. */
+function execution(step: string) {
+  const exec = Context.current().info.workflowExecution;
+  if (!exec) throw ApplicationFailure.nonRetryable(`activity step ${step} must run inside a workflow`);
+  const { workflowId, runId } = exec;
+  return { workflowId, runId, idempotencyKey: `${runId}/${step}` };
+}
+
+const rulebookActor = { kind: 'bot' as const, name: 'zhishen-rulebook', version: ZHISHEN_VERSION };
+const systemActor = { kind: 'system' as const, name: 'zhishen', version: ZHISHEN_VERSION };
+
+function workbookEvidence(input: CaseInput) {
+  const { workbook, caseRow } = input;
+  return { kind: 'intake-workbook', ref: `${workbook.fileName}#${caseRow.sheet}!${caseRow.rowNumber}`, sha256: workbook.sha256 };
+}
+
+/** Reads the stand-in's records file afresh on each call, so a `legacy seed` is seen at once. */
+export function standInRecordsReader(dataDir: string): CoreSystemReader {
+  const file = legacyDataFile(dataDir);
+  return {
+    actor: { name: 'legacy-records-reader', version: ZHISHEN_VERSION },
+    async readFacts(query) {
+      return factsFromRecords(loadLegacyData(file), query);
+    },
+  };
+}
+
+/** The activities of the default task queue: intake, decisions and the record. */
+export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
+  const { store, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async loadIntake({ batchId, workbook }) {
+      const actual = await sha256File(workbook.path);
+      if (actual !== workbook.sha256) {
+        throw ApplicationFailure.nonRetryable(`${workbook.fileName}: content changed since submission (sha256 ${actual} ≠ ${workbook.sha256})`);
+      }
+      const intake = await readIntakeWorkbook(workbook.path).catch((err: unknown) => {
+        throw ApplicationFailure.nonRetryable(`${workbook.fileName}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      const existing = await getBatch(store, batchId);
+      await upsertBatch(store, {
+        batchId,
+        workbookSha256: workbook.sha256,
+        fileName: workbook.fileName,
+        submittedAt: existing?.submittedAt ?? now().toISOString(),
+        totalRows: intake.rows.length + intake.errors.length,
+        status: 'running',
+      });
+      await recordIntakeErrors(
+        store,
+        batchId,
+        intake.errors.map((e) => ({ rowNumber: e.rowNumber, sheet: e.sheet, caseId: e.caseId ?? null, field: e.field, message: e.message })),
+      );
+      await recordBatchRows(
+        store,
+        batchId,
+        intake.rows.map((row) => ({ caseId: row.caseId, type: row.type, sheet: row.sheet, rowNumber: row.rowNumber, row })),
+      );
+      const byType: Record<CaseType, number> = { 'lump-sum': 0, transfer: 0, reimbursement: 0 };
+      for (const row of intake.rows) byType[row.type] += 1;
+      logger.info(`batch ${batchId}: ${intake.rows.length} cases, ${intake.errors.length} bad rows`, { batchId });
+      return { total: intake.rows.length, invalidRows: new Set(intake.errors.map((e) => `${e.sheet}!${e.rowNumber}`)).size, byType };
+    },
+
+    async intakeRows({ batchId, offset, limit }) {
+      const rows = await batchRowsPage(store, batchId, offset, limit);
+      return rows.map((r) => ({ caseId: r.caseId, type: r.type as CaseType, sheet: r.sheet, rowNumber: r.rowNumber, row: r.row }));
+    },
+
+    async acceptCase(input) {
+      const { caseRow } = input;
+      const row = caseRow.row as IntakeRow;
+      // The batch validated the row; a row that reaches here altered is refused, never decided.
+      if (row.caseId !== caseRow.caseId || row.type !== caseRow.type || idNumberProblems(row.idNumber).length > 0) {
+        throw ApplicationFailure.nonRetryable(`case ${caseRow.caseId}: intake row does not match its case (row ${caseRow.rowNumber})`);
+      }
+      const { workflowId, runId, idempotencyKey } = execution('intake');
+      await upsertCase(store, {
+        caseId: caseRow.caseId,
+        type: caseRow.type,
+        batchId: input.batchId,
+        workflowId,
+        runId,
+        status: 'running',
+        outcome: null,
+        amount: null,
+        reasons: [],
+        rowNumber: caseRow.rowNumber,
+      });
+      await appendEvent(store, {
+        caseId: caseRow.caseId,
+        workflowId,
+        runId,
+        step: 'intake',
+        actor: systemActor,
+        at: now().toISOString(),
+        inputs: { batchId: input.batchId, row: row as never },
+        ruleSetVersion: null,
+        outcome: null,
+        evidence: [workbookEvidence(input)],
+        idempotencyKey,
+      });
+    },
+
+    async decideCase(input) {
+      const { caseRow } = input;
+      const caseFile = assembleCaseFile(caseRow.row as IntakeRow, input.facts);
+      const parsed = parseCaseFile(caseFile);
+      if (!parsed.ok) {
+        return this.raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${parsed.error}` });
+      }
+      const decision = decide(parsed.caseFile);
+      const { workflowId, runId, idempotencyKey } = execution('decided');
+      await appendEvent(store, {
+        caseId: caseRow.caseId,
+        workflowId,
+        runId,
+        step: 'decided',
+        actor: rulebookActor,
+        at: now().toISOString(),
+        inputs: { caseFile: parsed.caseFile as never },
+        ruleSetVersion: decision.policyVersion,
+        outcome: {
+          outcome: decision.outcome,
+          amount: decision.amount,
+          reasons: decision.reasons,
+          checks: decision.checks as never,
+          details: decision.details as never,
+        },
+        evidence: [{ kind: 'case-file', ref: caseRow.caseId, sha256: sha256Json(parsed.caseFile) }],
+        idempotencyKey,
+      });
+      logger.info(`case ${caseRow.caseId}: ${decision.outcome} ${decision.reasons.join(',')}`, { caseId: caseRow.caseId });
+      return {
+        caseId: caseRow.caseId,
+        type: caseRow.type,
+        outcome: decision.outcome,
+        amount: decision.amount,
+        reasons: decision.reasons,
+        messages: decision.checks.filter((c) => c.result === 'fail').map((c) => `${c.rule} ${c.message}`),
+        policyVersion: decision.policyVersion,
+      };
+    },
+
+    async raiseException(input) {
+      const { caseRow } = input;
+      const { workflowId, runId, idempotencyKey } = execution('exception');
+      await appendEvent(store, {
+        caseId: caseRow.caseId,
+        workflowId,
+        runId,
+        step: 'exception',
+        actor: systemActor,
+        at: now().toISOString(),
+        inputs: { code: input.code },
+        ruleSetVersion: null,
+        outcome: { outcome: 'review', reasons: [input.code], message: input.message },
+        evidence: [],
+        idempotencyKey,
+      });
+      logger.warn(`case ${caseRow.caseId}: to review — ${input.code} ${input.message}`, { caseId: caseRow.caseId });
+      return {
+        caseId: caseRow.caseId,
+        type: caseRow.type,
+        outcome: 'review',
+        amount: null,
+        reasons: [input.code],
+        messages: [input.message],
+        policyVersion: null,
+      } satisfies CaseResult;
+    },
+
+    async closeCase({ batchId, caseRow, result }) {
+      const { workflowId, runId, idempotencyKey } = execution('closed');
+      await upsertCase(store, {
+        caseId: caseRow.caseId,
+        type: caseRow.type,
+        batchId,
+        workflowId,
+        runId,
+        status: result.outcome === 'review' ? 'review' : 'closed',
+        outcome: result.outcome,
+        amount: result.amount,
+        reasons: result.reasons,
+        rowNumber: caseRow.rowNumber,
+      });
+      await appendEvent(store, {
+        caseId: caseRow.caseId,
+        workflowId,
+        runId,
+        step: 'closed',
+        actor: systemActor,
+        at: now().toISOString(),
+        inputs: {},
+        ruleSetVersion: result.policyVersion,
+        outcome: { outcome: result.outcome, amount: result.amount, reasons: result.reasons },
+        evidence: [],
+        idempotencyKey,
+      });
+    },
+
+    async existingCaseResult({ caseId }) {
+      const stored = await getCase(store, caseId);
+      if (!stored || stored.outcome === null) return null;
+      return {
+        caseId,
+        type: stored.type as CaseType,
+        outcome: stored.outcome as CaseResult['outcome'],
+        amount: stored.amount,
+        reasons: stored.reasons,
+        messages: [],
+        policyVersion: null,
+        batchId: stored.batchId,
+      };
+    },
+
+    async finishBatch({ batchId, progress }) {
+      await setBatchStatus(store, batchId, 'done');
+      logger.info(`batch ${batchId} finished: ${JSON.stringify(progress.byOutcome)}`, { batchId });
+    },
+  };
+}
+
+/** The activities of the `legacy-bots` task queue: bots that work the core business system. */
+export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
+  const coreSystem = deps.coreSystem ?? standInRecordsReader(deps.config.dataDir);
+  const now = deps.now ?? (() => new Date());
+  return {
+    async readFacts(input) {
+      const row = input.caseRow.row as IntakeRow;
+      const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
+      if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
+      const reading = await coreSystem.readFacts(query);
+      const { workflowId, runId, idempotencyKey } = execution('facts-read');
+      await appendEvent(deps.store, {
+        caseId: row.caseId,
+        workflowId,
+        runId,
+        step: 'facts-read',
+        actor: { kind: 'bot', ...coreSystem.actor },
+        at: now().toISOString(),
+        inputs: { query: { ...query, idNumber: maskIdNumber(query.idNumber) } as never },
+        ruleSetVersion: null,
+        outcome: reading.ok ? { found: true, facts: reading.facts as never } : { found: false, code: reading.code, message: reading.message },
+        evidence: reading.ok ? [{ kind: 'core-system-record', ref: `person/${maskIdNumber(row.idNumber)}`, sha256: sha256Json(reading.facts) }] : [],
+        idempotencyKey,
+      });
+      return reading;
+    },
+  };
+}
+

@@ -1,0 +1,63 @@
+import type { Store } from './store';
+
+/** A valid intake row of a batch, with its place in the batch's workbook order. */
+export interface BatchRow {
+  position: number;
+  caseId: string;
+  type: string;
+  sheet: string;
+  rowNumber: number;
+  row: unknown;
+}
+
+interface BatchRowRecord {
+  position: number;
+  case_id: string;
+  type: string;
+  sheet: string;
+  row_number: number;
+  row: unknown;
+}
+
+const ofRecord = (r: BatchRowRecord): BatchRow => ({
+  position: r.position,
+  caseId: r.case_id,
+  type: r.type,
+  sheet: r.sheet,
+  rowNumber: r.row_number,
+  row: r.row,
+});
+
+/** Records a batch's valid rows; recording them again (a retried activity) changes nothing. */
+export async function recordBatchRows(store: Store, batchId: string, rows: readonly Omit<BatchRow, 'position'>[]): Promise<void> {
+  const chunk = 200;
+  for (let start = 0; start < rows.length; start += chunk) {
+    const slice = rows.slice(start, start + chunk);
+    const params: unknown[] = [];
+    const values = slice.map((r, i) => {
+      params.push(batchId, start + i, r.caseId, r.type, r.sheet, r.rowNumber, JSON.stringify(r.row));
+      const o = i * 7;
+      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}::text::jsonb)`;
+    });
+    await store.db.query(
+      `INSERT INTO batch_rows (batch_id, position, case_id, type, sheet, row_number, row)
+       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`,
+      params,
+    );
+  }
+}
+
+/** A page of a batch's valid rows in workbook order. */
+export async function batchRowsPage(store: Store, batchId: string, offset: number, limit: number): Promise<BatchRow[]> {
+  const rows = await store.db.query<BatchRowRecord>(
+    'SELECT position, case_id, type, sheet, row_number, row FROM batch_rows WHERE batch_id = $1 AND position >= $2 ORDER BY position LIMIT $3',
+    [batchId, offset, limit],
+  );
+  return rows.map(ofRecord);
+}
+
+/** How many valid rows a batch recorded. */
+export async function countBatchRows(store: Store, batchId: string): Promise<number> {
+  const [row] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM batch_rows WHERE batch_id = $1', [batchId]);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, legacyBotActivities, type ActivityDeps } from './activities';
+import { loadConfig, temporalAddress, type AppConfig } from './config/env';
+import { createLogger, type Logger } from './logging/logger';
+import { temporalLoggerFor } from './logging/temporalLogger';
+import { openAppStore } from './config/openAppStore';
+import { TASK_QUEUES } from './workflows/types';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+let runtimeInstalled = false;
+/** The SDK's runtime is process-wide: install its logger once. */
+function installRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: temporalLoggerFor(logger), shutdownSignals: [] });
+  runtimeInstalled = true;
+}
+
+export interface WorkerOptions {
+  config: AppConfig;
+  deps: ActivityDeps;
+  logger: Logger;
+  /** Case workflows' bot steps running at once in this process (one browser context each, later). */
+  botSlots?: number;
+  /** A prebuilt bundle, so tests that start several workers bundle once. */
+  workflowBundle?: WorkflowBundle;
+}
+
+export interface RunningWorkers {
+  /** Resolves when every worker has stopped; rejects if one failed. */
+  done: Promise<void>;
+  /** Stops polling, lets running tasks finish, then resolves. */
+  shutdown(): Promise<void>;
+}
+
+/** Bundles the workflow code once (webpack), for workers that start several times in one process. */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined });
+}
+
+/**
+ * Runs the workers of one process: workflows and the default activities, and the `legacy-bots`
+ * queue with its own, smaller concurrency. A larger installation runs them as separate processes.
+ */
+export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
+  installRuntime(options.logger);
+  const connection = await NativeConnection.connect({ address: temporalAddress(options.config) });
+  const namespace = options.config.temporal.namespace;
+  const activities = createActivities(options.deps);
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+
+  const workers = await Promise.all([
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: TASK_QUEUES.default,
+      workflowBundle,
+      activities,
+      maxConcurrentActivityTaskExecutions: 20,
+    }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: TASK_QUEUES.legacyBots,
+      activities: legacyBotActivities(options.deps),
+      maxConcurrentActivityTaskExecutions: options.botSlots ?? 4,
+    }),
+  ]);
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  let stopping: Promise<void> | null = null;
+  return {
+    done,
+    shutdown() {
+      stopping ??= (async () => {
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+        await done;
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** `npm run worker`: a worker process against the configured Temporal and store. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('worker', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
+  const store = await openAppStore(config);
+  const workers = await startWorkers({ config, logger, deps: { store, logger, config } });
+  logger.info(`worker polling ${Object.values(TASK_QUEUES).join(', ')} on ${temporalAddress(config)}`);
+  const stop = () => {
+    logger.info('stopping worker…');
+    void workers.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await workers.done;
+  await store.close();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,127 @@
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { DefaultQueueActivities } from '../activities/contracts';
+import { BatchIdKey, CaseTypeKey } from '../temporal/searchAttributes';
+import { caseWorkflow } from './caseWorkflow';
+import { batchProgressQuery } from './messages';
+import {
+  caseWorkflowId,
+  emptyOutcomeCounts,
+  type BatchInput,
+  type BatchProgress,
+  type CaseResult,
+  type CaseRowRef,
+} from './types';
+
+const steps = proxyActivities<DefaultQueueActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_ROWS_PER_RUN = 500;
+const PAGE_SIZE = 100;
+
+/** A batch from an intake workbook: one case workflow per valid row, a bounded number at a time. */
+export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
+  const concurrency = Math.max(1, input.concurrency ?? DEFAULT_CONCURRENCY);
+  const rowsPerRun = Math.max(PAGE_SIZE, input.rowsPerRun ?? DEFAULT_ROWS_PER_RUN);
+  const progress: BatchProgress = input.carried ?? (await loadBatch(input));
+  setHandler(batchProgressQuery, () => progress);
+
+  let rowsThisRun = 0;
+  while (progress.nextOffset < progress.total) {
+    if (rowsThisRun >= rowsPerRun || workflowInfo().continueAsNewSuggested) {
+      // Every case started by this run has finished, so the next run starts from a clean slate.
+      await continueAsNew<typeof batchWorkflow>({ ...input, carried: progress });
+    }
+    const page = await steps.intakeRows({
+      batchId: input.batchId,
+      offset: progress.nextOffset,
+      limit: Math.min(PAGE_SIZE, rowsPerRun - rowsThisRun),
+    });
+    if (page.length === 0) throw ApplicationFailure.nonRetryable(`batch ${input.batchId}: intake rows ended at ${progress.nextOffset} of ${progress.total}`);
+    await forEachBounded(page, concurrency, (row) => runCase(input, row, progress));
+    progress.nextOffset += page.length;
+    rowsThisRun += page.length;
+  }
+
+  progress.finished = true;
+  await steps.finishBatch({ batchId: input.batchId, progress });
+  return progress;
+}
+
+async function loadBatch(input: BatchInput): Promise<BatchProgress> {
+  const summary = await steps.loadIntake({ batchId: input.batchId, workbook: input.workbook });
+  return {
+    batchId: input.batchId,
+    total: summary.total,
+    invalidRows: summary.invalidRows,
+    done: 0,
+    alreadyProcessed: 0,
+    byOutcome: emptyOutcomeCounts(),
+    byType: {
+      'lump-sum': { total: summary.byType['lump-sum'], done: 0 },
+      transfer: { total: summary.byType.transfer, done: 0 },
+      reimbursement: { total: summary.byType.reimbursement, done: 0 },
+    },
+    nextOffset: 0,
+    finished: false,
+  };
+}
+
+async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchProgress): Promise<void> {
+  let result: CaseResult | null;
+  let duplicate = false;
+  try {
+    result = await executeChild(caseWorkflow, {
+      workflowId: caseWorkflowId(caseRow.caseId),
+      args: [{ batchId: input.batchId, workbook: input.workbook, caseRow }],
+      // A case that failed outright may be submitted again; one that was decided, never.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      // Cases are independent of the batch that started them: cancelling a batch must not undo them.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: CaseTypeKey, value: caseRow.type },
+        { key: BatchIdKey, value: input.batchId },
+      ],
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      duplicate = true;
+      result = await steps.existingCaseResult({ caseId: caseRow.caseId });
+    } else if (err instanceof ChildWorkflowFailure) {
+      result = null;
+    } else {
+      throw err;
+    }
+  }
+  progress.done += 1;
+  progress.byType[caseRow.type].done += 1;
+  if (duplicate) progress.alreadyProcessed += 1;
+  // A duplicate still running under its first submission has no outcome yet; it is counted there.
+  if (result) progress.byOutcome[result.outcome] += 1;
+  else if (!duplicate) progress.byOutcome.failed += 1;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; deterministic, as workflow code must be. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,2 @@
+export { batchWorkflow } from './batchWorkflow';
+export { caseWorkflow } from './caseWorkflow';

@@ -1,0 +1,84 @@
+/** Inputs and results of the workflows: plain data, so they travel through Temporal's history unchanged. */
+
+export type CaseType = 'lump-sum' | 'transfer' | 'reimbursement';
+export type CaseOutcome = 'approve' | 'reject' | 'review';
+
+/** Task queues per resource, so that each can be scaled and rate-limited on its own. */
+export const TASK_QUEUES = { default: 'zhishen', legacyBots: 'legacy-bots', ocr: 'ocr' } as const;
+
+/** Workflow IDs come from case IDs: a case is one workflow, however often its row is submitted. */
+export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+export const batchWorkflowId = (batchId: string): string => `batch-${batchId}`;
+
+/** An intake workbook as the worker reads it: content-addressed, so the file used is the file hashed. */
+export interface WorkbookRef {
+  path: string;
+  sha256: string;
+  fileName: string;
+}
+
+/** One valid intake row, as the batch hands it to its case workflow. */
+export interface CaseRowRef {
+  caseId: string;
+  type: CaseType;
+  sheet: string;
+  rowNumber: number;
+  /** The row's application fields (intake/schemas.ts), validated again by the case workflow's first step. */
+  row: unknown;
+}
+
+export interface CaseInput {
+  batchId: string;
+  workbook: WorkbookRef;
+  caseRow: CaseRowRef;
+}
+
+export interface CaseResult {
+  caseId: string;
+  type: CaseType;
+  outcome: CaseOutcome;
+  /** Money string (`"1234.56"`) or null. */
+  amount: string | null;
+  /** Rule IDs of the failed rules, or the exception code that sent the case to a clerk. */
+  reasons: string[];
+  messages: string[];
+  policyVersion: string | null;
+}
+
+export interface OutcomeCounts {
+  approve: number;
+  reject: number;
+  review: number;
+  /** Case workflows that failed outright (not a business outcome: a fault to investigate). */
+  failed: number;
+}
+
+export interface BatchProgress {
+  batchId: string;
+  /** Valid rows, each a case to run. */
+  total: number;
+  /** Rows rejected at intake (bad column, date, 身份证号, duplicate case ID…). */
+  invalidRows: number;
+  /** Cases finished by this batch, whatever their outcome. */
+  done: number;
+  /** Rows whose case had already been processed (or is running) under an earlier submission. */
+  alreadyProcessed: number;
+  byOutcome: OutcomeCounts;
+  byType: Record<CaseType, { total: number; done: number }>;
+  /** Offset of the next intake row to start; rows before it are finished. */
+  nextOffset: number;
+  finished: boolean;
+}
+
+export interface BatchInput {
+  batchId: string;
+  workbook: WorkbookRef;
+  /** Case workflows running at once. */
+  concurrency?: number;
+  /** Rows handled by one run before continue-as-new keeps the history small. */
+  rowsPerRun?: number;
+  /** Carried across continue-as-new; absent on the first run. */
+  carried?: BatchProgress;
+}
+
+export const emptyOutcomeCounts = (): OutcomeCounts => ({ approve: 0, reject: 0, review: 0, failed: 0 });

@@ -1,7 +1,8 @@
 import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporalio/worker';
 import type { Logger } from './logger';
 
-const LEVELS: Record<LogLevel, string> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+// The SDK narrates every worker state change at INFO; that is debugging detail for an operator of this project.
+const LEVELS: Record<LogLevel, string> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'debug', WARN: 'warn', ERROR: 'error' };
 
 /** Routes the Temporal SDK's own logs (worker, workflows, activities) through winston, so they are masked too. */
 export function temporalLoggerFor(logger: Logger): TemporalLogger {

@@ -2,7 +2,16 @@
  * decide(caseFile) → decision: the pure, deterministic rulebook of POLICY.md. No I/O, no clock,
  * no randomness; the same case file and parameters give the same decision byte for byte.
  */
-import type { CaseFile, Decision } from './schemas';
+import type {
+  CaseFile,
+  Decision,
+  LumpSumCase,
+  LumpSumDecision,
+  ReimbursementCase,
+  ReimbursementDecision,
+  TransferCase,
+  TransferDecision,
+} from './schemas';
 import { defaultParameters, type Parameters } from './params';
 import { formatInputProblem, isInputProblem, type InputProblem } from './inputProblem';
 import { parseCaseFile } from './parseCaseFile';
@@ -14,6 +23,10 @@ import { decideReimbursement, selectReimbursementParameters } from './reimbursem
  * Decides a validated case file. Throws only when the case file bypassed parseCaseFile and no
  * parameter version covers its effective date.
  */
+export function decide(caseFile: LumpSumCase, params?: Parameters): LumpSumDecision;
+export function decide(caseFile: TransferCase, params?: Parameters): TransferDecision;
+export function decide(caseFile: ReimbursementCase, params?: Parameters): ReimbursementDecision;
+export function decide(caseFile: CaseFile, params?: Parameters): Decision;
 export function decide(caseFile: CaseFile, params: Parameters = defaultParameters): Decision {
   switch (caseFile.type) {
     case 'lump-sum':

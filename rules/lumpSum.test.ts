@@ -4,17 +4,17 @@ import { parseCaseFile } from './parseCaseFile';
 import { statutoryRetirementMonth } from './lumpSum';
 import { defaultParameters } from './params';
 import { checkOf, exampleInput, validIdNumber } from './testkit/examples';
-import type { Decision } from './schemas';
+import type { LumpSumDecision } from './schemas';
 
 const delayTable = defaultParameters.lumpSum.retirementDelay;
 
 /** LS-2025-0002 (an approve) with changes; parsed so that input errors surface. */
-function decideVariant(change: (input: any) => void): Decision {
+function decideVariant(change: (input: any) => void): LumpSumDecision {
   const input = exampleInput('LS-2025-0002');
   change(input);
   const parsed = parseCaseFile(input);
   if (!parsed.ok) throw new Error(parsed.error);
-  return decide(parsed.caseFile);
+  return decide(parsed.caseFile) as LumpSumDecision;
 }
 
 describe('statutory retirement month (2025 reform)', () => {

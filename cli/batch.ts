@@ -1,0 +1,94 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { workflowUiLink, type AppConfig } from '../config/env';
+import { writeResultReport } from '../intake/report';
+import { openAppStore } from '../config/openAppStore';
+import { BatchIdKey } from '../temporal/searchAttributes';
+import { batchProgressQuery } from '../workflows/messages';
+import { batchWorkflowId, TASK_QUEUES, type BatchProgress, type WorkbookRef } from '../workflows/types';
+import { sha256File } from '../activities/hashing';
+import { collectBatchResults } from './batchReport';
+import { ProgressBar } from './progressBar';
+import { connectClient } from './temporalClient';
+import { UsageError } from './args';
+
+export interface BatchRunOptions {
+  workbook: string;
+  attachments?: string;
+  wait: boolean;
+  report?: string;
+  concurrency?: number;
+}
+
+export interface BatchRunResult {
+  batchId: string;
+  workflowId: string;
+  url: string;
+  progress?: BatchProgress;
+  report?: string;
+}
+
+/**
+ * Copies the workbook into the data directory under its sha256, so that the file the worker reads
+ * is the file that was submitted, whatever happens to the original afterwards.
+ */
+async function stageWorkbook(config: AppConfig, file: string): Promise<WorkbookRef> {
+  if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
+  const sha256 = await sha256File(file);
+  const dir = path.join(config.dataDir, 'intake');
+  fs.mkdirSync(dir, { recursive: true });
+  const staged = path.join(dir, `${sha256}.xlsx`);
+  if (!fs.existsSync(staged)) fs.copyFileSync(file, staged);
+  return { path: staged, sha256, fileName: path.basename(file) };
+}
+
+/** A batch ID that sorts by submission time and names the workbook it came from. */
+function newBatchId(sha256: string, at = new Date()): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${sha256.slice(0, 8)}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+/** `batch run`: submits a workbook; with `wait`, follows its progress and writes the result workbook. */
+export async function runBatch(config: AppConfig, options: BatchRunOptions): Promise<BatchRunResult> {
+  const workbook = await stageWorkbook(config, path.resolve(options.workbook));
+  const batchId = newBatchId(workbook.sha256);
+  const workflowId = batchWorkflowId(batchId);
+  const { client, close } = await connectClient(config);
+  try {
+    const handle = await client.workflow.start('batchWorkflow', {
+      taskQueue: TASK_QUEUES.default,
+      workflowId,
+      args: [{ batchId, workbook, concurrency: options.concurrency }],
+      typedSearchAttributes: [{ key: BatchIdKey, value: batchId }],
+    });
+    const url = workflowUiLink(config, workflowId);
+    process.stderr.write(`batch ${batchId} submitted: ${url}\n`);
+    if (!options.wait) return { batchId, workflowId, url };
+
+    const bar = new ProgressBar();
+    const poll = setInterval(() => {
+      handle.query(batchProgressQuery).then((p) => bar.update(p), () => {});
+    }, 500);
+    let progress: BatchProgress;
+    try {
+      progress = (await handle.result()) as BatchProgress;
+    } finally {
+      clearInterval(poll);
+    }
+    bar.update(progress);
+    bar.finish();
+
+    const report = path.resolve(options.report ?? path.join(config.dataDir, 'reports', `${batchId}.xlsx`));
+    const store = await openAppStore(config);
+    try {
+      fs.mkdirSync(path.dirname(report), { recursive: true });
+      await writeResultReport(report, await collectBatchResults(store, config, batchId));
+    } finally {
+      await store.close();
+    }
+    return { batchId, workflowId, url, progress, report };
+  } finally {
+    await close();
+  }
+}

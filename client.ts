@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config/env';
+import { parseArgs, UsageError } from './cli/args';
+import { auditShow, auditVerify } from './cli/audit';
+import { runBatch } from './cli/batch';
+import { runDecide } from './cli/decide';
+import { seedLegacy } from './cli/legacySeed';
+import { writeIntakeTemplate } from './intake/template';
+
+const USAGE = `usage: npx tsx client.ts COMMAND
+  decide FILE...                         decide case files by the rulebook (JSON lines)
+  batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx] [--concurrency N] [--attachments DIR]
+  template OUT.xlsx                      write an empty intake workbook with notes and validation
+  legacy seed FILE...                    load case files' system-of-record facts into the core-system stand-in
+  audit show CASE | audit verify [CASE]  read a case's decision trail; check the hash chains`;
+
+const out = (line: string) => process.stdout.write(line + '\n');
+
+/** Runs one CLI command and returns its exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  switch (command) {
+    case 'decide':
+      if (argv.length < 2) throw new UsageError('decide needs at least one case file');
+      return runDecide(argv.slice(1), out);
+    case 'template': {
+      if (!sub) throw new UsageError('template needs an output path, e.g. template intake.xlsx');
+      await writeIntakeTemplate(path.resolve(sub));
+      out(JSON.stringify({ template: path.resolve(sub) }));
+      return 0;
+    }
+    case 'legacy': {
+      if (sub !== 'seed' || rest.length === 0) throw new UsageError('legacy seed FILE...');
+      out(JSON.stringify(seedLegacy(loadConfig().dataDir, rest)));
+      return 0;
+    }
+    case 'batch': {
+      if (sub !== 'run') throw new UsageError('batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx]');
+      const args = parseArgs(rest, ['report', 'attachments', 'concurrency']);
+      const workbook = args.positionals[0];
+      if (!workbook) throw new UsageError('batch run needs a workbook');
+      const concurrency = args.options.has('concurrency') ? Number(args.options.get('concurrency')) : undefined;
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError('--concurrency takes a whole number ≥ 1');
+      const result = await runBatch(loadConfig(), {
+        workbook,
+        wait: args.flags.has('wait'),
+        report: args.options.get('report'),
+        attachments: args.options.get('attachments'),
+        concurrency,
+      });
+      out(JSON.stringify(result));
+      return result.progress && result.progress.byOutcome.failed > 0 ? 1 : 0;
+    }
+    case 'audit': {
+      if (sub === 'show' && rest[0]) return auditShow(loadConfig(), rest[0], out);
+      if (sub === 'verify') return auditVerify(loadConfig(), rest[0], out);
+      throw new UsageError('audit show CASE | audit verify [CASE]');
+    }
+    case 'review':
+    case 'schedule':
+    case 'ocr':
+      process.stderr.write(`\`${command}\` is not available in this version yet\n`);
+      return 69;
+    default:
+      throw new UsageError(command ? `unknown command: ${command}` : 'no command given');
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof UsageError) {
+        process.stderr.write(`${err.message}\n${USAGE}\n`);
+        process.exit(64);
+      }
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

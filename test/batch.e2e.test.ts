@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
+import { seedLegacy } from '../cli/legacySeed';
+import { runBatch } from '../cli/batch';
+import { readResultReport } from '../intake/report';
+import { decide } from '../rules';
+import type { CaseFile } from '../rules/schemas';
+import { listEvents } from '../store/auditTrail';
+import { getCase } from '../store/caseRegister';
+import { verifyChain } from '../store/verifyChain';
+import { batchProgressQuery } from '../workflows/messages';
+import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
+import { exited, startTestStack, type TestStack } from './stackHarness';
+
+/**
+ * The foundation end to end on real parts: Temporal dev server, embedded store over the wire,
+ * worker processes; a batch of 26 rows (3 invalid) with the worker killed -9 in the middle.
+ */
+describe('batch of an intake workbook on the real stack', () => {
+  let stack: TestStack;
+  let caseFiles: CaseFile[];
+  let workbook: string;
+  let injectedInvalid: number;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    caseFiles = generateCases({ seed: 20261124, count: 23, types: ['lump-sum', 'transfer'] }).map((g) => g.caseFile);
+    const files = caseFiles.map((c) => {
+      const file = path.join(stack.dataDir, `${c.caseId}.json`);
+      fs.writeFileSync(file, JSON.stringify(c));
+      return file;
+    });
+    seedLegacy(stack.dataDir, files);
+    workbook = path.join(stack.dataDir, 'intake.xlsx');
+    const written = await writeIntakeWorkbook(workbook, caseFiles, { invalidRows: 3 });
+    injectedInvalid = written.invalid.length;
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('decides every valid row exactly once though the worker is killed mid-batch, and the audit chain holds', async () => {
+    let worker = await stack.startWorker();
+    const batchId = 'e2e-kill';
+    const { sha256File } = await import('../activities/hashing');
+    const handle = await stack.client.workflow.start('batchWorkflow', {
+      taskQueue: TASK_QUEUES.default,
+      workflowId: `batch-${batchId}`,
+      args: [{ batchId, workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 2, rowsPerRun: 100 }],
+    });
+
+    // Kill the worker once some cases are done and others are not.
+    let progress: BatchProgress | undefined;
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      progress = await handle.query(batchProgressQuery).catch(() => undefined);
+      if (progress && progress.done >= 5) break;
+    }
+    expect(progress?.done).toBeGreaterThanOrEqual(5);
+    expect(progress!.done).toBeLessThan(caseFiles.length);
+    worker.kill('SIGKILL');
+    await exited(worker);
+
+    worker = await stack.startWorker();
+    const result = (await handle.result()) as BatchProgress;
+
+    expect(result.finished).toBe(true);
+    expect(result.total).toBe(caseFiles.length);
+    expect(result.invalidRows).toBe(injectedInvalid);
+    expect(result.done).toBe(caseFiles.length);
+    expect(result.byOutcome.failed).toBe(0);
+
+    const expectedCounts = { approve: 0, reject: 0, review: 0 };
+    for (const caseFile of caseFiles) {
+      const expected = decide(caseFile);
+      expectedCounts[expected.outcome] += 1;
+      const stored = await getCase(stack.store, caseFile.caseId);
+      expect(stored, caseFile.caseId).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons, batchId });
+      const events = await listEvents(stack.store, caseFile.caseId);
+      // One run per case, each step recorded once, however often its activity ran.
+      expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'closed']);
+      expect(new Set(events.map((e) => e.runId)).size).toBe(1);
+      const decided = events[2]!;
+      expect(decided.ruleSetVersion).toBe(expected.policyVersion);
+      expect((decided.inputs as { caseFile: unknown }).caseFile).toEqual(JSON.parse(JSON.stringify(caseFile)));
+    }
+    expect({ approve: result.byOutcome.approve, reject: result.byOutcome.reject, review: result.byOutcome.review }).toEqual(expectedCounts);
+    // The mix covers every outcome, so the assertions above are not vacuous.
+    expect(Object.values(expectedCounts).every((n) => n > 0)).toBe(true);
+
+    const verdict = await verifyChain(stack.store);
+    expect(verdict).toMatchObject({ ok: true, cases: caseFiles.length });
+
+    // Temporal's own view: one case workflow per case, all completed.
+    const caseRuns: string[] = [];
+    for await (const wf of stack.client.workflow.list({ query: `BatchId = "${batchId}" AND WorkflowType = "caseWorkflow"` })) {
+      caseRuns.push(`${wf.workflowId}:${wf.status.name}`);
+    }
+    expect(caseRuns.sort()).toEqual(caseFiles.map((c) => `case-${c.caseId}:COMPLETED`).sort());
+    worker.kill('SIGTERM');
+    await exited(worker);
+  });
+
+  it('resubmitting the workbook processes no case twice and reports every row, bad ones with row and field', async () => {
+    const worker = await stack.startWorker();
+    const before = await Promise.all(caseFiles.map((c) => listEvents(stack.store, c.caseId).then((e) => e.length)));
+    const report = path.join(stack.dataDir, 'report.xlsx');
+    const result = await runBatch(stack.config, { workbook, wait: true, report });
+
+    expect(result.progress).toMatchObject({ total: caseFiles.length, alreadyProcessed: caseFiles.length, finished: true });
+    const after = await Promise.all(caseFiles.map((c) => listEvents(stack.store, c.caseId).then((e) => e.length)));
+    expect(after).toEqual(before);
+
+    const rows = await readResultReport(report);
+    expect(rows).toHaveLength(caseFiles.length + injectedInvalid);
+    const errors = rows.filter((r) => r.outcome === 'error');
+    expect(errors).toHaveLength(injectedInvalid);
+    for (const e of errors) {
+      expect(e.rowNumber).toBeGreaterThanOrEqual(2);
+      expect(e.reasonsText).toMatch(/：/);
+    }
+    for (const caseFile of caseFiles) {
+      const row = rows.find((r) => r.caseId === caseFile.caseId);
+      const expected = decide(caseFile);
+      expect(row, caseFile.caseId).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons });
+      expect(row!.link).toContain(`case-${caseFile.caseId}`);
+    }
+    worker.kill('SIGTERM');
+    await exited(worker);
+  });
+});

@@ -49,7 +49,7 @@ describe('batch of an intake workbook on the real stack', () => {
     const handle = await stack.client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId: `batch-${batchId}`,
-      args: [{ batchId, workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 2, rowsPerRun: 100 }],
+      args: [{ batchId, workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 2, rowsPerRun: 8 }],
     });
 
     // Kill the worker once some cases are done and others are not.
@@ -92,6 +92,11 @@ describe('batch of an intake workbook on the real stack', () => {
 
     const verdict = await verifyChain(stack.store);
     expect(verdict).toMatchObject({ ok: true, cases: caseFiles.length });
+
+    // 23 rows at 8 per run: the batch continued as new twice, and its progress survived both.
+    const batchRuns: string[] = [];
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "batch-${batchId}"` })) batchRuns.push(wf.status.name);
+    expect(batchRuns.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
 
     // Temporal's own view: one case workflow per case, all completed.
     const caseRuns: string[] = [];

@@ -35,7 +35,7 @@ const PAGE_SIZE = 100;
 /** A batch from an intake workbook: one case workflow per valid row, a bounded number at a time. */
 export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
   const concurrency = Math.max(1, input.concurrency ?? DEFAULT_CONCURRENCY);
-  const rowsPerRun = Math.max(PAGE_SIZE, input.rowsPerRun ?? DEFAULT_ROWS_PER_RUN);
+  const rowsPerRun = Math.max(1, input.rowsPerRun ?? DEFAULT_ROWS_PER_RUN);
   const progress: BatchProgress = input.carried ?? (await loadBatch(input));
   setHandler(batchProgressQuery, () => progress);
 

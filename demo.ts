@@ -20,17 +20,18 @@ const DEMO_DIR = path.join(import.meta.dirname, 'fixtures', 'demo');
  */
 async function main(): Promise<number> {
   const config = loadConfig();
-  const logger = createLogger('demo', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
+  // The progress bar and the summary are the demo's terminal output; the file keeps every detail.
+  const logger = createLogger('demo', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel, terminalLevel: 'warn' });
 
   const caseFiles = fs.readdirSync(path.join(DEMO_DIR, 'cases')).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(DEMO_DIR, 'cases', f));
   const seeded = seedLegacy(config.dataDir, caseFiles);
-  logger.info(`core-system stand-in: ${seeded.seeded} demo records in ${path.relative(process.cwd(), seeded.file)}`);
+  process.stderr.write(`core-system stand-in: ${seeded.seeded} demo records in ${path.relative(process.cwd(), seeded.file)}\n`);
 
   // A running `npm start` (or a configured cluster) does the work; otherwise this process brings the stack up.
   const running = config.temporal.address !== undefined || (await isListening(config.temporal.embeddedPort));
   let stack: RunningStack | null = null;
   if (!running || !(await workerIsPolling(config))) {
-    logger.info('starting the embedded stack (Temporal dev server, store, worker)…');
+    process.stderr.write('starting the embedded stack (Temporal dev server, store, worker)…\n');
     stack = await startStack(config, logger);
   }
   try {

@@ -36,8 +36,9 @@ export interface RunningWorkers {
 }
 
 /** Bundles the workflow code once (webpack), for workers that start several times in one process. */
-export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined });
+export function bundleWorkflows(logger: Logger): Promise<WorkflowBundle> {
+  // webpack's report goes to the log file, not the terminal.
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: temporalLoggerFor(logger) });
 }
 
 /**
@@ -49,7 +50,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const connection = await NativeConnection.connect({ address: temporalAddress(options.config) });
   const namespace = options.config.temporal.namespace;
   const activities = createActivities(options.deps);
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
 
   const workers = await Promise.all([
     Worker.create({

@@ -180,7 +180,7 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         evidence: [],
         idempotencyKey,
       });
-      logger.warn(`case ${caseRow.caseId}: to review — ${input.code} ${input.message}`, { caseId: caseRow.caseId });
+      logger.info(`case ${caseRow.caseId}: to review — ${input.code} ${input.message}`, { caseId: caseRow.caseId });
       return {
         caseId: caseRow.caseId,
         type: caseRow.type,

@@ -40,6 +40,8 @@ export interface LoggerOptions {
   level?: string;
   /** Whether readable lines go to the terminal (stderr). */
   terminal?: boolean;
+  /** A higher threshold for the terminal than for the file, e.g. while a progress bar is drawn. */
+  terminalLevel?: string;
 }
 
 /** JSON lines to `<logDir>/zhishen.log`, readable lines to stderr, 身份证号 masked in both. */
@@ -48,6 +50,7 @@ export function createLogger(component: string, options: LoggerOptions = {}): Lo
   if (options.terminal !== false) {
     transports.push(
       new winston.transports.Console({
+        level: options.terminalLevel,
         stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'],
         format: winston.format.combine(winston.format.colorize(), readable),
       }),

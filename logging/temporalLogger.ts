@@ -4,9 +4,13 @@ import type { Logger } from './logger';
 // The SDK narrates every worker state change at INFO; that is debugging detail for an operator of this project.
 const LEVELS: Record<LogLevel, string> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'debug', WARN: 'warn', ERROR: 'error' };
 
+// A worker that serves only activities (the `legacy-bots` queue) is told so as a warning: by design here.
+const EXPECTED_NOTICES = /^No (workflows registered|Nexus services registered)/;
+
 /** Routes the Temporal SDK's own logs (worker, workflows, activities) through winston, so they are masked too. */
 export function temporalLoggerFor(logger: Logger): TemporalLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger.log(LEVELS[level], message, meta ?? {});
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    logger.log(EXPECTED_NOTICES.test(message) ? 'debug' : LEVELS[level], message, meta ?? {});
   return {
     log,
     trace: (m, meta) => log('TRACE', m, meta),

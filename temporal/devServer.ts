@@ -96,7 +96,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
 
   const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a');
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', log, log] });
+  // Its own process group: Ctrl-C reaches only us, and we stop it after the worker has drained.
+  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 

@@ -1,8 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { IntakeRow } from '../intake/schemas';
+import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { decide, parseCaseFile } from '../rules';
-import { idNumberProblems, maskIdNumber } from '../rules/idNumber';
+import { maskIdNumber } from '../rules/idNumber';
 import { appendEvent } from '../store/auditTrail';
 import { batchRowsPage, recordBatchRows } from '../store/batchRows';
 import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../store/batches';
@@ -91,10 +91,15 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
 
     async acceptCase(input) {
       const { caseRow } = input;
-      const row = caseRow.row as IntakeRow;
-      // The batch validated the row; a row that reaches here altered is refused, never decided.
-      if (row.caseId !== caseRow.caseId || row.type !== caseRow.type || idNumberProblems(row.idNumber).length > 0) {
-        throw ApplicationFailure.nonRetryable(`case ${caseRow.caseId}: intake row does not match its case (row ${caseRow.rowNumber})`);
+      // The batch validated the row; one that reaches here altered is refused, never decided.
+      const checked = carriedRowSchema.safeParse(caseRow.row);
+      if (!checked.success) {
+        const issue = checked.error.issues[0]!;
+        throw ApplicationFailure.nonRetryable(`case ${caseRow.caseId}, ${caseRow.sheet} row ${caseRow.rowNumber}: ${issue.path.join('.')}: ${issue.message}`);
+      }
+      const row = checked.data as IntakeRow;
+      if (row.caseId !== caseRow.caseId || row.type !== caseRow.type) {
+        throw ApplicationFailure.nonRetryable(`case ${caseRow.caseId}: intake row belongs to ${row.caseId} (${row.type})`);
       }
       const { workflowId, runId, idempotencyKey } = execution('intake');
       await upsertCase(store, {

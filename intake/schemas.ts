@@ -101,3 +101,27 @@ export type DetailRow = z.output<typeof detailRowSchema>;
 export type DetailLine = z.output<typeof detailLineSchema>;
 /** A valid application row of the workbook, with where it came from (`sheet`, Excel `rowNumber`). */
 export type IntakeRow = z.output<typeof intakeRowSchema>;
+
+/**
+ * A valid row as it travels from the batch to its case workflow: already typed, so checked for
+ * shape rather than read again from cell text (where 住院 became `inpatient`, `a;b` became a list).
+ */
+export const carriedReimbursementRowSchema = z.object({
+  type: z.literal('reimbursement'),
+  sheet: z.literal(SHEET.reimbursement),
+  rowNumber,
+  caseId: caseIdField('RB', SHEET.reimbursement),
+  applicationDate: isoDateField('申请日期'),
+  name: personNameField,
+  idNumber: idNumberField,
+  visitKind: z.enum(['inpatient', 'outpatient']),
+  hospitalCode: hospitalCodeField,
+  admissionDate: isoDateField('入院日期'),
+  dischargeDate: isoDateField('出院日期'),
+  remote: z.enum(['local', 'filed', 'referral', 'unfiled']),
+  reason: requiredText('报销原因', 200),
+  attachments: z.array(z.string().min(1)).min(1),
+  details: z.array(detailLineSchema).min(1),
+});
+
+export const carriedRowSchema = z.discriminatedUnion('type', [lumpSumRowSchema, transferRowSchema, carriedReimbursementRowSchema]);

@@ -85,6 +85,10 @@ describe('batch of an intake workbook on the real stack', () => {
       const decided = events[2]!;
       expect(decided.ruleSetVersion).toBe(expected.policyVersion);
       expect((decided.inputs as { caseFile: unknown }).caseFile).toEqual(JSON.parse(JSON.stringify(caseFile)));
+      // The record alone re-decides the case: its inputs under its parameter version give its outcome.
+      const replayed = decide((decided.inputs as { caseFile: CaseFile }).caseFile);
+      expect(replayed.policyVersion).toBe(decided.ruleSetVersion);
+      expect(decided.outcome).toMatchObject({ outcome: replayed.outcome, amount: replayed.amount, reasons: replayed.reasons });
     }
     expect({ approve: result.byOutcome.approve, reject: result.byOutcome.reject, review: result.byOutcome.review }).toEqual(expectedCounts);
     // The mix covers every outcome, so the assertions above are not vacuous.

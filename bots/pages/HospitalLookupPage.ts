@@ -1,0 +1,39 @@
+import type { BotSession } from '../session';
+import { decode, readGrid } from '../screenText';
+import { HOSPITAL_LEVEL_WORDS, YES_NO_WORDS } from '../screenVocabulary';
+
+export interface HospitalInfo {
+  code: string;
+  name: string;
+  level: 1 | 2 | 3;
+  designated: boolean;
+}
+
+/** 定点医疗机构查询: the hospital registry, by 机构编码. */
+export class HospitalLookupPage {
+  constructor(private readonly session: BotSession) {}
+
+  /** Opens the lookup screen. */
+  async open(): Promise<void> {
+    await this.session.open('/hospital/lookup');
+    await this.session.expectScreen('hospital-lookup');
+  }
+
+  /** Types the 机构编码, clicks 查询 and reads the registry entry; null when the registry has no such code. */
+  async lookUpByCode(code: string): Promise<HospitalInfo | null> {
+    const page = this.session.page;
+    await page.locator('#hospitalCode').fill(code);
+    await this.session.navigate(() => page.getByRole('button', { name: '查询' }).click());
+    await this.session.expectScreen('hospital-lookup');
+    const rows = await readGrid(page.locator('#hospitalResult'));
+    const row = rows.find(([c]) => c === code);
+    if (!row) return null;
+    const [, name = '', level = '', designated = ''] = row;
+    return {
+      code,
+      name,
+      level: decode(HOSPITAL_LEVEL_WORDS, level, '医院等级'),
+      designated: decode(YES_NO_WORDS, designated, '是否定点'),
+    };
+  }
+}

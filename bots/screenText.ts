@@ -1,0 +1,67 @@
+import type { Locator } from 'playwright';
+import { TechnicalFault } from './errors';
+
+/** What a screen showed where the bot expected something else: the screen changed, or the page is half there. */
+const unexpected = (what: string): TechnicalFault => new TechnicalFault('unexpected-screen', `页面内容不符合预期：${what}`);
+
+/** The label→value pairs of a label/value table (`<td class="label">姓名：</td><td>…</td>`), read in one round trip. */
+export async function readLabelledTable(table: Locator): Promise<Map<string, string>> {
+  const pairs = await table.evaluate((el) =>
+    Array.from(el.querySelectorAll('td.label')).map((label) => [
+      (label.textContent ?? '').trim().replace(/[：:]$/, ''),
+      (label.nextElementSibling?.textContent ?? '').trim(),
+    ]),
+  );
+  return new Map(pairs as [string, string][]);
+}
+
+/** The value under `label`, failing when the screen has no such label. */
+export function labelled(pairs: Map<string, string>, label: string): string {
+  const value = pairs.get(label);
+  if (value === undefined) throw unexpected(`缺少栏目「${label}」`);
+  return value;
+}
+
+/** The body rows of a grid as cell texts; the placeholder row of an empty grid is no row. */
+export async function readGrid(table: Locator): Promise<string[][]> {
+  return table.evaluate((el) =>
+    Array.from(el.querySelectorAll('tr'))
+      .filter((tr) => tr.querySelector('td') !== null && tr.querySelector('td.empty') === null)
+      .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())),
+  );
+}
+
+/** A coded value from the word the screen shows. */
+export function decode<T>(words: Readonly<Record<string, T>>, word: string, what: string): T {
+  if (!Object.prototype.hasOwnProperty.call(words, word)) throw unexpected(`${what}「${word}」不是已知取值`);
+  return words[word] as T;
+}
+
+/** Money as printed (`8,857.58`, `¥1,000.00`) to a money string (`8857.58`). */
+export function parseScreenMoney(text: string, what: string): string {
+  const plain = text.replace(/[,¥\s]/g, '');
+  if (!/^\d+\.\d{2}$/.test(plain)) throw unexpected(`${what}「${text}」不是金额`);
+  return plain.replace(/^0+(?=\d)/, '');
+}
+
+/** A month as printed (`201804`) to `2018-04`. */
+export function parseScreenMonth(text: string, what: string): string {
+  const m = /^(\d{4})-?(\d{2})$/.exec(text);
+  if (!m) throw unexpected(`${what}「${text}」不是年月`);
+  return `${m[1]}-${m[2]}`;
+}
+
+/** A date as printed (`2024-11-18`). */
+export function parseScreenDate(text: string, what: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw unexpected(`${what}「${text}」不是日期`);
+  return text;
+}
+
+/** A whole number of months or years. */
+export function parseScreenInt(text: string, what: string): number {
+  if (!/^\d+$/.test(text)) throw unexpected(`${what}「${text}」不是整数`);
+  return Number(text);
+}
+
+/** `—` (or empty) means the system holds nothing there. */
+export const isBlank = (text: string): boolean => text === '—' || text === '';

@@ -1,0 +1,139 @@
+import type { Page, Response } from 'playwright';
+import { asBotFault, TechnicalFault } from './errors';
+import { LoginPage } from './pages/LoginPage';
+
+export interface LegacyCredentials {
+  username: string;
+  password: string;
+}
+
+export interface BotSessionOptions {
+  /** Base URL of the core system, e.g. `http://127.0.0.1:8090`. */
+  baseUrl: string;
+  credentials: LegacyCredentials;
+  /** Longest wait for one page or element; a slower core system is a technical fault. */
+  timeoutMs?: number;
+  /** Times one `run` may log in again after the session expired before giving up. */
+  maxRelogins?: number;
+}
+
+/**
+ * One clerk's seat at the core system: a logged-in page. It notices what a clerk notices — the
+ * login screen after a timeout (logs in again), the 500 page (a technical fault) — so page
+ * objects and bots only deal with the screens they mean to work.
+ */
+export class BotSession {
+  readonly baseUrl: string;
+  private readonly credentials: LegacyCredentials;
+  private readonly maxRelogins: number;
+  private lastDocumentStatus: number | null = null;
+  /** How often this session has logged in; more than once means the core system expired it. */
+  loginCount = 0;
+
+  constructor(
+    readonly page: Page,
+    options: BotSessionOptions,
+  ) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.credentials = options.credentials;
+    this.maxRelogins = options.maxRelogins ?? 2;
+    page.setDefaultTimeout(options.timeoutMs ?? 15_000);
+    page.setDefaultNavigationTimeout(options.timeoutMs ?? 15_000);
+    page.on('response', (response: Response) => {
+      const request = response.request();
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.lastDocumentStatus = response.status();
+    });
+  }
+
+  /** Logs in through the login screen. Wrong credentials are a non-retryable fault: retrying would lock the account. */
+  async login(): Promise<void> {
+    const login = new LoginPage(this);
+    await login.open();
+    await login.logIn(this.credentials.username, this.credentials.password);
+    this.loginCount += 1;
+  }
+
+  /**
+   * Runs a bot step; when the session expired midway the step is run again after logging in
+   * (steps are safe to repeat: reads, and entries that look before they submit). Playwright's
+   * errors come out as TechnicalFault.
+   */
+  async run<T>(step: () => Promise<T>): Promise<T> {
+    for (let relogins = 0; ; relogins++) {
+      try {
+        return await step();
+      } catch (err) {
+        const fault = asBotFault(err);
+        if (fault instanceof TechnicalFault && fault.kind === 'session-expired' && relogins < this.maxRelogins) continue;
+        throw fault;
+      }
+    }
+  }
+
+  /** Opens a screen by its path; on the login screen instead, logs in again and opens it once more. */
+  async open(path: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      this.lastDocumentStatus = null;
+      const response = await this.page.goto(this.baseUrl + path, { waitUntil: 'load' });
+      if (response) this.lastDocumentStatus = response.status();
+      if (this.onLoginScreen() && !path.startsWith('/login')) {
+        if (attempt > 0) throw new TechnicalFault('session-expired', '重新登录后仍回到登录页');
+        await this.login();
+        continue;
+      }
+      await this.assertNoServerError();
+      return;
+    }
+  }
+
+  /**
+   * Does what sends the page elsewhere (a click on 查询, 确定, a link) and checks where it landed.
+   * A login screen means the session expired: logs in again and throws a retryable fault, because
+   * what was submitted was lost and only the bot step knows how to redo it.
+   */
+  async navigate(action: () => Promise<unknown>): Promise<void> {
+    await this.follow(action);
+    if (this.onLoginScreen()) {
+      await this.login();
+      throw new TechnicalFault('session-expired', '会话已超时，已重新登录；本步骤需重做');
+    }
+  }
+
+  /** Does what sends the page elsewhere and waits for the new page; fails on a 500 but accepts any screen. */
+  async follow(action: () => Promise<unknown>): Promise<void> {
+    this.lastDocumentStatus = null;
+    const loaded = this.page.waitForEvent('load');
+    loaded.catch(() => undefined);
+    await action();
+    await loaded;
+    await this.assertNoServerError();
+  }
+
+  /** The screen the page shows, by the `data-screen` of its body. */
+  async screen(): Promise<string> {
+    return (await this.page.locator('body').getAttribute('data-screen')) ?? 'unknown';
+  }
+
+  /** Fails unless the page shows `expected` — the bot must never read or type on the wrong screen. */
+  async expectScreen(expected: string): Promise<void> {
+    const actual = await this.screen();
+    if (actual !== expected) throw new TechnicalFault('unexpected-screen', `期望页面 ${expected}，实际为 ${actual}（${this.path()}）`);
+  }
+
+  /** The path of the current page, query string included. */
+  path(): string {
+    const url = new URL(this.page.url());
+    return url.pathname + url.search;
+  }
+
+  private onLoginScreen(): boolean {
+    return new URL(this.page.url()).pathname === '/login';
+  }
+
+  private async assertNoServerError(): Promise<void> {
+    const status = this.lastDocumentStatus;
+    if ((status !== null && status >= 500) || (await this.screen()) === 'server-error') {
+      throw new TechnicalFault('server-error', `核心系统返回 HTTP ${status ?? 500}（${this.path()}）`);
+    }
+  }
+}

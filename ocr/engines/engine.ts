@@ -1,0 +1,40 @@
+/**
+ * The engine interface: an OCR engine turns a prepared page into positioned text fragments with a
+ * confidence per character. Everything after it (layout, fields, cross-checks) is engine-neutral,
+ * and so is a PDF's text layer, which yields the same fragments without OCR.
+ */
+import { z } from 'zod';
+import type { GreyImage } from '../image/greyImage';
+
+export const ENGINE_NAMES = ['ppocr', 'tesseract'] as const;
+export const EngineNameSchema = z.enum(ENGINE_NAMES);
+export type EngineName = z.infer<typeof EngineNameSchema>;
+
+/** Axis-aligned box in page pixels (x right, y down). */
+export interface TextBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** A run of text on one line: a detected text box, a PDF text item, a tesseract word group. */
+export interface TextFragment {
+  text: string;
+  box: TextBox;
+  /** Confidence (0..1) of each character of `text`, same length. */
+  chars: number[];
+}
+
+export interface OcrEngine {
+  readonly name: EngineName;
+  /** Page width in pixels at which the engine reads body text best. */
+  readonly workingWidth: number;
+  recognize(page: GreyImage): Promise<TextFragment[]>;
+  close(): Promise<void>;
+}
+
+/** A fragment whose characters are all equally certain. */
+export function uniformFragment(text: string, box: TextBox, confidence: number): TextFragment {
+  return { text, box, chars: Array.from(text, () => confidence) };
+}

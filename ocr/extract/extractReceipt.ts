@@ -1,0 +1,63 @@
+/**
+ * From rows of text to a receipt reading: every field by its label, then the cross-checks set the
+ * confidences. Text that carries none of a receipt's landmarks is not a receipt.
+ */
+import type { Row } from '../layout/rows';
+import type { ReceiptReading } from '../schema';
+import { crossCheckedConfidence, type RawReading } from './crossChecks';
+import {
+  ACCOUNT_LABELS, CASH_LABELS, FUND_LABELS, readCheckCode, readCode, readHospitalName, readIssueDate, readNumber,
+  readPayerId, readPayerName, readPayment, readTotal, readTotalInWords,
+} from './fields';
+import { readItems } from './items';
+
+/** Landmarks every 医疗收费票据 prints; a page with fewer than two of them is something else. */
+const LANDMARKS = [/票据代码/, /票据号码|N[Oo0]\d/, /合计|大写|小写/, /收费|票据/, /交款人/, /校验码/];
+
+/** True when the rows look like a medical receipt at all. */
+export function looksLikeReceipt(rows: readonly Row[]): boolean {
+  const text = rows.map((row) => row.text).join('\n');
+  return LANDMARKS.filter((landmark) => landmark.test(text)).length >= 2;
+}
+
+/** Reads every field; the reading's values and cross-checked confidences. */
+export function extractReceipt(rows: readonly Row[], source: ReceiptReading['source']): ReceiptReading {
+  const raw: RawReading = {
+    code: readCode(rows),
+    number: readNumber(rows),
+    checkCode: readCheckCode(rows),
+    issueDate: readIssueDate(rows),
+    payerName: readPayerName(rows),
+    payerId: readPayerId(rows),
+    hospitalName: readHospitalName(rows),
+    total: readTotal(rows),
+    totalInWords: readTotalInWords(rows),
+    items: readItems(rows),
+    fundPaid: readPayment(rows, FUND_LABELS),
+    accountPaid: readPayment(rows, ACCOUNT_LABELS),
+    cashPaid: readPayment(rows, CASH_LABELS),
+  };
+  const confidence = crossCheckedConfidence(raw);
+  for (const field of Object.keys(confidence) as (keyof typeof confidence)[]) confidence[field] = round(confidence[field]);
+  return {
+    code: raw.code.value,
+    number: raw.number.value,
+    checkCode: raw.checkCode.value,
+    issueDate: raw.issueDate.value,
+    payerName: raw.payerName.value,
+    payerId: raw.payerId.value,
+    hospitalName: raw.hospitalName.value,
+    total: raw.total.value,
+    totalInWords: raw.totalInWords.value,
+    items: raw.items.value,
+    fundPaid: raw.fundPaid.value,
+    accountPaid: raw.accountPaid.value,
+    cashPaid: raw.cashPaid.value,
+    confidence,
+    source,
+  };
+}
+
+function round(confidence: number): number {
+  return Math.round(confidence * 1000) / 1000;
+}

@@ -1,0 +1,136 @@
+/**
+ * The receipt's single-valued fields, found by their labels wherever the layout puts them: colon
+ * or not (票据代码：44060122 / 票据代码 44060122), value in the same fragment or the next cell
+ * (`|`), 票据号码 or NO, the 大写 and 小写 totals on one row or in neighbouring cells.
+ */
+import { maskIdNumber } from '../../rules/idNumber';
+import type { Row } from '../layout/rows';
+import { allMatches, firstMatch, type Match } from './match';
+import { chineseAmountValue, dateValue, digitsOnly, isCheckCode, moneyValue } from './values';
+
+/** A field as read: its value (null when unreadable) and the confidence of what was read. */
+export interface FieldReading<T> {
+  value: T | null;
+  confidence: number;
+}
+
+export const UNREAD: FieldReading<never> = { value: null, confidence: 0 };
+
+/** Confidence ceiling for a value read but not in its field's form (a 7-digit 票据代码). */
+export const MALFORMED_CEILING = 0.3;
+
+const GAP = '[:|]*';
+const DIGITISH = '[0-9OoDQIlZSBg]';
+const MONEY = '¥?\\d[\\d,]*\\.\\d{2}';
+/** Labels that end a free-text value (a name, a hospital) when fragments ran together. */
+const NEXT_LABELS = /(开票日期|开票|身份证|统一社会|校验码|票据|交款人|复核人|收款人|收费员|开票人|\||$)/;
+
+/** Reads a value with `parse`; a value that does not parse is kept only as a low-confidence reading. */
+function reading<T>(match: Match | null, parse: (text: string) => T | null): FieldReading<T> {
+  if (match === null) return UNREAD;
+  const value = parse(match.value);
+  return value === null ? UNREAD : { value, confidence: match.confidence };
+}
+
+export function readCode(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`票据代码${GAP}(?<v>${DIGITISH}{6,10})`));
+  return formCapped(reading(match, digitsOnly), (v) => v.length === 8);
+}
+
+export function readNumber(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`(?:票据号码|N[Oo0][.:]?|№)${GAP}(?<v>${DIGITISH}{8,12})`));
+  return formCapped(reading(match, digitsOnly), (v) => v.length === 10);
+}
+
+export function readCheckCode(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`校验码${GAP}(?<v>[0-9A-Za-z]{4,8})`));
+  const read = reading(match, (text) => text.toLowerCase().replace(/o/g, '0').replace(/[il]/g, '1'));
+  return formCapped(read, isCheckCode);
+}
+
+export function readIssueDate(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`(?:开票日期|日期)${GAP}(?<v>\\d{4}[-年/.]\\d{1,2}[-月/.]\\d{1,2}日?)`));
+  return reading(match, dateValue);
+}
+
+export function readPayerName(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`交款人(?!统一|证件|身份)(?:姓名)?${GAP}(?<v>[\\u4e00-\\u9fa5·]{2,12})`));
+  if (match === null) return UNREAD;
+  const name = match.value.split(NEXT_LABELS)[0] ?? '';
+  if (name.length < 2 || name.length > 5) return UNREAD;
+  const confidence = Math.min(match.confidence, nameConfidence(rows[match.rowIndex]!, match.start, name.length));
+  return { value: name, confidence };
+}
+
+function nameConfidence(row: Row, start: number, length: number): number {
+  let min = 1;
+  for (let i = start; i < start + length; i++) min = Math.min(min, row.confidence[i] ?? 0);
+  return min;
+}
+
+/** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
+export function readPayerId(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`(?:统一社会信用代码|身份证号码?|证件号码?)${GAP}(?<v>[0-9Xx*]{14,20})`));
+  if (match === null) return UNREAD;
+  const text = match.value.toUpperCase();
+  const row = rows[match.rowIndex]!;
+  // Only the first six and last four characters survive masking: they carry the confidence.
+  const shown = [...range(match.start, match.start + 6), ...range(match.start + text.length - 4, match.start + text.length)];
+  const confidence = Math.min(...shown.map((i) => row.confidence[i] ?? 0));
+  const masked = /^\d{17}[\dX]$/.test(text) ? maskIdNumber(text) : /^\d{6}\*+\d{3}[\dX]$/.test(text) ? `${text.slice(0, 6)}********${text.slice(-4)}` : null;
+  if (masked === null) return UNREAD;
+  // A masked ID read with a different number of * is still the same ID; a full one must have 18.
+  return { value: masked, confidence: text.length === 18 ? confidence : Math.min(confidence, 0.85) };
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+export function readHospitalName(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`(?:收款单位|医疗机构|收费单位)(?:\\((?:盖?章)\\)?|盖章)?${GAP}(?<v>[\\u4e00-\\u9fa5()]{4,40})`));
+  if (match === null) return UNREAD;
+  const name = match.value.split(NEXT_LABELS)[0] ?? '';
+  if (name.length < 4) return UNREAD;
+  const confidence = nameConfidence(rows[match.rowIndex]!, match.start, name.length);
+  // Medical institutions name themselves by what they are; anything else is a misread or a guess.
+  const plausible = /(医院|卫生院|中心|门诊部|诊所|保健院|卫生室|医务室)$/.test(name);
+  return { value: name, confidence: plausible ? confidence : Math.min(confidence, 0.6) };
+}
+
+/** 合计 (小写): the amount after 小写, or the money on the 合计/大写 row. */
+export function readTotal(rows: readonly Row[]): FieldReading<string> {
+  const labelled = firstMatch(rows, new RegExp(`小写\\)?${GAP}(?<v>${MONEY})`));
+  if (labelled) return reading(labelled, moneyValue);
+  const totalRow = rows.findIndex((row) => /合计|大写/.test(row.text));
+  if (totalRow < 0) return UNREAD;
+  const money = allMatches([rows[totalRow]!], new RegExp(`(?<v>${MONEY})`))[0];
+  return money ? reading({ ...money, rowIndex: totalRow }, moneyValue) : UNREAD;
+}
+
+/** 合计 (大写) as printed, look-alike characters repaired. */
+export function readTotalInWords(rows: readonly Row[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`大写\\)?${GAP}(?<v>[\\u4e00-\\u9fa5]{2,30})`));
+  if (match === null) return UNREAD;
+  // The words end where the 小写 part or the next cell begins.
+  const words = match.value.split(/小写|\(|合计/)[0] ?? '';
+  const value = chineseAmountValue(words);
+  if (value === null) return UNREAD;
+  return { value, confidence: nameConfidence(rows[match.rowIndex]!, match.start, words.length) };
+}
+
+/** One of the three payment parts, by its label. */
+export function readPayment(rows: readonly Row[], labels: readonly string[]): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`(?:${labels.join('|')})(?:\\(元\\))?${GAP}(?<v>${MONEY})`));
+  return reading(match, moneyValue);
+}
+
+export const FUND_LABELS = ['医保统筹基金支付', '统筹基金支付', '医保统筹支付', '统筹支付', '基金支付'];
+export const ACCOUNT_LABELS = ['个人账户支付', '账户支付', '个人帐户支付'];
+export const CASH_LABELS = ['个人现金支付', '现金支付'];
+
+/** Keeps a reading that fails its form, but never with a confidence a clerk would trust. */
+function formCapped(read: FieldReading<string>, wellFormed: (value: string) => boolean): FieldReading<string> {
+  if (read.value === null || wellFormed(read.value)) return read;
+  return { value: read.value, confidence: Math.min(read.confidence, MALFORMED_CEILING) };
+}

@@ -1,0 +1,61 @@
+/**
+ * The 项目 rows: between the item header (项目 / 项目名称) and the 合计 row, every
+ * (category, amount) pair in reading order — one pair per row in 电子票据 tables, one or two on paper
+ * with dotted leaders. A 数量 column between them is skipped.
+ */
+import type { Row } from '../layout/rows';
+import { spanConfidence } from './match';
+import type { FieldReading } from './fields';
+import { moneyValue } from './values';
+
+export interface ReceiptItem {
+  category: string;
+  amount: string;
+}
+
+/** Categories of the national 医疗收费票据 (财政部 医疗收费项目); others are read with less trust. */
+const KNOWN_CATEGORIES = new Set([
+  '床位费', '诊察费', '诊查费', '检查费', '化验费', '治疗费', '手术费', '护理费', '卫生材料费', '材料费', '西药费', '中药饮片费',
+  '中草药费', '中成药费', '一般诊疗费', '挂号费', '其他费', '其他', '放射费', '输血费', '输氧费', '麻醉费', '药事服务费', '检验费',
+  '诊疗费', '医事服务费', '特殊材料费', '救护车费', '其他门急诊收费', '其他住院收费',
+]);
+
+const PAIR = /(?<category>[\u4e00-\u9fa5]{2,10})[|:]*(?:\d{1,4}\|)?(?<amount>¥?\d[\d,]*\.\d{2})/dg;
+/** Dotted leaders as recognisers print them. */
+const LEADER = /[.…·_\-,:]{2,}/g;
+
+/** Items as read; `namesConfidence` leaves out the amounts, which Σ items = total can confirm. */
+export interface ItemsReading extends FieldReading<ReceiptItem[]> {
+  namesConfidence: number;
+}
+
+/** The items, or unread when no item row is found. */
+export function readItems(rows: readonly Row[]): ItemsReading {
+  const header = rows.findIndex((row) => /项目/.test(row.text));
+  const from = header >= 0 ? header + 1 : rows.findIndex((row) => /交款人|校验码/.test(row.text)) + 1;
+  const totalAt = rows.findIndex((row, i) => i >= from && /合计|大写|小写/.test(row.text));
+  const to = totalAt >= 0 ? totalAt : rows.length;
+  const items: ReceiptItem[] = [];
+  let confidence = 1;
+  let namesConfidence = 1;
+  for (const row of rows.slice(from, to)) {
+    // Replacing leaders by a separator keeps every offset, so confidences stay aligned.
+    const text = row.text.replace(LEADER, (leader) => '|'.repeat(leader.length));
+    for (const m of text.matchAll(PAIR)) {
+      const [category, amountText] = [m.groups!.category!, m.groups!.amount!];
+      const amount = moneyValue(amountText);
+      if (amount === null) continue;
+      const spans = m.indices!.groups!;
+      const name = spanConfidence(row, spans.category![0], spans.category![1]) * categoryTrust(category);
+      namesConfidence = Math.min(namesConfidence, name);
+      confidence = Math.min(confidence, name, spanConfidence(row, spans.amount![0], spans.amount![1]));
+      items.push({ category, amount });
+    }
+  }
+  return items.length === 0 ? { value: null, confidence: 0, namesConfidence: 0 } : { value: items, confidence, namesConfidence };
+}
+
+function categoryTrust(category: string): number {
+  if (KNOWN_CATEGORIES.has(category)) return 1;
+  return category.endsWith('费') ? 0.85 : 0.6;
+}

@@ -1,0 +1,25 @@
+/**
+ * Grey conversion that suppresses red ink: the 收费专用章 is stamped in red over the 收款单位 and the
+ * totals, and in luminance it is as dark as text. Red ink is bright in the red channel while black
+ * ink stays dark in every channel, so strongly red pixels take their red value and fade out.
+ */
+import type { GreyImage } from './greyImage';
+
+/** How much redder than green and blue a pixel must be to count as seal ink. */
+const REDNESS_THRESHOLD = 20;
+
+/** Luminance of an RGB(A) raw buffer, with seal-red pixels lifted towards white. */
+export function greyWithoutSeal(rgb: Uint8Array, width: number, height: number, channels: number): GreyImage {
+  const data = new Uint8Array(width * height);
+  for (let i = 0, p = 0; i < data.length; i++, p += channels) {
+    const [r, g, b] = [rgb[p]!, rgb[p + 1]!, rgb[p + 2]!];
+    const redness = r - Math.max(g, b);
+    if (redness > REDNESS_THRESHOLD) {
+      // Seal ink over paper turns white; over text the red value stays low, so the text stays dark.
+      data[i] = Math.max((r * 299 + g * 587 + b * 114 + 500) / 1000, Math.min(255, r + 2 * redness));
+    } else {
+      data[i] = (r * 299 + g * 587 + b * 114 + 500) / 1000;
+    }
+  }
+  return { width, height, data };
+}

@@ -1,0 +1,110 @@
+/**
+ * PDFs: e-invoices carry a text layer, read as positioned text without OCR; PDFs without one (a
+ * scan saved as PDF) are rasterised for the OCR path. pdfjs-dist runs in-process with its bundled
+ * CMaps and standard fonts, nothing fetched.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api';
+import type { TextItem } from 'pdfjs-dist/types/src/display/api';
+import { uniformFragment, type TextFragment } from '../engines/engine';
+import { ReceiptReadError } from '../errors';
+import { MAX_IMAGE_PIXELS, MAX_PDF_PAGES } from './limits';
+
+export interface PdfReceipt {
+  document: PDFDocumentProxy;
+  pageCount: number;
+}
+
+/**
+ * The @napi-rs/canvas that pdfjs-dist itself loads (it may nest its own version): pdfjs draws its
+ * intermediate canvases with it, and mixing two copies of the native module crashes the process.
+ */
+function pdfjsCanvas(): typeof import('@napi-rs/canvas') {
+  const require = createRequire(path.join(pdfjsDir(), 'package.json'));
+  return require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+}
+
+function pdfjsDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve('pdfjs-dist/package.json'));
+}
+
+/** Opens a PDF; a broken or oversized one is a ReceiptReadError. */
+export async function openPdf(name: string, bytes: Buffer): Promise<PdfReceipt> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const dir = pdfjsDir();
+  let document: PDFDocumentProxy;
+  try {
+    document = await getDocument({
+      data: new Uint8Array(bytes),
+      cMapUrl: `${path.join(dir, 'cmaps')}/`,
+      cMapPacked: true,
+      standardFontDataUrl: `${path.join(dir, 'standard_fonts')}/`,
+      isEvalSupported: false,
+      useSystemFonts: false,
+      verbosity: 0,
+    }).promise;
+  } catch (error) {
+    throw new ReceiptReadError(name, `not a readable PDF (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (document.numPages > MAX_PDF_PAGES) {
+    await document.destroy();
+    throw new ReceiptReadError(name, `too many pages for a receipt (${document.numPages}; at most ${MAX_PDF_PAGES})`);
+  }
+  return { document, pageCount: document.numPages };
+}
+
+/** The text layer of page 1 as fragments in page pixels at `scale` (1 = 72 dpi); empty when it has none. */
+export async function pdfTextFragments(pdf: PdfReceipt, scale = 2): Promise<TextFragment[]> {
+  const page = await pdf.document.getPage(1);
+  const viewport = page.getViewport({ scale });
+  const content = await page.getTextContent();
+  const pieces: TextFragment[] = [];
+  for (const item of content.items) {
+    if (!('str' in item) || item.str.trim() === '') continue;
+    const text = item as TextItem;
+    const [x, y] = viewport.convertToViewportPoint(text.transform[4] as number, text.transform[5] as number) as [number, number];
+    const height = Math.abs((text.transform[3] as number) || text.height) * scale;
+    pieces.push(uniformFragment(text.str, { x0: x, y0: y - height, x1: x + text.width * scale, y1: y }, 1));
+  }
+  return mergeAdjacent(pieces);
+}
+
+/** Text runs split mid-word (one per glyph run) are joined when they touch on the same baseline. */
+function mergeAdjacent(pieces: TextFragment[]): TextFragment[] {
+  const sorted = [...pieces].sort((a, b) => a.box.y1 - b.box.y1 || a.box.x0 - b.box.x0);
+  const merged: TextFragment[] = [];
+  for (const piece of sorted) {
+    const last = merged[merged.length - 1];
+    const height = piece.box.y1 - piece.box.y0;
+    if (last && Math.abs(last.box.y1 - piece.box.y1) < height * 0.3 && piece.box.x0 - last.box.x1 < height * 0.6 && piece.box.x0 >= last.box.x0) {
+      // A wide gap between runs is a space in the printed text: keep it, rows drop spaces anyway.
+      last.text += piece.box.x0 - last.box.x1 > height * 0.25 ? ` ${piece.text}` : piece.text;
+      last.chars = Array.from(last.text, () => 1);
+      last.box = { x0: last.box.x0, y0: Math.min(last.box.y0, piece.box.y0), x1: Math.max(last.box.x1, piece.box.x1), y1: Math.max(last.box.y1, piece.box.y1) };
+    } else {
+      merged.push({ ...piece, box: { ...piece.box } });
+    }
+  }
+  return merged;
+}
+
+/** Page 1 rendered to a PNG about `targetWidth` pixels wide, for OCR. */
+export async function rasterisePdf(name: string, pdf: PdfReceipt, targetWidth: number): Promise<Buffer> {
+  const page = await pdf.document.getPage(1);
+  const base = page.getViewport({ scale: 1 });
+  let scale = targetWidth / base.width;
+  if (base.width * base.height * scale * scale > MAX_IMAGE_PIXELS) scale = Math.sqrt(MAX_IMAGE_PIXELS / (base.width * base.height));
+  const viewport = page.getViewport({ scale });
+  const canvas = pdfjsCanvas().createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  try {
+    await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport }).promise;
+  } catch (error) {
+    throw new ReceiptReadError(name, `cannot render the PDF page (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return canvas.toBuffer('image/png');
+}

@@ -1,0 +1,71 @@
+/**
+ * Layout: fragments that share a baseline form a row, read left to right; rows are read top to
+ * bottom. A row's text joins its fragments with `|`, so that values in neighbouring cells (数量 1,
+ * 金额 126.01) never run together, and keeps each character's confidence beside it.
+ */
+import type { TextFragment } from '../engines/engine';
+import { normalizeChar } from '../extract/normalize';
+
+export const CELL_SEPARATOR = '|';
+
+export interface Row {
+  /** Normalised text of the row's fragments joined by `|`, spaces removed. */
+  text: string;
+  /** Confidence of each character of `text` (separators count as certain). */
+  confidence: number[];
+  top: number;
+  bottom: number;
+}
+
+/** Groups fragments into rows by vertical overlap and builds each row's text. */
+export function rowsOf(fragments: readonly TextFragment[]): Row[] {
+  const sorted = [...fragments].sort((a, b) => centre(a) - centre(b));
+  const groups: TextFragment[][] = [];
+  for (const fragment of sorted) {
+    const group = groups.find((candidate) => sameLine(candidate, fragment));
+    if (group) group.push(fragment);
+    else groups.push([fragment]);
+  }
+  return groups
+    .map((group) => rowText(group.sort((a, b) => a.box.x0 - b.box.x0)))
+    .filter((row) => row.text.replaceAll(CELL_SEPARATOR, '') !== '')
+    .sort((a, b) => a.top - b.top);
+}
+
+function centre(fragment: TextFragment): number {
+  return (fragment.box.y0 + fragment.box.y1) / 2;
+}
+
+/** Same line when the fragment's centre falls inside the middle half of the group's height. */
+function sameLine(group: readonly TextFragment[], fragment: TextFragment): boolean {
+  const top = Math.min(...group.map((f) => f.box.y0));
+  const bottom = Math.max(...group.map((f) => f.box.y1));
+  const height = Math.min(bottom - top, fragment.box.y1 - fragment.box.y0);
+  const middle = (top + bottom) / 2;
+  return Math.abs(centre(fragment) - middle) < height * 0.45;
+}
+
+function rowText(fragments: readonly TextFragment[]): Row {
+  let text = '';
+  const confidence: number[] = [];
+  for (const fragment of fragments) {
+    if (text !== '') {
+      text += CELL_SEPARATOR;
+      confidence.push(1);
+    }
+    const chars = Array.from(fragment.text);
+    // Confidences are per UTF-16 unit in the engines only for BMP text; receipts are all BMP.
+    chars.forEach((char, i) => {
+      const normal = normalizeChar(char);
+      if (normal === '') return;
+      text += normal;
+      for (let k = 0; k < normal.length; k++) confidence.push(fragment.chars[i] ?? 0);
+    });
+  }
+  return {
+    text,
+    confidence,
+    top: Math.min(...fragments.map((f) => f.box.y0)),
+    bottom: Math.max(...fragments.map((f) => f.box.y1)),
+  };
+}

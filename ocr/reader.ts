@@ -1,0 +1,78 @@
+/**
+ * The receipt reader: bytes in, a receipt reading out. A PDF's text layer is read as text; images
+ * and PDFs without text are preprocessed and OCR'd by the chosen engine. Either way the same
+ * layout, field extraction and cross-checks produce the reading.
+ */
+import { availableParallelism } from 'node:os';
+import type { EngineName, OcrEngine, TextFragment } from './engines/engine';
+import { acquireEngine, releaseEngine } from './engines/registry';
+import { ReceiptReadError } from './errors';
+import { extractReceipt, looksLikeReceipt } from './extract/extractReceipt';
+import { preprocess } from './image/preprocess';
+import { loadReceiptFile, type ReceiptInput } from './input/load';
+import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
+import { rowsOf } from './layout/rows';
+import type { ReceiptReading } from './schema';
+
+/** The default engine, chosen by `npm run bench:ocr` (README: PP-OCRv4 is more accurate at lower cost). */
+export const DEFAULT_ENGINE: EngineName = 'ppocr';
+
+export interface ReceiptReaderOptions {
+  engine?: EngineName;
+  /** Tesseract workers; defaults to the number of cores. */
+  poolSize?: number;
+  /** An engine to use instead of the shared one (tests count its calls). */
+  ocrEngine?: OcrEngine;
+}
+
+export interface ReceiptReader {
+  /** Reads one receipt; throws ReceiptReadError for a file that is unreadable or not a receipt. */
+  read(input: ReceiptInput): Promise<ReceiptReading>;
+  /** Releases the engine (the last reader of the process closes it). */
+  close(): Promise<void>;
+}
+
+/** A reader on the shared engine of the given kind (default PP-OCR). */
+export function createReceiptReader(options: ReceiptReaderOptions = {}): ReceiptReader {
+  const name = options.ocrEngine?.name ?? options.engine ?? DEFAULT_ENGINE;
+  let engine: Promise<OcrEngine> | null = null;
+  const getEngine = () => (engine ??= options.ocrEngine ? Promise.resolve(options.ocrEngine) : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism() }));
+  let closed = false;
+
+  return {
+    async read(input) {
+      if (closed) throw new Error('receipt reader is closed');
+      const file = await loadReceiptFile(input);
+      if (file.kind !== 'pdf') return readImage(file.name, file.bytes, await getEngine());
+      const pdf = await openPdf(file.name, file.bytes);
+      try {
+        const rows = rowsOf(await pdfTextFragments(pdf));
+        // Text that is already text is not OCR'd; a text layer that is not a receipt (a scan with a
+        // stray header) falls through to OCR of the rendered page.
+        if (looksLikeReceipt(rows)) return extractReceipt(rows, 'pdf-text');
+        const ocr = await getEngine();
+        return await readImage(file.name, await rasterisePdf(file.name, pdf, ocr.workingWidth * 1.25), ocr);
+      } finally {
+        await pdf.document.destroy();
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (engine !== null && !options.ocrEngine) await releaseEngine(name);
+    },
+  };
+}
+
+async function readImage(name: string, bytes: Buffer, engine: OcrEngine): Promise<ReceiptReading> {
+  let prepared;
+  try {
+    prepared = await preprocess(bytes, { workingWidth: engine.workingWidth });
+  } catch (error) {
+    throw new ReceiptReadError(name, `not a readable image (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const fragments: TextFragment[] = await engine.recognize(prepared);
+  const rows = rowsOf(fragments);
+  if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
+  return extractReceipt(rows, engine.name);
+}

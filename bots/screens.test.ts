@@ -1,0 +1,282 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadLegacyData } from '../fixtures/legacy-system/records';
+import type { LumpSumCase, ReimbursementCase, TransferCase } from '../rules/schemas';
+import { launchChromium } from './browser';
+import { BusinessFault, TechnicalFault } from './errors';
+import { saveEvidence, startEvidenceTrace, beginEvidenceChunk } from './evidence';
+import { EntryListPage } from './pages/EntryListPage';
+import { HospitalLookupPage } from './pages/HospitalLookupPage';
+import { InvoiceLookupPage } from './pages/InvoiceLookupPage';
+import { LoginPage } from './pages/LoginPage';
+import { LumpSumEntryPage } from './pages/LumpSumEntryPage';
+import { PersonSearchPage } from './pages/PersonSearchPage';
+import { ReimbursementEntryPage } from './pages/ReimbursementEntryPage';
+import { TransferEntryPage } from './pages/TransferEntryPage';
+import { BotSession } from './session';
+import { openSession, startSeededStandIn, TEST_CREDENTIALS, type SeededStandIn } from './testing';
+
+let browser: Browser;
+let standIn: SeededStandIn;
+let session: BotSession;
+const LOCKED_ID = '440402198001010011';
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  standIn = await startSeededStandIn({
+    faults: { pageSize: 3 },
+    adjust(data) {
+      // Enough reimbursed invoices for several pages, and a person another business has locked.
+      for (let i = 2; i <= 8; i++) data.claimedInvoices.push({ code: '44060122', number: String(i).padStart(10, '0'), idNumber: null });
+      const someone = Object.values(data.persons)[0]!;
+      data.persons[LOCKED_ID] = { ...someone, idNumber: LOCKED_ID, locked: true };
+    },
+  });
+  session = await openSession(browser, standIn.system.url);
+  await session.login();
+});
+afterAll(async () => {
+  await browser?.close();
+  await standIn?.system.close();
+});
+afterEach(() => standIn.system.setFaults({ errorRate: 0, latencyMs: 0, sessionIdleSeconds: 1800, confirmModal: true }));
+
+const ofType = <T>(type: string) => standIn.caseFiles.filter((c) => c.type === type) as T[];
+const entriesInFile = () => loadLegacyData(standIn.dataFile).entries ?? [];
+
+describe('LoginPage', () => {
+  it('logs in with the configured account and refuses a wrong password without retrying', async () => {
+    const fresh = await openSession(browser, standIn.system.url);
+    await fresh.login();
+    expect(await fresh.screen()).toBe('home');
+    expect(fresh.loginCount).toBe(1);
+
+    const wrong = new BotSession(await browser.newPage(), { baseUrl: standIn.system.url, credentials: { ...TEST_CREDENTIALS, password: 'nope' } });
+    const err = await wrong.login().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BusinessFault);
+    expect(err).toMatchObject({ code: 'SYS-LOGIN-REJECTED', retryable: false, concernsCase: false });
+    expect((err as Error).message).toContain('用户名或密码错误');
+    await fresh.page.context().close();
+    await wrong.page.close();
+  });
+});
+
+describe('PersonSearchPage and PersonDetailPage', () => {
+  it('finds a person by 身份证号 and finds no one for an unknown number', async () => {
+    const c = standIn.caseFiles[0]!;
+    const search = new PersonSearchPage(session);
+    await search.open();
+    expect(await search.searchByIdNumber(c.person.idNumber)).toEqual([
+      expect.objectContaining({ idNumber: c.person.idNumber, name: c.person.name, sex: c.person.sex }),
+    ]);
+    expect(await search.searchByIdNumber('110101199001011237')).toEqual([]);
+  });
+
+  it('reads every section of the detail screen as the record holds it', async () => {
+    for (const c of [ofType<LumpSumCase>('lump-sum')[0]!, ofType<TransferCase>('transfer')[0]!, ofType<ReimbursementCase>('reimbursement')[0]!]) {
+      const record = standIn.data.persons[c.person.idNumber]!;
+      const search = new PersonSearchPage(session);
+      await search.open();
+      await search.searchByIdNumber(c.person.idNumber);
+      const detail = await search.openPersonDetail(c.person.idNumber);
+      expect(await detail.readBasicInfo()).toEqual({
+        idNumber: record.idNumber,
+        name: record.name,
+        sex: record.sex,
+        birthDate: record.birthDate,
+        scheme: record.scheme,
+        retired: record.retired,
+        originalRetirementAge: record.originalRetirementAge,
+        retirement: record.retirement,
+        locked: false,
+      });
+      expect(await detail.readContributions()).toEqual(record.contributions);
+      expect(await detail.readCoverage()).toEqual({ coverage: record.coverage, waitingUntil: record.waitingUntil });
+      const transfer = await detail.readTransferInfo();
+      if (record.transferIn) {
+        const { applicationDate: _notShown, ...shown } = record.transferIn;
+        expect(transfer).toEqual(shown);
+      } else expect(transfer).toBeNull();
+      expect(await detail.readFundPayments()).toEqual(record.fundPayments);
+    }
+  });
+});
+
+describe('HospitalLookupPage and InvoiceLookupPage', () => {
+  it('looks a hospital up by code, and finds none for an unknown code', async () => {
+    const [code, hospital] = Object.entries(standIn.data.hospitals)[0]!;
+    const lookup = new HospitalLookupPage(session);
+    await lookup.open();
+    expect(await lookup.lookUpByCode(code)).toEqual(hospital);
+    expect(await lookup.lookUpByCode('H99999999')).toBeNull();
+  });
+
+  it('pages through all reimbursed invoices and checks one invoice', async () => {
+    const invoices = new InvoiceLookupPage(session);
+    await invoices.open();
+    expect(await invoices.readAllPages()).toEqual(standIn.data.claimedInvoices.map(({ code, number }) => ({ code, number })));
+    expect(standIn.data.claimedInvoices.length).toBeGreaterThan(6);
+    expect(await invoices.isClaimed('44060122', '0000000005')).toBe(true);
+    expect(await invoices.isClaimed('44060122', '0000000099')).toBe(false);
+  });
+});
+
+describe('entry screens', () => {
+  it('enters 趸缴核定 through the confirmation dialog and shows the 受理号', async () => {
+    const c = ofType<LumpSumCase>('lump-sum')[0]!;
+    const form = new LumpSumEntryPage(session);
+    await form.open();
+    await form.fillIn({ caseId: 'LS-S-0001', idNumber: c.person.idNumber, outcome: 'approve', amount: '23456.70', reasons: [] });
+    const saved = await form.submit();
+    expect(saved).toEqual({ entryNumber: expect.stringMatching(/^SL\d{14}$/), caseId: 'LS-S-0001' });
+    expect(entriesInFile().at(-1)).toMatchObject({ entryNumber: saved.entryNumber, type: 'lump-sum', outcome: 'approve', amount: '23456.70' });
+  });
+
+  it('enters 转移接续转入 with its months and dates, without a dialog when the system has none', async () => {
+    standIn.system.setFaults({ confirmModal: false });
+    const c = ofType<TransferCase>('transfer')[0]!;
+    const form = new TransferEntryPage(session);
+    await form.open();
+    await form.fillIn({
+      caseId: 'TR-S-0001',
+      idNumber: c.person.idNumber,
+      outcome: 'review',
+      reasons: ['TR-06'],
+      benefitStartMonth: '2024-11',
+      waitingMonths: 0,
+      mergedMonths: 78,
+      dueDate: '2024-11-25',
+    });
+    const saved = await form.submit();
+    expect(entriesInFile().at(-1)).toMatchObject({
+      entryNumber: saved.entryNumber,
+      type: 'transfer',
+      outcome: 'review',
+      amount: null,
+      reasons: ['TR-06'],
+      fields: { benefitStartMonth: '2024-11', waitingMonths: '0', mergedMonths: '78', dueDate: '2024-11-25' },
+    });
+  });
+
+  it('enters 零星报销登记; nothing is sent until 确定 is clicked', async () => {
+    const c = ofType<ReimbursementCase>('reimbursement')[0]!;
+    const form = new ReimbursementEntryPage(session);
+    await form.open();
+    await form.fillIn({ caseId: 'RB-S-0001', idNumber: c.person.idNumber, outcome: 'reject', amount: null, reasons: ['RB-03', 'RB-07'], hospitalCode: c.visit.hospital.code });
+    const before = entriesInFile().length;
+    expect(await form.clickSubmit()).toBe(true);
+    expect(entriesInFile()).toHaveLength(before);
+    await session.navigate(() => form.confirmDialog());
+    expect(await session.screen()).toBe('entry-saved');
+    expect(entriesInFile().at(-1)).toMatchObject({ caseId: 'RB-S-0001', outcome: 'reject', amount: null, reasons: ['RB-03', 'RB-07'], fields: { hospitalCode: c.visit.hospital.code } });
+  });
+
+  it('reports a refusal as a business fault: record locked, person unknown', async () => {
+    const form = new LumpSumEntryPage(session);
+    await form.open();
+    await form.fillIn({ caseId: 'LS-S-0002', idNumber: LOCKED_ID, outcome: 'approve', amount: '1.00', reasons: [] });
+    await expect(form.submit()).rejects.toMatchObject({ name: 'BusinessFault', code: 'SYS-RECORD-LOCKED', retryable: false });
+    await form.open();
+    await form.fillIn({ caseId: 'LS-S-0002', idNumber: '110101199001011237', outcome: 'approve', amount: '1.00', reasons: [] });
+    await expect(form.submit()).rejects.toMatchObject({ code: 'SYS-PERSON-NOT-FOUND' });
+  });
+});
+
+describe('EntryListPage', () => {
+  it('finds exactly the entries of one case across pages, not those whose number merely contains it', async () => {
+    const c = ofType<LumpSumCase>('lump-sum')[0]!;
+    const form = new LumpSumEntryPage(session);
+    const numbers: string[] = [];
+    for (const caseId of ['LS-L-0001', 'LS-L-00011', 'LS-L-00012', 'LS-L-0001', 'LS-L-00013']) {
+      await form.open();
+      await form.fillIn({ caseId, idNumber: c.person.idNumber, outcome: 'approve', amount: '10.00', reasons: [] });
+      numbers.push((await form.submit()).entryNumber);
+    }
+    const list = new EntryListPage(session);
+    await list.open();
+    const found = await list.findEntriesOfCase('LS-L-0001');
+    expect(found.map((e) => e.entryNumber)).toEqual([numbers[0], numbers[3]]);
+    expect(found[0]).toMatchObject({ caseId: 'LS-L-0001', type: 'lump-sum', outcome: 'approve', amount: '10.00', enteredBy: 'rpa01' });
+    expect(await list.findEntriesOfCase('LS-L-9999')).toEqual([]);
+  });
+});
+
+describe('BotSession', () => {
+  it('logs in again when the session expired before opening a screen', async () => {
+    const s = await openSession(browser, standIn.system.url);
+    await s.login();
+    standIn.system.setFaults({ sessionIdleSeconds: 0.3 });
+    await new Promise((r) => setTimeout(r, 450));
+    await new PersonSearchPage(s).open();
+    expect(await s.screen()).toBe('person-search');
+    expect(s.loginCount).toBe(2);
+    await s.page.context().close();
+  });
+
+  it('turns an expiry during a form submission into a retryable fault, logged in again, and run() redoes the step', async () => {
+    const s = await openSession(browser, standIn.system.url);
+    await s.login();
+    const search = new PersonSearchPage(s);
+    await search.open();
+    standIn.system.setFaults({ sessionIdleSeconds: 0.3 });
+    await new Promise((r) => setTimeout(r, 450));
+    const err = await search.searchByIdNumber(standIn.caseFiles[0]!.person.idNumber).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TechnicalFault);
+    expect(err).toMatchObject({ kind: 'session-expired', retryable: true });
+    expect(s.loginCount).toBe(2);
+
+    await new Promise((r) => setTimeout(r, 450));
+    let attempts = 0;
+    const rows = await s.run(async () => {
+      attempts += 1;
+      await search.open();
+      await new Promise((r) => setTimeout(r, attempts === 1 ? 450 : 0));
+      return search.searchByIdNumber(standIn.caseFiles[0]!.person.idNumber);
+    });
+    expect(rows).toHaveLength(1);
+    expect(attempts).toBe(2);
+    await s.page.context().close();
+  });
+
+  it('reports a 500 page as a retryable technical fault', async () => {
+    standIn.system.setFaults({ errorRate: 1 });
+    const err = await new PersonSearchPage(session).open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TechnicalFault);
+    expect(err).toMatchObject({ kind: 'server-error', retryable: true });
+    expect((err as Error).message).toContain('HTTP 500');
+  });
+
+  it('reports a page slower than its timeout, and an unreachable system, as technical faults', async () => {
+    const slow = await openSession(browser, standIn.system.url, 300);
+    standIn.system.setFaults({ latencyMs: 1500 });
+    await expect(slow.run(() => slow.login())).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'timeout' });
+    await slow.page.context().close();
+
+    const nowhere = await openSession(browser, 'http://127.0.0.1:9');
+    await expect(nowhere.run(() => nowhere.login())).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'unreachable' });
+    await nowhere.page.context().close();
+  });
+
+  it('keeps a screenshot, the page and the trace as evidence, with their sha256', async () => {
+    const context = await browser.newContext();
+    await startEvidenceTrace(context);
+    await beginEvidenceChunk(context, 'evidence-test');
+    const s = new BotSession(await context.newPage(), { baseUrl: standIn.system.url, credentials: TEST_CREDENTIALS });
+    await s.login();
+    await new PersonSearchPage(s).open();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-'));
+    const files = await saveEvidence(s.page, dir, 'LS-E-0001 search');
+    expect(files.map((f) => f.kind)).toEqual(['screenshot', 'html', 'trace']);
+    for (const f of files) {
+      expect(path.dirname(f.path)).toBe(dir);
+      expect(path.basename(f.path)).toMatch(/^LS-E-0001_search-/);
+      expect(f.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(f.path)).digest('hex'));
+    }
+    expect(fs.readFileSync(files[1]!.path, 'utf8')).toContain('data-screen="person-search"');
+    await context.close();
+  });
+});

@@ -70,17 +70,19 @@ function nameConfidence(row: Row, start: number, length: number): number {
 
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:统一社会信用代码|身份证号码?|证件号码?)${GAP}(?<v>[0-9Xx*]{14,20})`));
+  // The hidden middle is printed as * which recognisers also render as quotes or carets.
+  const match = firstMatch(rows, new RegExp(`(?:统一社会信用代码|身份证号码?|证件号码?)${GAP}(?<v>\\d{6}[0-9Xx*"“”'\`^]{4,14}[0-9Xx]{4})`));
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();
   const row = rows[match.rowIndex]!;
   // Only the first six and last four characters survive masking: they carry the confidence.
   const shown = [...range(match.start, match.start + 6), ...range(match.start + text.length - 4, match.start + text.length)];
   const confidence = Math.min(...shown.map((i) => row.confidence[i] ?? 0));
-  const masked = /^\d{17}[\dX]$/.test(text) ? maskIdNumber(text) : /^\d{6}\*+\d{3}[\dX]$/.test(text) ? `${text.slice(0, 6)}********${text.slice(-4)}` : null;
-  if (masked === null) return UNREAD;
-  // A masked ID read with a different number of * is still the same ID; a full one must have 18.
-  return { value: masked, confidence: text.length === 18 ? confidence : Math.min(confidence, 0.85) };
+  const middle = text.slice(6, -4);
+  if (/^\d{17}[\dX]$/.test(text)) return { value: maskIdNumber(text), confidence };
+  if (/\d/.test(middle)) return UNREAD;
+  // A masked ID read with a different number of * is still the same ID, but less surely so.
+  return { value: `${text.slice(0, 6)}********${text.slice(-4)}`, confidence: middle === '********' ? confidence : Math.min(confidence, 0.85) };
 }
 
 function range(from: number, to: number): number[] {

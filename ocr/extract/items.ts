@@ -20,7 +20,8 @@ const KNOWN_CATEGORIES = new Set([
   '诊疗费', '医事服务费', '特殊材料费', '救护车费', '其他门急诊收费', '其他住院收费',
 ]);
 
-const PAIR = /(?<category>[\u4e00-\u9fa5]{2,10})[|:]*(?:\d{1,4}\|)?(?<amount>¥?\d[\d,]*\.\d{2})/dg;
+// The 数量 cell between name and amount may come out as 工 or l from chi_sim.
+const PAIR = /(?<category>[\u4e00-\u9fa5]{2,10})[|:]*(?:[\d工lI]{1,4}\|)?(?<amount>¥?\d[\d,]*\.\d{2})/dg;
 /** Dotted leaders as recognisers print them. */
 const LEADER = /[.…·_\-,:]{2,}/g;
 

@@ -9,16 +9,26 @@ import type { GreyImage } from './greyImage';
 export function removeRuleLines(image: GreyImage, inkBelow: number, minLength: number): GreyImage {
   const { width, height, data } = image;
   const rule = new Uint8Array(width * height);
-  // Runs may skip a gap of MAX_GAP pixels: a rule broken by JPEG or residual skew is still a rule,
-  // and a dotted leader (……) is one too.
-  for (let y = 0; y < height; y++) markRuns(width, (x) => data[y * width + x]! < inkBelow, minLength, (x) => (rule[y * width + x] = 1));
-  for (let x = 0; x < width; x++) markRuns(height, (y) => data[y * width + x]! < inkBelow, minLength, (y) => (rule[y * width + x] = 1));
+  const ink = (x: number, y: number) => x >= 0 && y >= 0 && x < width && y < height && data[y * width + x]! < inkBelow;
+  // Runs may skip a gap of MAX_GAP pixels: a rule broken by JPEG or residual skew is still a rule.
+  for (let y = 0; y < height; y++) markRuns(width, (x) => ink(x, y), minLength, MAX_GAP, (x) => (rule[y * width + x] = 1));
+  for (let x = 0; x < width; x++) markRuns(height, (y) => ink(x, y), minLength, MAX_GAP, (y) => (rule[y * width + x] = 1));
+  // Dotted leaders (西药费 ……… 12.50) are rules with wide gaps; what tells them from a line of text
+  // is that nothing is inked a few pixels above and below them.
+  for (let y = LEADER_CLEARANCE; y < height - LEADER_CLEARANCE; y++) {
+    markRuns(width, (x) => ink(x, y), minLength / 2, LEADER_GAP, (x) => (rule[y * width + x] = 2), (from, to) => {
+      let crossings = 0;
+      for (let x = from; x <= to; x++) if (ink(x, y - LEADER_CLEARANCE) || ink(x, y + LEADER_CLEARANCE)) crossings++;
+      return crossings < (to - from + 1) * 0.05;
+    });
+  }
   const out = Uint8Array.from(data);
   for (let i = 0; i < rule.length; i++) {
     if (rule[i] === 0) continue;
     const [x, y] = [i % width, Math.floor(i / width)];
-    // The anti-aliased fringe of a rule goes with it.
-    for (let dy = -1; dy <= 1; dy++) {
+    // The anti-aliased fringe of a rule goes with it, and the full height of a leader's dots.
+    const reach = rule[i] === 2 ? LEADER_CLEARANCE - 1 : 1;
+    for (let dy = -reach; dy <= reach; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         const [nx, ny] = [x + dx, y + dy];
         if (nx >= 0 && ny >= 0 && nx < width && ny < height && (dx === 0 && dy === 0 ? true : out[ny * width + nx]! < 230)) out[ny * width + nx] = 255;
@@ -29,19 +39,29 @@ export function removeRuleLines(image: GreyImage, inkBelow: number, minLength: n
 }
 
 const MAX_GAP = 2;
+const LEADER_GAP = 9;
+const LEADER_CLEARANCE = 4;
 
-function markRuns(length: number, isInk: (i: number) => boolean, minLength: number, mark: (i: number) => void): void {
+function markRuns(
+  length: number,
+  isInk: (i: number) => boolean,
+  minLength: number,
+  maxGap: number,
+  mark: (i: number) => void,
+  accept: (from: number, to: number) => boolean = () => true,
+): void {
   let start = -1;
   let lastInk = -1;
-  for (let i = 0; i <= length; i++) {
-    const ink = i < length && isInk(i);
-    if (ink) {
-      if (start < 0 || i - lastInk > MAX_GAP + 1) {
-        if (start >= 0 && lastInk - start + 1 >= minLength) for (let j = start; j <= lastInk; j++) mark(j);
-        start = i;
-      }
-      lastInk = i;
+  const close = () => {
+    if (start >= 0 && lastInk - start + 1 >= minLength && accept(start, lastInk)) for (let j = start; j <= lastInk; j++) mark(j);
+  };
+  for (let i = 0; i < length; i++) {
+    if (!isInk(i)) continue;
+    if (start < 0 || i - lastInk > maxGap + 1) {
+      close();
+      start = i;
     }
+    lastInk = i;
   }
-  if (start >= 0 && lastInk - start + 1 >= minLength) for (let j = start; j <= lastInk; j++) mark(j);
+  close();
 }

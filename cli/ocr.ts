@@ -1,0 +1,31 @@
+/**
+ * `client.ts ocr FILE...` (CONTRACT.md): one JSON Lines line per file in argument order — the
+ * `receipts[i]`-shaped reading with `confidence` and `"file"`, or `{"file", "error"}` for a file
+ * that is unreadable or not a receipt. The reader's engine comes from ZHISHEN_OCR_ENGINE
+ * (ppocr | tesseract; default ppocr).
+ */
+import { EngineNameSchema } from '../ocr/engines/engine';
+import { ReceiptReadError } from '../ocr/errors';
+import { createReceiptReader } from '../ocr/reader';
+
+/** Reads each file in order and prints one line per file; returns 2 if any failed, else 0. */
+export async function runOcr(files: string[], out: (line: string) => void): Promise<number> {
+  const engine = EngineNameSchema.optional().parse(process.env.ZHISHEN_OCR_ENGINE || undefined);
+  const reader = createReceiptReader({ engine });
+  let status = 0;
+  try {
+    for (const file of files) {
+      try {
+        const { source: _source, ...reading } = await reader.read(file);
+        out(JSON.stringify({ file, ...reading }));
+      } catch (error) {
+        status = 2;
+        const message = error instanceof ReceiptReadError ? error.problem : `cannot read the receipt (${error instanceof Error ? error.message : String(error)})`;
+        out(JSON.stringify({ file, error: message }));
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  return status;
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, legacyBotActivities, type ActivityDeps } from './activities';
+import { createReviewActivities } from './activities/review';
 import { loadConfig, temporalAddress, type AppConfig } from './config/env';
 import { createLogger, type Logger } from './logging/logger';
 import { temporalLoggerFor } from './logging/temporalLogger';
@@ -49,7 +50,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   installRuntime(options.logger);
   const connection = await NativeConnection.connect({ address: temporalAddress(options.config) });
   const namespace = options.config.temporal.namespace;
-  const activities = createActivities(options.deps);
+  const activities = { ...createActivities(options.deps), ...createReviewActivities(options.deps) };
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
 
   const workers = await Promise.all([

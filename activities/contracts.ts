@@ -1,3 +1,4 @@
+import type { CorrectionInput, Reviewer, ReviewDecisionInput } from '../workflows/reviewTypes';
 import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
 
 /**
@@ -24,7 +25,7 @@ export interface DefaultQueueActivities {
   /** Validates the row, registers the case and records its intake event. Throws a non-retryable error on an invalid row. */
   acceptCase(input: CaseInput): Promise<void>;
   /** Builds the case file from row and facts, decides it by the rulebook and records inputs and outcome. */
-  decideCase(input: CaseInput & { facts: Record<string, unknown> }): Promise<CaseResult>;
+  decideCase(input: CaseInput & { facts: Record<string, unknown> }): Promise<DecidedCase>;
   /** Sends a case the bots could not settle to a clerk, on the record. */
   raiseException(input: CaseInput & { code: string; message: string }): Promise<CaseResult>;
   /** Registers the final state of the case and records its closing event. */
@@ -38,4 +39,41 @@ export interface DefaultQueueActivities {
 export interface LegacyBotActivities {
   /** Reads the system-of-record facts the case file needs from the core business system. */
   readFacts(input: CaseInput): Promise<FactsReading>;
+}
+
+/** A decision of the rulebook with the case file it was made on. */
+export interface DecidedCase {
+  result: CaseResult;
+  /** Null when no valid case file could be built (the case then went to a clerk as an exception). */
+  caseFile: Record<string, unknown> | null;
+  /** The outcome without the review rules: what a clerk overrides by deciding otherwise. */
+  provisionalOutcome: 'approve' | 'reject';
+}
+
+/** The review's SLA, in absolute times (ISO). */
+export interface ReviewSla {
+  reminderAt: string;
+  deadlineAt: string;
+}
+
+export type ReviewStandingInput = { claimedBy: string | null; slaReminder: string | null; slaDeadline: string | null; escalated: boolean };
+
+/** Names one step of a review for the audit trail; unique within the run, so a retry records it once. */
+export interface ReviewStep {
+  key: string;
+}
+
+export interface ReviewActivities {
+  /** Puts the case in the exception inbox and computes its SLA in bureau working days. */
+  openReview(input: CaseInput & ReviewStep & { result: CaseResult; enteredAt: string }): Promise<ReviewSla>;
+  /** Records a claim or a release, and who now holds the case. */
+  recordReviewEvent(input: CaseInput & ReviewStep & { step: 'claimed' | 'released'; reviewer: Reviewer; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
+  /** Applies a clerk's corrections to the case file, decides again and records the before/after diff. */
+  redecideWithCorrections(input: CaseInput & ReviewStep & CorrectionInput & { caseFile: Record<string, unknown> }): Promise<DecidedCase & { caseFile: Record<string, unknown> }>;
+  /** Records a clerk's decision (who, when, what changed, why) and returns the case's final result. */
+  recordReviewDecision(input: CaseInput & ReviewStep & ReviewDecisionInput & { ruleResult: CaseResult; standing: ReviewStandingInput }): Promise<CaseResult>;
+  /** The SLA's reminder is due: on the record, and to whoever holds the case. */
+  remindReviewer(input: CaseInput & ReviewStep & { standing: ReviewStandingInput }): Promise<void>;
+  /** The SLA's deadline passed: escalated to a supervisor, on the record. */
+  escalateReview(input: CaseInput & ReviewStep & { standing: ReviewStandingInput }): Promise<void>;
 }

@@ -1,7 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
-import { decide, parseCaseFile } from '../rules';
 import { maskIdNumber } from '../rules/idNumber';
 import { appendEvent } from '../store/auditTrail';
 import { batchRowsPage, recordBatchRows } from '../store/batchRows';
@@ -14,20 +13,10 @@ import type { DefaultQueueActivities, LegacyBotActivities } from './contracts';
 import type { ActivityDeps, CoreSystemReader } from './deps';
 import { sha256File, sha256Json } from './hashing';
 import { ZHISHEN_VERSION } from './version';
+import { decideAndRecord, execution, roundStep, systemActor, rulebookActor } from './decision';
 import type { CaseInput, CaseResult, CaseType } from '../workflows/types';
 
 export type { ActivityDeps } from './deps';
-
-/** Workflow and run of the activity being executed, and an idempotency key for one step of it. */
-function execution(step: string) {
-  const exec = Context.current().info.workflowExecution;
-  if (!exec) throw ApplicationFailure.nonRetryable(`activity step ${step} must run inside a workflow`);
-  const { workflowId, runId } = exec;
-  return { workflowId, runId, idempotencyKey: `${runId}/${step}` };
-}
-
-const rulebookActor = { kind: 'bot' as const, name: 'zhishen-rulebook', version: ZHISHEN_VERSION };
-const systemActor = { kind: 'system' as const, name: 'zhishen', version: ZHISHEN_VERSION };
 
 function workbookEvidence(input: CaseInput) {
   const { workbook, caseRow } = input;
@@ -131,47 +120,26 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
 
     async decideCase(input) {
       const { caseRow } = input;
-      const caseFile = assembleCaseFile(caseRow.row as IntakeRow, input.facts);
-      const parsed = parseCaseFile(caseFile);
-      if (!parsed.ok) {
-        return this.raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${parsed.error}` });
-      }
-      const decision = decide(parsed.caseFile);
-      const { workflowId, runId, idempotencyKey } = execution('decided');
-      await appendEvent(store, {
-        caseId: caseRow.caseId,
-        workflowId,
-        runId,
+      const outcome = await decideAndRecord(store, {
+        caseRow,
+        caseFile: assembleCaseFile(caseRow.row as IntakeRow, input.facts),
         step: 'decided',
+        key: roundStep('decided', input.round),
         actor: rulebookActor,
         at: now().toISOString(),
-        inputs: { caseFile: parsed.caseFile as never },
-        ruleSetVersion: decision.policyVersion,
-        outcome: {
-          outcome: decision.outcome,
-          amount: decision.amount,
-          reasons: decision.reasons,
-          checks: decision.checks as never,
-          details: decision.details as never,
-        },
-        evidence: [{ kind: 'case-file', ref: caseRow.caseId, sha256: sha256Json(parsed.caseFile) }],
-        idempotencyKey,
       });
-      logger.info(`case ${caseRow.caseId}: ${decision.outcome} ${decision.reasons.join(',')}`, { caseId: caseRow.caseId });
-      return {
-        caseId: caseRow.caseId,
-        type: caseRow.type,
-        outcome: decision.outcome,
-        amount: decision.amount,
-        reasons: decision.reasons,
-        messages: decision.checks.filter((c) => c.result === 'fail').map((c) => `${c.rule} ${c.message}`),
-        policyVersion: decision.policyVersion,
-      };
+      if (!outcome.ok) {
+        const result = await this.raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${outcome.error}` });
+        return { result, caseFile: null, provisionalOutcome: 'approve' };
+      }
+      const { result } = outcome.decided;
+      logger.info(`case ${caseRow.caseId}: ${result.outcome} ${result.reasons.join(',')}`, { caseId: caseRow.caseId });
+      return outcome.decided;
     },
 
     async raiseException(input) {
       const { caseRow } = input;
-      const { workflowId, runId, idempotencyKey } = execution('exception');
+      const { workflowId, runId, idempotencyKey } = execution(roundStep('exception', input.round));
       await appendEvent(store, {
         caseId: caseRow.caseId,
         workflowId,
@@ -258,7 +226,7 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
       const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
       if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
       const reading = await coreSystem.readFacts(query);
-      const { workflowId, runId, idempotencyKey } = execution('facts-read');
+      const { workflowId, runId, idempotencyKey } = execution(roundStep('facts-read', input.round));
       await appendEvent(deps.store, {
         caseId: row.caseId,
         workflowId,

@@ -12,3 +12,6 @@ export { appendEvent, listEvents } from './auditTrail';
 export { verifyChain, type ChainProblem, type ChainVerdict } from './verifyChain';
 export { CaseRecord, CaseStatus, Money, getCase, listCasesByBatch, listCasesByStatus, upsertCase, type StoredCase } from './caseRegister';
 export { BatchRecord, BatchStatus, IntakeError, getBatch, listIntakeErrors, recordIntakeErrors, setBatchStatus, upsertBatch } from './batches';
+export { Role, NewUser, createUser, getUser, authenticate, listUsers, hashPassword, passwordMatches, type User } from './users';
+export { setReviewStanding, listReviewInbox, slaState, type InboxEntry, type InboxFilter, type ReviewStanding, type SlaState } from './reviewQueue';
+export { recordBatchRows, batchRowsPage, countBatchRows, type BatchRow } from './batchRows';

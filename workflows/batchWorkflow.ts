@@ -1,10 +1,10 @@
 import {
   ApplicationFailure,
-  ChildWorkflowFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   continueAsNew,
-  executeChild,
+  startChild,
+  condition,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -13,7 +13,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DefaultQueueActivities } from '../activities/contracts';
 import { BatchIdKey, CaseTypeKey } from '../temporal/searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
-import { batchProgressQuery } from './messages';
+import { batchProgressQuery, caseSettledSignal } from './messages';
 import {
   caseWorkflowId,
   emptyOutcomeCounts,
@@ -36,6 +36,11 @@ const PAGE_SIZE = 100;
 export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
   const concurrency = Math.max(1, input.concurrency ?? DEFAULT_CONCURRENCY);
   const rowsPerRun = Math.max(1, input.rowsPerRun ?? DEFAULT_ROWS_PER_RUN);
+  // Results the cases reported; signals may arrive before the child's start is even acknowledged.
+  const settled = new Map<string, CaseResult>();
+  setHandler(caseSettledSignal, ({ caseId, result }) => {
+    settled.set(caseId, result);
+  });
   const progress: BatchProgress = input.carried ?? (await loadBatch(input));
   setHandler(batchProgressQuery, () => progress);
 
@@ -51,7 +56,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
       limit: Math.min(PAGE_SIZE, rowsPerRun - rowsThisRun),
     });
     if (page.length === 0) throw ApplicationFailure.nonRetryable(`batch ${input.batchId}: intake rows ended at ${progress.nextOffset} of ${progress.total}`);
-    await forEachBounded(page, concurrency, (row) => runCase(input, row, progress));
+    await forEachBounded(page, concurrency, (row) => runCase(input, row, progress, settled));
     progress.nextOffset += page.length;
     rowsThisRun += page.length;
   }
@@ -80,31 +85,36 @@ async function loadBatch(input: BatchInput): Promise<BatchProgress> {
   };
 }
 
-async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchProgress): Promise<void> {
-  let result: CaseResult | null;
+async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchProgress, settled: Map<string, CaseResult>): Promise<void> {
+  let result: CaseResult | null = null;
   let duplicate = false;
   try {
-    result = await executeChild(caseWorkflow, {
+    const child = await startChild(caseWorkflow, {
       workflowId: caseWorkflowId(caseRow.caseId),
       args: [{ batchId: input.batchId, workbook: input.workbook, caseRow }],
       // A case that failed outright may be submitted again; one that was decided, never.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      // Cases are independent of the batch that started them: cancelling a batch must not undo them.
+      // Cases outlive their batch: a clerk may take days over one, and cancelling a batch must not undo them.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [
         { key: CaseTypeKey, value: caseRow.type },
         { key: BatchIdKey, value: input.batchId },
       ],
     });
+    let failed = false;
+    // A case that fails before the rules have spoken never reports; its failure is counted instead.
+    child.result().then(
+      () => {},
+      () => {
+        failed = true;
+      },
+    );
+    await condition(() => settled.has(caseRow.caseId) || failed);
+    result = settled.get(caseRow.caseId) ?? null;
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      duplicate = true;
-      result = await steps.existingCaseResult({ caseId: caseRow.caseId });
-    } else if (err instanceof ChildWorkflowFailure) {
-      result = null;
-    } else {
-      throw err;
-    }
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    duplicate = true;
+    result = await steps.existingCaseResult({ caseId: caseRow.caseId });
   }
   progress.done += 1;
   progress.byType[caseRow.type].done += 1;

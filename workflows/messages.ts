@@ -1,4 +1,5 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CorrectionInput, Reviewer, ReviewDecisionInput, ReviewState } from './reviewTypes';
 import type { BatchProgress, CaseResult } from './types';
 
 /** Progress of a batch: counts by business and outcome, for the CLI's progress bar and the dashboard. */
@@ -6,3 +7,24 @@ export const batchProgressQuery = defineQuery<BatchProgress>('progress');
 
 /** The step a case workflow is at, and its result once decided. */
 export const caseStateQuery = defineQuery<{ step: string; result: CaseResult | null }>('state');
+
+/** Where a case under review stands: holder, SLA, the rules' result, the decision once made. */
+export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
+
+/** A clerk takes a case, so that no one else works it meanwhile. */
+export const claimUpdate = defineUpdate<ReviewState, [{ reviewer: Reviewer }]>('claim');
+
+/** The holder (or a supervisor) gives a case back to the inbox. */
+export const releaseUpdate = defineUpdate<ReviewState, [{ reviewer: Reviewer }]>('release');
+
+/** The holder corrects fields of the case file (e.g. an OCR misread); the rules decide again. */
+export const correctUpdate = defineUpdate<CaseResult, [CorrectionInput]>('correct');
+
+/** The holder decides: approve, reject or return for documents (退回补正). */
+export const reviewUpdate = defineUpdate<CaseResult, [ReviewDecisionInput]>('review');
+
+/** The claimant supplied what a returned case was missing: read the facts and decide again. */
+export const documentsSuppliedSignal = defineSignal<[{ note: string }]>('documentsSupplied');
+
+/** A case tells its batch that the bots are done with it: the batch counts it, even if a clerk still has it. */
+export const caseSettledSignal = defineSignal<[{ caseId: string; result: CaseResult }]>('caseSettled');

@@ -31,6 +31,8 @@ export interface CaseInput {
   batchId: string;
   workbook: WorkbookRef;
   caseRow: CaseRowRef;
+  /** Which pass over the case this step belongs to: a case returned for documents is read and decided again. */
+  round?: number;
 }
 
 export interface CaseResult {

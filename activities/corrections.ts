@@ -1,0 +1,44 @@
+import type { FieldCorrection } from '../workflows/reviewTypes';
+
+type Token = string | number;
+
+/** `receipts[0].total` → ['receipts', 0, 'total']. */
+export function parsePath(path: string): Token[] {
+  const tokens: Token[] = [];
+  for (const part of path.split('.')) {
+    const m = /^([A-Za-z]+)((?:\[\d+\])*)$/.exec(part);
+    if (!m) throw new Error(`字段路径 ${path} 无效`);
+    tokens.push(m[1]!);
+    for (const index of m[2]!.matchAll(/\[(\d+)\]/g)) tokens.push(Number(index[1]));
+  }
+  return tokens;
+}
+
+export interface FieldChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * The case file with a clerk's corrections applied, and the before/after of each field. Only fields
+ * that already exist can be corrected: a correction never invents structure.
+ */
+export function applyCorrections(caseFile: Record<string, unknown>, corrections: FieldCorrection[]): { caseFile: Record<string, unknown>; changes: FieldChange[] } {
+  const copy = structuredClone(caseFile);
+  const changes: FieldChange[] = [];
+  for (const { path, value } of corrections) {
+    const tokens = parsePath(path);
+    let parent: Record<string | number, unknown> = copy;
+    for (const token of tokens.slice(0, -1)) {
+      const next = parent[token];
+      if (next === null || typeof next !== 'object') throw new Error(`案卷中没有字段 ${path}`);
+      parent = next as Record<string | number, unknown>;
+    }
+    const last = tokens[tokens.length - 1]!;
+    if (!(last in parent)) throw new Error(`案卷中没有字段 ${path}`);
+    changes.push({ path, before: parent[last], after: value });
+    parent[last] = value;
+  }
+  return { caseFile: copy, changes };
+}

@@ -1,0 +1,95 @@
+import { Context } from '@temporalio/activity';
+import { decide, parseCaseFile } from '../rules';
+import type { Decision } from '../rules/schemas';
+import { appendEvent } from '../store/auditTrail';
+import type { Store } from '../store';
+import type { CaseRowRef, CaseResult } from '../workflows/types';
+import type { DecidedCase } from './contracts';
+import { sha256Json } from './hashing';
+import { ZHISHEN_VERSION } from './version';
+
+export const rulebookActor = { kind: 'bot' as const, name: 'zhishen-rulebook', version: ZHISHEN_VERSION };
+export const systemActor = { kind: 'system' as const, name: 'zhishen', version: ZHISHEN_VERSION };
+
+/** The audit key of a step in a given pass over the case (the first pass keeps the plain step name). */
+export function roundStep(step: string, round: number | undefined): string {
+  return round && round > 1 ? `${step}@${round}` : step;
+}
+
+/** Workflow and run of the activity being executed, and an idempotency key for one step of it. */
+export function execution(step: string) {
+  const exec = Context.current().info.workflowExecution;
+  if (!exec) throw new Error(`activity step ${step} must run inside a workflow`);
+  const { workflowId, runId } = exec;
+  return { workflowId, runId, idempotencyKey: `${runId}/${step}` };
+}
+
+/** The case result a workflow carries, from a full decision. */
+export function resultOf(caseRow: CaseRowRef, decision: Decision): CaseResult {
+  return {
+    caseId: caseRow.caseId,
+    type: caseRow.type,
+    outcome: decision.outcome,
+    amount: decision.amount,
+    reasons: decision.reasons,
+    messages: decision.checks.filter((c) => c.result === 'fail').map((c) => `${c.rule} ${c.message}`),
+    policyVersion: decision.policyVersion,
+  };
+}
+
+/** What the rules give when the review rules are left aside: a clerk deciding otherwise overrides them. */
+export function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
+  return decision.checks.some((c) => c.result === 'fail' && c.severity === 'reject') ? 'reject' : 'approve';
+}
+
+export type DecideOutcome = { ok: true; decided: DecidedCase & { caseFile: Record<string, unknown> } } | { ok: false; error: string };
+
+/**
+ * Decides a case file by the rulebook and records the decision with its exact inputs, each rule's
+ * result and the parameter version, so that it can be re-run from the record alone.
+ */
+export async function decideAndRecord(
+  store: Store,
+  args: {
+    caseRow: CaseRowRef;
+    caseFile: unknown;
+    step: string;
+    /** The audit key of the step, when it differs from its name (later rounds, review acts). */
+    key?: string;
+    actor: { kind: 'bot' | 'user' | 'system'; name: string; version?: string };
+    at: string;
+    extraInputs?: Record<string, unknown>;
+  },
+): Promise<DecideOutcome> {
+  const parsed = parseCaseFile(args.caseFile);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  const decision = decide(parsed.caseFile);
+  const { workflowId, runId, idempotencyKey } = execution(args.key ?? args.step);
+  await appendEvent(store, {
+    caseId: args.caseRow.caseId,
+    workflowId,
+    runId,
+    step: args.step,
+    actor: args.actor,
+    at: args.at,
+    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile } as never,
+    ruleSetVersion: decision.policyVersion,
+    outcome: {
+      outcome: decision.outcome,
+      amount: decision.amount,
+      reasons: decision.reasons,
+      checks: decision.checks as never,
+      details: decision.details as never,
+    },
+    evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }],
+    idempotencyKey,
+  });
+  return {
+    ok: true,
+    decided: {
+      result: resultOf(args.caseRow, decision),
+      caseFile: parsed.caseFile as Record<string, unknown>,
+      provisionalOutcome: provisionalOutcome(decision),
+    },
+  };
+}

@@ -67,14 +67,22 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     if (!options.wait) return { batchId, workflowId, url };
 
     const bar = new ProgressBar();
+    // One query at a time, and none left in flight when the connection closes.
+    let inflight: Promise<void> | null = null;
     const poll = setInterval(() => {
-      handle.query(batchProgressQuery).then((p) => bar.update(p), () => {});
+      inflight ??= handle
+        .query(batchProgressQuery)
+        .then((p) => bar.update(p), () => {})
+        .finally(() => {
+          inflight = null;
+        });
     }, 500);
     let progress: BatchProgress;
     try {
       progress = (await handle.result()) as BatchProgress;
     } finally {
       clearInterval(poll);
+      await inflight;
     }
     bar.update(progress);
     bar.finish();

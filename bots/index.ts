@@ -20,3 +20,4 @@ export { LumpSumEntryPage } from './pages/LumpSumEntryPage';
 export { TransferEntryPage } from './pages/TransferEntryPage';
 export { ReimbursementEntryPage } from './pages/ReimbursementEntryPage';
 export { EntryListPage } from './pages/EntryListPage';
+export { entryRequestFromDecision } from './entryRequest';

@@ -29,9 +29,8 @@ export class TechnicalFault extends Error {
   constructor(
     readonly kind: TechnicalFaultKind,
     message: string,
-    options?: { cause?: unknown },
   ) {
-    super(maskIdNumbersIn(message), options);
+    super(maskIdNumbersIn(message));
   }
 }
 
@@ -62,17 +61,19 @@ export const isRetryable = (err: unknown): boolean => err instanceof TechnicalFa
 /**
  * Any failure as a bot fault: Playwright's timeouts, closed pages and network errors become
  * technical faults; faults pass through; anything else (a bug of ours) is returned unchanged.
+ * Playwright's error is not kept as `cause`: its text names URLs with 身份证号 in them, and a cause
+ * travels unmasked into logs and workflow histories. Its first line, masked, is in the message.
  */
 export function asBotFault(err: unknown): unknown {
   if (err instanceof TechnicalFault || err instanceof BusinessFault) return err;
-  if (err instanceof playwrightErrors.TimeoutError) return new TechnicalFault('timeout', `核心系统响应超时: ${err.message.split('\n')[0]}`, { cause: err });
+  if (err instanceof playwrightErrors.TimeoutError) return new TechnicalFault('timeout', `核心系统响应超时: ${err.message.split('\n')[0]}`);
   if (!(err instanceof Error)) return err;
   const first = err.message.split('\n')[0] ?? '';
   if (/Target (page, context or browser )?(has been |is )?closed|Browser has been closed|Page crashed|browser has disconnected/i.test(err.message)) {
-    return new TechnicalFault('page-closed', `浏览器页面已关闭: ${first}`, { cause: err });
+    return new TechnicalFault('page-closed', `浏览器页面已关闭: ${first}`);
   }
   if (/net::ERR_|ECONNREFUSED|ECONNRESET/.test(err.message)) {
-    return new TechnicalFault('unreachable', `无法连接核心系统: ${first}`, { cause: err });
+    return new TechnicalFault('unreachable', `无法连接核心系统: ${first}`);
   }
   return err;
 }

@@ -4,6 +4,7 @@ import { loadConfig } from './config/env';
 import { parseArgs, UsageError } from './cli/args';
 import { auditShow, auditVerify } from './cli/audit';
 import { runBatch } from './cli/batch';
+import { runReviewCommand } from './cli/review';
 import { runDecide } from './cli/decide';
 import { seedLegacy } from './cli/legacySeed';
 import { writeIntakeTemplate } from './intake/template';
@@ -13,7 +14,9 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx] [--concurrency N] [--attachments DIR]
   template OUT.xlsx                      write an empty intake workbook with notes and validation
   legacy seed FILE...                    load case files' system-of-record facts into the core-system stand-in
-  audit show CASE | audit verify [CASE]  read a case's decision trail; check the hash chains`;
+  audit show CASE | audit verify [CASE]  read a case's decision trail; check the hash chains
+  review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue]
+  review show CASE | review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 
@@ -58,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError('audit show CASE | audit verify [CASE]');
     }
     case 'review':
+      return runReviewCommand(loadConfig(), argv.slice(1), out);
     case 'schedule':
     case 'ocr':
       process.stderr.write(`\`${command}\` is not available in this version yet\n`);

@@ -10,6 +10,8 @@ import type { CaseFile } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
+import { createUser } from '../store/users';
+import { runReviewCommand } from '../cli/review';
 import { batchProgressQuery } from '../workflows/messages';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
 import { exited, startTestStack, type TestStack } from './stackHarness';
@@ -140,6 +142,38 @@ describe('batch of an intake workbook on the real stack', () => {
       expect(row, caseFile.caseId).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons });
       expect(row!.link).toContain(`case-${caseFile.caseId}`);
     }
+    worker.kill('SIGTERM');
+    await exited(worker);
+  });
+
+  it('clears an exception from the terminal: review list, show and decide, with the role checked', async () => {
+    const worker = await stack.startWorker();
+    await createUser(stack.store, { username: 'clerk.wang', displayName: '王经办', role: 'clerk', password: 'correct horse battery' });
+    await createUser(stack.store, { username: 'audit.li', displayName: '李审计', role: 'auditor', password: 'correct horse battery' });
+    const lines: string[] = [];
+    expect(await runReviewCommand(stack.config, ['list'], (l) => lines.push(l))).toBe(0);
+    const inbox = lines.map((l) => JSON.parse(l) as { caseId: string; sla: string });
+    const expectedReview = caseFiles.filter((c) => decide(c).outcome === 'review').map((c) => c.caseId);
+    expect(inbox.map((e) => e.caseId).sort()).toEqual(expectedReview.sort());
+    expect(inbox.every((e) => e.sla === 'on-time')).toBe(true);
+
+    const target = inbox[0]!.caseId;
+    lines.length = 0;
+    expect(await runReviewCommand(stack.config, ['show', target], (l) => lines.push(l))).toBe(0);
+    const shown = JSON.parse(lines[0]!) as { review: { status: string }; failedChecks: unknown[] };
+    expect(shown.review.status).toBe('awaiting');
+    expect(shown.failedChecks.length).toBeGreaterThan(0);
+    expect(lines[0]).not.toMatch(/\d{17}[\dX]/);
+
+    expect(await runReviewCommand(stack.config, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'audit.li'], () => {})).toBe(1);
+    lines.length = 0;
+    expect(await runReviewCommand(stack.config, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'clerk.wang'], (l) => lines.push(l))).toBe(0);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ caseId: target, outcome: 'approve' });
+    await stack.client.workflow.getHandle(`case-${target}`).result();
+    expect(await getCase(stack.store, target)).toMatchObject({ status: 'closed', outcome: 'approve' });
+    const reviewed = (await listEvents(stack.store, target)).find((e) => e.step === 'reviewed')!;
+    expect(reviewed).toMatchObject({ actor: { kind: 'user', name: 'clerk.wang' }, inputs: { comment: '材料已核', decision: 'approve' } });
+    expect(await verifyChain(stack.store)).toMatchObject({ ok: true });
     worker.kill('SIGTERM');
     await exited(worker);
   });

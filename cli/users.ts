@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { createUser, listUsers, NewUser, Role, type Store } from '../store';
+import { parseArgs, UsageError } from './args';
+
+const USAGE = 'users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME | users list';
+
+/** A password typed at the terminal without echo, asked twice. */
+async function promptPassword(): Promise<string> {
+  const ask = (question: string) =>
+    new Promise<string>((resolve, reject) => {
+      const stdin = process.stdin;
+      process.stderr.write(question);
+      stdin.setRawMode(true);
+      stdin.resume();
+      stdin.setEncoding('utf8');
+      let typed = '';
+      const onData = (chunk: string) => {
+        for (const ch of chunk) {
+          if (ch === '\r' || ch === '\n') {
+            done();
+            return resolve(typed);
+          }
+          if (ch === '\u0003') {
+            done();
+            return reject(new UsageError('cancelled'));
+          }
+          if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      const done = () => {
+        stdin.off('data', onData);
+        stdin.setRawMode(false);
+        stdin.pause();
+        process.stderr.write('\n');
+      };
+      stdin.on('data', onData);
+    });
+  const first = await ask('password (at least 10 characters): ');
+  const second = await ask('again: ');
+  if (first !== second) throw new UsageError('the two passwords differ');
+  return first;
+}
+
+/** The first line of a piped stdin. */
+async function passwordFromPipe(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+/** Where the new password comes from: ZHISHEN_NEW_PASSWORD, a prompt without echo, or a pipe. Never an argument (it would sit in the shell history). */
+async function newPassword(): Promise<string> {
+  const fromEnv = process.env.ZHISHEN_NEW_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return process.stdin.isTTY ? promptPassword() : passwordFromPipe();
+}
+
+/**
+ * `users add USERNAME --role ROLE --name DISPLAYNAME` and `users list`: the console's accounts. The
+ * first administrator is made here; the console's 用户管理 page makes the rest.
+ */
+export async function runUsersCommand(args: string[], store: Store, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<number> {
+  const [sub, ...rest] = args;
+  const parsed = parseArgs(rest, ['role', 'name']);
+  switch (sub) {
+    case 'list': {
+      for (const u of await listUsers(store)) out(JSON.stringify(u));
+      return 0;
+    }
+    case 'add': {
+      const username = parsed.positionals[0];
+      const role = Role.safeParse(parsed.options.get('role'));
+      if (!username || !role.success) throw new UsageError(USAGE);
+      const input = { username, displayName: parsed.options.get('name') ?? username, role: role.data, password: await newPassword() };
+      const checked = NewUser.safeParse(input);
+      if (!checked.success) throw new UsageError(z.prettifyError(checked.error));
+      const user = await createUser(store, checked.data);
+      out(JSON.stringify(user));
+      process.stderr.write(`user ${user.username} (${user.role}) created\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(USAGE);
+  }
+}

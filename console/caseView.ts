@@ -1,0 +1,102 @@
+import type { Client } from '@temporalio/client';
+import { maskDeep } from '../logging/logger';
+import { getCase, listEvents, type AuditEvent, type StoredCase, type Store } from '../store';
+import { reviewStateQuery } from '../workflows/messages';
+import type { ReviewState } from '../workflows/reviewTypes';
+import { caseWorkflowId } from '../workflows/types';
+
+export interface RuleCheck {
+  rule: string;
+  result: string;
+  severity: string;
+  message: string;
+  basis?: string;
+}
+
+/** The rules' latest word on the case: the first decision, or the last re-decision after a correction. */
+export interface LatestDecision {
+  step: string;
+  at: string;
+  outcome: string;
+  amount: string | null;
+  reasons: string[];
+  checks: RuleCheck[];
+  details: Record<string, unknown>;
+  ruleSetVersion: string | null;
+  caseFile: Record<string, unknown> | null;
+}
+
+export interface CaseView {
+  stored: StoredCase;
+  /** The application as accepted at intake. */
+  application: Record<string, unknown> | null;
+  /** What the core system said, or the fault it gave. */
+  facts: Record<string, unknown> | null;
+  factsFault: { code: string; message: string } | null;
+  /** An exception raised instead of a decision (no facts, unread receipts…). */
+  exception: { code: string; message: string } | null;
+  decision: LatestDecision | null;
+  events: AuditEvent[];
+  /** The workflow's own view of the review; null once the case is finished or unreachable. */
+  review: ReviewState | null;
+}
+
+const asRecord = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+
+/** Everything the case page shows, from the register, the audit trail and the running workflow. */
+export async function loadCaseView(store: Store, temporal: Client, caseId: string, options: { maskIds: boolean }): Promise<CaseView | undefined> {
+  const stored = await getCase(store, caseId);
+  if (!stored) return undefined;
+  const events = await listEvents(store, caseId);
+  const review = stored.status === 'review' ? await queryReview(temporal, caseId) : null;
+  const view = viewOfEvents(stored, events, review);
+  // Managers and auditors see the same page with every 身份证号 masked, the trail included.
+  return options.maskIds ? (maskDeep(view) as CaseView) : view;
+}
+
+async function queryReview(temporal: Client, caseId: string): Promise<ReviewState | null> {
+  try {
+    return await temporal.workflow.getHandle(caseWorkflowId(caseId)).query(reviewStateQuery);
+  } catch {
+    // Not (or no longer) in review, or Temporal unreachable: the page falls back to the register.
+    return null;
+  }
+}
+
+function viewOfEvents(stored: StoredCase, events: AuditEvent[], review: ReviewState | null): CaseView {
+  const last = (pred: (e: AuditEvent) => boolean) => [...events].reverse().find(pred);
+  const intake = events.find((e) => e.step === 'intake');
+  const factsEvent = last((e) => e.step === 'facts-read');
+  const factsOutcome = asRecord(factsEvent?.outcome);
+  const decided = last((e) => e.step === 'decided' || e.step === 'corrected');
+  const exceptionEvent = last((e) => e.step === 'exception');
+  const exceptionOutcome = asRecord(exceptionEvent?.outcome);
+  const useException = exceptionEvent && (!decided || exceptionEvent.seq > decided.seq);
+
+  let decision: LatestDecision | null = null;
+  if (decided) {
+    const outcome = asRecord(decided.outcome) ?? {};
+    decision = {
+      step: decided.step,
+      at: decided.at,
+      outcome: String(outcome.outcome ?? ''),
+      amount: (outcome.amount as string | null | undefined) ?? null,
+      reasons: Array.isArray(outcome.reasons) ? (outcome.reasons as string[]) : [],
+      checks: Array.isArray(outcome.checks) ? (outcome.checks as RuleCheck[]) : [],
+      details: asRecord(outcome.details) ?? {},
+      ruleSetVersion: decided.ruleSetVersion,
+      caseFile: asRecord(asRecord(decided.inputs)?.caseFile),
+    };
+  }
+  const fault = factsOutcome && factsOutcome.found === false ? { code: String(factsOutcome.code ?? ''), message: String(factsOutcome.message ?? '') } : null;
+  return {
+    stored,
+    application: asRecord(asRecord(intake?.inputs)?.row),
+    facts: asRecord(factsOutcome?.facts),
+    factsFault: fault,
+    exception: useException && exceptionOutcome ? { code: String((exceptionOutcome.reasons as string[] | undefined)?.[0] ?? ''), message: String(exceptionOutcome.message ?? '') } : null,
+    decision,
+    events,
+    review,
+  };
+}

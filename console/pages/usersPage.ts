@@ -1,0 +1,27 @@
+import type { User } from '../../store';
+import { html, type SafeHtml } from '../html';
+import { ROLE_LABELS } from '../labels';
+import type { Session } from '../sessions';
+import { csrfField, layout } from './layout';
+
+/** Users and the form to add one (administrators only). */
+export function usersPage(session: Session, users: User[], args: { error?: string; draft?: { username?: string; displayName?: string; role?: string } } = {}): SafeHtml {
+  const draft = args.draft ?? {};
+  return layout({
+    title: '用户管理',
+    session,
+    error: args.error,
+    body: html`<table class="users" id="users"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th><th>状态</th></tr></thead><tbody>
+${users.map((u) => html`<tr><td>${u.username}</td><td>${u.displayName}</td><td>${ROLE_LABELS[u.role]}</td><td>${u.disabled ? '停用' : '启用'}</td></tr>`)}
+</tbody></table>
+<form method="post" action="/users" id="new-user" class="card stacked">
+  ${csrfField(session)}
+  <h2>新增用户</h2>
+  <label>用户名 <input name="username" required pattern="[a-z0-9_.\\-]{2,40}" value="${draft.username ?? ''}" autocomplete="off"></label>
+  <label>姓名 <input name="displayName" required value="${draft.displayName ?? ''}" autocomplete="off"></label>
+  <label>角色 <select name="role">${Object.entries(ROLE_LABELS).map(([v, t]) => html`<option value="${v}"${v === draft.role ? html` selected` : ''}>${t}</option>`)}</select></label>
+  <label>初始密码（至少 10 位） <input name="password" type="password" required minlength="10" autocomplete="new-password"></label>
+  <button type="submit">新增</button>
+</form>`,
+  });
+}

@@ -10,10 +10,12 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import type { GreyImage } from '../image/greyImage';
+import { greySharp, toGreyImage, type GreyImage } from '../image/greyImage';
 import type { OcrEngine, TextBox, TextFragment } from './engine';
 import { connectedBoxes } from './textBoxes';
 
+/** Detection runs on the page scaled to this longest side (PaddleOCR's limit_side_len is 960). */
+const DET_MAX_SIDE = 1088;
 const DET_THRESHOLD = 0.3;
 const DET_BOX_SCORE = 0.6;
 const DET_UNCLIP_RATIO = 1.6;
@@ -66,7 +68,11 @@ export async function createPpocrEngine(): Promise<OcrEngine> {
   };
 }
 
-async function detect(session: ort.InferenceSession, page: GreyImage): Promise<TextBox[]> {
+async function detect(session: ort.InferenceSession, fullPage: GreyImage): Promise<TextBox[]> {
+  // Finding text needs less resolution than reading it: detection runs on a smaller copy and the
+  // boxes are scaled back to the page, where recognition crops them at full resolution.
+  const scale = Math.min(1, DET_MAX_SIDE / Math.max(fullPage.width, fullPage.height));
+  const page = scale < 1 ? await toGreyImage(greySharp(fullPage).resize({ width: Math.round(fullPage.width * scale), kernel: 'cubic' })) : fullPage;
   // DB needs sides that are multiples of 32: pad with paper rather than stretch the text.
   const width = Math.ceil(page.width / 32) * 32;
   const height = Math.ceil(page.height / 32) * 32;
@@ -85,8 +91,17 @@ async function detect(session: ort.InferenceSession, page: GreyImage): Promise<T
   const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, height, width]) });
   const probability = output[session.outputNames[0]!]!.data as Float32Array;
   return connectedBoxes(probability, width, height, DET_THRESHOLD, DET_BOX_SCORE)
-    .map((box) => unclip(box, page))
+    .map((box) => toPage(unclip(box, page), scale, fullPage))
     .filter((box) => box.x1 - box.x0 >= 6 && box.y1 - box.y0 >= 6);
+}
+
+function toPage(box: TextBox, scale: number, page: GreyImage): TextBox {
+  return {
+    x0: Math.max(0, Math.floor(box.x0 / scale)),
+    y0: Math.max(0, Math.floor(box.y0 / scale)),
+    x1: Math.min(page.width, Math.ceil(box.x1 / scale)),
+    y1: Math.min(page.height, Math.ceil(box.y1 / scale)),
+  };
 }
 
 /** DB shrinks text regions when training; grow the found region back by area × ratio / perimeter. */

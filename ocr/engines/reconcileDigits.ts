@@ -19,7 +19,12 @@ export function reconcileDigits(chinese: CharReading, english: CharReading): Cha
   const eng = withoutSpaces(english);
   if (eng.text === '') return { text: chinese.text, chars: chinese.chars.map((c) => Math.min(c, UNCONFIRMED_CEILING)) };
   if (eng.text.length !== chinese.text.length) {
-    return { text: eng.text, chars: eng.chars.map((c) => Math.min(c, DISAGREEMENT_CEILING + 0.1)) };
+    // One character fewer is chi_sim's ¥ read as a digit: eng, told to read digits only, drops it.
+    // Any other difference in length is a crop that caught a neighbour: chi_sim stays, doubted.
+    const dropped = eng.text.length === chinese.text.length - 1 && chinese.text.endsWith(eng.text);
+    return dropped
+      ? { text: eng.text, chars: eng.chars.map((c) => Math.min(c, DISAGREEMENT_CEILING + 0.1)) }
+      : { text: chinese.text, chars: chinese.chars.map((c) => Math.min(c, DISAGREEMENT_CEILING + 0.1)) };
   }
   const chars = Array.from(eng.text, (char, i) =>
     char === chinese.text[i] ? Math.max(eng.chars[i] ?? 0, chinese.chars[i] ?? 0) : Math.min(eng.chars[i] ?? 0, DISAGREEMENT_CEILING),

@@ -19,7 +19,7 @@ export const UNREAD: FieldReading<never> = { value: null, confidence: 0 };
 /** Confidence ceiling for a value read but not in its field's form (a 7-digit 票据代码). */
 export const MALFORMED_CEILING = 0.3;
 
-const GAP = '[:|]*';
+const GAP = '[:;|]*';
 const DIGITISH = '[0-9OoDQIlZSBg]';
 const MONEY = '¥?\\d[\\d,]*\\.\\d{2}';
 /** Labels that end a free-text value (a name, a hospital) when fragments ran together. */
@@ -33,7 +33,7 @@ function reading<T>(match: Match | null, parse: (text: string) => T | null): Fie
 }
 
 export function readCode(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`票据代码${GAP}(?<v>${DIGITISH}{6,10})`));
+  const match = firstMatch(rows, new RegExp(`(?:票据代码|票.代码|票据.码)${GAP}(?<v>${DIGITISH}{6,10})`));
   return formCapped(reading(match, digitsOnly), (v) => v.length === 8);
 }
 
@@ -43,13 +43,13 @@ export function readNumber(rows: readonly Row[]): FieldReading<string> {
 }
 
 export function readCheckCode(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`校验码${GAP}(?<v>[0-9A-Za-z]{4,8})`));
+  const match = firstMatch(rows, new RegExp(`(?:校验码|校.码)${GAP}(?<v>[0-9A-Za-z]{4,8})`));
   const read = reading(match, (text) => text.toLowerCase().replace(/o/g, '0').replace(/[il]/g, '1'));
   return formCapped(read, isCheckCode);
 }
 
 export function readIssueDate(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:开票日期|日期)${GAP}(?<v>\\d{4}[-年/.]\\d{1,2}[-月/.]\\d{1,2}日?)`));
+  const match = firstMatch(rows, new RegExp(`(?:开票日期|.票日期|开.日期|日期)${GAP}(?<v>\\d{4}[-年/.]\\d{1,2}[-月/.]\\d{1,2}日?)`));
   return reading(match, dateValue);
 }
 
@@ -70,8 +70,8 @@ function nameConfidence(row: Row, start: number, length: number): number {
 
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
-  // The hidden middle is printed as * which recognisers also render as quotes or carets.
-  const match = firstMatch(rows, new RegExp(`(?:统一社会信用代码|身份证号码?|证件号码?)${GAP}(?<v>\\d{6}[0-9Xx*"“”'\`^]{4,14}[0-9Xx]{4})`));
+  // The hidden middle is printed as * which recognisers also render as quotes, dots or carets.
+  const match = firstMatch(rows, new RegExp(`(?:统一社会信用代码|身份证号码?|证件号码?)[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|]{1,14}[0-9Xx]{4})`));
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();
   const row = rows[match.rowIndex]!;
@@ -81,8 +81,9 @@ export function readPayerId(rows: readonly Row[]): FieldReading<string> {
   const middle = text.slice(6, -4);
   if (/^\d{17}[\dX]$/.test(text)) return { value: maskIdNumber(text), confidence };
   if (/\d/.test(middle)) return UNREAD;
-  // A masked ID read with a different number of * is still the same ID, but less surely so.
-  return { value: `${text.slice(0, 6)}********${text.slice(-4)}`, confidence: middle === '********' ? confidence : Math.min(confidence, 0.85) };
+  // Recognisers merge runs of * (CTC collapses repeats), so their count means nothing: the masked
+  // form is the same whatever it was, and only the digits shown carry doubt.
+  return { value: `${text.slice(0, 6)}********${text.slice(-4)}`, confidence };
 }
 
 function range(from: number, to: number): number[] {
@@ -90,7 +91,7 @@ function range(from: number, to: number): number[] {
 }
 
 export function readHospitalName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:收款单位|医疗机构|收费单位)(?:\\((?:盖?章)\\)?|盖章)?${GAP}(?<v>[\\u4e00-\\u9fa5()]{4,40})`));
+  const match = firstMatch(rows, new RegExp(`(?:收款单位|收.单位|医疗机构|医疗.构|收费单位)(?:\\((?:盖?章)\\)?|盖章)?${GAP}(?<v>[\\u4e00-\\u9fa5()]{4,40})`));
   if (match === null) return UNREAD;
   const name = match.value.split(NEXT_LABELS)[0] ?? '';
   if (name.length < 4) return UNREAD;

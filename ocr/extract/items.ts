@@ -1,7 +1,7 @@
 /**
  * The 项目 rows: between the item header (项目 / 项目名称) and the 合计 row, every
  * (category, amount) pair in reading order — one pair per row in 电子票据 tables, one or two on paper
- * with dotted leaders. A 数量 column between them is skipped.
+ * with dotted leaders. Each amount takes the category name before it; a 数量 column is skipped.
  */
 import type { Row } from '../layout/rows';
 import { spanConfidence } from './match';
@@ -20,8 +20,8 @@ const KNOWN_CATEGORIES = new Set([
   '诊疗费', '医事服务费', '特殊材料费', '救护车费', '其他门急诊收费', '其他住院收费',
 ]);
 
-// The 数量 cell between name and amount may come out as 工 or l from chi_sim.
-const PAIR = /(?<category>[\u4e00-\u9fa5]{2,10})[|:]*(?:[\d工lI]{1,4}\|)?(?<amount>¥?\d[\d,]*\.\d{2})/dg;
+const AMOUNT = /¥?\d[\d,]*\.\d{2}/g;
+const NAME = /[\u4e00-\u9fa5]{2,10}/g;
 /** Dotted leaders as recognisers print them. */
 const LEADER = /[.…·_\-,:]{2,}/g;
 
@@ -42,18 +42,28 @@ export function readItems(rows: readonly Row[]): ItemsReading {
   for (const row of rows.slice(from, to)) {
     // Replacing leaders by a separator keeps every offset, so confidences stay aligned.
     const text = row.text.replace(LEADER, (leader) => '|'.repeat(leader.length));
-    for (const m of text.matchAll(PAIR)) {
-      const [category, amountText] = [m.groups!.category!, m.groups!.amount!];
-      const amount = moneyValue(amountText);
-      if (amount === null) continue;
-      const spans = m.indices!.groups!;
-      const name = spanConfidence(row, spans.category![0], spans.category![1]) * categoryTrust(category);
-      namesConfidence = Math.min(namesConfidence, name);
-      confidence = Math.min(confidence, name, spanConfidence(row, spans.amount![0], spans.amount![1]));
-      items.push({ category, amount });
+    let segmentStart = 0;
+    for (const amountMatch of text.matchAll(AMOUNT)) {
+      const amount = moneyValue(amountMatch[0]);
+      const amountAt = amountMatch.index;
+      // The name is in the stretch since the previous amount. Stray text can sit there too (a
+      // 数量 cell, the words of a seal stamped across the row): a category name wins over it.
+      const name = categoryBefore(text.slice(segmentStart, amountAt), segmentStart);
+      segmentStart = amountAt + amountMatch[0].length;
+      if (amount === null || name === null) continue;
+      const nameConfidence = spanConfidence(row, name.start, name.start + name.text.length) * categoryTrust(name.text);
+      namesConfidence = Math.min(namesConfidence, nameConfidence);
+      confidence = Math.min(confidence, nameConfidence, spanConfidence(row, amountAt, segmentStart));
+      items.push({ category: name.text, amount });
     }
   }
   return items.length === 0 ? { value: null, confidence: 0, namesConfidence: 0 } : { value: items, confidence, namesConfidence };
+}
+
+function categoryBefore(segment: string, offset: number): { text: string; start: number } | null {
+  const names = [...segment.matchAll(NAME)].map((m) => ({ text: m[0], start: offset + m.index }));
+  const category = names.filter((name) => KNOWN_CATEGORIES.has(name.text) || name.text.endsWith('费')).at(-1);
+  return category ?? names.at(-1) ?? null;
 }
 
 function categoryTrust(category: string): number {

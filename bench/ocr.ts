@@ -35,8 +35,18 @@ log(`generating ${perKind} receipts of each kind (seed ${seed}) in ${corpusDir}`
 const corpus = await generateCorpus({ seed, perKind, outDir: corpusDir });
 const files = corpus.map((entry) => path.join(corpusDir, entry.file));
 
-type Results = Record<string, { byKind: Record<string, ReturnType<typeof summary>>; clean: ReturnType<typeof summary>; degraded: ReturnType<typeof summary>; all: ReturnType<typeof summary> }>;
+type Summary = ReturnType<typeof summary>;
+type Results = Record<string, { byKind: Record<string, Summary>; clean: Summary; degraded: Summary; all: Summary; timeVersusNative?: number }>;
+
+async function timedNative(when: string) {
+  log(`reading with native tesseract (one batch, ${when} the engines)`);
+  return runNativeTesseract(files);
+}
 const results: Results = {};
+
+// Other work on the machine slows whatever runs at the time: the native batch runs both before and
+// after the engines, and its time is the mean of the two.
+const nativeBefore = values['no-native'] ? null : await timedNative('before');
 
 for (const engine of engines) {
   log(`reading with ${engine}`);
@@ -54,10 +64,15 @@ for (const engine of engines) {
   results[engine] = tallies(corpus, readings, seconds);
 }
 
-if (!values['no-native']) {
-  log('reading with native tesseract (one batch)');
-  const native = await runNativeTesseract(files);
-  results['native-tesseract'] = tallies(corpus, native.readings, corpus.map(() => native.secondsPerReceipt));
+if (nativeBefore) {
+  const nativeAfter = await timedNative('after');
+  const secondsPerReceipt = (nativeBefore.secondsPerReceipt + nativeAfter.secondsPerReceipt) / 2;
+  results['native-tesseract'] = tallies(corpus, nativeBefore.readings, corpus.map(() => secondsPerReceipt));
+  for (const engine of engines) {
+    const result = results[engine]!;
+    result.timeVersusNative = Math.round((result.all.secondsPerReceipt / secondsPerReceipt) * 100) / 100;
+  }
+  log(`native tesseract: ${nativeBefore.secondsPerReceipt.toFixed(2)} s/receipt before, ${nativeAfter.secondsPerReceipt.toFixed(2)} after`);
 }
 
 const report = {
@@ -100,6 +115,9 @@ function print(all: Results): void {
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+  for (const [engine, result] of Object.entries(all)) {
+    if (result.timeVersusNative !== undefined) process.stdout.write(`${engine}: ${result.timeVersusNative}× the time of native tesseract per receipt\n`);
+  }
   for (const [engine, result] of Object.entries(all)) {
     for (const mistake of result.all.trustedMistakes) process.stdout.write(`${engine}: wrong at ≥ 0.9: ${mistake}\n`);
   }

@@ -54,7 +54,7 @@ export function readIssueDate(rows: readonly Row[]): FieldReading<string> {
 }
 
 export function readPayerName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`交款人(?!统一|证件|身份)(?:姓名)?${GAP}(?<v>[\\u4e00-\\u9fa5·]{2,12})`));
+  const match = firstMatch(rows, new RegExp(`交款人(?!统|证件|身份)(?:姓名)?${GAP}(?<v>[\\u4e00-\\u9fa5·]{2,12})`));
   if (match === null) return UNREAD;
   const name = match.value.split(NEXT_LABELS)[0] ?? '';
   if (name.length < 2 || name.length > 5) return UNREAD;
@@ -71,7 +71,7 @@ function nameConfidence(row: Row, start: number, length: number): number {
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
   // The hidden middle is printed as * which recognisers also render as quotes, dots or carets.
-  const match = firstMatch(rows, new RegExp(`(?:统一社会信用代码|身份证号码?|证件号码?)[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|]{1,14}[0-9Xx]{4})`));
+  const match = firstMatch(rows, new RegExp(`(?:社会信用代码|身份证号码?|证件号码?)[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|]{1,14}[0-9Xx]{4})`));
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();
   const row = rows[match.rowIndex]!;

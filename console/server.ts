@@ -137,7 +137,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   const p = ctx.url.pathname;
   // Defence in depth behind the token: a browser's cross-site POST says where it comes from.
   const origin = ctx.req.headers.origin;
-  if (origin && hostOf(origin) !== ctx.req.headers.host) throw new HttpError(403, '拒绝来自其他站点的提交');
+  if (origin && origin !== 'null' && hostOf(origin) !== ctx.req.headers.host) throw new HttpError(403, '拒绝来自其他站点的提交');
   if (p !== '/login' && !authed(ctx)) throw new HttpError(401, '请先登录');
   const form = await readForm(ctx.req);
   if (!ctx.session || !csrfMatches(ctx.session, form.get('_csrf'))) {

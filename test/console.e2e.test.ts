@@ -1,0 +1,311 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBatch } from '../cli/batch';
+import { seedLegacy } from '../cli/legacySeed';
+import { startConsole, type RunningConsole } from '../console/server';
+import { writeIntakeWorkbook } from '../fixtures/generate';
+import { createLogger } from '../logging/logger';
+import { idCheckCharacter } from '../rules/idNumber';
+import type { CaseFile } from '../rules/schemas';
+import { createUser, getCase, listEvents, type Role } from '../store';
+import { reviewStateQuery } from '../workflows/messages';
+import { exited, startTestStack, type TestStack } from './stackHarness';
+
+const EXAMPLES = path.join(import.meta.dirname, '..', 'fixtures', 'examples');
+const PASSWORD = 'correct horse 42';
+const XSS_NAME = '<script>window.__xss=1</script>';
+const XSS_CASE = 'LS-2024-0099';
+
+const USERS: { username: string; role: Role; displayName: string }[] = [
+  { username: 'clerk.a', role: 'clerk', displayName: '张经办' },
+  { username: 'clerk.b', role: 'clerk', displayName: '李经办' },
+  { username: 'chief', role: 'supervisor', displayName: '王科长' },
+  { username: 'boss', role: 'manager', displayName: '赵经理' },
+  { username: 'audit', role: 'auditor', displayName: '钱审计' },
+  { username: 'admin', role: 'admin', displayName: '管理员' },
+  { username: 'guessed', role: 'clerk', displayName: '被猜密码' },
+];
+
+/** A minimal cookie-keeping HTTP client, for the refusals a browser would never send. */
+class HttpUser {
+  cookie: string | null = null;
+  csrf: string | null = null;
+  constructor(private readonly base: string) {}
+
+  private remember(res: Response, body: string) {
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0]!;
+    const token = /name="_csrf" value="([^"]+)"/.exec(body);
+    if (token) this.csrf = token[1]!;
+  }
+
+  async get(p: string) {
+    const res = await fetch(this.base + p, { redirect: 'manual', headers: this.cookie ? { cookie: this.cookie } : {} });
+    const body = await res.text();
+    this.remember(res, body);
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  async post(p: string, form: Record<string, string>) {
+    const res = await fetch(this.base + p, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: new URLSearchParams(form).toString(),
+    });
+    const body = await res.text();
+    this.remember(res, body);
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  async login(username: string, password = PASSWORD) {
+    await this.get('/login');
+    return this.post('/login', { _csrf: this.csrf!, username, password, next: '/' });
+  }
+}
+
+/**
+ * The review console end to end: real Temporal dev server, store and worker process, a batch with
+ * exceptions, the console on node:http and Debian's Chromium driving it as clerks would.
+ */
+describe('review console in Chromium on the real stack', () => {
+  let stack: TestStack;
+  let console_: RunningConsole;
+  let browser: Browser;
+  let worker: Awaited<ReturnType<TestStack['startWorker']>>;
+  let fullIds: string[];
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    const examples = ['LS-2024-0006', 'LS-2024-0008', 'TR-2026-0015'].map((id) => JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${id}.json`), 'utf8')) as CaseFile);
+    // A person whose name in the core system is a script: the application names someone else, so the
+    // case comes to a clerk with the core system's name in its exception and facts.
+    const first17 = '44040219850312123';
+    const xssInCore = { ...examples[1]!, caseId: XSS_CASE, person: { idNumber: first17 + idCheckCharacter(first17), name: XSS_NAME, sex: 'M', birthDate: '1985-03-12' } } as CaseFile;
+    const xssApplied = { ...xssInCore, person: { ...xssInCore.person, name: '韩梅梅' } } as CaseFile;
+    fullIds = [...examples, xssInCore].map((c) => c.person.idNumber);
+
+    const files = [...examples, xssInCore].map((c) => {
+      const file = path.join(stack.dataDir, `${c.caseId}.json`);
+      fs.writeFileSync(file, JSON.stringify(c));
+      return file;
+    });
+    seedLegacy(stack.dataDir, files);
+    const workbook = path.join(stack.dataDir, 'intake.xlsx');
+    await writeIntakeWorkbook(workbook, [...examples, xssApplied]);
+
+    worker = await stack.startWorker();
+    const batch = await runBatch(stack.config, { workbook, wait: true, report: path.join(stack.dataDir, 'report.xlsx') });
+    expect(batch.progress?.byOutcome.review).toBe(4);
+    for (const u of USERS) await createUser(stack.store, { ...u, password: PASSWORD });
+
+    const logger = createLogger('console-test', { terminal: false, logDir: path.join(stack.dataDir, 'logs') });
+    console_ = await startConsole({ store: stack.store, temporal: stack.client, config: stack.config, logger, port: 0 });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await console_?.close();
+    if (worker) {
+      worker.kill('SIGTERM');
+      await exited(worker);
+    }
+    await stack?.stop();
+  });
+
+  async function logInPage(username: string): Promise<Page> {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.on('dialog', () => {
+      throw new Error('a script opened a dialog');
+    });
+    await page.goto(`${console_.url}/`);
+    await expect.poll(() => page.url()).toContain('/login');
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    return page;
+  }
+
+  const reviewState = (caseId: string) => stack.client.workflow.getHandle(`case-${caseId}`).query(reviewStateQuery);
+
+  it('refuses without a session: pages redirect to the login, actions are 401, every response has the security headers', async () => {
+    const anonymous = new HttpUser(console_.url);
+    const inbox = await anonymous.get('/');
+    expect(inbox.status).toBe(303);
+    expect(inbox.headers.get('location')).toBe('/login?next=%2F');
+    expect((await anonymous.get('/cases/LS-2024-0006')).headers.get('location')).toMatch(/^\/login\?next=/);
+    const claim = await anonymous.post('/cases/LS-2024-0006/claim', { _csrf: 'x' });
+    expect(claim.status).toBe(401);
+    expect((await reviewState('LS-2024-0006')).claimedBy).toBeNull();
+    const login = await anonymous.get('/login');
+    expect(login.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(login.headers.get('x-frame-options')).toBe('DENY');
+    expect(login.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict; Path=\//);
+  });
+
+  it('gives a new session id at login, forgets the old one, and refuses a login without its CSRF token', async () => {
+    const user = new HttpUser(console_.url);
+    await user.get('/login');
+    const before = user.cookie;
+    expect(before).toMatch(/^zhishen_session=/);
+    expect((await user.post('/login', { username: 'clerk.a', password: PASSWORD })).status).toBe(403);
+    const login = await user.post('/login', { _csrf: user.csrf!, username: 'clerk.a', password: PASSWORD, next: '/' });
+    expect(login.status).toBe(303);
+    expect(user.cookie).not.toBe(before);
+    expect((await user.get('/')).status).toBe(200);
+    // The pre-login id is dead: someone who planted it gets nothing.
+    const planted = new HttpUser(console_.url);
+    planted.cookie = before;
+    expect((await planted.get('/')).status).toBe(303);
+  });
+
+  it('rate-limits failed logins per user and address, even when the right password follows', async () => {
+    const attacker = new HttpUser(console_.url);
+    for (let i = 0; i < 5; i++) expect((await attacker.login('guessed', `wrong-password-${i}`)).status).toBe(401);
+    const locked = await attacker.login('guessed', PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(locked.body).toContain('登录失败次数过多');
+    // Another user from the same address is not locked out.
+    expect((await new HttpUser(console_.url).login('clerk.b')).status).toBe(303);
+  });
+
+  it('lets a clerk filter the inbox, open an exception, claim it, correct a field, approve it and see the case finish', async () => {
+    const page = await logInPage('clerk.a');
+    await expect.poll(() => page.locator('#inbox-count').textContent()).toBe('4');
+    await page.getByLabel('未通过规则').selectOption('TR-05');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await expect.poll(() => page.locator('table.inbox tbody tr').count()).toBe(1);
+    await page.getByRole('link', { name: 'TR-2026-0015' }).click();
+
+    await expect.poll(() => page.locator('#failed-checks [data-rule="TR-05"]').count()).toBe(1);
+    expect(await page.locator('#failed-checks').textContent()).toContain('重复参保');
+    // The clerk's page shows the 身份证号 in full.
+    expect(await page.locator('#application').textContent()).toContain('360702199308309308');
+
+    await page.getByRole('button', { name: '认领' }).click();
+    await expect.poll(() => page.locator('#claimed-by').textContent()).toBe('clerk.a');
+
+    await page.locator('#correct-form select[name=path]').selectOption('to.coverageStart');
+    await page.locator('#correct-form input[name=value]').fill('2026-07');
+    await page.locator('#correct-form textarea[name=reason]').fill('核心系统参保起始月录入错误，按参保登记表更正');
+    await page.getByRole('button', { name: '更正并重新决定' }).click();
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain('已更正 to.coverageStart');
+    expect(await page.locator('#failed-checks [data-rule="TR-05"]').count()).toBe(0);
+    expect(await page.locator('#rule-outcome').textContent()).toBe('通过');
+    const correctedRow = page.locator('#audit-trail tr[data-step="corrected"]');
+    expect(await correctedRow.locator('.before').textContent()).toBe('2026-04');
+    expect(await correctedRow.locator('.after').textContent()).toBe('2026-07');
+    expect(await correctedRow.textContent()).toContain('clerk.a');
+
+    await page.getByRole('radio', { name: '通过', exact: true }).check();
+    await page.getByLabel('意见', { exact: true }).fill('更正参保起始月后无重复参保，予以通过');
+    await page.getByRole('button', { name: '提交决定' }).click();
+    await expect.poll(() => page.locator('#case-status').textContent()).toBe('已办结');
+    expect(await page.locator('#audit-trail tr[data-step="reviewed"]').textContent()).toContain('更正参保起始月后无重复参保');
+
+    const handle = stack.client.workflow.getHandle('case-TR-2026-0015');
+    expect(await handle.result()).toMatchObject({ outcome: 'approve' });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    expect(await getCase(stack.store, 'TR-2026-0015')).toMatchObject({ status: 'closed', outcome: 'approve' });
+    const events = await listEvents(stack.store, 'TR-2026-0015');
+    const corrected = events.find((e) => e.step === 'corrected')!;
+    expect((corrected.inputs as { corrected: unknown }).corrected).toEqual({
+      by: 'clerk.a',
+      reason: '核心系统参保起始月录入错误，按参保登记表更正',
+      changes: [{ path: 'to.coverageStart', before: '2026-04', after: '2026-07' }],
+    });
+    const reviewed = events.find((e) => e.step === 'reviewed')!;
+    expect(reviewed.actor).toEqual({ kind: 'user', name: 'clerk.a' });
+    expect(reviewed.inputs).toMatchObject({ role: 'clerk', decision: 'approve', comment: '更正参保起始月后无重复参保，予以通过' });
+    await page.context().close();
+  });
+
+  it('refuses a POST without or with a wrong CSRF token and changes nothing', async () => {
+    const clerk = new HttpUser(console_.url);
+    await clerk.login('clerk.a');
+    const eventsBefore = (await listEvents(stack.store, 'LS-2024-0006')).length;
+    expect((await clerk.post('/cases/LS-2024-0006/claim', {})).status).toBe(403);
+    expect((await clerk.post('/cases/LS-2024-0006/claim', { _csrf: 'forged-token' })).status).toBe(403);
+    expect((await clerk.post('/cases/LS-2024-0006/decide', { _csrf: clerk.csrf!.slice(1), decision: 'approve', comment: 'x' })).status).toBe(403);
+    expect((await reviewState('LS-2024-0006')).claimedBy).toBeNull();
+    expect((await listEvents(stack.store, 'LS-2024-0006')).length).toBe(eventsBefore);
+  });
+
+  it('keeps managers and auditors read-only, with every 身份证号 masked, and user management to the admin', async () => {
+    for (const username of ['audit', 'boss']) {
+      const reader = new HttpUser(console_.url);
+      await reader.login(username);
+      const page = await reader.get('/cases/LS-2024-0006');
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('只读');
+      expect(page.body).not.toContain('44040419731218906X');
+      expect(page.body).toContain('440404********906X');
+      expect((await reader.post('/cases/LS-2024-0006/claim', { _csrf: reader.csrf! })).status).toBe(403);
+      expect((await reader.post('/cases/LS-2024-0006/decide', { _csrf: reader.csrf!, decision: 'approve', comment: '' })).status).toBe(403);
+      expect((await reader.get('/users')).status).toBe(403);
+    }
+    expect((await reviewState('LS-2024-0006')).claimedBy).toBeNull();
+
+    const clerk = new HttpUser(console_.url);
+    await clerk.login('clerk.b');
+    expect((await clerk.post('/users', { _csrf: clerk.csrf!, username: 'mallory', displayName: 'x', role: 'admin', password: 'password-123' })).status).toBe(403);
+    const admin = new HttpUser(console_.url);
+    expect((await admin.login('admin')).headers.get('location')).toBe('/users');
+    expect((await admin.get('/cases/LS-2024-0006')).status).toBe(403);
+    expect((await admin.post('/users', { _csrf: admin.csrf!, username: 'clerk.c', displayName: '孙经办', role: 'clerk', password: 'another pass 7' })).status).toBe(303);
+    expect((await admin.get('/users')).body).toContain('孙经办');
+    expect((await new HttpUser(console_.url).login('clerk.c', 'another pass 7')).status).toBe(303);
+  });
+
+  it("shows clerk B the workflow's refusal on a case clerk A claimed", async () => {
+    const pageB = await logInPage('clerk.b');
+    await pageB.goto(`${console_.url}/cases/LS-2024-0008`);
+    const pageA = await logInPage('clerk.a');
+    await pageA.goto(`${console_.url}/cases/LS-2024-0008`);
+    await pageA.getByRole('button', { name: '认领' }).click();
+    await expect.poll(() => pageA.locator('#claimed-by').textContent()).toBe('clerk.a');
+
+    // B's page still offers the claim it loaded before A took the case: the workflow refuses it.
+    const response = pageB.waitForResponse((r) => r.url().endsWith('/cases/LS-2024-0008/claim'));
+    await pageB.getByRole('button', { name: '认领' }).click();
+    expect((await response).status()).toBe(409);
+    expect(await pageB.locator('.notice.error').textContent()).toContain('该案件已由 clerk.a 认领');
+    expect(await pageB.locator('#decide-form').count()).toBe(0);
+
+    // A decision forged with B's own valid token is refused by the workflow too.
+    const csrf = await pageB.locator('input[name=_csrf]').first().inputValue();
+    const forged = await pageB.request.post(`${console_.url}/cases/LS-2024-0008/decide`, { form: { _csrf: csrf, decision: 'reject', comment: '越权' } });
+    expect(forged.status()).toBe(409);
+    expect(await forged.text()).toContain('该案件已由 clerk.a 认领');
+    expect(await getCase(stack.store, 'LS-2024-0008')).toMatchObject({ status: 'review' });
+    expect((await reviewState('LS-2024-0008')).decision).toBeNull();
+    await pageA.context().close();
+    await pageB.context().close();
+  });
+
+  it('shows a script in the core system data as text, never running it', async () => {
+    const page = await logInPage('clerk.b');
+    await page.goto(`${console_.url}/cases/${XSS_CASE}`);
+    expect(await page.locator('#checks').textContent()).toContain(XSS_NAME);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    const source = await (await page.request.get(`${console_.url}/cases/${XSS_CASE}`)).text();
+    expect(source).toContain('&lt;script&gt;window.__xss=1&lt;/script&gt;');
+    expect(source).not.toContain(XSS_NAME);
+    await page.context().close();
+  });
+
+  it('writes no full 身份证号 to the console log', async () => {
+    const log = fs.readFileSync(path.join(stack.dataDir, 'logs', 'zhishen.log'), 'utf8');
+    expect(log).toContain('console:');
+    for (const id of fullIds) expect(log).not.toContain(id);
+  });
+});

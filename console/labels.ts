@@ -68,3 +68,23 @@ export const RECEIPT_FIELD_LABELS: Record<string, string> = {
 
 /** A label, or the key itself when there is none. */
 export const label = (labels: Record<string, string>, key: string | null | undefined): string => (key ? (labels[key] ?? key) : '—');
+
+/** Enumerated values of case files and applications, by field name. */
+export const VALUE_LABELS: Record<string, Record<string, string>> = {
+  type: TYPE_LABELS,
+  sex: { M: '男', F: '女' },
+  scheme: { employee: '职工医保', resident: '居民医保' },
+  kind: { normal: '正常退休', illness: '病退', 'special-occupation': '特殊工种', inpatient: '住院', outpatient: '门诊' },
+  visitKind: { inpatient: '住院', outpatient: '门诊' },
+  transferStatus: { none: '无', completed: '已办结', pending: '办理中' },
+  status: { suspended: '中止参保', active: '参保中', terminated: '终止参保', none: '未参保' },
+  remote: { local: '本地', filed: '已备案', referral: '转诊', unfiled: '未备案' },
+};
+
+/** A time as the bureau reads it: Beijing time, to the second. */
+export function bureauTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
+}

@@ -4,7 +4,7 @@ import type { CaseView, RuleCheck } from '../caseView';
 import { correctableFields, shownValue } from '../correctableFields';
 import { html, type SafeHtml } from '../html';
 import {
-  DECISION_LABELS, DETAIL_LABELS, label, OUTCOME_LABELS, RECEIPT_FIELD_LABELS, RESULT_LABELS, REVIEW_STATUS_LABELS, SEVERITY_LABELS, STATUS_LABELS, STEP_LABELS, TYPE_LABELS,
+  bureauTime, VALUE_LABELS, DECISION_LABELS, DETAIL_LABELS, label, OUTCOME_LABELS, RECEIPT_FIELD_LABELS, RESULT_LABELS, REVIEW_STATUS_LABELS, SEVERITY_LABELS, STATUS_LABELS, STEP_LABELS, TYPE_LABELS,
 } from '../labels';
 import { can } from '../roles';
 import type { Session } from '../sessions';
@@ -24,17 +24,23 @@ const FIELD_LABELS: Record<string, string> = {
   claimedInvoices: '已报销票据', receipts: '票据', level: '等级', designated: '定点', code: '编码', category: '类别', amount: '金额', class: '类别',
 };
 
-/** Any JSON value as nested definition lists, every leaf escaped. */
-function valueView(value: unknown): SafeHtml {
+// Inside a period, from/to are its ends, not the outgoing and incoming sides of a transfer.
+const PERIOD_LABELS: Record<string, string> = { from: '起', to: '止' };
+const fieldLabel = (key: string, parent: string | undefined) => label(parent === 'coverage' ? { ...FIELD_LABELS, ...PERIOD_LABELS } : FIELD_LABELS, key);
+
+/** Any JSON value as nested definition lists, every leaf escaped; enumerated values in words. */
+function valueView(value: unknown, key?: string): SafeHtml {
+  const words = key !== undefined && typeof value === 'string' ? VALUE_LABELS[key]?.[value] : undefined;
+  if (words) return html`<span title="${value as string}">${words}</span>`;
   if (value === null || value === undefined) return html`<span class="muted">（空）</span>`;
   if (typeof value === 'boolean') return html`${value ? '是' : '否'}`;
   if (Array.isArray(value)) {
     if (value.length === 0) return html`<span class="muted">（无）</span>`;
     if (value.every((v) => v === null || typeof v !== 'object')) return html`${value.map((v) => String(v)).join('；')}`;
-    return html`<ol class="nested">${value.map((v) => html`<li>${valueView(v)}</li>`)}</ol>`;
+    return html`<ol class="nested">${value.map((v) => html`<li>${valueView(v, key)}</li>`)}</ol>`;
   }
   if (typeof value === 'object') {
-    return html`<dl class="kv">${Object.entries(value).map(([k, v]) => html`<dt>${label(FIELD_LABELS, k)}</dt><dd data-field="${k}">${valueView(v)}</dd>`)}</dl>`;
+    return html`<dl class="kv">${Object.entries(value).map(([k, v]) => html`<dt>${fieldLabel(k, key)}</dt><dd data-field="${k}">${valueView(v, k)}</dd>`)}</dl>`;
   }
   return html`${String(value)}`;
 }
@@ -46,12 +52,12 @@ function headerSection(view: CaseView, temporalLink: string): SafeHtml {
   return html`<dl class="kv summary">
   <dt>业务</dt><dd>${label(TYPE_LABELS, stored.type)}</dd>
   <dt>状态</dt><dd><span id="case-status" class="badge status-${stored.status}">${label(STATUS_LABELS, stored.status)}</span></dd>
-  <dt>结果</dt><dd id="case-outcome">${label(OUTCOME_LABELS, stored.outcome)}</dd>
+  <dt>登记结果</dt><dd id="case-outcome">${label(OUTCOME_LABELS, stored.outcome)}</dd>
   <dt>金额（元）</dt><dd class="money">${stored.amount ?? '—'}</dd>
   <dt>批次</dt><dd>${stored.batchId ?? '—'}${stored.rowNumber ? `（第 ${stored.rowNumber} 行）` : ''}</dd>
   ${review
     ? html`<dt>审核</dt><dd id="review-status">${label(REVIEW_STATUS_LABELS, review.status)}${review.claimedBy ? html`，认领人 <strong id="claimed-by">${review.claimedBy}</strong>` : ''}</dd>
-  <dt>时限</dt><dd>提醒 ${review.reminderAt?.slice(0, 16).replace('T', ' ') ?? '—'}，期限 ${review.deadlineAt?.slice(0, 16).replace('T', ' ') ?? '—'}${review.escalated ? html` <span class="badge escalated">已升级至科长</span>` : ''}</dd>`
+  <dt>时限</dt><dd>提醒 ${bureauTime(review.reminderAt)}，期限 ${bureauTime(review.deadlineAt)}${review.escalated ? html` <span class="badge escalated">已升级至科长</span>` : ''}</dd>`
     : ''}
   <dt>流程</dt><dd><a href="${temporalLink}" rel="noreferrer">${stored.workflowId}</a></dd>
 </dl>`;
@@ -68,7 +74,7 @@ function checksSection(view: CaseView): SafeHtml {
   const head = html`<thead><tr><th>规则</th><th>名称</th><th>结果</th><th>性质</th><th>说明</th><th>依据</th></tr></thead>`;
   return html`${view.exception ? notice('warn', `${view.exception.code}：${view.exception.message}`) : ''}
 ${decision
-    ? html`<p>规则结果：<strong id="rule-outcome">${label(OUTCOME_LABELS, decision.outcome)}</strong>（参数版本 ${decision.ruleSetVersion ?? '—'}，${decision.step === 'corrected' ? '更正后重新决定' : '首次决定'}于 ${decision.at}）</p>
+    ? html`<p>规则结果：<strong id="rule-outcome">${label(OUTCOME_LABELS, decision.outcome)}</strong>（参数版本 ${decision.ruleSetVersion ?? '—'}，${decision.step === 'corrected' ? '更正后重新决定' : '首次决定'}于 ${bureauTime(decision.at)}）</p>
 <table class="checks" id="failed-checks">${head}<tbody>${failed.length ? failed.map(row) : html`<tr><td colspan="6">全部规则通过</td></tr>`}</tbody></table>
 <details><summary>全部 ${decision.checks.length} 条规则</summary><table class="checks">${head}<tbody>${decision.checks.map(row)}</tbody></table></details>`
     : html`<p class="muted">规则尚未作出决定。</p>`}`;
@@ -166,7 +172,7 @@ ${(corrected.changes ?? []).map((c) => html`<tr><td><code>${c.path}</code></td><
     case 'facts-read':
       return html`${outcome.found === false ? `${String(outcome.code)}：${String(outcome.message)}` : '已读取'}`;
     case 'review-opened':
-      return html`期限 ${String(outcome.deadlineAt ?? '—')}`;
+      return html`期限 ${bureauTime(outcome.deadlineAt as string | undefined)}`;
     case 'closed':
       return html`${label(OUTCOME_LABELS, String(outcome.outcome ?? ''))}`;
     default:
@@ -177,7 +183,7 @@ ${(corrected.changes ?? []).map((c) => html`<tr><td><code>${c.path}</code></td><
 function trailSection(view: CaseView): SafeHtml {
   return html`<table class="trail" id="audit-trail"><thead><tr><th>#</th><th>时间</th><th>步骤</th><th>操作人</th><th>内容</th></tr></thead><tbody>
 ${view.events.map(
-  (e) => html`<tr data-step="${e.step}"><td>${e.seq}</td><td><time>${e.at.replace('T', ' ').slice(0, 19)}</time></td><td>${label(STEP_LABELS, e.step)}</td><td>${e.actor.kind === 'user' ? html`<strong>${e.actor.name}</strong>` : html`<span class="muted">${e.actor.name}${e.actor.version ? ` ${e.actor.version}` : ''}</span>`}</td><td>${eventSummary(e)}</td></tr>`,
+  (e) => html`<tr data-step="${e.step}"><td>${e.seq}</td><td><time datetime="${e.at}">${bureauTime(e.at)}</time></td><td>${label(STEP_LABELS, e.step)}</td><td>${e.actor.kind === 'user' ? html`<strong>${e.actor.name}</strong>` : html`<span class="muted">${e.actor.name}${e.actor.version ? ` ${e.actor.version}` : ''}</span>`}</td><td>${eventSummary(e)}</td></tr>`,
 )}
 </tbody></table>`;
 }

@@ -1,7 +1,7 @@
 import { COMMON_RULES, LUMP_SUM_RULES, REIMBURSEMENT_RULES, TRANSFER_RULES } from '../../rules/catalogue';
 import type { InboxEntry, InboxFilter } from '../../store';
 import { html, type SafeHtml } from '../html';
-import { label, SLA_LABELS, TYPE_LABELS } from '../labels';
+import { bureauTime, label, SLA_LABELS, TYPE_LABELS } from '../labels';
 import type { Session } from '../sessions';
 import { layout } from './layout';
 
@@ -13,8 +13,8 @@ const option = (value: string, text: string, selected: string | undefined) => ht
 
 const slaBadge = (entry: InboxEntry) =>
   entry.sla
-    ? html`<span class="badge sla-${entry.sla}" title="提醒 ${entry.slaReminder ?? '—'}，期限 ${entry.slaDeadline ?? '—'}">${label(SLA_LABELS, entry.sla)}</span>
-      <small>${entry.slaDeadline ? entry.slaDeadline.slice(0, 10) : ''}</small>${entry.escalated ? html` <span class="badge escalated">已升级</span>` : ''}`
+    ? html`<span class="badge sla-${entry.sla}" title="提醒 ${bureauTime(entry.slaReminder)}，期限 ${bureauTime(entry.slaDeadline)}">${label(SLA_LABELS, entry.sla)}</span>
+      <small>${entry.slaDeadline ? bureauTime(entry.slaDeadline).slice(0, 16) : ''}</small>${entry.escalated ? html` <span class="badge escalated">已升级</span>` : ''}`
     : html`<span class="badge">—</span>`;
 
 /** The exception inbox: filters, then the cases waiting, the most urgent first. */

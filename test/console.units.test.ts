@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runUsersCommand } from '../cli/users';
+import { safeNext } from '../console/authRoutes';
+import { correctableFields, typedCorrection } from '../console/correctableFields';
+import { escapeHtml, html } from '../console/html';
+import { LoginRateLimiter } from '../console/rateLimit';
+import { csrfMatches, SessionStore } from '../console/sessions';
+import { authenticate, openStore, type Store } from '../store';
+
+describe('console building blocks', () => {
+  it('escapes every interpolation once, and only what html itself built passes through', () => {
+    const name = `<img src=x onerror="alert('1')">&`;
+    expect(escapeHtml(name)).toBe('&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;');
+    const inner = html`<b>${name}</b>`;
+    expect(html`<p title="${name}">${inner}${[name, 3, null, false]}</p>`.toString()).toBe(
+      `<p title="${escapeHtml(name)}"><b>${escapeHtml(name)}</b>${escapeHtml(name)}3</p>`,
+    );
+    // Something that merely looks like markup is text.
+    expect(html`${{ toString: () => '<i>' } as unknown as string}`.toString()).toBe('&lt;i&gt;');
+  });
+
+  it('expires idle sessions and replaces the id at login', () => {
+    let now = 0;
+    const sessions = new SessionStore({ idleMs: 1000, now: () => now });
+    const anonymous = sessions.create();
+    expect(anonymous.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const user = sessions.logIn(anonymous, { username: 'a', displayName: 'A', role: 'clerk' });
+    expect(user.id).not.toBe(anonymous.id);
+    expect(user.csrfToken).not.toBe(anonymous.csrfToken);
+    expect(sessions.get(anonymous.id)).toBeUndefined();
+    now = 900;
+    expect(sessions.get(user.id)).toBe(user);
+    now = 1800;
+    expect(sessions.get(user.id)).toBe(user);
+    now = 2900;
+    expect(sessions.get(user.id)).toBeUndefined();
+    expect(csrfMatches(user, user.csrfToken)).toBe(true);
+    expect(csrfMatches(user, null)).toBe(false);
+    expect(csrfMatches(user, user.csrfToken.slice(1))).toBe(false);
+  });
+
+  it('locks a username and address after five failures for fifteen minutes', () => {
+    let now = 0;
+    const limiter = new LoginRateLimiter(5, 15 * 60_000, () => now);
+    for (let i = 0; i < 5; i++) limiter.recordFailure('Clerk.A', '1.2.3.4');
+    expect(limiter.retryAfterMs('clerk.a', '1.2.3.4')).toBe(15 * 60_000);
+    expect(limiter.retryAfterMs('clerk.a', '5.6.7.8')).toBe(0);
+    now = 15 * 60_000 + 1;
+    expect(limiter.retryAfterMs('clerk.a', '1.2.3.4')).toBe(0);
+  });
+
+  it('never redirects outside the console after login', () => {
+    expect(safeNext('/cases/LS-2024-0006')).toBe('/cases/LS-2024-0006');
+    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', '', null]) expect(safeNext(bad)).toBe('/');
+  });
+
+  it('offers the leaves of a case file for correction and types the new value like the old', () => {
+    const fields = correctableFields({ caseId: 'X', type: 't', to: { coverageStart: '2026-04' }, receipts: [{ total: '1.00', confidence: { total: 0.5 } }], retired: false, n: 3 });
+    expect(fields.map((f) => f.path)).toEqual(['to.coverageStart', 'receipts[0].total', 'retired', 'n']);
+    expect(typedCorrection(3, ' 12 ')).toBe(12);
+    expect(typedCorrection(false, '是')).toBe(true);
+    expect(typedCorrection('2026-04', '2026-07')).toBe('2026-07');
+    expect(typedCorrection(null, '')).toBeNull();
+    expect(() => typedCorrection(3, 'abc')).toThrow(/数字/);
+  });
+});
+
+describe('users command', () => {
+  let store: Store;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-users-'));
+    store = await openStore({ dataDir });
+  });
+  afterAll(async () => {
+    await store?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates the first admin with the password from ZHISHEN_NEW_PASSWORD and lists users', async () => {
+    const lines: string[] = [];
+    process.env.ZHISHEN_NEW_PASSWORD = 'first admin pass';
+    try {
+      expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, (l) => lines.push(l))).toBe(0);
+      await expect(runUsersCommand(['add', 'admin', '--role', 'admin'], store, () => {})).rejects.toThrow(/already exists/);
+      await expect(runUsersCommand(['add', 'x', '--role', 'root'], store, () => {})).rejects.toThrow(/users add/);
+      process.env.ZHISHEN_NEW_PASSWORD = 'short';
+      await expect(runUsersCommand(['add', 'y', '--role', 'clerk'], store, () => {})).rejects.toThrow(/10/);
+    } finally {
+      delete process.env.ZHISHEN_NEW_PASSWORD;
+    }
+    expect(JSON.parse(lines[0]!)).toEqual({ username: 'admin', displayName: '系统管理员', role: 'admin', disabled: false });
+    expect(await authenticate(store, 'admin', 'first admin pass')).toMatchObject({ role: 'admin' });
+    const listed: string[] = [];
+    await runUsersCommand(['list'], store, (l) => listed.push(l));
+    expect(listed.map((l) => (JSON.parse(l) as { username: string }).username)).toEqual(['admin']);
+  });
+});

@@ -4,7 +4,11 @@ import { loadConfig, temporalAddress, type AppConfig } from './config/env';
 import { openAppStore } from './config/openAppStore';
 import { createLogger, type Logger } from './logging/logger';
 import { serveEmbeddedStore, StoreInUseError, type EmbeddedStoreServer } from './store';
-import { startDevServer, type RunningDevServer } from './temporal/devServer';
+import { isListening, startDevServer, type RunningDevServer } from './temporal/devServer';
+import { startLegacySystem } from './fixtures/legacy-system/server';
+import { legacyDataFile } from './fixtures/legacy-system/records';
+import { faultsFromEnv } from './fixtures/legacy-system/faults';
+import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { startWorkers, type RunningWorkers } from './worker';
 
 export interface RunningStack {
@@ -13,6 +17,8 @@ export interface RunningStack {
   temporalUi: string | null;
   /** Where the store is: the embedded server's URL, or the configured PostgreSQL (credentials hidden). */
   store: string;
+  /** The core business system the bots drive (the stand-in, unless LEGACY_URL). */
+  legacy: string;
   stop(): Promise<void>;
 }
 
@@ -50,6 +56,22 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
       }
     }
 
+    let legacyUrl: string | null = null;
+    if (config.legacy.standIn) {
+      if (await isListening(config.legacy.port)) {
+        logger.info(`a core-system stand-in already answers on port ${config.legacy.port}; using it`);
+      } else {
+        const legacy = await startLegacySystem({
+          dataFile: legacyDataFile(config.dataDir),
+          port: config.legacy.port,
+          faults: faultsFromEnv(),
+          users: [legacyCredentialsFromEnv()],
+        });
+        stops.push(() => legacy.close());
+        legacyUrl = legacy.url;
+      }
+    }
+
     const store = await openAppStore(config);
     stops.push(() => store.close());
     const workers: RunningWorkers = await startWorkers({ config, logger, deps: { store, logger, config } });
@@ -59,6 +81,7 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
       temporalAddress: temporalAddress(config),
       temporalUi: temporal?.uiUrl ?? (config.temporal.address ? null : config.temporal.uiUrl),
       store: storeServer?.url ?? store.location,
+      legacy: legacyUrl ?? config.legacy.url,
       stop: stopAll,
     };
   } catch (err) {
@@ -73,7 +96,7 @@ async function main(): Promise<void> {
   const logger = createLogger('stack', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
   const stack = await startStack(config, logger);
   process.stdout.write(
-    JSON.stringify({ temporal: stack.temporalAddress, temporalUi: stack.temporalUi, store: stack.store }, null, 2) + '\n',
+    JSON.stringify({ temporal: stack.temporalAddress, temporalUi: stack.temporalUi, store: stack.store, coreSystem: stack.legacy }, null, 2) + '\n',
   );
   logger.info('stack is up; Ctrl-C stops it');
   await new Promise<void>((resolve) => {

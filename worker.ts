@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, legacyBotActivities, type ActivityDeps } from './activities';
 import { createReviewActivities } from './activities/review';
+import { browserCoreSystem } from './activities/coreSystem';
+import { createBrowserPool } from './bots';
+import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { loadConfig, temporalAddress, type AppConfig } from './config/env';
 import { createLogger, type Logger } from './logging/logger';
 import { temporalLoggerFor } from './logging/temporalLogger';
@@ -21,9 +24,10 @@ function installRuntime(logger: Logger): void {
 
 export interface WorkerOptions {
   config: AppConfig;
+  /** What the activities need; the core system (a browser pool of bots) is created here unless given. */
   deps: ActivityDeps;
   logger: Logger;
-  /** Case workflows' bot steps running at once in this process (one browser context each, later). */
+  /** Bot steps running at once in this process, each in its own logged-in browser context. */
   botSlots?: number;
   /** A prebuilt bundle, so tests that start several workers bundle once. */
   workflowBundle?: WorkflowBundle;
@@ -52,6 +56,18 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const namespace = options.config.temporal.namespace;
   const activities = { ...createActivities(options.deps), ...createReviewActivities(options.deps) };
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
+  const botSlots = options.botSlots ?? 4;
+  // One browser per process, one logged-in context per bot slot; it starts with the first case.
+  const pool = options.deps.coreSystem
+    ? null
+    : createBrowserPool({
+        size: botSlots,
+        legacyUrl: options.config.legacy.url,
+        credentials: legacyCredentialsFromEnv(),
+        executablePath: options.config.chromiumPath,
+        evidenceDir: path.join(options.config.dataDir, 'evidence'),
+      });
+  const botDeps: ActivityDeps = { ...options.deps, coreSystem: options.deps.coreSystem ?? browserCoreSystem(pool!) };
 
   const workers = await Promise.all([
     Worker.create({
@@ -66,13 +82,16 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       connection,
       namespace,
       taskQueue: TASK_QUEUES.legacyBots,
-      activities: legacyBotActivities(options.deps),
-      maxConcurrentActivityTaskExecutions: options.botSlots ?? 4,
+      activities: legacyBotActivities(botDeps),
+      maxConcurrentActivityTaskExecutions: botSlots,
     }),
   ]);
-  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
-    await connection.close();
-  });
+  const done = Promise.all(workers.map((w) => w.run()))
+    .then(() => {})
+    .finally(async () => {
+      await pool?.close();
+      await connection.close();
+    });
   let stopping: Promise<void> | null = null;
   return {
     done,

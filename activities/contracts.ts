@@ -39,7 +39,12 @@ export interface DefaultQueueActivities {
 export interface LegacyBotActivities {
   /** Reads the system-of-record facts the case file needs from the core business system. */
   readFacts(input: CaseInput): Promise<FactsReading>;
+  /** Enters the final result into the core system, unless an entry for the case is already there. */
+  enterResult(input: CaseInput & { result: CaseResult }): Promise<EntryReport>;
 }
+
+/** What entering a result came to: the 受理号, or a refusal a clerk must sort out. */
+export type EntryReport = { ok: true; entryNumber: string; alreadyEntered: boolean } | { ok: false; code: string; message: string };
 
 /** A decision of the rulebook with the case file it was made on. */
 export interface DecidedCase {

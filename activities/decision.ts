@@ -34,6 +34,7 @@ export function resultOf(caseRow: CaseRowRef, decision: Decision): CaseResult {
     reasons: decision.reasons,
     messages: decision.checks.filter((c) => c.result === 'fail').map((c) => `${c.rule} ${c.message}`),
     policyVersion: decision.policyVersion,
+    details: decision.details as Record<string, unknown>,
   };
 }
 

@@ -1,16 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
-import { maskIdNumber } from '../rules/idNumber';
 import { appendEvent } from '../store/auditTrail';
 import { batchRowsPage, recordBatchRows } from '../store/batchRows';
 import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../store/batches';
 import { getCase, upsertCase } from '../store/caseRegister';
-import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
-import { factsFromRecords, type FactsQuery } from '../fixtures/legacy-system/facts';
 import { assembleCaseFile } from './caseFile';
-import type { DefaultQueueActivities, LegacyBotActivities } from './contracts';
-import type { ActivityDeps, CoreSystemReader } from './deps';
+import type { DefaultQueueActivities } from './contracts';
+import type { ActivityDeps } from './deps';
 import { sha256File, sha256Json } from './hashing';
 import { ZHISHEN_VERSION } from './version';
 import { decideAndRecord, execution, roundStep, systemActor, rulebookActor } from './decision';
@@ -21,17 +18,6 @@ export type { ActivityDeps } from './deps';
 function workbookEvidence(input: CaseInput) {
   const { workbook, caseRow } = input;
   return { kind: 'intake-workbook', ref: `${workbook.fileName}#${caseRow.sheet}!${caseRow.rowNumber}`, sha256: workbook.sha256 };
-}
-
-/** Reads the stand-in's records file afresh on each call, so a `legacy seed` is seen at once. */
-export function standInRecordsReader(dataDir: string): CoreSystemReader {
-  const file = legacyDataFile(dataDir);
-  return {
-    actor: { name: 'legacy-records-reader', version: ZHISHEN_VERSION },
-    async readFacts(query) {
-      return factsFromRecords(loadLegacyData(file), query);
-    },
-  };
 }
 
 /** The activities of the default task queue: intake, decisions and the record. */
@@ -216,32 +202,4 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
   };
 }
 
-/** The activities of the `legacy-bots` task queue: bots that work the core business system. */
-export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
-  const coreSystem = deps.coreSystem ?? standInRecordsReader(deps.config.dataDir);
-  const now = deps.now ?? (() => new Date());
-  return {
-    async readFacts(input) {
-      const row = input.caseRow.row as IntakeRow;
-      const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
-      if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
-      const reading = await coreSystem.readFacts(query);
-      const { workflowId, runId, idempotencyKey } = execution(roundStep('facts-read', input.round));
-      await appendEvent(deps.store, {
-        caseId: row.caseId,
-        workflowId,
-        runId,
-        step: 'facts-read',
-        actor: { kind: 'bot', ...coreSystem.actor },
-        at: now().toISOString(),
-        inputs: { query: { ...query, idNumber: maskIdNumber(query.idNumber) } as never },
-        ruleSetVersion: null,
-        outcome: reading.ok ? { found: true, facts: reading.facts as never } : { found: false, code: reading.code, message: reading.message },
-        evidence: reading.ok ? [{ kind: 'core-system-record', ref: `person/${maskIdNumber(row.idNumber)}`, sha256: sha256Json(reading.facts) }] : [],
-        idempotencyKey,
-      });
-      return reading;
-    },
-  };
-}
-
+export { legacyBotActivities } from './legacyBots';

@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
   LEGACY_URL: z.string().url().optional(),
+  /** Port of the core-system stand-in that `npm start` runs when LEGACY_URL is unset. */
+  LEGACY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   CHROMIUM_PATH: z.string().min(1).optional(),
   ZHISHEN_DATA_DIR: z.string().min(1).default('data'),
   ZHISHEN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
@@ -21,7 +23,8 @@ const EnvSchema = z.object({
 export type AppConfig = {
   temporal: { address: string | undefined; namespace: string; uiUrl: string; embeddedPort: number };
   databaseUrl: string | undefined;
-  legacyUrl: string | undefined;
+  /** The core business system the bots drive: LEGACY_URL, or the stand-in the stack runs. */
+  legacy: { url: string; standIn: boolean; port: number };
   chromiumPath: string | undefined;
   dataDir: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -44,7 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       embeddedPort,
     },
     databaseUrl: e.DATABASE_URL,
-    legacyUrl: e.LEGACY_URL,
+    legacy: { url: (e.LEGACY_URL ?? `http://127.0.0.1:${e.LEGACY_PORT}`).replace(/\/$/, ''), standIn: e.LEGACY_URL === undefined, port: e.LEGACY_PORT },
     chromiumPath: e.CHROMIUM_PATH,
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
     logLevel: e.ZHISHEN_LOG_LEVEL,

@@ -10,6 +10,7 @@ import type { CaseFile } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
+import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { createUser } from '../store/users';
 import { runReviewCommand } from '../cli/review';
 import { batchProgressQuery } from '../workflows/messages';
@@ -82,8 +83,8 @@ describe('batch of an intake workbook on the real stack', () => {
       expect(stored, caseFile.caseId).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons, batchId });
       const events = await listEvents(stack.store, caseFile.caseId);
       // One run per case, each step recorded once, however often its activity ran; exceptions wait for a clerk.
-      const lastStep = expected.outcome === 'review' ? 'review-opened' : 'closed';
-      expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', lastStep]);
+      const lastSteps = expected.outcome === 'review' ? ['review-opened'] : ['entered', 'closed'];
+      expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', ...lastSteps]);
       expect(stored!.status).toBe(expected.outcome === 'review' ? 'review' : 'closed');
       expect(new Set(events.map((e) => e.runId)).size).toBe(1);
       const decided = events[2]!;
@@ -101,6 +102,15 @@ describe('batch of an intake workbook on the real stack', () => {
     const verdict = await verifyChain(stack.store);
     expect(verdict).toMatchObject({ ok: true, cases: caseFiles.length });
 
+    // The core system's own entry list: each decided case entered exactly once, with the rules' result.
+    const entries = loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? [];
+    for (const caseFile of caseFiles) {
+      const expected = decide(caseFile);
+      const mine = entries.filter((e) => e.caseId === caseFile.caseId);
+      if (expected.outcome === 'review') expect(mine, caseFile.caseId).toHaveLength(0);
+      else expect(mine, caseFile.caseId).toMatchObject([{ outcome: expected.outcome, amount: expected.amount }]);
+    }
+
     // 23 rows at 8 per run: the batch continued as new twice, and its progress survived both.
     const batchRuns: string[] = [];
     for await (const wf of stack.client.workflow.list({ query: `WorkflowId = "batch-${batchId}"` })) batchRuns.push(wf.status.name);
@@ -116,7 +126,7 @@ describe('batch of an intake workbook on the real stack', () => {
     );
     worker.kill('SIGTERM');
     await exited(worker);
-  });
+  }, 300_000);
 
   it('resubmitting the workbook processes no case twice and reports every row, bad ones with row and field', async () => {
     const worker = await stack.startWorker();

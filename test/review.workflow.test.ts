@@ -24,6 +24,11 @@ import { bundleWorkflows } from '../worker';
 import { claimUpdate, correctUpdate, documentsSuppliedSignal, releaseUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
 import { TASK_QUEUES, type CaseInput, type CaseRowRef } from '../workflows/types';
 import { sha256File } from '../activities/hashing';
+import { browserCoreSystem } from '../activities/coreSystem';
+import { createBrowserPool, type BrowserPool } from '../bots';
+import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
+import { legacyDataFile } from '../fixtures/legacy-system/records';
+import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
 
 const EXAMPLES = path.join(import.meta.dirname, '..', 'fixtures', 'examples');
 const clerkA = { username: 'clerk.a', role: 'clerk' };
@@ -45,6 +50,8 @@ describe('exception review in the case workflow', () => {
   let worker: Worker;
   let botWorker: Worker;
   let running: Promise<void>;
+  let legacy: RunningLegacySystem;
+  let pool: BrowserPool;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-review-'));
@@ -61,7 +68,9 @@ describe('exception review in the case workflow', () => {
     await ensureSearchAttributes(env.connection, 'default');
     const logger = createLogger('review-test', { terminal: false });
     const config = loadConfig({ ZHISHEN_DATA_DIR: dataDir });
-    const deps = { store, logger, config };
+    legacy = await startLegacySystem({ dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()] });
+    pool = createBrowserPool({ size: 2, legacyUrl: legacy.url, credentials: legacyCredentialsFromEnv(), evidenceDir: path.join(dataDir, 'evidence') });
+    const deps = { store, logger, config, coreSystem: browserCoreSystem(pool) };
     bundle = await bundleWorkflows(logger);
     worker = await Worker.create({
       connection: env.nativeConnection,
@@ -78,6 +87,8 @@ describe('exception review in the case workflow', () => {
     botWorker?.shutdown();
     await running;
     await env?.teardown();
+    await pool?.close();
+    await legacy?.close();
     await store?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -158,7 +169,7 @@ describe('exception review in the case workflow', () => {
     expect(reviewed.actor).toEqual({ kind: 'user', name: 'clerk.a' });
     expect(reviewed.inputs).toMatchObject({ decision: 'reject', comment: '视同缴费年限认定材料不实', role: 'clerk' });
     expect(reviewed.outcome).toEqual({ before: { outcome: 'review', amount: expect.any(String) }, after: { outcome: 'reject', amount: null } });
-    expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'closed']);
+    expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed']);
     expect((await getCase(store, 'LS-2024-0008'))!).toMatchObject({ status: 'closed', outcome: 'reject' });
   });
 
@@ -189,7 +200,7 @@ describe('exception review in the case workflow', () => {
   it('closes a case the rules approve without a clerk', async () => {
     const handle = await start('LS-2025-0002');
     expect(await handle.result()).toMatchObject({ outcome: 'approve' });
-    expect((await listEvents(store, 'LS-2025-0002')).map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'closed']);
+    expect((await listEvents(store, 'LS-2025-0002')).map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'entered', 'closed']);
   });
 
   it('returns a case for documents (退回补正), then reads and decides it again when they arrive', async () => {
@@ -210,7 +221,7 @@ describe('exception review in the case workflow', () => {
     expect(await handle.result()).toMatchObject({ outcome: 'approve' });
     expect((await listEvents(store, 'LS-2025-0007')).map((e) => e.step)).toEqual([
       'intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'returned',
-      'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'closed',
+      'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed',
     ]);
   });
 

@@ -6,6 +6,10 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../config/env';
 import { serveEmbeddedStore, openStore, type EmbeddedStoreServer, type Store } from '../store';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
+import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
+import { legacyDataFile } from '../fixtures/legacy-system/records';
+import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
+import type { Faults } from '../fixtures/legacy-system/faults';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -20,20 +24,24 @@ export interface TestStack {
   env: NodeJS.ProcessEnv;
   temporal: RunningDevServer;
   storeServer: EmbeddedStoreServer;
+  /** The core-system stand-in the bots work, with its faults adjustable. */
+  legacy: RunningLegacySystem;
   store: Store;
   client: Client;
   startWorker(): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: { faults?: Partial<Faults> } = {}): Promise<TestStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-e2e-'));
   const port = await freePort();
   const temporal = await startDevServer({ dataDir: path.join(dataDir, 'temporal'), port, uiPort: null, namespace: 'default' });
   const storeServer = await serveEmbeddedStore({ dataDir });
+  const legacy = await startLegacySystem({ dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()], faults: options.faults });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
+    LEGACY_URL: legacy.url,
     ZHISHEN_DATA_DIR: dataDir,
     ZHISHEN_LOG_LEVEL: 'info',
     DATABASE_URL: '',
@@ -51,6 +59,7 @@ export async function startTestStack(): Promise<TestStack> {
     env,
     temporal,
     storeServer,
+    legacy,
     store,
     client,
     async startWorker() {
@@ -79,6 +88,7 @@ export async function startTestStack(): Promise<TestStack> {
       await connection.close();
       await store.close();
       await storeServer.close();
+      await legacy.close();
       await temporal.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -6,7 +6,8 @@ import { awaitReview } from './review';
 import { TASK_QUEUES, type CaseInput, type CaseResult } from './types';
 
 const steps = proxyActivities<DefaultQueueActivities>({
-  startToCloseTimeout: '1 minute',
+  // Short steps: a worker that died mid-step is noticed at this timeout.
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
@@ -14,12 +15,14 @@ const steps = proxyActivities<DefaultQueueActivities>({
 const bots = proxyActivities<LegacyBotActivities>({
   taskQueue: TASK_QUEUES.legacyBots,
   startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
 /**
  * One case, start to finish: accept the row, read its facts, decide by the rulebook; what the rules
- * send to review waits for a clerk (returned cases wait for documents, then go round again); close.
+ * send to review waits for a clerk (a case returned for documents goes round again); the bots enter
+ * the final result into the core system (a refusal there goes back to a clerk); close.
  */
 export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   let step = 'accept';
@@ -32,27 +35,51 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
 
   await steps.acceptCase(input);
 
-  for (let round = 1; ; round++) {
-    const decided = await gatherAndDecide({ ...input, round }, (s) => (step = s));
-    result = decided.result;
-    upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
-    if (round === 1) await tellBatch(result);
-    if (result.outcome !== 'review') break;
+  // The batch is told once, when the bots are done with the case: closed, or waiting for a clerk.
+  let told = false;
+  const settle = async (r: CaseResult) => {
+    if (told) return;
+    told = true;
+    await tellBatch(r);
+  };
 
-    step = 'review';
-    const review = await awaitReview(input, decided.result, decided.caseFile, decided.provisionalOutcome, round);
-    result = review.result;
-    if (review.kind === 'decided') {
-      upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
-      break;
+  let round = 1;
+  let pending = await gatherAndDecide({ ...input, round }, (s) => (step = s));
+  result = pending.result;
+  upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
+
+  for (;;) {
+    if (pending.result.outcome === 'review') {
+      step = 'review';
+      const inReview = pending.result;
+      const review = await awaitReview(input, pending.result, pending.caseFile, pending.provisionalOutcome, round, () => settle(inReview));
+      result = review.result;
+      if (review.kind === 'returned') {
+        step = 'awaiting-documents';
+        documentsSupplied = false;
+        await condition(() => documentsSupplied);
+        round += 1;
+        pending = await gatherAndDecide({ ...input, round }, (s) => (step = s));
+        result = pending.result;
+        continue;
+      }
+    } else {
+      result = pending.result;
     }
-    step = 'awaiting-documents';
-    documentsSupplied = false;
-    await condition(() => documentsSupplied);
+    upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
+
+    step = 'enter';
+    const entry = await bots.enterResult({ ...input, round, result });
+    if (entry.ok) break;
+    // The core system refused the entry (e.g. someone entered the case otherwise): a clerk sorts it out.
+    round += 1;
+    const exception = await steps.raiseException({ ...input, round, code: entry.code, message: entry.message });
+    pending = { result: { ...exception, amount: result.amount, details: result.details, policyVersion: result.policyVersion }, caseFile: pending.caseFile, provisionalOutcome: pending.provisionalOutcome };
   }
 
   step = 'close';
   await steps.closeCase({ ...input, result });
+  await settle(result);
   // Updates still being answered (e.g. the one that decided) finish before the case closes.
   await condition(allHandlersFinished);
   step = 'closed';
@@ -80,7 +107,7 @@ async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Pr
   return steps.decideCase({ ...input, facts: reading.facts });
 }
 
-/** The batch waits for the bots' result, not for clerks: it is told as soon as the rules have spoken. */
+/** The batch waits for the bots, not for clerks: it is told when a case is closed or handed to a clerk. */
 async function tellBatch(result: CaseResult): Promise<void> {
   const parent = workflowInfo().parent;
   if (!parent) return;

@@ -40,6 +40,8 @@ export async function awaitReview(
   caseFile: Record<string, unknown> | null,
   provisionalOutcome: 'approve' | 'reject',
   round: number,
+  /** Called once the case is in the inbox. */
+  onOpened: () => Promise<void>,
 ): Promise<ReviewEnd> {
   let currentCaseFile = caseFile;
   // Each act of this review gets its own audit key, so a retried activity records it once.
@@ -59,6 +61,7 @@ export async function awaitReview(
   };
   const standing = () => ({ claimedBy: state.claimedBy, slaReminder: state.reminderAt, slaDeadline: state.deadlineAt, escalated: state.escalated });
   setHandler(reviewStateQuery, () => state);
+  await onOpened();
 
   setHandler(
     claimUpdate,

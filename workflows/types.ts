@@ -45,6 +45,8 @@ export interface CaseResult {
   reasons: string[];
   messages: string[];
   policyVersion: string | null;
+  /** The decision's computed values (POLICY.md details), e.g. a transfer's benefit start month. */
+  details?: Record<string, unknown>;
 }
 
 export interface OutcomeCounts {

@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFile } from '../bots';
+import type { FactsQuery } from '../fixtures/legacy-system/facts';
+import type { IntakeRow } from '../intake/schemas';
+import { maskIdNumber } from '../rules/idNumber';
+import { appendEvent } from '../store/auditTrail';
+import type { CaseInput, CaseResult } from '../workflows/types';
+import type { LegacyBotActivities } from './contracts';
+import { execution, roundStep } from './decision';
+import type { ActivityDeps } from './deps';
+import { sha256Json } from './hashing';
+
+/** How often a bot step tells Temporal it is alive; the workflows allow a few missed beats. */
+export const HEARTBEAT_MS = 2_000;
+
+/** The activities of the `legacy-bots` task queue: bots that work the core business system's screens. */
+export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
+  const coreSystem = deps.coreSystem;
+  if (!coreSystem) throw new Error('the legacy-bots activities need the core system (a browser pool)');
+  const { store, config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const actor = { kind: 'bot' as const, ...coreSystem.actor };
+  const evidenceRefs = (files: EvidenceFile[]) =>
+    files.map((f) => ({ kind: f.kind, ref: path.relative(config.dataDir, f.path), sha256: f.sha256 }));
+
+  /**
+   * Runs a bot step; a technical fault is put on the record with its screenshot and trace, then
+   * thrown again for Temporal to retry (a new session, a new attempt).
+   */
+  async function onRecord<T>(input: CaseInput, step: string, work: () => Promise<T>): Promise<T> {
+    // Heartbeats let Temporal notice a dead worker in seconds instead of at the step's timeout.
+    const context = Context.current();
+    const beat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof TechnicalFault)) throw err;
+      const { attempt, activityId } = Context.current().info;
+      const { workflowId, runId } = execution(step);
+      await appendEvent(store, {
+        caseId: input.caseRow.caseId,
+        workflowId,
+        runId,
+        step: 'bot-fault',
+        actor,
+        at: now().toISOString(),
+        inputs: { step, attempt },
+        ruleSetVersion: null,
+        outcome: { kind: err.kind, message: err.message, retried: true },
+        evidence: evidenceRefs(err.evidence),
+        idempotencyKey: `${runId}/bot-fault/${step}/${activityId}/${attempt}`,
+      });
+      throw ApplicationFailure.retryable(err.message, `TechnicalFault:${err.kind}`);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  return {
+    async readFacts(input) {
+      const row = input.caseRow.row as IntakeRow;
+      const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
+      if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
+      const reading = await onRecord(input, 'facts-read', () => coreSystem.readFacts(query, `${row.caseId}-facts`));
+      const { workflowId, runId, idempotencyKey } = execution(roundStep('facts-read', input.round));
+      await appendEvent(store, {
+        caseId: row.caseId,
+        workflowId,
+        runId,
+        step: 'facts-read',
+        actor,
+        at: now().toISOString(),
+        inputs: { query: { ...query, idNumber: maskIdNumber(query.idNumber) } as never },
+        ruleSetVersion: null,
+        outcome: reading.ok ? { found: true, facts: reading.facts as never } : { found: false, code: reading.code, message: reading.message },
+        evidence: reading.ok ? [{ kind: 'core-system-record', ref: `person/${maskIdNumber(row.idNumber)}`, sha256: sha256Json(reading.facts) }] : [],
+        idempotencyKey,
+      });
+      return reading;
+    },
+
+    async enterResult(input) {
+      const row = input.caseRow.row as IntakeRow;
+      const request = entryRequest(row, input.result);
+      const entry = await onRecord(input, 'entered', () => coreSystem.enterResult(request, `${row.caseId}-enter`));
+      const { workflowId, runId, idempotencyKey } = execution(roundStep('entered', input.round));
+      await appendEvent(store, {
+        caseId: row.caseId,
+        workflowId,
+        runId,
+        step: entry.ok ? 'entered' : 'entry-refused',
+        actor,
+        at: now().toISOString(),
+        inputs: { request: { ...request, idNumber: maskIdNumber(request.idNumber) } as never },
+        ruleSetVersion: input.result.policyVersion,
+        outcome: entry.ok ? { entryNumber: entry.entryNumber, alreadyEntered: entry.alreadyEntered } : { code: entry.code, message: entry.message },
+        evidence: entry.ok ? [] : evidenceRefs(entry.evidence),
+        idempotencyKey,
+      });
+      return entry.ok ? entry : { ok: false, code: entry.code, message: entry.message };
+    },
+  };
+}
+
+/** What the entry screen is given for a case's final result. */
+function entryRequest(row: IntakeRow, result: CaseResult): EntryRequest {
+  const common = { caseId: row.caseId, idNumber: row.idNumber, outcome: result.outcome, reasons: result.reasons };
+  const details = result.details ?? {};
+  switch (row.type) {
+    case 'lump-sum':
+      return EntryRequestSchema.parse({ type: 'lump-sum', ...common, amount: result.amount });
+    case 'transfer':
+      return EntryRequestSchema.parse({
+        type: 'transfer',
+        ...common,
+        benefitStartMonth: details.benefitStartMonth,
+        waitingMonths: details.waitingMonths,
+        mergedMonths: details.mergedMonths,
+        dueDate: details.dueDate,
+      });
+    case 'reimbursement':
+      return EntryRequestSchema.parse({ type: 'reimbursement', ...common, amount: result.amount, hospitalCode: row.hospitalCode });
+  }
+}

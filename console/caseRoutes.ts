@@ -63,7 +63,7 @@ function attachmentNames(view: CaseView): string[] {
 function renderCase(ctx: AuthedContext, view: CaseView, status: number, error?: string): void {
   const caseId = view.stored.caseId;
   const attachmentUrls = attachmentNames(view).map((name, i) =>
-    findAttachment(ctx.deps.attachmentsDir, caseId, name) ? `/cases/${encodeURIComponent(caseId)}/attachments/${i}` : null,
+    findAttachment(view.attachmentsDir ?? ctx.deps.attachmentsDir, caseId, name) ? `/cases/${encodeURIComponent(caseId)}/attachments/${i}` : null,
   );
   sendHtml(ctx.res, status, casePage(ctx.session, view, { temporalLink: workflowUiLink(ctx.deps.config, view.stored.workflowId), attachmentUrls, error }));
 }
@@ -79,7 +79,7 @@ export async function sendAttachment(ctx: AuthedContext, caseId: string, index: 
   requireRead(ctx);
   const view = await caseViewFor(ctx, caseId);
   const name = attachmentNames(view)[index];
-  const found = name ? findAttachment(ctx.deps.attachmentsDir, caseId, name) : undefined;
+  const found = name ? findAttachment(view.attachmentsDir ?? ctx.deps.attachmentsDir, caseId, name) : undefined;
   if (!found) throw new HttpError(404, '附件不存在');
   ctx.res.writeHead(200, { 'Content-Type': found.contentType, 'Content-Disposition': 'inline' });
   fs.createReadStream(found.file).pipe(ctx.res);

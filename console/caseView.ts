@@ -30,6 +30,8 @@ export interface CaseView {
   stored: StoredCase;
   /** The application as accepted at intake. */
   application: Record<string, unknown> | null;
+  /** Where the batch said the receipt files are, when its intake recorded it. */
+  attachmentsDir: string | null;
   /** What the core system said, or the fault it gave. */
   facts: Record<string, unknown> | null;
   factsFault: { code: string; message: string } | null;
@@ -92,6 +94,7 @@ function viewOfEvents(stored: StoredCase, events: AuditEvent[], review: ReviewSt
   return {
     stored,
     application: asRecord(asRecord(intake?.inputs)?.row),
+    attachmentsDir: typeof asRecord(intake?.inputs)?.attachmentsDir === 'string' ? (asRecord(intake?.inputs)!.attachmentsDir as string) : null,
     facts: asRecord(factsOutcome?.facts),
     factsFault: fault,
     exception: useException && exceptionOutcome ? { code: String((exceptionOutcome.reasons as string[] | undefined)?.[0] ?? ''), message: String(exceptionOutcome.message ?? '') } : null,

@@ -24,6 +24,7 @@ export const STEP_LABELS: Record<string, string> = {
   returned: '退回补正',
   'review-reminder': '时限提醒',
   'review-escalated': '超时升级',
+  entered: '录入核心系统',
   closed: '办结',
 };
 

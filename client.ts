@@ -5,6 +5,8 @@ import { parseArgs, UsageError } from './cli/args';
 import { auditShow, auditVerify } from './cli/audit';
 import { runBatch } from './cli/batch';
 import { runReviewCommand } from './cli/review';
+import { runUsersCommand } from './cli/users';
+import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
 import { seedLegacy } from './cli/legacySeed';
 import { writeIntakeTemplate } from './intake/template';
@@ -16,7 +18,9 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   legacy seed FILE...                    load case files' system-of-record facts into the core-system stand-in
   audit show CASE | audit verify [CASE]  read a case's decision trail; check the hash chains
   review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue]
-  review show CASE | review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]`;
+  review show CASE | review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]
+  users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME   (password: ZHISHEN_NEW_PASSWORD or prompt)
+  users list`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 
@@ -62,6 +66,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'review':
       return runReviewCommand(loadConfig(), argv.slice(1), out);
+    case 'users': {
+      const store = await openAppStore(loadConfig());
+      try {
+        return await runUsersCommand(argv.slice(1), store);
+      } finally {
+        await store.close();
+      }
+    }
     case 'schedule':
     case 'ocr':
       process.stderr.write(`\`${command}\` is not available in this version yet\n`);

@@ -10,6 +10,8 @@ import { legacyDataFile } from './fixtures/legacy-system/records';
 import { faultsFromEnv } from './fixtures/legacy-system/faults';
 import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { startWorkers, type RunningWorkers } from './worker';
+import { startConsole } from './console/server';
+import { connectClient } from './cli/temporalClient';
 
 export interface RunningStack {
   temporalAddress: string;
@@ -19,6 +21,8 @@ export interface RunningStack {
   store: string;
   /** The core business system the bots drive (the stand-in, unless LEGACY_URL). */
   legacy: string;
+  /** The web console for clerks, managers and auditors. */
+  console: string;
   stop(): Promise<void>;
 }
 
@@ -77,11 +81,17 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
     const workers: RunningWorkers = await startWorkers({ config, logger, deps: { store, logger, config } });
     stops.push(() => workers.shutdown());
 
+    const temporalClient = await connectClient(config);
+    stops.push(() => temporalClient.close());
+    const consoleServer = await startConsole({ store, temporal: temporalClient.client, config, logger, port: config.consolePort });
+    stops.push(() => consoleServer.close());
+
     return {
       temporalAddress: temporalAddress(config),
       temporalUi: temporal?.uiUrl ?? (config.temporal.address ? null : config.temporal.uiUrl),
       store: storeServer?.url ?? store.location,
       legacy: legacyUrl ?? config.legacy.url,
+      console: consoleServer.url,
       stop: stopAll,
     };
   } catch (err) {
@@ -96,7 +106,7 @@ async function main(): Promise<void> {
   const logger = createLogger('stack', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
   const stack = await startStack(config, logger);
   process.stdout.write(
-    JSON.stringify({ temporal: stack.temporalAddress, temporalUi: stack.temporalUi, store: stack.store, coreSystem: stack.legacy }, null, 2) + '\n',
+    JSON.stringify({ console: stack.console, temporal: stack.temporalAddress, temporalUi: stack.temporalUi, store: stack.store, coreSystem: stack.legacy }, null, 2) + '\n',
   );
   logger.info('stack is up; Ctrl-C stops it');
   await new Promise<void>((resolve) => {

@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   LEGACY_URL: z.string().url().optional(),
   /** Port of the core-system stand-in that `npm start` runs when LEGACY_URL is unset. */
   LEGACY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  /** Port of the web console for clerks, managers and auditors. */
+  ZHISHEN_CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   CHROMIUM_PATH: z.string().min(1).optional(),
   ZHISHEN_DATA_DIR: z.string().min(1).default('data'),
   ZHISHEN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
@@ -27,6 +29,7 @@ export type AppConfig = {
   legacy: { url: string; standIn: boolean; port: number };
   chromiumPath: string | undefined;
   dataDir: string;
+  consolePort: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 };
 
@@ -50,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     legacy: { url: (e.LEGACY_URL ?? `http://127.0.0.1:${e.LEGACY_PORT}`).replace(/\/$/, ''), standIn: e.LEGACY_URL === undefined, port: e.LEGACY_PORT },
     chromiumPath: e.CHROMIUM_PATH,
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
+    consolePort: e.ZHISHEN_CONSOLE_PORT,
     logLevel: e.ZHISHEN_LOG_LEVEL,
   };
 }

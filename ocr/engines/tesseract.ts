@@ -5,7 +5,7 @@
  * comes from the @tesseract.js-data packages (4.0.0_best_int), never from a CDN, and no cache file
  * is written anywhere.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,6 +65,7 @@ export async function createTesseractEngine(poolSize = availableParallelism()): 
     },
     async close() {
       await Promise.all([chinese.terminate(), english.terminate()]);
+      rmSync(cachePath, { recursive: true, force: true });
     },
   };
 }

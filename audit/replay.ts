@@ -1,0 +1,121 @@
+/**
+ * `audit replay CASE` from the store alone: the saved workflow history against today's workflow
+ * code (Temporal's replayer), and each recorded decision against the rulebook.
+ */
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Decision } from '../rules/schemas';
+import { listEvents } from '../store/auditTrail';
+import { getCase } from '../store/caseRegister';
+import type { Store } from '../store';
+import { loadWorkflowHistory } from './history';
+import { pinnedParameters, recordedOf, redecide, todaysParameters, type FieldDiff, type RecordedDecision } from './redecide';
+
+export interface ReplayOptions {
+  /** Today's workflow code: a prebuilt bundle (fast, for several replays) or the path of workflows/index.ts. */
+  workflowBundle?: WorkflowBundle;
+  workflowsPath?: string;
+  /** The date "today's parameters" are taken on (YYYY-MM-DD); default: today in Beijing. */
+  today?: string;
+}
+
+export type HistoryVerdict =
+  | { status: 'ok'; workflowId: string; runId: string; events: number; complete: boolean; sha256: string }
+  | { status: 'failed'; workflowId: string; runId: string; error: string; kind: string }
+  | { status: 'missing'; error: string };
+
+export interface DecisionReplay {
+  seq: number;
+  step: string;
+  recorded: RecordedDecision;
+  reDecided: Decision | null;
+  match: boolean;
+  diffs: FieldDiff[];
+  error?: string;
+}
+
+export interface TodayReplay {
+  parameterVersion: string | null;
+  decision: Decision | null;
+  /** How today's decision differs from the recorded one (empty when it would decide the same). */
+  differsFrom: FieldDiff[];
+  error?: string;
+}
+
+export interface CaseReplay {
+  caseId: string;
+  history: HistoryVerdict;
+  /** The case's last decision, replayed; null when the rules never decided it (e.g. sent to a clerk before). */
+  decision: DecisionReplay | null;
+  /** Every recorded decision of the case (later rounds, corrections), replayed. */
+  decisions: DecisionReplay[];
+  today: TodayReplay | null;
+  /** True when the history replayed and every recorded decision re-decides identically. */
+  ok: boolean;
+}
+
+/** Beijing's calendar date: the bureau's "today", whatever the server's time zone. */
+export function beijingToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Replays one case from the store: history, recorded decisions, and today's parameters. */
+export async function replayCase(store: Store, caseId: string, options: ReplayOptions): Promise<CaseReplay> {
+  const stored = await getCase(store, caseId);
+  const workflowId = stored?.workflowId ?? `case-${caseId}`;
+  const history = await replayHistory(store, workflowId, stored?.runId ?? undefined, options);
+
+  const events = await listEvents(store, caseId);
+  const decisions: DecisionReplay[] = [];
+  for (const event of events) {
+    const caseFile = (event.inputs as { caseFile?: unknown } | null)?.caseFile;
+    if (caseFile === undefined || event.ruleSetVersion === null) continue;
+    const recorded = recordedOf(event.outcome, event.ruleSetVersion);
+    const pinned = pinnedParameters(event.ruleSetVersion);
+    const result = 'error' in pinned ? { ok: false as const, error: pinned.error } : redecide(caseFile, recorded, pinned);
+    decisions.push(
+      result.ok
+        ? { seq: event.seq, step: event.step, recorded, reDecided: result.decision, match: result.match, diffs: result.diffs }
+        : { seq: event.seq, step: event.step, recorded, reDecided: null, match: false, diffs: [], error: result.error },
+    );
+  }
+  const decision = decisions.at(-1) ?? null;
+  const lastDecided = [...events].reverse().find((e) => decision && e.seq === decision.seq);
+  const today = decision && lastDecided ? replayToday((lastDecided.inputs as { caseFile: unknown }).caseFile, decision.recorded, options.today ?? beijingToday()) : null;
+
+  return {
+    caseId,
+    history,
+    decision,
+    decisions,
+    today,
+    ok: history.status === 'ok' && decisions.every((d) => d.match),
+  };
+}
+
+function replayToday(caseFile: unknown, recorded: RecordedDecision, today: string): TodayReplay {
+  const type = (caseFile as { type?: unknown }).type;
+  if (type !== 'lump-sum' && type !== 'transfer' && type !== 'reimbursement') {
+    return { parameterVersion: null, decision: null, differsFrom: [], error: `unknown case type ${String(type)}` };
+  }
+  const todays = todaysParameters(type, today);
+  if ('error' in todays) return { parameterVersion: null, decision: null, differsFrom: [], error: todays.error };
+  const result = redecide(caseFile, recorded, todays.params, todays.label);
+  if (!result.ok) return { parameterVersion: todays.label, decision: null, differsFrom: [], error: result.error };
+  return { parameterVersion: todays.label, decision: result.decision, differsFrom: result.diffs };
+}
+
+async function replayHistory(store: Store, workflowId: string, runId: string | undefined, options: ReplayOptions): Promise<HistoryVerdict> {
+  const loaded = await loadWorkflowHistory(store, workflowId, runId).catch((err: unknown) => err as Error);
+  if (loaded instanceof Error) return { status: 'failed', workflowId, runId: runId ?? '', error: loaded.message, kind: loaded.name };
+  if (!loaded) return { status: 'missing', error: `no saved history for ${workflowId}: it was never archived (see archiveClosedCaseHistories)` };
+  if (!options.workflowBundle && !options.workflowsPath) throw new Error('replayCase: give workflowBundle or workflowsPath');
+  const replayOptions = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath! };
+  try {
+    await Worker.runReplayHistory({ ...replayOptions, replayName: 'zhishen-audit-replay' }, loaded.history, workflowId);
+  } catch (err) {
+    // DeterminismViolationError (code changed incompatibly) or ReplayError (the workflow failed on replay).
+    const error = err instanceof Error ? err : new Error(String(err));
+    return { status: 'failed', workflowId, runId: loaded.runId, error: error.message, kind: error.name };
+  }
+  return { status: 'ok', workflowId, runId: loaded.runId, events: loaded.eventCount, complete: loaded.complete, sha256: loaded.sha256 };
+}

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
+import { seedLegacy } from '../cli/legacySeed';
+import { sha256File } from '../activities/hashing';
+import { archiveClosedCaseHistories, loadWorkflowHistory } from '../audit/history';
+import { replayCase } from '../audit/replay';
+import { exportCaseAudit } from '../audit/export';
+import { pdfSupported } from '../reports/pdfDocument';
+import { decide } from '../rules';
+import type { CaseFile } from '../rules/schemas';
+import { getCase } from '../store/caseRegister';
+import { verifyChain } from '../store/verifyChain';
+import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
+import { exited, startTestStack, type TestStack } from './stackHarness';
+import { pdfText } from '../reports/pdfText';
+
+const canPdf = await pdfSupported();
+const ROOT = path.resolve(import.meta.dirname, '..');
+const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * Issue 6's "done when" for auditors: a batch runs, its histories are archived, Temporal's server
+ * and database are gone, and the store alone replays and verifies the cases.
+ */
+describe('audit replay from the store alone', () => {
+  let stack: TestStack;
+  let caseFiles: CaseFile[];
+  let closed: CaseFile[];
+  let bundle: WorkflowBundle;
+  let changedDir: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    caseFiles = generateCases({ seed: 61, count: 4, types: ['lump-sum', 'transfer'] }).map((g) => g.caseFile);
+    const files = caseFiles.map((c) => {
+      const file = path.join(stack.dataDir, `${c.caseId}.json`);
+      fs.writeFileSync(file, JSON.stringify(c));
+      return file;
+    });
+    seedLegacy(stack.dataDir, files);
+    const workbook = path.join(stack.dataDir, 'intake.xlsx');
+    await writeIntakeWorkbook(workbook, caseFiles);
+    const worker = await stack.startWorker();
+    const handle = await stack.client.workflow.start('batchWorkflow', {
+      taskQueue: TASK_QUEUES.default,
+      workflowId: 'batch-audit-replay',
+      args: [{ batchId: 'audit-replay', workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 4 }],
+    });
+    const progress = (await handle.result()) as BatchProgress;
+    expect(progress.done).toBe(caseFiles.length);
+    closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
+    expect(closed.length).toBeGreaterThan(0);
+    // Closed case workflows finish a moment after they tell the batch: wait until Temporal says so.
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
+      const statuses = await Promise.all(closed.map((c) => stack.client.workflow.getHandle(`case-${c.caseId}`).describe().then((d) => d.status.name)));
+      if (statuses.every((s) => s === 'COMPLETED')) break;
+      if (Date.now() > deadline) throw new Error(`cases not completed: ${statuses.join(',')}`);
+    }
+    const archived = await archiveClosedCaseHistories(stack.store, stack.client);
+    expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
+    // Idempotent: a second sweep has nothing left to do.
+    expect((await archiveClosedCaseHistories(stack.store, stack.client)).saved).toEqual([]);
+
+    // Temporal is gone, its database with it.
+    worker.kill('SIGKILL');
+    await exited(worker);
+    await stack.temporal.stop();
+    fs.rmSync(path.join(stack.dataDir, 'temporal'), { recursive: true, force: true });
+
+    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quietLogger });
+    // An incompatible change: the case workflow no longer accepts the row first.
+    changedDir = fs.mkdtempSync(path.join(ROOT, '.replay-changed-'));
+    for (const f of fs.readdirSync(path.join(ROOT, 'workflows'))) {
+      if (f.endsWith('.ts') && !f.endsWith('.test.ts')) fs.copyFileSync(path.join(ROOT, 'workflows', f), path.join(changedDir, f));
+    }
+    const caseWf = path.join(changedDir, 'caseWorkflow.ts');
+    const source = fs.readFileSync(caseWf, 'utf8');
+    expect(source).toContain('await steps.acceptCase(input);');
+    fs.writeFileSync(caseWf, source.replace('await steps.acceptCase(input);', ''));
+  }, 240_000);
+
+  afterAll(async () => {
+    if (changedDir) fs.rmSync(changedDir, { recursive: true, force: true });
+    await stack?.stop();
+  });
+
+  it('replays every closed case from the store: history ok, decisions match byte for byte', async () => {
+    for (const c of closed) {
+      const replay = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, today: '2026-11-24' });
+      expect(replay.history, c.caseId).toMatchObject({ status: 'ok', complete: true });
+      expect(replay.decision?.match, c.caseId).toBe(true);
+      expect(replay.decision?.diffs).toEqual([]);
+      expect(replay.decision?.reDecided?.policyVersion).toBe(decide(c).policyVersion);
+      expect(replay.today?.decision, c.caseId).not.toBeNull();
+      expect(replay.ok).toBe(true);
+    }
+  });
+
+  it('fails loudly when the workflow code changed incompatibly', async () => {
+    const changed = await bundleWorkflowCode({ workflowsPath: path.join(changedDir, 'index.ts'), logger: quietLogger });
+    const replay = await replayCase(stack.store, closed[0]!.caseId, { workflowBundle: changed });
+    expect(replay.history.status).toBe('failed');
+    expect(replay.history).toMatchObject({ kind: expect.stringMatching(/DeterminismViolation|Replay/) });
+    expect(replay.ok).toBe(false);
+    // The decision part does not depend on the workflow code.
+    expect(replay.decision?.match).toBe(true);
+  });
+
+  it('verify names a tampered event; a tampered history is refused', async () => {
+    const target = closed[0]!.caseId;
+    expect(await verifyChain(stack.store, target)).toMatchObject({ ok: true });
+    await stack.store.db.script('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    await stack.store.db.query(`UPDATE audit_events SET outcome = jsonb_set(outcome, '{amount}', '"1.00"') WHERE case_id = $1 AND step = 'decided'`, [target]);
+    await stack.store.db.script('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+    const verdict = await verifyChain(stack.store, target);
+    expect(verdict).toMatchObject({ ok: false, caseId: target, seq: 3, problem: 'payload mismatch' });
+
+    const other = closed.at(-1)!.caseId;
+    const stored = await getCase(stack.store, other);
+    await stack.store.db.query(`UPDATE workflow_histories SET history = overlay(history placing (CASE WHEN substr(history, 41, 4) = 'QUJD' THEN 'QUJE' ELSE 'QUJD' END) from 41 for 4) WHERE workflow_id = $1`, [stored!.workflowId]);
+    await expect(loadWorkflowHistory(stack.store, stored!.workflowId)).rejects.toThrow(/sha256/);
+    const replay = await replayCase(stack.store, other, { workflowBundle: bundle });
+    expect(replay.history).toMatchObject({ status: 'failed', kind: 'HistoryTamperedError' });
+  });
+
+  it('exports the trail as a workbook whose cells name every event, hash and the verdict', async () => {
+    const c = closed[0]!;
+    const out = path.join(stack.dataDir, 'export', `${c.caseId}.xlsx`);
+    const result = await exportCaseAudit(stack.store, c.caseId, out);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const sheet = wb.getWorksheet('审计轨迹')!;
+    const steps = sheet.getColumn(3).values.slice(2);
+    expect(steps).toEqual(expect.arrayContaining(['intake', 'facts-read', 'decided', 'closed']));
+    expect(sheet.getRow(2).getCell(9).value).toMatch(/^[0-9a-f]{64}$/);
+    const verdictCell = wb.getWorksheet('校验')!.getRow(3).getCell(2).value;
+    // The first closed case was tampered with above: the export says so.
+    expect(verdictCell).toBe(result.verdict.ok ? '通过' : '失败');
+    expect(result.verdict.ok).toBe(false);
+    const allInputs = sheet.getColumn(8).values.slice(2).join('\n');
+    expect(allInputs).not.toContain(c.person.idNumber);
+  });
+
+  it.skipIf(!canPdf)('exports the trail as a PDF whose extracted text names the events and the verdict', async () => {
+    const c = closed.at(-1)!;
+    const out = path.join(stack.dataDir, 'export', `${c.caseId}.pdf`);
+    await exportCaseAudit(stack.store, c.caseId, out);
+    const text = await pdfText(fs.readFileSync(out));
+    expect(text).toContain(`审计轨迹 ${c.caseId}`);
+    expect(text).toContain('校验通过');
+    expect(text).toContain('规则决定');
+    expect(text).not.toContain(c.person.idNumber);
+  });
+});
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import type { AppConfig } from '../config/env';
+import { openAppStore } from '../config/openAppStore';
+import { maskIdNumbersIn } from '../rules/idNumber';
+import { archiveClosedCaseHistories } from '../audit/history';
+import { replayCase, type CaseReplay } from '../audit/replay';
+import { connectClient } from './temporalClient';
+
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * `audit replay CASE`: replays the case's saved history against today's workflow code and re-runs
+ * its recorded decisions; prints the result as one JSON object, a summary on stderr. Status 0 when
+ * everything matches, 1 otherwise. Needs no Temporal server unless --archive (save histories first).
+ */
+export async function auditReplay(config: AppConfig, caseId: string, options: { archive?: boolean; today?: string }, out: (line: string) => void): Promise<number> {
+  const store = await openAppStore(config);
+  try {
+    if (options.archive) {
+      const temporal = await connectClient(config);
+      try {
+        await archiveClosedCaseHistories(store, temporal.client);
+      } finally {
+        await temporal.close();
+      }
+    }
+    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today });
+    process.stderr.write(summary(replay));
+    out(maskIdNumbersIn(JSON.stringify(replay)));
+    return replay.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+function summary(r: CaseReplay): string {
+  const lines = [`case ${r.caseId}`];
+  const h = r.history;
+  lines.push(
+    h.status === 'ok'
+      ? `  workflow history: replays against today's code (${h.events} events${h.complete ? '' : ', saved before the run closed'})`
+      : `  workflow history: ${h.status.toUpperCase()} — ${h.error}`,
+  );
+  for (const d of r.decisions) {
+    lines.push(
+      d.match
+        ? `  #${d.seq} ${d.step} under ${d.recorded.policyVersion}: re-decided identically (${String(d.recorded.outcome)})`
+        : `  #${d.seq} ${d.step} under ${d.recorded.policyVersion}: MISMATCH ${d.error ?? d.diffs.map((x) => x.path).join(', ')}`,
+    );
+  }
+  if (r.decisions.length === 0) lines.push('  no rules decision on record');
+  if (r.today) {
+    lines.push(
+      r.today.error
+        ? `  today's parameters: ${r.today.error}`
+        : r.today.differsFrom.length === 0
+          ? `  today's parameters (${r.today.parameterVersion}): same decision`
+          : `  today's parameters (${r.today.parameterVersion}) would decide ${r.today.decision?.outcome} ${r.today.decision?.amount ?? ''}; differs in ${r.today.differsFrom.map((x) => x.path).join(', ')}`,
+    );
+  }
+  lines.push(r.ok ? 'REPLAY OK' : 'REPLAY FAILED');
+  return lines.join('\n') + '\n';
+}

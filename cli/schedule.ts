@@ -1,0 +1,111 @@
+import type { AppConfig } from '../config/env';
+import {
+  OVERLAP_POLICIES,
+  backfillBatchSchedule,
+  createBatchSchedule,
+  deleteBatchSchedule,
+  describeBatchSchedule,
+  listBatchSchedules,
+  pauseBatchSchedule,
+  triggerBatchSchedule,
+  unpauseBatchSchedule,
+  type Overlap,
+} from '../schedules/manage';
+import { parseArgs, UsageError } from './args';
+import { connectClient } from './temporalClient';
+
+export const SCHEDULE_USAGE = `schedule create ID --folder DIR [--at HH:MM | --cron EXPR] [--overlap ${OVERLAP_POLICIES.join('|')}] [--run-on-holidays] [--concurrency N] [--note TEXT] [--paused]
+  schedule list | describe ID | pause ID --note TEXT | unpause ID [--note TEXT] | trigger ID [--overlap P]
+  schedule backfill ID --from ISO --to ISO [--overlap P] | delete ID`;
+
+function overlapArg(value: string | undefined): Overlap | undefined {
+  if (value === undefined) return undefined;
+  if (!(OVERLAP_POLICIES as readonly string[]).includes(value)) throw new UsageError(`--overlap must be one of ${OVERLAP_POLICIES.join(', ')}`);
+  return value as Overlap;
+}
+
+function dateArg(name: string, value: string | undefined): Date {
+  const date = value ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--${name} needs a date-time, e.g. 2026-10-01T00:00:00+08:00`);
+  return date;
+}
+
+/**
+ * `schedule create|list|describe|pause|unpause|trigger|backfill|delete …`: recurring batch runs.
+ * Prints JSON (one schedule per line for list); status 0, 1 for an unknown schedule, 64 for usage.
+ */
+export async function runScheduleCommand(config: AppConfig, argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const [sub, ...rest] = argv;
+  const args = parseArgs(rest, ['folder', 'at', 'cron', 'overlap', 'concurrency', 'note', 'from', 'to', 'today']);
+  const id = args.positionals[0];
+  const needId = (): string => {
+    if (!id) throw new UsageError(`schedule ${sub} needs a schedule ID`);
+    return id;
+  };
+  if (!sub || !['create', 'list', 'describe', 'pause', 'unpause', 'trigger', 'backfill', 'delete'].includes(sub)) {
+    throw new UsageError(SCHEDULE_USAGE);
+  }
+  const temporal = await connectClient(config);
+  const { client } = temporal;
+  try {
+    switch (sub) {
+      case 'create': {
+        const folder = args.options.get('folder');
+        if (!folder) throw new UsageError('schedule create needs --folder DIR (the intake folder)');
+        const concurrency = args.options.has('concurrency') ? Number(args.options.get('concurrency')) : undefined;
+        const view = await createBatchSchedule(client, {
+          scheduleId: needId(),
+          intakeFolder: folder,
+          ...(args.options.has('at') ? { at: args.options.get('at') } : {}),
+          ...(args.options.has('cron') ? { cron: args.options.get('cron') } : {}),
+          ...(args.options.has('today') ? { today: args.options.get('today') } : {}),
+          overlap: overlapArg(args.options.get('overlap')) ?? 'skip',
+          runOnHolidays: args.flags.has('run-on-holidays'),
+          paused: args.flags.has('paused'),
+          ...(concurrency !== undefined ? { concurrency } : {}),
+          ...(args.options.has('note') ? { note: args.options.get('note') } : {}),
+        });
+        out(JSON.stringify(view));
+        return 0;
+      }
+      case 'list':
+        for (const view of await listBatchSchedules(client)) out(JSON.stringify(view));
+        return 0;
+      case 'describe':
+        out(JSON.stringify(await describeBatchSchedule(client, needId())));
+        return 0;
+      case 'pause': {
+        const note = args.options.get('note');
+        if (!note) throw new UsageError('schedule pause needs --note TEXT saying why');
+        out(JSON.stringify(await pauseBatchSchedule(client, needId(), note)));
+        return 0;
+      }
+      case 'unpause':
+        out(JSON.stringify(await unpauseBatchSchedule(client, needId(), args.options.get('note'))));
+        return 0;
+      case 'trigger':
+        await triggerBatchSchedule(client, needId(), overlapArg(args.options.get('overlap')));
+        out(JSON.stringify({ scheduleId: id, triggered: true }));
+        return 0;
+      case 'backfill': {
+        const from = dateArg('from', args.options.get('from'));
+        const to = dateArg('to', args.options.get('to'));
+        await backfillBatchSchedule(client, needId(), from, to, overlapArg(args.options.get('overlap')));
+        out(JSON.stringify({ scheduleId: id, backfill: { from: from.toISOString(), to: to.toISOString() } }));
+        return 0;
+      }
+      default:
+        await deleteBatchSchedule(client, needId());
+        out(JSON.stringify({ scheduleId: id, deleted: true }));
+        return 0;
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ScheduleNotFoundError') {
+      process.stderr.write(`no schedule ${id}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await temporal.close();
+  }
+}

@@ -1,0 +1,75 @@
+/** Activities of the scheduled intake run: the bureau calendar, the intake folder, the history archive. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { sha256File } from '../activities/hashing';
+import { archiveClosedCaseHistories } from '../audit/history';
+import { defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
+import type { Store } from '../store';
+import type { PickedWorkbook, ScheduledIntakeActivities } from './types';
+
+export interface ScheduleActivityDeps {
+  store: Store;
+  /** ZHISHEN_DATA_DIR: workbooks are staged under <dataDir>/intake/<sha256>.xlsx as `batch run` does. */
+  dataDir: string;
+  /** For the history archive after the batch; without it histories are left to a later sweep. */
+  client?: Client;
+  calendar?: BureauCalendar;
+}
+
+/** True when the bureau works on that date (holidays off, 调休 Saturdays on). */
+export function isBureauWorkingDay(date: string, calendar: BureauCalendar = defaultCalendar): boolean {
+  return isWorkingDay(calendar, date);
+}
+
+/** The activities to register on the default task queue's worker. */
+export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeActivities {
+  return {
+    async checkBureauDay({ date }) {
+      return { date, working: isBureauWorkingDay(date, deps.calendar) };
+    },
+
+    async pickIntakeWorkbook({ intakeFolder, date, scheduleId }) {
+      return pickNewestUnprocessed(deps, intakeFolder, date, scheduleId);
+    },
+
+    async archiveBatchHistories({ batchId }) {
+      if (!deps.client) return { saved: 0, stillOpen: 0 };
+      const result = await archiveClosedCaseHistories(deps.store, deps.client, { batchId });
+      return { saved: result.saved.length, stillOpen: result.stillOpen.length };
+    },
+  };
+}
+
+/**
+ * The newest .xlsx of the folder (by modification time) whose content no batch has taken yet,
+ * staged under its sha256. The batch ID is derived from date and content, so a retry or an
+ * overlapping run picks the same batch and Temporal refuses it the second time.
+ */
+export async function pickNewestUnprocessed(deps: Pick<ScheduleActivityDeps, 'store' | 'dataDir'>, intakeFolder: string, date: string, scheduleId?: string): Promise<PickedWorkbook | null> {
+  const entries = await fs.readdir(intakeFolder, { withFileTypes: true });
+  const files = await Promise.all(
+    entries
+      // Excel's lock files (~$name.xlsx) are not workbooks.
+      .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.xlsx') && !e.name.startsWith('~$'))
+      .map(async (e) => {
+        const file = path.join(intakeFolder, e.name);
+        return { file, name: e.name, mtime: (await fs.stat(file)).mtimeMs };
+      }),
+  );
+  files.sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
+  for (const f of files) {
+    const sha256 = await sha256File(f.file);
+    const [taken] = await deps.store.db.query('SELECT 1 FROM batches WHERE workbook_sha256 = $1 LIMIT 1', [sha256]);
+    if (taken) continue;
+    const stagedDir = path.join(deps.dataDir, 'intake');
+    await fs.mkdir(stagedDir, { recursive: true });
+    const staged = path.join(stagedDir, `${sha256}.xlsx`);
+    await fs.copyFile(f.file, staged).catch(async (err: unknown) => {
+      if (!(await fs.stat(staged).catch(() => null))) throw err;
+    });
+    const prefix = scheduleId ? scheduleId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 24) : 'sched';
+    return { batchId: `${prefix}-${date.replaceAll('-', '')}-${sha256.slice(0, 8)}`, workbook: { path: staged, sha256, fileName: f.name } };
+  }
+  return null;
+}

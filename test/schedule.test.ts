@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/env';
+import { runScheduleCommand } from '../cli/schedule';
+import { openStore, type Store } from '../store';
+import { upsertBatch } from '../store/batches';
+import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
+import { isBureauWorkingDay, pickNewestUnprocessed, scheduleActivities } from '../schedules/activities';
+import { createBatchSchedule, deleteBatchSchedule, describeBatchSchedule, listBatchSchedules, triggerBatchSchedule } from '../schedules/manage';
+import type { ScheduledIntakeResult } from '../schedules/types';
+
+const WORKFLOW = fileURLToPath(new URL('../schedules/scheduledIntakeWorkflow.ts', import.meta.url));
+const QUEUE = 'schedule-test';
+
+describe('bureau calendar for scheduled runs', () => {
+  it('knows holidays and 调休 working Saturdays', () => {
+    expect(isBureauWorkingDay('2026-10-01')).toBe(false); // 国庆
+    expect(isBureauWorkingDay('2024-02-04')).toBe(true); // a Sunday worked for 春节
+    expect(isBureauWorkingDay('2026-11-24')).toBe(true); // a Tuesday
+    expect(isBureauWorkingDay('2026-11-28')).toBe(false); // a Saturday
+  });
+});
+
+describe('batch schedules on the Temporal dev server', () => {
+  let dir: string;
+  let server: RunningDevServer;
+  let connection: Connection;
+  let client: Client;
+  let store: Store;
+  let worker: Worker;
+  let running: Promise<void>;
+  let intake: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-schedule-'));
+    intake = path.join(dir, 'intake-folder');
+    fs.mkdirSync(intake);
+    server = await startDevServer({ dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default' });
+    connection = await Connection.connect({ address: server.address });
+    client = new Client({ connection, namespace: 'default' });
+    store = await openStore({ dataDir: dir });
+    worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: server.address }),
+      namespace: 'default',
+      taskQueue: QUEUE,
+      workflowsPath: WORKFLOW,
+      activities: scheduleActivities({ store, dataDir: dir }),
+    });
+    running = worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running?.catch(() => {});
+    await connection?.close();
+    await store?.close();
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function runOnce(scheduleId: string): Promise<ScheduledIntakeResult> {
+    await triggerBatchSchedule(client, scheduleId);
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      const view = await describeBatchSchedule(client, scheduleId);
+      const last = view.recentRuns.at(-1);
+      if (last) return (await client.workflow.getHandle(last.workflowId).result()) as ScheduledIntakeResult;
+    }
+    throw new Error(`schedule ${scheduleId} started nothing`);
+  }
+
+  it('creates, lists, describes, pauses with a note, unpauses and deletes from the CLI', async () => {
+    const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, ZHISHEN_DATA_DIR: dir });
+    const lines: string[] = [];
+    const out = (l: string) => lines.push(l);
+    expect(await runScheduleCommand(config, ['create', 'nightly', '--folder', intake, '--at', '02:00', '--overlap', 'buffer-one', '--note', '每个工作日 2 点'], out)).toBe(0);
+    const created = JSON.parse(lines.pop()!);
+    expect(created).toMatchObject({ scheduleId: 'nightly', intakeFolder: intake, overlap: 'buffer-one', paused: false, runOnHolidays: false, workflowType: 'scheduledIntakeWorkflow' });
+    expect(created.spec).toContain('02:00');
+    expect(created.spec).toContain('Asia/Shanghai');
+    // Next run at 02:00 Beijing = 18:00 UTC.
+    expect(created.nextRuns[0]).toMatch(/T18:00:00/);
+
+    expect(await runScheduleCommand(config, ['list'], out)).toBe(0);
+    expect(lines.map((l) => JSON.parse(l).scheduleId)).toContain('nightly');
+    lines.length = 0;
+
+    expect(await runScheduleCommand(config, ['pause', 'nightly', '--note', '系统升级，暂停'], out)).toBe(0);
+    expect(JSON.parse(lines.pop()!)).toMatchObject({ paused: true, note: '系统升级，暂停' });
+    await expect(runScheduleCommand(config, ['pause', 'nightly'], out)).rejects.toThrow(/--note/);
+    expect(await runScheduleCommand(config, ['unpause', 'nightly', '--note', '恢复'], out)).toBe(0);
+    expect(JSON.parse(lines.pop()!)).toMatchObject({ paused: false });
+    expect(await runScheduleCommand(config, ['describe', 'nightly'], out)).toBe(0);
+    expect(await runScheduleCommand(config, ['delete', 'nightly'], out)).toBe(0);
+    expect(await runScheduleCommand(config, ['describe', 'nightly'], out)).toBe(1);
+    expect((await listBatchSchedules(client)).map((s) => s.scheduleId)).not.toContain('nightly');
+  });
+
+  it('a run on a bureau holiday skips, unless the schedule was made to run on holidays', async () => {
+    await createBatchSchedule(client, { scheduleId: 'holiday', intakeFolder: intake, today: '2026-10-01', taskQueue: QUEUE, paused: true });
+    expect(await runOnce('holiday')).toEqual({ status: 'skipped-holiday', date: '2026-10-01' });
+    await deleteBatchSchedule(client, 'holiday');
+
+    await createBatchSchedule(client, { scheduleId: 'holiday-on', intakeFolder: intake, today: '2026-10-01', runOnHolidays: true, taskQueue: QUEUE, paused: true });
+    // It runs; the folder is empty, so there is nothing to submit.
+    expect(await runOnce('holiday-on')).toMatchObject({ status: 'no-new-workbook', date: '2026-10-01' });
+    await deleteBatchSchedule(client, 'holiday-on');
+  });
+
+  it('picks the newest workbook no batch has taken yet', async () => {
+    const older = path.join(intake, 'a.xlsx');
+    const newer = path.join(intake, 'b.xlsx');
+    fs.writeFileSync(older, 'older workbook');
+    fs.writeFileSync(newer, 'newer workbook');
+    fs.writeFileSync(path.join(intake, '~$b.xlsx'), 'lock file');
+    fs.utimesSync(older, new Date('2026-11-20'), new Date('2026-11-20'));
+    fs.utimesSync(newer, new Date('2026-11-23'), new Date('2026-11-23'));
+    const first = await pickNewestUnprocessed({ store, dataDir: dir }, intake, '2026-11-24', 'nightly');
+    expect(first).toMatchObject({ workbook: { fileName: 'b.xlsx' }, batchId: expect.stringMatching(/^nightly-20261124-[0-9a-f]{8}$/) });
+    expect(fs.readFileSync(first!.workbook.path, 'utf8')).toBe('newer workbook');
+    await upsertBatch(store, { batchId: first!.batchId, workbookSha256: first!.workbook.sha256, fileName: 'b.xlsx', submittedAt: new Date().toISOString(), totalRows: 0, status: 'done' });
+    expect(await pickNewestUnprocessed({ store, dataDir: dir }, intake, '2026-11-24')).toMatchObject({ workbook: { fileName: 'a.xlsx' } });
+  });
+});

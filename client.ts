@@ -8,11 +8,13 @@ import { runReviewCommand } from './cli/review';
 import { runUsersCommand } from './cli/users';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
+import { runOcr } from './cli/ocr';
 import { seedLegacy } from './cli/legacySeed';
 import { writeIntakeTemplate } from './intake/template';
 
 const USAGE = `usage: npx tsx client.ts COMMAND
   decide FILE...                         decide case files by the rulebook (JSON lines)
+  ocr FILE...                            read receipts (PNG, JPEG, PDF) into receipt fields with confidences (JSON lines)
   batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx] [--concurrency N] [--attachments DIR]
   template OUT.xlsx                      write an empty intake workbook with notes and validation
   legacy seed FILE...                    load case files' system-of-record facts into the core-system stand-in
@@ -74,8 +76,10 @@ export async function main(argv: string[]): Promise<number> {
         await store.close();
       }
     }
-    case 'schedule':
     case 'ocr':
+      if (argv.length < 2) throw new UsageError('ocr needs at least one receipt file (PNG, JPEG, PDF)');
+      return runOcr(argv.slice(1), out);
+    case 'schedule':
       process.stderr.write(`\`${command}\` is not available in this version yet\n`);
       return 69;
     default:

@@ -5,6 +5,8 @@ import { createActivities, legacyBotActivities, type ActivityDeps } from './acti
 import { createReviewActivities } from './activities/review';
 import { browserCoreSystem } from './activities/coreSystem';
 import { createBrowserPool } from './bots';
+import { createReceiptReader, ocrActivities } from './ocr';
+import { availableParallelism } from 'node:os';
 import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { loadConfig, temporalAddress, type AppConfig } from './config/env';
 import { createLogger, type Logger } from './logging/logger';
@@ -67,6 +69,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         executablePath: options.config.chromiumPath,
         evidenceDir: path.join(options.config.dataDir, 'evidence'),
       });
+  // One OCR engine per process, loaded with the first receipt.
+  const receiptReader = createReceiptReader();
   const botDeps: ActivityDeps = { ...options.deps, coreSystem: options.deps.coreSystem ?? browserCoreSystem(pool!) };
 
   const workers = await Promise.all([
@@ -81,6 +85,14 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     Worker.create({
       connection,
       namespace,
+      taskQueue: TASK_QUEUES.ocr,
+      activities: ocrActivities(receiptReader),
+      // OCR is CPU-bound: one receipt per core at a time.
+      maxConcurrentActivityTaskExecutions: Math.max(1, availableParallelism()),
+    }),
+    Worker.create({
+      connection,
+      namespace,
       taskQueue: TASK_QUEUES.legacyBots,
       activities: legacyBotActivities(botDeps),
       maxConcurrentActivityTaskExecutions: botSlots,
@@ -89,6 +101,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const done = Promise.all(workers.map((w) => w.run()))
     .then(() => {})
     .finally(async () => {
+      await receiptReader.close();
       await pool?.close();
       await connection.close();
     });

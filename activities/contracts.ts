@@ -1,3 +1,4 @@
+import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
 import type { CorrectionInput, Reviewer, ReviewDecisionInput } from '../workflows/reviewTypes';
 import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
 
@@ -25,7 +26,7 @@ export interface DefaultQueueActivities {
   /** Validates the row, registers the case and records its intake event. Throws a non-retryable error on an invalid row. */
   acceptCase(input: CaseInput): Promise<void>;
   /** Builds the case file from row and facts, decides it by the rulebook and records inputs and outcome. */
-  decideCase(input: CaseInput & { facts: Record<string, unknown> }): Promise<DecidedCase>;
+  decideCase(input: CaseInput & { facts: Record<string, unknown>; receipts?: ReadReceiptsResult }): Promise<DecidedCase>;
   /** Sends a case the bots could not settle to a clerk, on the record. */
   raiseException(input: CaseInput & { code: string; message: string }): Promise<CaseResult>;
   /** Registers the final state of the case and records its closing event. */
@@ -81,4 +82,9 @@ export interface ReviewActivities {
   remindReviewer(input: CaseInput & ReviewStep & { standing: ReviewStandingInput }): Promise<void>;
   /** The SLA's deadline passed: escalated to a supervisor, on the record. */
   escalateReview(input: CaseInput & ReviewStep & { standing: ReviewStandingInput }): Promise<void>;
+}
+
+export interface OcrActivities {
+  /** Reads the case's receipt attachments (fields and confidences), with each file's hash as evidence. */
+  readReceipts(input: ReadReceiptsInput): Promise<ReadReceiptsResult>;
 }

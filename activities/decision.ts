@@ -60,6 +60,8 @@ export async function decideAndRecord(
     actor: { kind: 'bot' | 'user' | 'system'; name: string; version?: string };
     at: string;
     extraInputs?: Record<string, unknown>;
+    /** Files the case file was read from (receipts), besides the case file itself. */
+    evidence?: { kind: string; ref: string; sha256: string }[];
   },
 ): Promise<DecideOutcome> {
   const parsed = parseCaseFile(args.caseFile);
@@ -82,7 +84,7 @@ export async function decideAndRecord(
       checks: decision.checks as never,
       details: decision.details as never,
     },
-    evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }],
+    evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }, ...(args.evidence ?? [])],
     idempotencyKey,
   });
   return {

@@ -25,7 +25,37 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
   const { store, logger } = deps;
   const now = deps.now ?? (() => new Date());
 
+  const raiseException: DefaultQueueActivities['raiseException'] = async (input) => {
+    const { caseRow } = input;
+    const { workflowId, runId, idempotencyKey } = execution(roundStep('exception', input.round));
+    await appendEvent(store, {
+      caseId: caseRow.caseId,
+      workflowId,
+      runId,
+      step: 'exception',
+      actor: systemActor,
+      at: now().toISOString(),
+      inputs: { code: input.code },
+      ruleSetVersion: null,
+      outcome: { outcome: 'review', reasons: [input.code], message: input.message },
+      evidence: [],
+      idempotencyKey,
+    });
+    logger.info(`case ${caseRow.caseId}: to review — ${input.code} ${input.message}`, { caseId: caseRow.caseId });
+    return {
+      caseId: caseRow.caseId,
+      type: caseRow.type,
+      outcome: 'review',
+      amount: null,
+      reasons: [input.code],
+      messages: [input.message],
+      policyVersion: null,
+    } satisfies CaseResult;
+  };
+
   return {
+    raiseException,
+
     async loadIntake({ batchId, workbook }) {
       const actual = await sha256File(workbook.path);
       if (actual !== workbook.sha256) {
@@ -96,7 +126,7 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         step: 'intake',
         actor: systemActor,
         at: now().toISOString(),
-        inputs: { batchId: input.batchId, row: row as never },
+        inputs: { batchId: input.batchId, row: row as never, attachmentsDir: input.attachmentsDir ?? null },
         ruleSetVersion: null,
         outcome: null,
         evidence: [workbookEvidence(input)],
@@ -106,49 +136,24 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
 
     async decideCase(input) {
       const { caseRow } = input;
+      const caseFile = assembleCaseFile(caseRow.row as IntakeRow, input.facts, input.receipts?.receipts);
       const outcome = await decideAndRecord(store, {
         caseRow,
-        caseFile: assembleCaseFile(caseRow.row as IntakeRow, input.facts),
+        caseFile,
+        evidence: (input.receipts?.evidence ?? []).map((e) => ({ kind: 'receipt', ref: e.file, sha256: e.sha256 })),
         step: 'decided',
         key: roundStep('decided', input.round),
         actor: rulebookActor,
         at: now().toISOString(),
       });
       if (!outcome.ok) {
-        const result = await this.raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${outcome.error}` });
-        return { result, caseFile: null, provisionalOutcome: 'approve' };
+        const result = await raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${outcome.error}` });
+        // The clerk gets the case file as it is, to correct the field named and let the rules decide.
+        return { result, caseFile, provisionalOutcome: 'approve' };
       }
       const { result } = outcome.decided;
       logger.info(`case ${caseRow.caseId}: ${result.outcome} ${result.reasons.join(',')}`, { caseId: caseRow.caseId });
       return outcome.decided;
-    },
-
-    async raiseException(input) {
-      const { caseRow } = input;
-      const { workflowId, runId, idempotencyKey } = execution(roundStep('exception', input.round));
-      await appendEvent(store, {
-        caseId: caseRow.caseId,
-        workflowId,
-        runId,
-        step: 'exception',
-        actor: systemActor,
-        at: now().toISOString(),
-        inputs: { code: input.code },
-        ruleSetVersion: null,
-        outcome: { outcome: 'review', reasons: [input.code], message: input.message },
-        evidence: [],
-        idempotencyKey,
-      });
-      logger.info(`case ${caseRow.caseId}: to review — ${input.code} ${input.message}`, { caseId: caseRow.caseId });
-      return {
-        caseId: caseRow.caseId,
-        type: caseRow.type,
-        outcome: 'review',
-        amount: null,
-        reasons: [input.code],
-        messages: [input.message],
-        policyVersion: null,
-      } satisfies CaseResult;
     },
 
     async closeCase({ batchId, caseRow, result }) {

@@ -43,6 +43,25 @@ async function stageWorkbook(config: AppConfig, file: string): Promise<WorkbookR
   return { path: staged, sha256, fileName: path.basename(file) };
 }
 
+/** `attachments/` beside the workbook, when there is one: where the front desk's export puts them. */
+function defaultAttachments(workbook: string): string | undefined {
+  const beside = path.join(path.dirname(path.resolve(workbook)), 'attachments');
+  return fs.existsSync(beside) ? beside : undefined;
+}
+
+/**
+ * Copies the batch's attachments under the data directory, so that what OCR reads and the console
+ * shows stays what was submitted, whatever happens to the upload folder afterwards.
+ */
+function stageAttachments(config: AppConfig, batchId: string, dir: string | undefined): string | undefined {
+  if (!dir) return undefined;
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--attachments ${dir}: not a directory`);
+  const staged = path.join(config.dataDir, 'attachments', batchId);
+  // Links are not followed: an attachment pointing outside the upload folder is not copied.
+  fs.cpSync(dir, staged, { recursive: true, dereference: false, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
+  return staged;
+}
+
 /** A batch ID that sorts by submission time and names the workbook it came from. */
 function newBatchId(sha256: string, at = new Date()): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -53,13 +72,14 @@ function newBatchId(sha256: string, at = new Date()): string {
 export async function runBatch(config: AppConfig, options: BatchRunOptions): Promise<BatchRunResult> {
   const workbook = await stageWorkbook(config, path.resolve(options.workbook));
   const batchId = newBatchId(workbook.sha256);
+  const attachmentsDir = stageAttachments(config, batchId, options.attachments ?? defaultAttachments(options.workbook));
   const workflowId = batchWorkflowId(batchId);
   const { client, close } = await connectClient(config);
   try {
     const handle = await client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId,
-      args: [{ batchId, workbook, concurrency: options.concurrency }],
+      args: [{ batchId, workbook, attachmentsDir, concurrency: options.concurrency }],
       typedSearchAttributes: [{ key: BatchIdKey, value: batchId }],
     });
     const url = workflowUiLink(config, workflowId);

@@ -39,7 +39,8 @@ export async function collectBatchResults(store: Store, config: AppConfig, batch
     for (const row of page) {
       const stored = await getCase(store, row.caseId);
       const decided = stored?.outcome === 'approve' || stored?.outcome === 'reject' || stored?.outcome === 'review';
-      const why = decided ? await explain(store, row.caseId) : { reasonsText: '', messages: stored ? '处理中或处理失败，见链接' : '未处理' };
+      const unsettled = stored ? '处理中或处理失败，见链接' : '未处理';
+      const why = decided ? await explain(store, row.caseId) : { reasonsText: unsettled, messages: unsettled };
       results.push({
         caseId: row.caseId,
         sheet: row.sheet,

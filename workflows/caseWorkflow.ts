@@ -1,5 +1,5 @@
-import { allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities } from '../activities/contracts';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from '../activities/contracts';
 import { CaseOutcomeKey } from '../temporal/searchAttributes';
 import { caseSettledSignal, caseStateQuery, documentsSuppliedSignal } from './messages';
 import { awaitReview } from './review';
@@ -9,6 +9,13 @@ const steps = proxyActivities<DefaultQueueActivities>({
   // Short steps: a worker that died mid-step is noticed at this timeout.
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+// OCR of a few receipts takes seconds; a stuck engine is retried on another worker.
+const ocr = proxyActivities<OcrActivities>({
+  taskQueue: TASK_QUEUES.ocr,
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
 });
 
 // Bots work a slow legacy system: a longer timeout, and retries that outlast a restart of it.
@@ -93,18 +100,26 @@ async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Pr
     at('exception');
     return { result: await steps.raiseException({ ...input, code: reading.code, message: reading.message }), caseFile: null, provisionalOutcome: 'approve' };
   }
-  if (input.caseRow.type === 'reimbursement') {
-    // Receipts are read by OCR on the `ocr` queue; until that reader is in place a clerk reads them.
+  if (input.caseRow.type !== 'reimbursement') {
+    at('decide');
+    return steps.decideCase({ ...input, facts: reading.facts });
+  }
+  at('read-receipts');
+  const files = (input.caseRow.row as { attachments?: string[] }).attachments ?? [];
+  let receipts;
+  try {
+    if (!input.attachmentsDir) throw ApplicationFailure.nonRetryable('本批次未提交票据附件目录（batch run --attachments DIR）', 'AttachmentUnreadable');
+    receipts = await ocr.readReceipts({ caseId: input.caseRow.caseId, attachmentsDir: input.attachmentsDir, files });
+  } catch (err) {
+    // A missing, unreadable or non-receipt file will not read better on a retry: a clerk looks at it.
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    if (!(cause instanceof ApplicationFailure)) throw err;
     at('exception');
-    const result = await steps.raiseException({
-      ...input,
-      code: 'RECEIPTS-UNREAD',
-      message: '票据尚未经识别（OCR 未接入），请人工核对票据后决定',
-    });
+    const result = await steps.raiseException({ ...input, code: 'RECEIPT-UNREADABLE', message: `票据无法识别：${cause.message}` });
     return { result, caseFile: null, provisionalOutcome: 'approve' };
   }
   at('decide');
-  return steps.decideCase({ ...input, facts: reading.facts });
+  return steps.decideCase({ ...input, facts: reading.facts, receipts });
 }
 
 /** The batch waits for the bots, not for clerks: it is told when a case is closed or handed to a clerk. */

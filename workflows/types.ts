@@ -30,6 +30,8 @@ export interface CaseRowRef {
 export interface CaseInput {
   batchId: string;
   workbook: WorkbookRef;
+  /** Where the batch's receipt attachments were staged (零星报销), readable by the `ocr` workers. */
+  attachmentsDir?: string;
   caseRow: CaseRowRef;
   /** Which pass over the case this step belongs to: a case returned for documents is read and decided again. */
   round?: number;
@@ -77,6 +79,8 @@ export interface BatchProgress {
 export interface BatchInput {
   batchId: string;
   workbook: WorkbookRef;
+  /** Staged receipt attachments of the batch, if it has 零星报销 rows. */
+  attachmentsDir?: string;
   /** Case workflows running at once. */
   concurrency?: number;
   /** Rows handled by one run before continue-as-new keeps the history small. */

@@ -18,6 +18,10 @@ import { verifyChain } from '../store/verifyChain';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 import { pdfText } from '../reports/pdfText';
+import { batchStats, listBatchOverviews } from '../reports/batchStats';
+import { batchSummaryBlocks, renderBatchSummary } from '../reports/batchSummary';
+import { renderDashboard, temporalLinks } from '../console/dashboard';
+import { auditReplay } from '../cli/auditReplay';
 
 const canPdf = await pdfSupported();
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -36,7 +40,7 @@ describe('audit replay from the store alone', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    caseFiles = generateCases({ seed: 61, count: 4, types: ['lump-sum', 'transfer'] }).map((g) => g.caseFile);
+    caseFiles = generateCases({ seed: 61, count: 6, types: ['lump-sum', 'transfer'] }).map((g) => g.caseFile);
     const files = caseFiles.map((c) => {
       const file = path.join(stack.dataDir, `${c.caseId}.json`);
       fs.writeFileSync(file, JSON.stringify(c));
@@ -155,6 +159,50 @@ describe('audit replay from the store alone', () => {
     expect(text).toContain('校验通过');
     expect(text).toContain('规则决定');
     expect(text).not.toContain(c.person.idNumber);
+  });
+  it('gives the dashboard and the summary their figures: done/total by business and outcome, exception rate by rule, SLA', async () => {
+    const stats = (await batchStats(stack.store, 'audit-replay'))!;
+    expect(stats).toMatchObject({ cases: caseFiles.length, done: caseFiles.length, status: 'done' });
+    for (const type of ['lump-sum', 'transfer'] as const) {
+      const mine = caseFiles.filter((c) => c.type === type).map((c) => decide(c));
+      expect(stats.byType.find((t) => t.type === type), type).toMatchObject({
+        total: mine.length,
+        done: mine.length,
+        approve: mine.filter((d) => d.outcome === 'approve').length,
+        reject: mine.filter((d) => d.outcome === 'reject').length,
+        review: mine.filter((d) => d.outcome === 'review').length,
+      });
+    }
+    const failedRules = new Map<string, number>();
+    for (const c of caseFiles) for (const r of decide(c).reasons) failedRules.set(r, (failedRules.get(r) ?? 0) + 1);
+    expect(Object.fromEntries(stats.exceptionRates.map((r) => [r.rule, r.cases]))).toEqual(Object.fromEntries(failedRules));
+    const reviews = caseFiles.filter((c) => decide(c).outcome === 'review').length;
+    expect(stats.sla.open).toBe(reviews);
+    expect(stats.sla['on-time'] + stats.sla['due-soon'] + stats.sla.overdue).toBe(reviews);
+    expect(stats.throughput.reduce((n, t) => n + t.decided, 0)).toBe(caseFiles.length);
+    expect((await listBatchOverviews(stack.store)).map((b) => b.batchId)).toContain('audit-replay');
+
+    const session = { id: 's', csrfToken: 't', user: { username: 'li', displayName: '李经理', role: 'manager' as const }, createdAt: 0, lastSeenAt: 0, flash: null };
+    const page = String(renderDashboard({ session, overviews: await listBatchOverviews(stack.store), selected: stats, links: temporalLinks(stack.config) }));
+    expect(page).toContain('批次 audit-replay');
+    expect(page).toContain('/workflows/batch-audit-replay');
+    expect(page).toContain('/dashboard/batches/audit-replay/report.xlsx');
+    expect(page).toContain('/dashboard/batches/audit-replay/summary.pdf');
+    expect(page).not.toMatch(/<script|style=/);
+    const summary = batchSummaryBlocks(stats, new Date()).map((b) => b.text).join('\n');
+    expect(summary).toContain(`案件 ${caseFiles.length} 件`);
+    expect(summary).toContain(`待审核 ${reviews} 件`);
+    if (canPdf) expect(await pdfText((await renderBatchSummary(stack.store, 'audit-replay'))!)).toContain('批次汇总 audit-replay');
+  });
+
+  it('audit replay from the command line prints the verdict as JSON and exits 0 for a sound case', async () => {
+    const c = closed.find((x) => x.caseId !== closed[0]!.caseId && x.caseId !== closed.at(-1)!.caseId) ?? null;
+    expect(c, 'a closed case left untampered').not.toBeNull();
+    if (!c) return;
+    const lines: string[] = [];
+    const code = await auditReplay(stack.config, c.caseId, { today: '2026-11-24' }, (l) => lines.push(l));
+    expect(JSON.parse(lines[0]!)).toMatchObject({ caseId: c.caseId, ok: true, history: { status: 'ok' } });
+    expect(code).toBe(0);
   });
 });
 

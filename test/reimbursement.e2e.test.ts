@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256File } from '../activities/hashing';
+import { runBatch } from '../cli/batch';
+import { seedLegacy } from '../cli/legacySeed';
+import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
+import { decide } from '../rules';
+import type { ReimbursementCase } from '../rules/schemas';
+import { listEvents } from '../store/auditTrail';
+import { getCase } from '../store/caseRegister';
+import { claimUpdate, correctUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
+import { exited, startTestStack, type TestStack } from './stackHarness';
+
+const DEMO = path.join(import.meta.dirname, '..', 'fixtures', 'demo');
+const clerk = { username: 'clerk.qian', role: 'clerk' };
+const load = (id: string) => JSON.parse(fs.readFileSync(path.join(DEMO, 'cases', `${id}.json`), 'utf8')) as ReimbursementCase;
+
+/**
+ * 零星报销 end to end: receipts rendered as images, read by OCR on the `ocr` queue, decided by the
+ * rulebook; a field OCR could not read (under the red seal) corrected by a clerk, then entered.
+ */
+describe('reimbursement cases read from their receipt images', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    seedLegacy(stack.dataDir, fs.readdirSync(path.join(DEMO, 'cases')).map((f) => path.join(DEMO, 'cases', f)));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('decides a receipt OCR read in full exactly as from its true fields, and lets a clerk fill in what it could not read', async () => {
+    const worker = await stack.startWorker();
+    const result = await runBatch(stack.config, { workbook: path.join(DEMO, 'intake.xlsx'), attachments: path.join(DEMO, 'attachments'), wait: true });
+    expect(result.progress!.byOutcome.failed).toBe(0);
+
+    // RB-2024-0010: every field read; the decision is the one its true case file gets.
+    const clean = load('RB-2024-0010');
+    const expected = decide(clean);
+    await stack.client.workflow.getHandle('case-RB-2024-0010').result();
+    expect(await getCase(stack.store, 'RB-2024-0010')).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons });
+    const decided = (await listEvents(stack.store, 'RB-2024-0010')).find((e) => e.step === 'decided')!;
+    const receiptFile = path.join(DEMO, 'attachments', 'RB-2024-0010-1.png');
+    expect(decided.evidence).toContainEqual({ kind: 'receipt', ref: 'RB-2024-0010-1.png', sha256: await sha256File(receiptFile) });
+    const read = (decided.inputs as { caseFile: ReimbursementCase }).caseFile.receipts[0]!;
+    const { confidence: _c, ...truth } = clean.receipts[0]!;
+    expect({ ...read, confidence: undefined }).toEqual({ ...truth, confidence: undefined });
+
+    // RB-2026-0005: the seal covers the 大写 total; the case waits for a clerk with the field named.
+    const sealed = stack.client.workflow.getHandle('case-RB-2026-0005');
+    const state = await sealed.query(reviewStateQuery);
+    expect(state.ruleResult.reasons).toEqual(['CASE-FILE-INVALID']);
+    expect(state.ruleResult.messages.join()).toMatch(/receipts\[0\]\.totalInWords/);
+    await sealed.executeUpdate(claimUpdate, { args: [{ reviewer: clerk }] });
+    const truthWords = load('RB-2026-0005').receipts[0]!.totalInWords;
+    const redecided = await sealed.executeUpdate(correctUpdate, {
+      args: [{ reviewer: clerk, corrections: [{ path: 'receipts[0].totalInWords', value: truthWords }], reason: '大写金额被收费章遮挡，按票据原件录入' }],
+    });
+    expect(redecided.reasons).not.toContain('CASE-FILE-INVALID');
+    expect(redecided.policyVersion).toMatch(/^reimbursement@/);
+    const decision = redecided.outcome === 'reject' ? 'reject' : 'approve';
+    await sealed.executeUpdate(reviewUpdate, { args: [{ reviewer: clerk, decision, comment: '已核对票据原件' }] });
+    const final = await sealed.result();
+    const entries = (loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? []).filter((e) => e.caseId === 'RB-2026-0005');
+    expect(entries).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
+
+    worker.kill('SIGTERM');
+    await exited(worker);
+  }, 300_000);
+});

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parseCaseFile } from '../rules';
+import type { CaseFile } from '../rules/schemas';
 import { legacyDataFile, loadLegacyData, saveLegacyData } from '../fixtures/legacy-system/records';
 import { seedCaseFile } from '../fixtures/legacy-system/seed';
 
@@ -19,6 +20,11 @@ export function seedLegacy(dataDir: string, files: string[]): { seeded: number; 
     if (!parsed.ok) throw new Error(`${file}: ${parsed.error}`);
     return parsed.caseFile;
   });
+  return seedCaseFiles(dataDir, caseFiles);
+}
+
+/** Stores the system-of-record facts of validated case files in the stand-in, in one write. */
+export function seedCaseFiles(dataDir: string, caseFiles: readonly CaseFile[]): { seeded: number; file: string } {
   const target = legacyDataFile(dataDir);
   const data = loadLegacyData(target);
   for (const caseFile of caseFiles) seedCaseFile(data, caseFile);

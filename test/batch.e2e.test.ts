@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedCaseFiles } from '../cli/legacySeed';
 import { runBatch } from '../cli/batch';
 import { readResultReport } from '../intake/report';
 import { decide } from '../rules';
@@ -30,12 +29,7 @@ describe('batch of an intake workbook on the real stack', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     caseFiles = generateCases({ seed: 20261124, count: 23, types: ['lump-sum', 'transfer'] }).map((g) => g.caseFile);
-    const files = caseFiles.map((c) => {
-      const file = path.join(stack.dataDir, `${c.caseId}.json`);
-      fs.writeFileSync(file, JSON.stringify(c));
-      return file;
-    });
-    seedLegacy(stack.dataDir, files);
+    seedCaseFiles(stack.dataDir, caseFiles);
     workbook = path.join(stack.dataDir, 'intake.xlsx');
     const written = await writeIntakeWorkbook(workbook, caseFiles, { invalidRows: 3 });
     injectedInvalid = written.invalid.length;

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../activities/hashing';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedCaseFiles } from '../cli/legacySeed';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import type { CaseFile } from '../rules/schemas';
@@ -37,12 +36,7 @@ describe(`a ${PROFILE.cases}-case batch while the core system misbehaves`, () =>
     stack = await startTestStack({ faults: PROFILE.faults });
     caseFiles = generateCases({ seed: 4, count: PROFILE.cases }).map((g) => g.caseFile);
     expect(new Set(caseFiles.map((c) => c.type)).size).toBe(3);
-    const files = caseFiles.map((c) => {
-      const file = path.join(stack.dataDir, `${c.caseId}.json`);
-      fs.writeFileSync(file, JSON.stringify(c));
-      return file;
-    });
-    seedLegacy(stack.dataDir, files);
+    seedCaseFiles(stack.dataDir, caseFiles);
     workbook = path.join(stack.dataDir, 'intake.xlsx');
     await writeIntakeWorkbook(workbook, caseFiles);
   });

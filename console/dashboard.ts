@@ -14,8 +14,11 @@ import type { Role } from '../store';
 import type { AuthedContext } from './context';
 import { renderDashboard, type DashboardLinks } from './dashboardPage';
 import { HttpError, sendHtml } from './http';
+import { schedulesSection } from './dashboardSchedules';
+import { listBatchSchedules } from '../schedules/manage';
 
 export { renderDashboard } from './dashboardPage';
+export { handleDashboardPost } from './dashboardSchedules';
 
 const DASHBOARD_ROLES: readonly Role[] = ['manager', 'supervisor', 'auditor'];
 const BATCH_ID = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -41,7 +44,10 @@ export async function showDashboard(ctx: AuthedContext): Promise<void> {
   if (wanted !== null && !BATCH_ID.test(wanted)) throw new HttpError(404, '没有这个批次');
   const selected = wanted ? ((await batchStats(ctx.deps.store, wanted, ctx.deps.now())) ?? null) : null;
   if (wanted && ctx.url.searchParams.has('batch') && !selected) throw new HttpError(404, '没有这个批次');
-  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links: temporalLinks(ctx.deps.config) }));
+  // Temporal down must not take the batch figures (from the store) with it.
+  const views = await listBatchSchedules(ctx.deps.temporal).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
+  const schedules = schedulesSection(ctx.session, views, ctx.session.user.role === 'manager');
+  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links: temporalLinks(ctx.deps.config), schedules }));
 }
 
 /** GET /dashboard/batches/:id/report.xlsx and …/summary.pdf. */

@@ -13,6 +13,10 @@ import { freePort, startDevServer, type RunningDevServer } from '../temporal/dev
 import { isBureauWorkingDay, pickNewestUnprocessed, scheduleActivities } from '../schedules/activities';
 import { createBatchSchedule, deleteBatchSchedule, describeBatchSchedule, listBatchSchedules, triggerBatchSchedule } from '../schedules/manage';
 import type { ScheduledIntakeResult } from '../schedules/types';
+import { handleDashboardGet, handleDashboardPost } from '../console/dashboard';
+import { intakeFoldersRoot } from '../console/dashboardSchedules';
+import type { AuthedContext } from '../console/context';
+import type { Role } from '../store';
 
 const WORKFLOW = fileURLToPath(new URL('../schedules/scheduledIntakeWorkflow.ts', import.meta.url));
 const QUEUE = 'schedule-test';
@@ -124,5 +128,43 @@ describe('batch schedules on the Temporal dev server', () => {
     expect(fs.readFileSync(first!.workbook.path, 'utf8')).toBe('newer workbook');
     await upsertBatch(store, { batchId: first!.batchId, workbookSha256: first!.workbook.sha256, fileName: 'b.xlsx', submittedAt: new Date().toISOString(), totalRows: 0, status: 'done' });
     expect(await pickNewestUnprocessed({ store, dataDir: dir }, intake, '2026-11-24')).toMatchObject({ workbook: { fileName: 'a.xlsx' } });
+  });
+
+  it('the dashboard lists schedules; a manager creates, pauses with a note, unpauses and deletes one; an auditor only reads', async () => {
+    const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, ZHISHEN_DATA_DIR: dir });
+    fs.mkdirSync(path.join(intakeFoldersRoot(config), 'front-desk'), { recursive: true });
+    const silent = { info() {}, warn() {}, error() {}, debug() {} };
+    const call = async (role: Role, method: 'GET' | 'POST', url: string, form: Record<string, string> = {}) => {
+      const res = { status: 0, headers: {} as Record<string, unknown>, body: '',
+        writeHead(status: number, headers: Record<string, unknown>) { this.status = status; this.headers = headers; },
+        end(body?: Buffer | string) { this.body = body ? body.toString() : ''; },
+        setHeader() {} };
+      const ctx = {
+        req: {}, res, url: new URL(url, 'http://console.invalid'),
+        session: { id: 's', csrfToken: 't', user: { username: role, displayName: role, role }, createdAt: 0, lastSeenAt: 0, flash: null },
+        deps: { store, temporal: client, config, logger: silent, now: () => new Date() },
+      } as unknown as AuthedContext;
+      const handled = method === 'GET' ? await handleDashboardGet(ctx) : await handleDashboardPost(ctx, new URLSearchParams(form));
+      return { handled, ...res };
+    };
+    const created = await call('manager', 'POST', '/dashboard/schedules', { scheduleId: 'desk', folder: 'front-desk', at: '02:00', overlap: 'skip' });
+    expect(created).toMatchObject({ handled: true, status: 303 });
+    let page = await call('auditor', 'GET', '/dashboard');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('data-schedule="desk"');
+    // Read-only for an auditor: no forms to act on schedules, and a POST is refused.
+    expect(page.body).not.toContain('/dashboard/schedules/desk/pause');
+    await expect(call('auditor', 'POST', '/dashboard/schedules/desk/trigger')).rejects.toMatchObject({ status: 403 });
+    await expect(call('manager', 'POST', '/dashboard/schedules/desk/pause', { note: '' })).rejects.toMatchObject({ status: 400 });
+    await call('manager', 'POST', '/dashboard/schedules/desk/pause', { note: '机房停电' });
+    expect(await describeBatchSchedule(client, 'desk')).toMatchObject({ paused: true, note: '机房停电（manager）' });
+    page = await call('manager', 'GET', '/dashboard');
+    expect(page.body).toContain('/dashboard/schedules/desk/unpause');
+    await call('manager', 'POST', '/dashboard/schedules/desk/unpause');
+    expect(await describeBatchSchedule(client, 'desk')).toMatchObject({ paused: false });
+    await expect(call('manager', 'POST', '/dashboard/schedules', { scheduleId: 'x', folder: '../etc' })).rejects.toMatchObject({ status: 400 });
+    await call('manager', 'POST', '/dashboard/schedules/desk/delete');
+    expect((await listBatchSchedules(client)).map((s) => s.scheduleId)).not.toContain('desk');
+    await expect(call('clerk', 'GET', '/dashboard')).rejects.toMatchObject({ status: 403 });
   });
 });

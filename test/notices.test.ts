@@ -11,6 +11,8 @@ import { noticeRecordFromEvents } from '../notices/fromTrail';
 import { renderNotice } from '../notices/renderNotice';
 import { FontkitMissingError, pdfSupported } from '../reports/pdfDocument';
 import { pdfText } from '../reports/pdfText';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { noticeActivities, noticePath, type IssuedNotice } from '../notices/activities';
 
 const canPdf = await pdfSupported();
 const ID = '440402199001011237';
@@ -101,5 +103,37 @@ describe('notices to the applicant', () => {
     expect(r).toContain('LS-06');
     expect(r).toContain('转移状态 pending');
     expect(r).not.toContain(ID);
+  });
+
+  it('issueNotice writes <dataDir>/notices/<case>.pdf and records notice-issued with its sha256, once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-notice-'));
+    const store = await openStore({ dataDir: dir });
+    try {
+      const caseFile = generateCases({ seed: 7, count: 6, types: ['lump-sum'] }).map((g) => g.caseFile).find((c) => decide(c).outcome === 'approve')!;
+      const d = decide(caseFile);
+      await appendEvent(store, { caseId: caseFile.caseId, workflowId: 'test', runId: 'r0', evidence: [], step: 'decided', actor: { kind: 'bot', name: 'rules' }, at: '2025-03-04T02:00:00Z', inputs: { caseFile } as never, ruleSetVersion: d.policyVersion, outcome: { outcome: d.outcome, amount: d.amount, reasons: d.reasons, checks: d.checks } as never, idempotencyKey: 'r0/decided' });
+      const { issueNotice } = noticeActivities({ store, dataDir: dir });
+      const env = new MockActivityEnvironment({ workflowExecution: { workflowId: `case-${caseFile.caseId}`, runId: 'run-1' } });
+      expect(() => noticePath(dir, '../x')).toThrow();
+      if (!canPdf) {
+        // No font engine: a non-retryable failure that names the package, and nothing recorded.
+        await expect(env.run(issueNotice, { caseId: caseFile.caseId })).rejects.toMatchObject({ nonRetryable: true, message: expect.stringContaining('@pdf-lib/fontkit') });
+        expect((await listEvents(store, caseFile.caseId)).map((e) => e.step)).toEqual(['decided']);
+        return;
+      }
+      const first = (await env.run(issueNotice, { caseId: caseFile.caseId })) as IssuedNotice;
+      const again = (await env.run(issueNotice, { caseId: caseFile.caseId })) as IssuedNotice;
+      expect(first).toMatchObject({ issued: true, path: noticePath(dir, caseFile.caseId) });
+      expect(again.sha256).toBe(first.sha256);
+      const events = await listEvents(store, caseFile.caseId);
+      expect(events.map((e) => e.step)).toEqual(['decided', 'notice-issued']);
+      expect(events[1]!.evidence[0]!.sha256).toBe(first.sha256);
+      const text = await pdfText(fs.readFileSync(first.path));
+      expect(text).toContain('决定书');
+      expect(text).not.toContain(caseFile.person.idNumber);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

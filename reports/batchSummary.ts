@@ -34,7 +34,7 @@ export function batchSummaryBlocks(s: BatchStats, generatedAt: Date): Block[] {
   return blocks;
 }
 
-/** Renders the summary PDF of a batch; undefined for an unknown batch. Needs @pdf-lib/fontkit. */
+/** Renders the summary PDF of a batch; undefined for an unknown batch. Needs the npm package fontkit 2.x. */
 export async function renderBatchSummary(store: Store, batchId: string, now = new Date()): Promise<Uint8Array | undefined> {
   const stats = await batchStats(store, batchId, now);
   if (!stats) return undefined;

@@ -2,21 +2,24 @@
  * A plain text PDF (title, headings, wrapped paragraphs, A4 pages) in an embedded, subset CJK font.
  * Notices, audit exports and batch summaries are laid out as text blocks and drawn here.
  *
- * pdf-lib embeds and subsets a TrueType/OpenType font only through fontkit (`@pdf-lib/fontkit`);
- * its standard fonts are WinAnsi and cannot draw one Chinese character.
+ * pdf-lib embeds and subsets a TrueType/OpenType font only through a fontkit; its standard fonts
+ * are WinAnsi and cannot draw one Chinese character. We take upstream `fontkit` 2.x, not pdf-lib's
+ * fork `@pdf-lib/fontkit` 1.1.1: that fork's subsetter writes an invalid CFF for Noto Sans CJK
+ * (text still extracts, but viewers draw blank glyphs — pdf-lib issues #808, #1232).
  */
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 
 /** Debian's fonts-noto-cjk: a TrueType collection, of which we take the Simplified Chinese face. */
 export const CJK_FONT_PATH = process.env.ZHISHEN_CJK_FONT ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 export const CJK_FONT_MEMBER = 'NotoSansCJKsc-Regular';
-export const FONTKIT_PACKAGE = '@pdf-lib/fontkit';
+export const FONTKIT_PACKAGE = 'fontkit';
 
 /** Raised when the font engine pdf-lib needs to embed the CJK font is not installed. */
 export class FontkitMissingError extends Error {
   constructor() {
-    super(`PDF output needs the npm package ${FONTKIT_PACKAGE} (npm install ${FONTKIT_PACKAGE}@^1.1.1) to embed and subset the CJK font`);
+    super(`PDF output needs the npm package ${FONTKIT_PACKAGE} 2.x (npm install ${FONTKIT_PACKAGE}@^2.0.4) to embed and subset the CJK font`);
     this.name = 'FontkitMissingError';
   }
 }
@@ -30,6 +33,40 @@ export type Block =
 
 interface Fontkit {
   create(buffer: Uint8Array, postscriptName?: string): unknown;
+}
+
+interface FontkitSubset {
+  encode(): Uint8Array;
+  encodeStream?: () => EventEmitter;
+}
+
+/**
+ * Adapts a fontkit 2 font to what pdf-lib 1.17 expects of its fork:
+ * - `encodeStream()` on subsets (data/end events): fontkit 2 has only a synchronous `encode()`,
+ *   so each subset gets the old method, emitting after pdf-lib has subscribed;
+ * - `font.cff`, which pdf-lib reads to embed a CFF font as CIDFontType0C/FontFile3 (Noto Sans CJK
+ *   is CFF-flavoured); fontkit 2 names the table `'CFF '` only.
+ */
+function adaptForPdfLib(font: { createSubset(): FontkitSubset } & Record<string, unknown>): unknown {
+  if (!('cff' in font)) Object.defineProperty(font, 'cff', { get: () => font['CFF '] ?? font['CFF2'] });
+  const createSubset = font.createSubset.bind(font);
+  font.createSubset = () => {
+    const subset = createSubset();
+    subset.encodeStream ??= () => {
+      const stream = new EventEmitter();
+      setImmediate(() => {
+        try {
+          stream.emit('data', subset.encode());
+          stream.emit('end');
+        } catch (err) {
+          stream.emit('error', err);
+        }
+      });
+      return stream;
+    };
+    return subset;
+  };
+  return font;
 }
 
 let fontkitPromise: Promise<Fontkit | null> | undefined;
@@ -64,7 +101,7 @@ export async function renderTextPdf(blocks: readonly Block[], meta: { title: str
   if (!fontkit) throw new FontkitMissingError();
   const doc = await PDFDocument.create();
   // A TTC holds several faces; fontkit needs the member's PostScript name, pdf-lib passes none.
-  doc.registerFontkit({ create: (bytes: Uint8Array) => fontkit.create(bytes, CJK_FONT_MEMBER) } as never);
+  doc.registerFontkit({ create: (bytes: Uint8Array) => adaptForPdfLib(fontkit.create(bytes, CJK_FONT_MEMBER) as never) } as never);
   const font = await doc.embedFont(fs.readFileSync(CJK_FONT_PATH), { subset: true });
   doc.setTitle(meta.title);
   if (meta.subject) doc.setSubject(meta.subject);

@@ -88,9 +88,9 @@ describe('notices to the applicant', () => {
     }
   });
 
-  it.skipIf(canPdf)('without @pdf-lib/fontkit, rendering says which package is missing', async () => {
+  it.skipIf(canPdf)('without fontkit 2.x, rendering says which package is missing', async () => {
     await expect(renderNotice(approved)).rejects.toBeInstanceOf(FontkitMissingError);
-    await expect(renderNotice(approved)).rejects.toThrow('@pdf-lib/fontkit');
+    await expect(renderNotice(approved)).rejects.toThrow('npm install fontkit@^2.0.4');
   });
 
   it.skipIf(!canPdf)('renders PDFs whose extracted text has the outcome, amount, rules and appeal text', async () => {
@@ -117,7 +117,7 @@ describe('notices to the applicant', () => {
       expect(() => noticePath(dir, '../x')).toThrow();
       if (!canPdf) {
         // No font engine: a non-retryable failure that names the package, and nothing recorded.
-        await expect(env.run(issueNotice, { caseId: caseFile.caseId })).rejects.toMatchObject({ nonRetryable: true, message: expect.stringContaining('@pdf-lib/fontkit') });
+        await expect(env.run(issueNotice, { caseId: caseFile.caseId })).rejects.toMatchObject({ nonRetryable: true, message: expect.stringContaining('fontkit@^2.0.4') });
         expect((await listEvents(store, caseFile.caseId)).map((e) => e.step)).toEqual(['decided']);
         return;
       }

@@ -12,6 +12,7 @@ import { renderNotice } from '../notices/renderNotice';
 import { FontkitMissingError, pdfSupported } from '../reports/pdfDocument';
 import { pdfText } from '../reports/pdfText';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { noticeActivities, noticePath, type IssuedNotice } from '../notices/activities';
 
 const canPdf = await pdfSupported();
@@ -86,6 +87,13 @@ describe('notices to the applicant', () => {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reads a PDF back as text (the extractor the PDF checks rely on)', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage();
+    page.drawText('LS-2025-0001 12345.60', { x: 50, y: 700, font: await doc.embedFont(StandardFonts.Helvetica) });
+    expect(await pdfText(await doc.save())).toContain('LS-2025-0001 12345.60');
   });
 
   it.skipIf(canPdf)('without fontkit 2.x, rendering says which package is missing', async () => {

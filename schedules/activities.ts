@@ -35,8 +35,10 @@ export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeA
 
     async archiveBatchHistories({ batchId }) {
       if (!deps.client) return { saved: 0, stillOpen: 0 };
-      const result = await archiveClosedCaseHistories(deps.store, deps.client, { batchId });
-      return { saved: result.saved.length, stillOpen: result.stillOpen.length };
+      const ofBatch = await archiveClosedCaseHistories(deps.store, deps.client, { batchId });
+      // Cases of earlier batches that a clerk closed since: their complete histories too.
+      const others = await archiveClosedCaseHistories(deps.store, deps.client);
+      return { saved: ofBatch.saved.length + others.saved.length, stillOpen: ofBatch.stillOpen.length + others.stillOpen.length };
     },
   };
 }

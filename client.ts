@@ -5,6 +5,9 @@ import { parseArgs, UsageError } from './cli/args';
 import { auditShow, auditVerify } from './cli/audit';
 import { runBatch } from './cli/batch';
 import { runReviewCommand } from './cli/review';
+import { auditReplay } from './cli/auditReplay';
+import { auditExport } from './cli/auditExport';
+import { runScheduleCommand } from './cli/schedule';
 import { runUsersCommand } from './cli/users';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
@@ -19,6 +22,9 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   template OUT.xlsx                      write an empty intake workbook with notes and validation
   legacy seed FILE...                    load case files' system-of-record facts into the core-system stand-in
   audit show CASE | audit verify [CASE]  read a case's decision trail; check the hash chains
+  audit replay CASE [--archive] [--today YYYY-MM-DD]   replay the stored history and decisions; what today's parameters decide
+  audit export CASE --out FILE.pdf|.xlsx
+  schedule create|list|describe|pause|unpause|trigger|backfill|delete ...   recurring batch runs (schedule --help)
   review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue]
   review show CASE | review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]
   users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME   (password: ZHISHEN_NEW_PASSWORD or prompt)
@@ -64,7 +70,17 @@ export async function main(argv: string[]): Promise<number> {
     case 'audit': {
       if (sub === 'show' && rest[0]) return auditShow(loadConfig(), rest[0], out);
       if (sub === 'verify') return auditVerify(loadConfig(), rest[0], out);
-      throw new UsageError('audit show CASE | audit verify [CASE]');
+      if (sub === 'replay' && rest[0]) {
+        const a = parseArgs(rest, ['today']);
+        return auditReplay(loadConfig(), a.positionals[0]!, { archive: a.flags.has('archive'), today: a.options.get('today') }, out);
+      }
+      if (sub === 'export' && rest[0]) {
+        const a = parseArgs(rest, ['out']);
+        const file = a.options.get('out');
+        if (!file) throw new UsageError('audit export CASE --out FILE.pdf|.xlsx');
+        return auditExport(loadConfig(), a.positionals[0]!, file, out);
+      }
+      throw new UsageError('audit show CASE | audit verify [CASE] | audit replay CASE [--archive] [--today YYYY-MM-DD] | audit export CASE --out FILE.pdf|.xlsx');
     }
     case 'review':
       return runReviewCommand(loadConfig(), argv.slice(1), out);
@@ -80,8 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       if (argv.length < 2) throw new UsageError('ocr needs at least one receipt file (PNG, JPEG, PDF)');
       return runOcr(argv.slice(1), out);
     case 'schedule':
-      process.stderr.write(`\`${command}\` is not available in this version yet\n`);
-      return 69;
+      return runScheduleCommand(loadConfig(), argv.slice(1), out);
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command given');
   }

@@ -7,6 +7,11 @@ import { browserCoreSystem } from './activities/coreSystem';
 import { createBrowserPool } from './bots';
 import { createReceiptReader, ocrActivities } from './ocr';
 import { availableParallelism } from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { noticeActivities } from './notices/activities';
+import { auditActivities } from './audit/activities';
+import { scheduleActivities } from './schedules/activities';
+import { ZHISHEN_VERSION } from './activities/version';
 import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { loadConfig, temporalAddress, type AppConfig } from './config/env';
 import { createLogger, type Logger } from './logging/logger';
@@ -56,7 +61,17 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   installRuntime(options.logger);
   const connection = await NativeConnection.connect({ address: temporalAddress(options.config) });
   const namespace = options.config.temporal.namespace;
-  const activities = { ...createActivities(options.deps), ...createReviewActivities(options.deps) };
+  // Activities that call Temporal themselves (archiving histories, starting scheduled batches).
+  const clientConnection = await Connection.connect({ address: temporalAddress(options.config) });
+  const temporalClient = new Client({ connection: clientConnection, namespace });
+  const { store } = options.deps;
+  const activities = {
+    ...createActivities(options.deps),
+    ...createReviewActivities(options.deps),
+    ...noticeActivities({ store, dataDir: options.config.dataDir, version: ZHISHEN_VERSION }),
+    ...auditActivities({ store, client: temporalClient }),
+    ...scheduleActivities({ store, dataDir: options.config.dataDir, client: temporalClient }),
+  };
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
   const botSlots = options.botSlots ?? 4;
   // One browser per process, one logged-in context per bot slot; it starts with the first case.
@@ -103,6 +118,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     .finally(async () => {
       await receiptReader.close();
       await pool?.close();
+      await clientConnection.close();
       await connection.close();
     });
   let stopping: Promise<void> | null = null;

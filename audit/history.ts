@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: Node's ESM loader sees only its default export.
+import proto from '@temporalio/proto';
 import { z } from 'zod';
 import type { Store } from '../store';
 
@@ -19,7 +20,8 @@ export interface SavedHistory {
   savedAt: string;
 }
 
-export type History = temporal.api.history.v1.IHistory;
+const { temporal } = proto;
+export type History = proto.temporal.api.history.v1.IHistory;
 const HistoryProto = temporal.api.history.v1.History;
 const EventType = temporal.api.enums.v1.EventType;
 

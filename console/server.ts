@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { handleDashboardGet, handleDashboardPost } from './dashboard';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -126,6 +127,7 @@ async function handleGet(ctx: RequestContext): Promise<void> {
   if (!authed(ctx)) return redirect(ctx.res, `/login?next=${encodeURIComponent(p + ctx.url.search)}`);
   if (p === '/') return showInbox(ctx);
   if (p === '/users') return showUsers(ctx);
+  if ((p === '/dashboard' || p.startsWith('/dashboard/')) && (await handleDashboardGet(ctx))) return;
   let m = /^\/cases\/([^/]+)$/.exec(p);
   if (m) return showCase(ctx, segment(m[1]!));
   m = /^\/cases\/([^/]+)\/attachments\/(\d{1,3})$/.exec(p);
@@ -148,6 +150,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   if (p === '/logout') return logOut(ctx);
   if (!authed(ctx)) throw new HttpError(401, '请先登录');
   if (p === '/users') return addUser(ctx, form);
+  if (p.startsWith('/dashboard/') && (await handleDashboardPost(ctx, form))) return;
   const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide)$/.exec(p);
   if (m) return caseAction(ctx, segment(m[1]!), m[2]!, form);
   throw new HttpError(404, '没有这个操作');

@@ -77,7 +77,7 @@ describe('batch of an intake workbook on the real stack', () => {
       expect(stored, caseFile.caseId).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons, batchId });
       const events = await listEvents(stack.store, caseFile.caseId);
       // One run per case, each step recorded once, however often its activity ran; exceptions wait for a clerk.
-      const lastSteps = expected.outcome === 'review' ? ['review-opened'] : ['entered', 'closed'];
+      const lastSteps = expected.outcome === 'review' ? ['review-opened'] : ['entered', 'closed', 'notice-issued'];
       expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', ...lastSteps]);
       expect(stored!.status).toBe(expected.outcome === 'review' ? 'review' : 'closed');
       expect(new Set(events.map((e) => e.runId)).size).toBe(1);

@@ -7,6 +7,8 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, legacyBotActivities } from '../activities';
 import { createReviewActivities } from '../activities/review';
+import { noticeActivities } from '../notices/activities';
+import { auditActivities } from '../audit/activities';
 import { seedLegacy } from '../cli/legacySeed';
 import { loadConfig } from '../config/env';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
@@ -76,7 +78,12 @@ describe('exception review in the case workflow', () => {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUES.default,
       workflowBundle: bundle,
-      activities: { ...createActivities(deps), ...createReviewActivities(deps) },
+      activities: {
+        ...createActivities(deps),
+        ...createReviewActivities(deps),
+        ...noticeActivities({ store, dataDir, version: 'test' }),
+        ...auditActivities({ store, client: env.client }),
+      },
     });
     botWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.legacyBots, activities: legacyBotActivities(deps) });
     running = Promise.all([worker.run(), botWorker.run()]).then(() => {});
@@ -169,7 +176,7 @@ describe('exception review in the case workflow', () => {
     expect(reviewed.actor).toEqual({ kind: 'user', name: 'clerk.a' });
     expect(reviewed.inputs).toMatchObject({ decision: 'reject', comment: '视同缴费年限认定材料不实', role: 'clerk' });
     expect(reviewed.outcome).toEqual({ before: { outcome: 'review', amount: expect.any(String) }, after: { outcome: 'reject', amount: null } });
-    expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed']);
+    expect(events.map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed', 'notice-issued']);
     expect((await getCase(store, 'LS-2024-0008'))!).toMatchObject({ status: 'closed', outcome: 'reject' });
   });
 
@@ -200,7 +207,7 @@ describe('exception review in the case workflow', () => {
   it('closes a case the rules approve without a clerk', async () => {
     const handle = await start('LS-2025-0002');
     expect(await handle.result()).toMatchObject({ outcome: 'approve' });
-    expect((await listEvents(store, 'LS-2025-0002')).map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'entered', 'closed']);
+    expect((await listEvents(store, 'LS-2025-0002')).map((e) => e.step)).toEqual(['intake', 'facts-read', 'decided', 'entered', 'closed', 'notice-issued']);
   });
 
   it('returns a case for documents (退回补正), then reads and decides it again when they arrive', async () => {
@@ -221,7 +228,7 @@ describe('exception review in the case workflow', () => {
     expect(await handle.result()).toMatchObject({ outcome: 'approve' });
     expect((await listEvents(store, 'LS-2025-0007')).map((e) => e.step)).toEqual([
       'intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'returned',
-      'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed',
+      'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed', 'notice-issued',
     ]);
   });
 

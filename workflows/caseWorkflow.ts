@@ -1,4 +1,6 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, patched, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { noticeActivities } from '../notices/activities';
+import type { auditActivities } from '../audit/activities';
 import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from '../activities/contracts';
 import { CaseOutcomeKey } from '../temporal/searchAttributes';
 import { caseSettledSignal, caseStateQuery, documentsSuppliedSignal } from './messages';
@@ -16,6 +18,12 @@ const ocr = proxyActivities<OcrActivities>({
   taskQueue: TASK_QUEUES.ocr,
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
+});
+
+// The notice and the archived history: written once the case is closed.
+const records = proxyActivities<ReturnType<typeof noticeActivities> & ReturnType<typeof auditActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
 // Bots work a slow legacy system: a longer timeout, and retries that outlast a restart of it.
@@ -86,6 +94,13 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
 
   step = 'close';
   await steps.closeCase({ ...input, result });
+  // Cases that started before notices and archiving existed replay without them.
+  if (patched('notice-and-archive-v1')) {
+    step = 'notice';
+    await records.issueNotice({ caseId: input.caseRow.caseId });
+    // The history up to here: what an auditor replays once Temporal's retention has removed it.
+    await records.archiveHistory({ caseId: input.caseRow.caseId });
+  }
   await settle(result);
   // Updates still being answered (e.g. the one that decided) finish before the case closes.
   await condition(allHandlersFinished);

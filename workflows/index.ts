@@ -1,2 +1,3 @@
 export { batchWorkflow } from './batchWorkflow';
 export { caseWorkflow } from './caseWorkflow';
+export { scheduledIntakeWorkflow } from '../schedules/scheduledIntakeWorkflow';

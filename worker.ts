@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, legacyBotActivities, type ActivityDeps } from './activities';
 import { createReviewActivities } from './activities/review';
 import { browserCoreSystem } from './activities/coreSystem';
@@ -15,19 +15,12 @@ import { ZHISHEN_VERSION } from './activities/version';
 import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { loadConfig, temporalAddress, type AppConfig } from './config/env';
 import { createLogger, type Logger } from './logging/logger';
-import { temporalLoggerFor } from './logging/temporalLogger';
+import { installRuntimeLogger, temporalLoggerFor } from './logging/temporalLogger';
 import { openAppStore } from './config/openAppStore';
 import { TASK_QUEUES } from './workflows/types';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
-let runtimeInstalled = false;
-/** The SDK's runtime is process-wide: install its logger once. */
-function installRuntime(logger: Logger): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: temporalLoggerFor(logger), shutdownSignals: [] });
-  runtimeInstalled = true;
-}
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -58,7 +51,7 @@ export function bundleWorkflows(logger: Logger): Promise<WorkflowBundle> {
  * queue with its own, smaller concurrency. A larger installation runs them as separate processes.
  */
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
-  installRuntime(options.logger);
+  installRuntimeLogger(options.logger);
   const connection = await NativeConnection.connect({ address: temporalAddress(options.config) });
   const namespace = options.config.temporal.namespace;
   // Activities that call Temporal themselves (archiving histories, starting scheduled batches).

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '../logging/logger';
+import { installRuntimeLogger } from '../logging/temporalLogger';
 import type { AppConfig } from '../config/env';
 import { openAppStore } from '../config/openAppStore';
 import { maskIdNumbersIn } from '../rules/idNumber';
@@ -14,6 +17,9 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.met
  * everything matches, 1 otherwise. Needs no Temporal server unless --archive (save histories first).
  */
 export async function auditReplay(config: AppConfig, caseId: string, options: { archive?: boolean; today?: string }, out: (line: string) => void): Promise<number> {
+  // The replayer's worker narrates its bundling and state: the log file keeps it, the terminal shows the verdict.
+  const logger = createLogger('audit', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel, terminalLevel: 'warn' });
+  installRuntimeLogger(logger);
   const store = await openAppStore(config);
   try {
     if (options.archive) {

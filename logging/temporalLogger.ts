@@ -1,4 +1,4 @@
-import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporalio/worker';
+import { Runtime, type Logger as TemporalLogger, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { Logger } from './logger';
 
 // The SDK narrates every worker state change at INFO; that is debugging detail for an operator of this project.
@@ -19,4 +19,12 @@ export function temporalLoggerFor(logger: Logger): TemporalLogger {
     warn: (m, meta) => log('WARN', m, meta),
     error: (m, meta) => log('ERROR', m, meta),
   };
+}
+
+let installed = false;
+/** The SDK's runtime is process-wide: its logger is installed once, before any worker starts. */
+export function installRuntimeLogger(logger: Logger): void {
+  if (installed) return;
+  Runtime.install({ logger: temporalLoggerFor(logger), shutdownSignals: [] });
+  installed = true;
 }

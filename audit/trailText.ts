@@ -3,23 +3,8 @@ import { maskIdNumbersIn } from '../rules/idNumber';
 import type { AuditEvent } from '../store/auditEvent';
 import type { ChainVerdict } from '../store/verifyChain';
 
-export const STEP_NAMES: Record<string, string> = {
-  intake: '受理',
-  'facts-read': '读取核心系统',
-  decided: '规则决定',
-  exception: '转人工（异常）',
-  'review-opened': '进入审核箱',
-  claimed: '认领',
-  released: '释放',
-  corrected: '更正并重新决定',
-  reviewed: '人工决定',
-  returned: '退回补正',
-  'review-reminder': '时限提醒',
-  'review-escalated': '超时升级',
-  entered: '录入核心系统',
-  closed: '办结',
-  'notice-issued': '出具告知书',
-};
+export { STEP_NAMES } from './stepNames';
+import { STEP_NAMES } from './stepNames';
 
 /** Who acted, e.g. `bot:zhishen-rulebook@0.1.0`. */
 export function actorText(e: AuditEvent): string {

@@ -11,22 +11,7 @@ export const ROLE_LABELS: Record<Role, string> = { clerk: '经办员', superviso
 export const RESULT_LABELS: Record<string, string> = { pass: '通过', fail: '未通过', skip: '不适用' };
 export const SEVERITY_LABELS: Record<string, string> = { reject: '不予受理', review: '转人工', info: '信息' };
 
-export const STEP_LABELS: Record<string, string> = {
-  intake: '受理',
-  'facts-read': '读取核心系统',
-  decided: '规则决定',
-  exception: '转人工（异常）',
-  'review-opened': '进入审核箱',
-  claimed: '认领',
-  released: '释放',
-  corrected: '更正并重新决定',
-  reviewed: '人工决定',
-  returned: '退回补正',
-  'review-reminder': '时限提醒',
-  'review-escalated': '超时升级',
-  entered: '录入核心系统',
-  closed: '办结',
-};
+export { STEP_NAMES as STEP_LABELS } from '../audit/stepNames';
 
 /** The computed values of a decision (POLICY.md `details`), per business. */
 export const DETAIL_LABELS: Record<string, string> = {

@@ -1,0 +1,20 @@
+/** Chinese names of the audit trail's steps, for every screen and document that shows a trail. */
+export const STEP_NAMES: Record<string, string> = {
+  intake: '受理',
+  'facts-read': '读取核心系统',
+  decided: '规则决定',
+  exception: '转人工（异常）',
+  'review-opened': '进入审核箱',
+  claimed: '认领',
+  released: '释放',
+  corrected: '更正并重新决定',
+  reviewed: '人工决定',
+  returned: '退回补正',
+  'review-reminder': '时限提醒',
+  'review-escalated': '超时升级',
+  entered: '录入核心系统',
+  closed: '办结',
+  'notice-issued': '出具告知书',
+  'entry-refused': '核心系统拒绝录入',
+  'bot-fault': '机器人故障（已重试）',
+};

@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { appendEvent } from '../store/auditTrail';
@@ -8,8 +8,7 @@ import { getCase, upsertCase } from '../store/caseRegister';
 import { assembleCaseFile } from './caseFile';
 import type { DefaultQueueActivities } from './contracts';
 import type { ActivityDeps } from './deps';
-import { sha256File, sha256Json } from './hashing';
-import { ZHISHEN_VERSION } from './version';
+import { sha256File } from './hashing';
 import { decideAndRecord, execution, roundStep, systemActor, rulebookActor } from './decision';
 import type { CaseInput, CaseResult, CaseType } from '../workflows/types';
 

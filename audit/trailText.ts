@@ -4,7 +4,6 @@ import type { AuditEvent } from '../store/auditEvent';
 import type { ChainVerdict } from '../store/verifyChain';
 
 export { STEP_NAMES } from './stepNames';
-import { STEP_NAMES } from './stepNames';
 
 /** Who acted, e.g. `bot:zhishen-rulebook@0.1.0`. */
 export function actorText(e: AuditEvent): string {

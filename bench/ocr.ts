@@ -10,7 +10,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCorpus, RECEIPT_KINDS, type CorpusEntry, type ReceiptKind } from '../fixtures/receipts/corpus';
-import { EngineNameSchema, type EngineName } from '../ocr/engines/engine';
+import { EngineNameSchema } from '../ocr/engines/engine';
 import { createReceiptReader } from '../ocr/reader';
 import type { ReceiptReading } from '../ocr/schema';
 import { runNativeTesseract } from './ocrNative';

@@ -12,7 +12,6 @@ import { saveEvidence, startEvidenceTrace, beginEvidenceChunk } from './evidence
 import { EntryListPage } from './pages/EntryListPage';
 import { HospitalLookupPage } from './pages/HospitalLookupPage';
 import { InvoiceLookupPage } from './pages/InvoiceLookupPage';
-import { LoginPage } from './pages/LoginPage';
 import { LumpSumEntryPage } from './pages/LumpSumEntryPage';
 import { PersonSearchPage } from './pages/PersonSearchPage';
 import { ReimbursementEntryPage } from './pages/ReimbursementEntryPage';

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { AppConfig } from '../config/env';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { openAppStore } from '../config/openAppStore';

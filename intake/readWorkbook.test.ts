@@ -48,7 +48,6 @@ const HEADERS = {
   零星报销: ['案件编号', '申请日期', '姓名', '身份证号', '就诊类型', '医疗机构编码', '入院日期', '出院日期', '异地就医', '报销原因', '票据'],
   费用明细: ['案件编号', '项目名称', '类别', '金额', '日期'],
 };
-type Sheet = keyof typeof HEADERS;
 
 /** Writes a workbook by hand: sheet → header row then data rows of raw exceljs values. */
 async function handWorkbook(name: string, sheets: Partial<Record<string, ExcelJS.CellValue[][]>>): Promise<string> {

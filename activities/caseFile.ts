@@ -30,7 +30,7 @@ export function assembleCaseFile(row: IntakeRow, facts: Record<string, unknown>,
         details: row.details.map(({ name, class: cls, amount, date }) => ({ name, class: cls, amount, date })),
         // What OCR read, as read: a field it could not read stays null, and the case file is then
         // invalid until a clerk corrects it (the rules never decide on a guess).
-        receipts: receipts.map(({ source: _source, ...fields }) => fields),
+        receipts: receipts.map(({ source: _source, layout: _layout, ...fields }) => fields),
       };
   }
 }

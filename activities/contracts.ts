@@ -28,7 +28,9 @@ export interface DefaultQueueActivities {
   /** Builds the case file from row and facts, decides it by the rulebook and records inputs and outcome. */
   decideCase(input: CaseInput & { facts: Record<string, unknown>; receipts?: ReadReceiptsResult }): Promise<DecidedCase>;
   /** Sends a case the bots could not settle to a clerk, on the record. */
-  raiseException(input: CaseInput & { code: string; message: string }): Promise<CaseResult>;
+  raiseException(
+    input: CaseInput & { code: string; message: string; caseFile?: Record<string, unknown>; receiptLayouts?: unknown[] },
+  ): Promise<CaseResult>;
   /** Registers the final state of the case and records its closing event. */
   closeCase(input: CaseInput & { result: CaseResult }): Promise<void>;
   /** The recorded result of a case processed earlier (a re-submitted row), or null when it has none yet. */

@@ -34,7 +34,12 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       step: 'exception',
       actor: systemActor,
       at: now().toISOString(),
-      inputs: { code: input.code },
+      // A case file that could not be decided (e.g. a receipt field OCR could not read) is kept for the clerk.
+      inputs: {
+        code: input.code,
+        ...(input.caseFile ? { caseFile: input.caseFile } : {}),
+        ...(input.receiptLayouts ? { receiptLayouts: input.receiptLayouts } : {}),
+      } as never,
       ruleSetVersion: null,
       outcome: { outcome: 'review', reasons: [input.code], message: input.message },
       evidence: [],
@@ -140,13 +145,16 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         caseRow,
         caseFile,
         evidence: (input.receipts?.evidence ?? []).map((e) => ({ kind: 'receipt', ref: e.file, sha256: e.sha256 })),
+        // Where OCR read each field, for the clerk's outlines; not part of the case file the rules see.
+        extraInputs: input.receipts ? { receiptLayouts: input.receipts.receipts.map((r) => r.layout ?? null) } : undefined,
         step: 'decided',
         key: roundStep('decided', input.round),
         actor: rulebookActor,
         at: now().toISOString(),
       });
       if (!outcome.ok) {
-        const result = await raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${outcome.error}` });
+        const receiptLayouts = input.receipts?.receipts.map((r) => r.layout ?? null);
+        const result = await raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${outcome.error}`, caseFile, receiptLayouts });
         // The clerk gets the case file as it is, to correct the field named and let the rules decide.
         return { result, caseFile, provisionalOutcome: 'approve' };
       }

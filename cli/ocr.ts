@@ -16,7 +16,8 @@ export async function runOcr(files: string[], out: (line: string) => void): Prom
   try {
     for (const file of files) {
       try {
-        const { source: _source, ...reading } = await reader.read(file);
+        // The contract prints the receipts[i] fields and confidences; where they stood is for the console.
+        const { source: _source, layout: _layout, ...reading } = await reader.read(file);
         out(JSON.stringify({ file, ...reading }));
       } catch (error) {
         status = 2;

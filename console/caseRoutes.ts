@@ -107,7 +107,7 @@ export async function caseAction(ctx: AuthedContext, caseId: string, action: str
       break;
     case 'correct': {
       const path = form.get('path') ?? '';
-      const field = view.decision?.caseFile ? correctableFields(view.decision.caseFile).find((f) => f.path === path) : undefined;
+      const field = view.correctableCaseFile ? correctableFields(view.correctableCaseFile).find((f) => f.path === path) : undefined;
       if (!field) return renderCase(ctx, view, 400, `字段 ${path} 不可更正`);
       let value: unknown;
       try {

@@ -32,6 +32,10 @@ export interface CaseView {
   application: Record<string, unknown> | null;
   /** Where the batch said the receipt files are, when its intake recorded it. */
   attachmentsDir: string | null;
+  /** The latest case file (decided, corrected, or kept by an exception) with where OCR read each receipt field. */
+  readCaseFile: Record<string, unknown> | null;
+  /** That case file as the rules saw it: what a clerk's correction applies to. */
+  correctableCaseFile: Record<string, unknown> | null;
   /** What the core system said, or the fault it gave. */
   facts: Record<string, unknown> | null;
   factsFault: { code: string; message: string } | null;
@@ -75,6 +79,9 @@ function viewOfEvents(stored: StoredCase, events: AuditEvent[], review: ReviewSt
   const exceptionOutcome = asRecord(exceptionEvent?.outcome);
   const useException = exceptionEvent && (!decided || exceptionEvent.seq > decided.seq);
 
+  const exceptionWithFile = useException && asRecord(asRecord(exceptionEvent?.inputs)?.caseFile) ? exceptionEvent : undefined;
+  const correctableCaseFile = asRecord(asRecord((exceptionWithFile ?? decided)?.inputs)?.caseFile);
+  const readCaseFile = receiptsWithLayouts(events, correctableCaseFile);
   let decision: LatestDecision | null = null;
   if (decided) {
     const outcome = asRecord(decided.outcome) ?? {};
@@ -94,6 +101,8 @@ function viewOfEvents(stored: StoredCase, events: AuditEvent[], review: ReviewSt
   return {
     stored,
     application: asRecord(asRecord(intake?.inputs)?.row),
+    readCaseFile,
+    correctableCaseFile,
     attachmentsDir: typeof asRecord(intake?.inputs)?.attachmentsDir === 'string' ? (asRecord(intake?.inputs)!.attachmentsDir as string) : null,
     facts: asRecord(factsOutcome?.facts),
     factsFault: fault,
@@ -101,5 +110,23 @@ function viewOfEvents(stored: StoredCase, events: AuditEvent[], review: ReviewSt
     decision,
     events,
     review,
+  };
+}
+
+/**
+ * The latest case file a clerk can look at — decided, corrected, or kept by an exception because it
+ * could not be decided — with each receipt's OCR layout (boxes, page size) from the event that read it.
+ */
+function receiptsWithLayouts(events: AuditEvent[], caseFile: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!caseFile) return null;
+  const withLayouts = [...events].reverse().find((e) => Array.isArray(asRecord(e.inputs)?.receiptLayouts));
+  const layouts = (asRecord(withLayouts?.inputs)?.receiptLayouts ?? []) as ({ width: number; height: number; boxes: Record<string, unknown> } | null)[];
+  const receipts = Array.isArray(caseFile.receipts) ? (caseFile.receipts as Record<string, unknown>[]) : [];
+  return {
+    ...caseFile,
+    receipts: receipts.map((r, i) => {
+      const layout = layouts[i];
+      return layout ? { ...r, boxes: layout.boxes, imageSize: { width: layout.width, height: layout.height } } : r;
+    }),
   };
 }

@@ -4,6 +4,7 @@
  * layout, field extraction and cross-checks produce the reading.
  */
 import { availableParallelism } from 'node:os';
+import { locateFields } from './extract/locate';
 import type { EngineName, OcrEngine, TextFragment } from './engines/engine';
 import { acquireEngine, releaseEngine } from './engines/registry';
 import { ReceiptReadError } from './errors';
@@ -74,5 +75,7 @@ async function readImage(name: string, bytes: Buffer, engine: OcrEngine): Promis
   const fragments: TextFragment[] = await engine.recognize(prepared);
   const rows = rowsOf(fragments);
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
-  return extractReceipt(rows, engine.name);
+  const reading = extractReceipt(rows, engine.name);
+  const { confidence: _confidence, source: _source, ...values } = reading;
+  return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };
 }

@@ -34,6 +34,18 @@ export const ReceiptReadingSchema = z.object({
   confidence: z.object(Object.fromEntries(RECEIPT_FIELDS.map((field) => [field, Confidence])) as Record<ReceiptField, typeof Confidence>),
   /** How the text was obtained: a PDF's text layer or an OCR engine. */
   source: z.enum(['pdf-text', 'ppocr', 'tesseract']),
+  /**
+   * Where each field was read on the page OCR saw (the image scaled to the engine's working width),
+   * as [x, y, width, height] of its line, so that a clerk sees what was read where. Absent for a
+   * PDF's text layer.
+   */
+  layout: z
+    .object({
+      width: z.number().positive(),
+      height: z.number().positive(),
+      boxes: z.record(z.string(), z.tuple([z.number(), z.number(), z.number(), z.number()])),
+    })
+    .optional(),
 });
 export type ReceiptReading = z.infer<typeof ReceiptReadingSchema>;
 export type ReceiptValues = Omit<ReceiptReading, 'confidence' | 'source'>;

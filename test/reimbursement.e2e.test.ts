@@ -11,6 +11,28 @@ import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { claimUpdate, correctUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
 import { exited, startTestStack, type TestStack } from './stackHarness';
+import { startConsole } from '../console/server';
+import { createLogger } from '../logging/logger';
+import { createUser } from '../store/users';
+
+/** Logs in through the console's form (CSRF token and session cookie as a browser would) and fetches a page. */
+async function loggedInGet(base: string, username: string, password: string, path: string): Promise<string> {
+  const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const login = await fetch(`${base}/login`);
+  let cookie = cookieOf(login);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
+  const posted = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, username, password, next: '/' }).toString(),
+  });
+  expect(posted.status).toBe(303);
+  cookie = cookieOf(posted);
+  const page = await fetch(`${base}${path}`, { headers: { cookie } });
+  expect(page.status).toBe(200);
+  return page.text();
+}
 
 const DEMO = path.join(import.meta.dirname, '..', 'fixtures', 'demo');
 const clerk = { username: 'clerk.qian', role: 'clerk' };
@@ -44,6 +66,12 @@ describe('reimbursement cases read from their receipt images', () => {
     const decided = (await listEvents(stack.store, 'RB-2024-0010')).find((e) => e.step === 'decided')!;
     const receiptFile = path.join(DEMO, 'attachments', 'RB-2024-0010-1.png');
     expect(decided.evidence).toContainEqual({ kind: 'receipt', ref: 'RB-2024-0010-1.png', sha256: await sha256File(receiptFile) });
+    // Where OCR read each field is kept beside the case file, for the clerk's outlines.
+    const [layout] = (decided.inputs as { receiptLayouts: { width: number; height: number; boxes: Record<string, number[]> }[] }).receiptLayouts;
+    expect(Object.keys(layout!.boxes)).toEqual(expect.arrayContaining(['code', 'number', 'total', 'payerName', 'items']));
+    for (const [x, y, w, h] of Object.values(layout!.boxes)) {
+      expect(x! >= 0 && y! >= 0 && w! > 0 && h! > 0 && x! + w! <= layout!.width + 1 && y! + h! <= layout!.height + 1).toBe(true);
+    }
     const read = (decided.inputs as { caseFile: ReimbursementCase }).caseFile.receipts[0]!;
     const { confidence: _c, ...truth } = clean.receipts[0]!;
     expect({ ...read, confidence: undefined }).toEqual({ ...truth, confidence: undefined });
@@ -53,6 +81,17 @@ describe('reimbursement cases read from their receipt images', () => {
     const state = await sealed.query(reviewStateQuery);
     expect(state.ruleResult.reasons).toEqual(['CASE-FILE-INVALID']);
     expect(state.ruleResult.messages.join()).toMatch(/receipts\[0\]\.totalInWords/);
+    // The clerk's case page shows the receipt with the fields OCR read outlined, and offers the unread one for correction.
+    await createUser(stack.store, { username: clerk.username, displayName: '钱经办', role: 'clerk', password: 'clerk-password-1' });
+    const web = await startConsole({ store: stack.store, temporal: stack.client, config: stack.config, logger: createLogger('console-test', { terminal: false }), port: 0 });
+    try {
+      const page = await loggedInGet(web.url, clerk.username, 'clerk-password-1', '/cases/RB-2026-0005');
+      expect(page).toMatch(/<svg class="receipt-image"/);
+      expect((page.match(/<rect class="ocr-box/g) ?? []).length).toBeGreaterThanOrEqual(5);
+      expect(page).toContain('receipts[0].totalInWords');
+    } finally {
+      await web.close();
+    }
     await sealed.executeUpdate(claimUpdate, { args: [{ reviewer: clerk }] });
     const truthWords = load('RB-2026-0005').receipts[0]!.totalInWords;
     const redecided = await sealed.executeUpdate(correctUpdate, {

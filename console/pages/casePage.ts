@@ -119,7 +119,7 @@ function receiptImage(receipt: ReceiptLike, imageUrl: string | null): SafeHtml {
 }
 
 function receiptsSection(view: CaseView, caseId: string, attachmentUrls: (string | null)[]): SafeHtml | null {
-  const receipts = (view.decision?.caseFile?.receipts ?? null) as ReceiptLike[] | null;
+  const receipts = (view.readCaseFile?.receipts ?? null) as ReceiptLike[] | null;
   const files = Array.isArray(view.application?.attachments) ? (view.application.attachments as string[]) : [];
   if (!receipts && files.length === 0) return null;
   const fileList = files.length
@@ -203,7 +203,7 @@ function decisionSection(view: CaseView, session: Session, caseId: string): Safe
   if (review.claimedBy !== user.username) {
     return html`${notice('warn', `该案件已由 ${review.claimedBy} 认领。`)}${user.role === 'supervisor' ? release : ''}`;
   }
-  const fields = view.decision?.caseFile ? correctableFields(view.decision.caseFile) : [];
+  const fields = view.correctableCaseFile ? correctableFields(view.correctableCaseFile) : [];
   const correction = fields.length
     ? html`<form method="post" action="${action('correct')}" id="correct-form" class="stacked">
   ${csrfField(session)}

@@ -15,6 +15,9 @@ export interface Row {
   confidence: number[];
   top: number;
   bottom: number;
+  /** Horizontal extent of the row's fragments, in page pixels. */
+  left: number;
+  right: number;
 }
 
 /** Groups fragments into rows by vertical overlap and builds each row's text. */
@@ -67,5 +70,7 @@ function rowText(fragments: readonly TextFragment[]): Row {
     confidence,
     top: Math.min(...fragments.map((f) => f.box.y0)),
     bottom: Math.max(...fragments.map((f) => f.box.y1)),
+    left: Math.min(...fragments.map((f) => f.box.x0)),
+    right: Math.max(...fragments.map((f) => f.box.x1)),
   };
 }

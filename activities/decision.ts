@@ -43,6 +43,43 @@ export function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
   return decision.checks.some((c) => c.result === 'fail' && c.severity === 'reject') ? 'reject' : 'approve';
 }
 
+type Actor = { kind: 'bot' | 'user' | 'system'; name: string; version?: string };
+type Evidence = { kind: string; ref: string; sha256: string };
+
+/**
+ * Writes one step of the running workflow to its case's audit trail. `key` names the step within
+ * the run, so a retried activity records it once.
+ */
+export function recordStep(
+  store: Store,
+  event: {
+    caseId: string;
+    key: string;
+    step: string;
+    actor: Actor;
+    at: string;
+    inputs: unknown;
+    outcome: unknown;
+    ruleSetVersion?: string | null;
+    evidence?: Evidence[];
+  },
+) {
+  const { workflowId, runId, idempotencyKey } = execution(event.key);
+  return appendEvent(store, {
+    caseId: event.caseId,
+    workflowId,
+    runId,
+    step: event.step,
+    actor: event.actor,
+    at: event.at,
+    inputs: event.inputs as never,
+    ruleSetVersion: event.ruleSetVersion ?? null,
+    outcome: event.outcome as never,
+    evidence: event.evidence ?? [],
+    idempotencyKey,
+  });
+}
+
 export type DecideOutcome = { ok: true; decided: DecidedCase & { caseFile: Record<string, unknown> } } | { ok: false; error: string };
 
 /**
@@ -57,35 +94,26 @@ export async function decideAndRecord(
     step: string;
     /** The audit key of the step, when it differs from its name (later rounds, review acts). */
     key?: string;
-    actor: { kind: 'bot' | 'user' | 'system'; name: string; version?: string };
+    actor: Actor;
     at: string;
     extraInputs?: Record<string, unknown>;
     /** Files the case file was read from (receipts), besides the case file itself. */
-    evidence?: { kind: string; ref: string; sha256: string }[];
+    evidence?: Evidence[];
   },
 ): Promise<DecideOutcome> {
   const parsed = parseCaseFile(args.caseFile);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const decision = decide(parsed.caseFile);
-  const { workflowId, runId, idempotencyKey } = execution(args.key ?? args.step);
-  await appendEvent(store, {
+  await recordStep(store, {
     caseId: args.caseRow.caseId,
-    workflowId,
-    runId,
+    key: args.key ?? args.step,
     step: args.step,
     actor: args.actor,
     at: args.at,
-    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile } as never,
+    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile },
     ruleSetVersion: decision.policyVersion,
-    outcome: {
-      outcome: decision.outcome,
-      amount: decision.amount,
-      reasons: decision.reasons,
-      checks: decision.checks as never,
-      details: decision.details as never,
-    },
+    outcome: { outcome: decision.outcome, amount: decision.amount, reasons: decision.reasons, checks: decision.checks, details: decision.details },
     evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }, ...(args.evidence ?? [])],
-    idempotencyKey,
   });
   return {
     ok: true,

@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
-import { appendEvent } from '../store/auditTrail';
 import { batchRowsPage, recordBatchRows } from '../store/batchRows';
 import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../store/batches';
 import { getCase, upsertCase } from '../store/caseRegister';
@@ -9,7 +8,7 @@ import { assembleCaseFile } from './caseFile';
 import type { DefaultQueueActivities } from './contracts';
 import type { ActivityDeps } from './deps';
 import { sha256File } from './hashing';
-import { decideAndRecord, execution, roundStep, systemActor, rulebookActor } from './decision';
+import { decideAndRecord, execution, recordStep, roundStep, systemActor, rulebookActor } from './decision';
 import type { CaseInput, CaseResult, CaseType } from '../workflows/types';
 
 export type { ActivityDeps } from './deps';
@@ -26,11 +25,9 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
 
   const raiseException: DefaultQueueActivities['raiseException'] = async (input) => {
     const { caseRow } = input;
-    const { workflowId, runId, idempotencyKey } = execution(roundStep('exception', input.round));
-    await appendEvent(store, {
+    await recordStep(store, {
       caseId: caseRow.caseId,
-      workflowId,
-      runId,
+      key: roundStep('exception', input.round),
       step: 'exception',
       actor: systemActor,
       at: now().toISOString(),
@@ -39,11 +36,8 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         code: input.code,
         ...(input.caseFile ? { caseFile: input.caseFile } : {}),
         ...(input.receiptLayouts ? { receiptLayouts: input.receiptLayouts } : {}),
-      } as never,
-      ruleSetVersion: null,
+      },
       outcome: { outcome: 'review', reasons: [input.code], message: input.message },
-      evidence: [],
-      idempotencyKey,
     });
     logger.info(`case ${caseRow.caseId}: to review — ${input.code} ${input.message}`, { caseId: caseRow.caseId });
     return {
@@ -110,7 +104,7 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       if (row.caseId !== caseRow.caseId || row.type !== caseRow.type) {
         throw ApplicationFailure.nonRetryable(`case ${caseRow.caseId}: intake row belongs to ${row.caseId} (${row.type})`);
       }
-      const { workflowId, runId, idempotencyKey } = execution('intake');
+      const { workflowId, runId } = execution('intake');
       await upsertCase(store, {
         caseId: caseRow.caseId,
         type: caseRow.type,
@@ -123,18 +117,15 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         reasons: [],
         rowNumber: caseRow.rowNumber,
       });
-      await appendEvent(store, {
+      await recordStep(store, {
         caseId: caseRow.caseId,
-        workflowId,
-        runId,
+        key: 'intake',
         step: 'intake',
         actor: systemActor,
         at: now().toISOString(),
-        inputs: { batchId: input.batchId, row: row as never, attachmentsDir: input.attachmentsDir ?? null },
-        ruleSetVersion: null,
+        inputs: { batchId: input.batchId, row, attachmentsDir: input.attachmentsDir ?? null },
         outcome: null,
         evidence: [workbookEvidence(input)],
-        idempotencyKey,
       });
     },
 
@@ -164,7 +155,7 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
     },
 
     async closeCase({ batchId, caseRow, result }) {
-      const { workflowId, runId, idempotencyKey } = execution('closed');
+      const { workflowId, runId } = execution('closed');
       await upsertCase(store, {
         caseId: caseRow.caseId,
         type: caseRow.type,
@@ -177,18 +168,15 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         reasons: result.reasons,
         rowNumber: caseRow.rowNumber,
       });
-      await appendEvent(store, {
+      await recordStep(store, {
         caseId: caseRow.caseId,
-        workflowId,
-        runId,
+        key: 'closed',
         step: 'closed',
         actor: systemActor,
         at: now().toISOString(),
         inputs: {},
         ruleSetVersion: result.policyVersion,
         outcome: { outcome: result.outcome, amount: result.amount, reasons: result.reasons },
-        evidence: [],
-        idempotencyKey,
       });
     },
 

@@ -4,10 +4,9 @@ import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFil
 import type { FactsQuery } from '../fixtures/legacy-system/facts';
 import type { IntakeRow } from '../intake/schemas';
 import { maskIdNumber } from '../rules/idNumber';
-import { appendEvent } from '../store/auditTrail';
 import type { CaseInput, CaseResult } from '../workflows/types';
 import type { LegacyBotActivities } from './contracts';
-import { execution, roundStep } from './decision';
+import { recordStep, roundStep } from './decision';
 import type { ActivityDeps } from './deps';
 import { sha256Json } from './hashing';
 
@@ -37,19 +36,16 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
     } catch (err) {
       if (!(err instanceof TechnicalFault)) throw err;
       const { attempt, activityId } = Context.current().info;
-      const { workflowId, runId } = execution(step);
-      await appendEvent(store, {
+      await recordStep(store, {
         caseId: input.caseRow.caseId,
-        workflowId,
-        runId,
+        // One event per failed attempt: each is its own fault with its own evidence.
+        key: `bot-fault/${step}/${activityId}/${attempt}`,
         step: 'bot-fault',
         actor,
         at: now().toISOString(),
         inputs: { step, attempt },
-        ruleSetVersion: null,
         outcome: { kind: err.kind, message: err.message, retried: true },
         evidence: evidenceRefs(err.evidence),
-        idempotencyKey: `${runId}/bot-fault/${step}/${activityId}/${attempt}`,
       });
       throw ApplicationFailure.retryable(err.message, `TechnicalFault:${err.kind}`);
     } finally {
@@ -63,19 +59,15 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
       const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
       if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
       const reading = await onRecord(input, 'facts-read', () => coreSystem.readFacts(query, `${row.caseId}-facts`));
-      const { workflowId, runId, idempotencyKey } = execution(roundStep('facts-read', input.round));
-      await appendEvent(store, {
+      await recordStep(store, {
         caseId: row.caseId,
-        workflowId,
-        runId,
+        key: roundStep('facts-read', input.round),
         step: 'facts-read',
         actor,
         at: now().toISOString(),
-        inputs: { query: { ...query, idNumber: maskIdNumber(query.idNumber) } as never },
-        ruleSetVersion: null,
-        outcome: reading.ok ? { found: true, facts: reading.facts as never } : { found: false, code: reading.code, message: reading.message },
+        inputs: { query: { ...query, idNumber: maskIdNumber(query.idNumber) } },
+        outcome: reading.ok ? { found: true, facts: reading.facts } : { found: false, code: reading.code, message: reading.message },
         evidence: reading.ok ? [{ kind: 'core-system-record', ref: `person/${maskIdNumber(row.idNumber)}`, sha256: sha256Json(reading.facts) }] : [],
-        idempotencyKey,
       });
       return reading;
     },
@@ -84,19 +76,16 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
       const row = input.caseRow.row as IntakeRow;
       const request = entryRequest(row, input.result);
       const entry = await onRecord(input, 'entered', () => coreSystem.enterResult(request, `${row.caseId}-enter`));
-      const { workflowId, runId, idempotencyKey } = execution(roundStep('entered', input.round));
-      await appendEvent(store, {
+      await recordStep(store, {
         caseId: row.caseId,
-        workflowId,
-        runId,
+        key: roundStep('entered', input.round),
         step: entry.ok ? 'entered' : 'entry-refused',
         actor,
         at: now().toISOString(),
-        inputs: { request: { ...request, idNumber: maskIdNumber(request.idNumber) } as never },
+        inputs: { request: { ...request, idNumber: maskIdNumber(request.idNumber) } },
         ruleSetVersion: input.result.policyVersion,
         outcome: entry.ok ? { entryNumber: entry.entryNumber, alreadyEntered: entry.alreadyEntered } : { code: entry.code, message: entry.message },
         evidence: entry.ok ? [] : evidenceRefs(entry.evidence),
-        idempotencyKey,
       });
       return entry.ok ? entry : { ok: false, code: entry.code, message: entry.message };
     },

@@ -1,11 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { appendEvent } from '../store/auditTrail';
 import { getCase, upsertCase } from '../store/caseRegister';
 import { setReviewStanding } from '../store/reviewQueue';
 import type { CaseInput, CaseResult } from '../workflows/types';
 import { applyCorrections } from './corrections';
 import type { ReviewActivities, ReviewStandingInput } from './contracts';
-import { decideAndRecord, execution, systemActor } from './decision';
+import { decideAndRecord, execution, recordStep, systemActor } from './decision';
 import type { ActivityDeps } from './deps';
 import { reviewSla } from './reviewSla';
 
@@ -18,20 +17,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
     input: CaseInput & { key: string },
     event: { step: string; actor: { kind: 'user' | 'system'; name: string; version?: string }; inputs: Record<string, unknown>; outcome: Record<string, unknown> | null; ruleSetVersion?: string | null },
   ) => {
-    const { workflowId, runId, idempotencyKey } = execution(input.key);
-    await appendEvent(store, {
-      caseId: input.caseRow.caseId,
-      workflowId,
-      runId,
-      step: event.step,
-      actor: event.actor,
-      at: now().toISOString(),
-      inputs: event.inputs as never,
-      ruleSetVersion: event.ruleSetVersion ?? null,
-      outcome: event.outcome as never,
-      evidence: [],
-      idempotencyKey,
-    });
+    await recordStep(store, { ...event, caseId: input.caseRow.caseId, key: input.key, at: now().toISOString() });
   };
 
   const register = async (input: CaseInput, status: 'review' | 'closed', result: CaseResult) => {

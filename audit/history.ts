@@ -3,6 +3,7 @@
  * case after Temporal's retention — or the loss of its database — removed it from the cluster.
  */
 import { createHash } from 'node:crypto';
+import { isoUtc } from '../store/sqlTime';
 import type { Client } from '@temporalio/client';
 // @temporalio/proto is CommonJS: Node's ESM loader sees only its default export.
 import proto from '@temporalio/proto';
@@ -47,7 +48,7 @@ interface HistoryRow {
 }
 
 const columns = `workflow_id, run_id, case_id, complete, event_count, history, sha256,
-  to_char(saved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS saved_at`;
+  ${isoUtc('saved_at')} AS saved_at`;
 
 const SaveOptions = z.object({
   workflowId: z.string().min(1),

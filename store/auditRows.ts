@@ -1,8 +1,9 @@
 import type { AuditEvent, HashedEvent } from './auditEvent';
+import { isoUtc } from './sqlTime';
 
 /** The columns read back for an event; times as UTC ISO text so both drivers agree. */
 export const auditEventColumns = `case_id, seq, workflow_id, run_id, step, actor,
-  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+  ${isoUtc('at')} AS at,
   inputs, rule_set_version, outcome, evidence, idempotency_key, prev_hash, hash, canonical,
   to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at`;
 

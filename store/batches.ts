@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoUtc } from './sqlTime';
 import type { Store } from './store';
 
 export const BatchStatus = z.enum(['running', 'done', 'failed']);
@@ -35,7 +36,7 @@ interface BatchRow {
 }
 
 const batchColumns = `batch_id, workbook_sha256, file_name,
-  to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS submitted_at, total_rows, status`;
+  ${isoUtc('submitted_at')} AS submitted_at, total_rows, status`;
 
 function batchOfRow(row: BatchRow): BatchRecord {
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoUtc } from './sqlTime';
 import type { Store } from './store';
 
 /** Money is a decimal string with at most two places, never a float. */
@@ -39,7 +40,7 @@ interface CaseRow {
 
 // amount::text keeps the two decimals ("1234.50") on both drivers.
 const caseColumns = `case_id, type, batch_id, workflow_id, run_id, status, outcome, amount::text AS amount,
-  reasons, row_number, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at`;
+  reasons, row_number, ${isoUtc('updated_at')} AS updated_at`;
 
 function caseOfRow(row: CaseRow): StoredCase {
   return {

@@ -1,4 +1,5 @@
 import type { Store } from './store';
+import { isoUtc } from './sqlTime';
 
 /** Where a case under review stands: who holds it and its SLA. */
 export interface ReviewStanding {
@@ -38,8 +39,6 @@ export async function setReviewStanding(store: Store, caseId: string, standing: 
   );
 }
 
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** The exception inbox: cases waiting for a clerk, filtered, the most urgent first. */
 export async function listReviewInbox(store: Store, filter: InboxFilter = {}, now = new Date()): Promise<InboxEntry[]> {
   const rows = await store.db.query<{
@@ -55,8 +54,8 @@ export async function listReviewInbox(store: Store, filter: InboxFilter = {}, no
     sla_deadline: string | null;
     escalated: boolean;
   }>(
-    `SELECT case_id, type, batch_id, workflow_id, reasons, amount::text AS amount, ${iso('updated_at')} AS updated_at,
-            claimed_by, ${iso('sla_reminder')} AS sla_reminder, ${iso('sla_deadline')} AS sla_deadline, escalated
+    `SELECT case_id, type, batch_id, workflow_id, reasons, amount::text AS amount, ${isoUtc('updated_at')} AS updated_at,
+            claimed_by, ${isoUtc('sla_reminder')} AS sla_reminder, ${isoUtc('sla_deadline')} AS sla_deadline, escalated
      FROM cases
      WHERE status = 'review'
        AND ($1::text IS NULL OR type = $1)

@@ -63,15 +63,20 @@ export const detailLineSchema = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 });
 
+/** Who applied and for which case: the same whether the row is read from its cells or carried typed. */
+const reimbursementApplicant = {
+  type: z.literal('reimbursement'),
+  sheet: z.literal(SHEET.reimbursement),
+  rowNumber,
+  caseId: caseIdField('RB', SHEET.reimbursement),
+  applicationDate: isoDateField('申请日期'),
+  name: personNameField,
+  idNumber: idNumberField,
+};
+
 export const reimbursementRowSchema = z
   .object({
-    type: z.literal('reimbursement'),
-    sheet: z.literal(SHEET.reimbursement),
-    rowNumber,
-    caseId: caseIdField('RB', SHEET.reimbursement),
-    applicationDate: isoDateField('申请日期'),
-    name: personNameField,
-    idNumber: idNumberField,
+    ...reimbursementApplicant,
     visitKind: visitKindField,
     hospitalCode: hospitalCodeField,
     admissionDate: isoDateField('入院日期'),
@@ -107,13 +112,7 @@ export type IntakeRow = z.output<typeof intakeRowSchema>;
  * shape rather than read again from cell text (where 住院 became `inpatient`, `a;b` became a list).
  */
 export const carriedReimbursementRowSchema = z.object({
-  type: z.literal('reimbursement'),
-  sheet: z.literal(SHEET.reimbursement),
-  rowNumber,
-  caseId: caseIdField('RB', SHEET.reimbursement),
-  applicationDate: isoDateField('申请日期'),
-  name: personNameField,
-  idNumber: idNumberField,
+  ...reimbursementApplicant,
   visitKind: z.enum(['inpatient', 'outpatient']),
   hospitalCode: hospitalCodeField,
   admissionDate: isoDateField('入院日期'),

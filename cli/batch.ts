@@ -8,6 +8,8 @@ import { BatchIdKey } from '../temporal/searchAttributes';
 import { batchProgressQuery } from '../workflows/messages';
 import { batchWorkflowId, TASK_QUEUES, type BatchProgress, type WorkbookRef } from '../workflows/types';
 import { sha256File } from '../activities/hashing';
+import { checkWorkbookFile, checkWorkbookSize, workbookLabel } from '../intake/workbookFile';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { collectBatchResults } from './batchReport';
 import { ProgressBar } from './progressBar';
 import { connectClient } from './temporalClient';
@@ -31,16 +33,27 @@ export interface BatchRunResult {
 
 /**
  * Copies the workbook into the data directory under its sha256, so that the file the worker reads
- * is the file that was submitted, whatever happens to the original afterwards.
+ * is the file that was submitted, whatever happens to the original afterwards. The copy is checked
+ * (a whole .xlsx within the limits, with a business sheet) and hashed before it is renamed into
+ * place: a refused or interrupted submission leaves nothing behind, and a staged file is never
+ * half-written.
  */
 async function stageWorkbook(config: AppConfig, file: string): Promise<WorkbookRef> {
   if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
-  const sha256 = await sha256File(file);
+  await checkWorkbookSize(file);
   const dir = path.join(config.dataDir, 'intake');
   fs.mkdirSync(dir, { recursive: true });
-  const staged = path.join(dir, `${sha256}.xlsx`);
-  if (!fs.existsSync(staged)) fs.copyFileSync(file, staged);
-  return { path: staged, sha256, fileName: path.basename(file) };
+  const temporary = path.join(dir, `.staging-${process.pid}-${crypto.randomBytes(4).toString('hex')}.xlsx`);
+  try {
+    fs.copyFileSync(file, temporary);
+    await checkWorkbookFile(temporary, workbookLabel(file));
+    const sha256 = await sha256File(temporary);
+    const staged = path.join(dir, `${sha256}.xlsx`);
+    fs.renameSync(temporary, staged);
+    return { path: staged, sha256, fileName: path.basename(file) };
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
 }
 
 /** `attachments/` beside the workbook, when there is one: where the front desk's export puts them. */
@@ -57,8 +70,15 @@ function stageAttachments(config: AppConfig, batchId: string, dir: string | unde
   if (!dir) return undefined;
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--attachments ${dir}: not a directory`);
   const staged = path.join(config.dataDir, 'attachments', batchId);
-  // Links are not followed: an attachment pointing outside the upload folder is not copied.
-  fs.cpSync(dir, staged, { recursive: true, dereference: false, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
+  const partial = `${staged}.partial`;
+  try {
+    // Links are not followed: an attachment pointing outside the upload folder is not copied.
+    fs.cpSync(dir, partial, { recursive: true, dereference: false, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
+    // Renamed when complete: OCR never reads a folder that is still being copied.
+    fs.renameSync(partial, staged);
+  } finally {
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
   return staged;
 }
 
@@ -74,14 +94,24 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
   const batchId = newBatchId(workbook.sha256);
   const attachmentsDir = stageAttachments(config, batchId, options.attachments ?? defaultAttachments(options.workbook));
   const workflowId = batchWorkflowId(batchId);
-  const { client, close } = await connectClient(config);
+  let connection: Awaited<ReturnType<typeof connectClient>> | undefined;
+  let handle: WorkflowHandle;
   try {
-    const handle = await client.workflow.start('batchWorkflow', {
+    connection = await connectClient(config);
+    handle = await connection.client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId,
       args: [{ batchId, workbook, attachmentsDir, concurrency: options.concurrency }],
       typedSearchAttributes: [{ key: BatchIdKey, value: batchId }],
     });
+  } catch (error) {
+    // Not submitted: the batch's copy of the attachments has no reader.
+    if (attachmentsDir) fs.rmSync(attachmentsDir, { recursive: true, force: true });
+    await connection?.close();
+    throw error;
+  }
+  const { close } = connection;
+  try {
     const url = workflowUiLink(config, workflowId);
     process.stderr.write(`batch ${batchId} submitted: ${url}\n`);
     if (!options.wait) return { batchId, workflowId, url };
@@ -100,6 +130,8 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     let progress: BatchProgress;
     try {
       progress = (await handle.result()) as BatchProgress;
+    } catch (error) {
+      throw batchFailure(batchId, error);
     } finally {
       clearInterval(poll);
       await inflight;
@@ -119,4 +151,15 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
   } finally {
     await close();
   }
+}
+
+/**
+ * A batch that failed as a whole (its workbook could not be read by the worker, say): the message
+ * of the innermost cause, which names the file and the problem, rather than "Workflow execution failed".
+ */
+function batchFailure(batchId: string, error: unknown): Error {
+  if (!(error instanceof WorkflowFailedError)) return error as Error;
+  let cause: unknown = error;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return new Error(`批次 ${batchId} 失败：${(cause as Error).message}`);
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { workflowUiLink } from '../config/env';
 import { listReviewInbox, type InboxFilter, type SlaState } from '../store';
 import { rulesOf } from '../rules/catalogue';
-import { findAttachment } from './attachments';
+import { attachmentForDisplay, findAttachment } from './attachments';
 import { loadCaseView, type CaseView } from './caseView';
 import type { AuthedContext } from './context';
 import { correctableFields, typedCorrection } from './correctableFields';
@@ -81,8 +80,9 @@ export async function sendAttachment(ctx: AuthedContext, caseId: string, index: 
   const name = attachmentNames(view)[index];
   const found = name ? findAttachment(view.attachmentsDir ?? ctx.deps.attachmentsDir, caseId, name) : undefined;
   if (!found) throw new HttpError(404, '附件不存在');
-  ctx.res.writeHead(200, { 'Content-Type': found.contentType, 'Content-Disposition': 'inline' });
-  fs.createReadStream(found.file).pipe(ctx.res);
+  const { bytes, contentType } = await attachmentForDisplay(found.file, name!);
+  ctx.res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.byteLength, 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' });
+  ctx.res.end(bytes);
 }
 
 /** POST /cases/:id/(claim|release|correct|decide): role checked here, claim and state by the workflow. */

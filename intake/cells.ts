@@ -2,9 +2,18 @@
  * Turns an exceljs cell value into the text a field schema validates, or a Chinese message when
  * the cell's kind cannot carry the column's value without loss.
  *
- * Formula cells: the cached result Excel saved is used, exactly as if it had been typed; a formula
- * with no saved result (a file written by a program that does not calculate) or with an error
- * result is an error, because recomputing Excel formulas here would be a guess.
+ * Formula cells: the result Excel saved is used, exactly as if it had been typed (a clerk who sums
+ * a 金额 with =120+35.5 saw 155.5 and means it), with three exceptions a bureau cannot accept:
+ * - in 案件编号 and 身份证号 (`exactText` columns), a formula is refused: these are keys that must be
+ *   exactly what was entered, and a saved result can be stale (manual calculation, a file written
+ *   by a program that does not calculate, a lookup into a sheet since edited). Only a formula that
+ *   is a text constant, ="440402…" (a common way to keep an ID as text), is read, from the formula
+ *   itself rather than from its saved result;
+ * - a volatile function (TODAY, NOW, RAND, OFFSET, INDIRECT…) gives another value at every opening:
+ *   what was saved is not what the applicant declared;
+ * - a reference to another workbook ([1]Sheet1!A1) was saved from a file intake cannot see.
+ * A formula with no saved result or with an error result is an error too, because recomputing
+ * Excel formulas here would be a guess.
  */
 import type ExcelJS from 'exceljs';
 import type { CellKind } from './sheets';
@@ -75,7 +84,15 @@ function fromFormula(
   kind: CellKind,
   header: string,
 ): CellText {
-  const formula = 'formula' in value ? value.formula : value.sharedFormula;
+  const formula = ('formula' in value ? value.formula : value.sharedFormula) ?? '';
+  if (kind === 'exactText') {
+    const constant = /^\s*"((?:[^"]|"")*)"\s*$/.exec(formula);
+    if (constant) return fromString(constant[1]!.replace(/""/g, '"'));
+    return fail(`${header}是公式 =${formula}，不接受公式：${header}必须直接录入（公式保存的结果可能已过时），请“粘贴为数值”后重新提交`);
+  }
+  const volatile = VOLATILE.exec(formula);
+  if (volatile) return fail(`${header}是公式 =${formula}，其中的 ${volatile[1]!.toUpperCase()} 每次打开都会重新计算，值不固定；请直接填写值`);
+  if (/\[[^\]]*\]/.test(formula)) return fail(`${header}的公式 =${formula} 引用了其他工作簿，保存的结果可能已过时；请“粘贴为数值”后重新提交`);
   const result = value.result;
   if (result === undefined || result === null) {
     return fail(`${header}是公式 =${formula}，但文件中没有保存计算结果；请在 Excel 中打开并保存，或改为直接填写值`);
@@ -85,6 +102,9 @@ function fromFormula(
   }
   return readCell(result as ExcelJS.CellValue, kind, header);
 }
+
+/** Functions whose value changes without any input changing. */
+const VOLATILE = /(?<![A-Z0-9_.])(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|CELL|INFO)\s*\(/i;
 
 function fail(message: string): CellText {
   return { ok: false, message };

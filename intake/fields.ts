@@ -53,10 +53,18 @@ export function isIsoDate(text: string): boolean {
 
 /** 姓名: Chinese or other letters, with the middle dot of minority names; no digits. */
 export const personNameField = requiredText('姓名', 30).superRefine((v, ctx) => {
-  if (/[\d@#$%^&*()=+<>/\\|]/.test(v)) {
+  if (/[\p{Cc}\p{Cf}]/u.test(v)) {
+    // Zero-width and direction-override characters make a name look like another one on screen.
+    ctx.addIssue({ code: 'custom', message: `姓名「${visible(v)}」含有不可见的控制字符，请重新录入` });
+  } else if (/[\d@#$%^&*()=+<>/\\|"'`;{}[\]]/.test(v)) {
     ctx.addIssue({ code: 'custom', message: `姓名「${v}」含有数字或符号，请核对` });
   }
 });
+
+/** The text with each control or format character shown as its code point, e.g. 张<U+202E>伟. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+}
 
 /** 身份证号: 18 characters, GB 11643 checksum, a real birth date. Lower-case x is accepted as X. */
 export const idNumberField = requiredText('身份证号', 40)
@@ -70,7 +78,10 @@ export const idNumberField = requiredText('身份证号', 40)
 function idProblemMessage(id: string, problem: ReturnType<typeof idNumberProblems>[number]): string {
   switch (problem) {
     case 'length':
-      return `身份证号「${id}」应为 18 位，实际 ${id.length} 位`;
+      // First-generation cards carry 15 digits; the core system keys people by the 18-digit number.
+      return id.length === 15 && /^\d{15}$/.test(id)
+        ? `身份证号「${id}」是 15 位旧号码，应为 18 位：请录入换发后的 18 位号码`
+        : `身份证号「${id}」应为 18 位，实际 ${id.length} 位`;
     case 'format':
       return `身份证号「${id}」格式不对：前 17 位应为数字，末位为数字或 X`;
     case 'checksum':
@@ -151,16 +162,24 @@ export const attachmentsField = requiredText('票据', 2000).transform((v, ctx) 
 });
 
 function attachmentNameProblem(name: string): string | null {
+  if (/[\u0000-\u001f\u007f]/.test(name)) return '含有控制字符（如 NUL），不是有效的文件名';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return '是网址，请提供票据文件本身';
   if (name.includes('\\')) return '含有反斜杠 \\，请使用文件名或 / 分隔的相对路径';
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return '是绝对路径，只能写附件目录下的相对路径';
   if (name.split('/').some((segment) => segment === '..')) return '含有 ..，不允许指向附件目录之外';
-  if (/[\u0000-\u001f]/.test(name)) return '含有控制字符';
+  // What Windows forbids in a file name: no such file can have come from the front desk's folder.
+  if (/[<>:"|?*]/.test(name)) return '含有文件名中不允许的字符 < > : " | ? *';
+  if (Buffer.byteLength(name) > 255) return `过长（${Buffer.byteLength(name)} 字节，最多 255 字节）`;
   return null;
 }
 
 /** 金额: a positive decimal with at most two places, normalised to two (`"12.5"` → `"12.50"`). */
 export const moneyField = requiredText('金额', 40).transform((v, ctx) => {
   const plain = v.replace(/^[¥￥]/, '').replace(/,(?=\d{3}(\D|$))/g, '');
+  if (/^-\s*[¥￥]?\d/.test(plain)) {
+    ctx.addIssue({ code: 'custom', message: `金额「${v}」是负数：费用明细的金额应大于 0，退费冲减请在核心系统中处理` });
+    return z.NEVER;
+  }
   const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(plain);
   if (!match) {
     const tooPrecise = /^\d+\.\d{3,}$/.test(plain);

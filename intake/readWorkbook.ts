@@ -2,7 +2,6 @@
  * Reads an intake workbook (INTAKE.md) into valid application rows and per-row errors. A row with
  * any error is left out; the rest of the batch goes ahead.
  */
-import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import { IntakeError, type IntakeIssue } from './errors';
@@ -15,7 +14,8 @@ import {
   type IntakeRow,
 } from './schemas';
 import { COLUMNS, SHEET, SHEET_ORDER, headerOf, type SheetName } from './sheets';
-import { readTable, type Table, type TableRow } from './table';
+import { looksLikeIntakeTable, readTable, type Table, type TableRow } from './table';
+import { inspectWorkbook, readWorkbookBytes, requireBusinessSheets, workbookLabel } from './workbookFile';
 
 export interface SheetStats {
   /** Non-empty data rows. */
@@ -130,22 +130,10 @@ export async function readIntakeWorkbook(source: string | Buffer): Promise<Intak
 }
 
 async function loadWorkbook(source: string | Buffer): Promise<ExcelJS.Workbook> {
-  let bytes: Buffer;
-  const label = typeof source === 'string' ? `文件 ${source}` : '上传的文件';
-  if (typeof source === 'string') {
-    try {
-      bytes = await readFile(source);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new IntakeError(code === 'ENOENT' ? `找不到${label}` : `无法读取${label}（${code ?? '未知错误'}）`);
-    }
-  } else {
-    bytes = source;
-  }
-  // An .xlsx is a zip archive: anything else (an old .xls, a CSV, a PDF) fails here, before exceljs.
-  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) {
-    throw new IntakeError(`${label}不是 Excel 工作簿（.xlsx）：请在 Excel 中“另存为 Excel 工作簿 (*.xlsx)”后重新提交`);
-  }
+  const label = workbookLabel(source);
+  const bytes = await readWorkbookBytes(source);
+  // Not an .xlsx (an old .xls, an encrypted file, a CSV), cut short, or too large: refused before exceljs.
+  inspectWorkbook(bytes, label);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
@@ -156,18 +144,19 @@ async function loadWorkbook(source: string | Buffer): Promise<ExcelJS.Workbook> 
 }
 
 function findSheets(workbook: ExcelJS.Workbook): Map<SheetName, ExcelJS.Worksheet> {
+  const lookalikes = workbook.worksheets.filter((w) => !SHEET_ORDER.includes(w.name.trim() as SheetName) && looksLikeIntakeTable(w));
+  const names = lookalikes.map((w) => `「${w.name}」`).join('、');
+  const rename = `的表头像申请表，但工作表名称不是 ${SHEET_ORDER.join('、')} 之一`;
+  requireBusinessSheets(
+    workbook.worksheets.map((w) => w.name),
+    lookalikes.length > 0 ? `；其中工作表${names}${rename}，请改名后重新提交` : '',
+  );
+  // Its rows would otherwise be skipped without a word: the whole workbook goes back instead.
+  if (lookalikes.length > 0) throw new IntakeError(`工作表${names}${rename}：其中的行不会被受理。请把它改名为正确的业务工作表，或删除后重新提交`);
   const found = new Map<SheetName, ExcelJS.Worksheet>();
   for (const worksheet of workbook.worksheets) {
     const name = worksheet.name.trim() as SheetName;
-    if (!SHEET_ORDER.includes(name)) continue;
-    if (found.has(name)) throw new IntakeError(`工作簿中有两个名为「${name}」的工作表，无法确定使用哪一个`);
-    found.set(name, worksheet);
-  }
-  if (![SHEET.lumpSum, SHEET.transfer, SHEET.reimbursement].some((sheet) => found.has(sheet))) {
-    const names = workbook.worksheets.map((w) => `「${w.name}」`).join('、') || '（无）';
-    throw new IntakeError(
-      `工作簿中没有找到业务工作表（应有 ${SHEET.lumpSum}、${SHEET.transfer}、${SHEET.reimbursement} 中的至少一个），实际工作表：${names}`,
-    );
+    if (SHEET_ORDER.includes(name)) found.set(name, worksheet);
   }
   return found;
 }

@@ -4,7 +4,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { readCell, type CellText } from './cells';
-import type { ColumnSpec } from './sheets';
+import { COLUMNS, type ColumnSpec } from './sheets';
 
 /** Header rows are looked for among the first rows only: above them may sit a title or export date. */
 const HEADER_SEARCH_ROWS = 20;
@@ -39,7 +39,9 @@ export function readTable(worksheet: ExcelJS.Worksheet, sheetName: string, specs
   for (const spec of specs) {
     const found = positions.get(spec.header) ?? [];
     if (found.length === 0) {
-      columnProblems.push({ header: spec.header, message: `工作表「${sheetName}」缺少必需的列「${spec.header}」` });
+      const near = nearMiss(spec.header, positions, specs);
+      const hint = near === undefined ? '' : `（表头中有「${near}」，是否应改为「${spec.header}」？）`;
+      columnProblems.push({ header: spec.header, message: `工作表「${sheetName}」缺少必需的列「${spec.header}」${hint}` });
     } else if (found.length > 1) {
       const letters = found.map((col) => worksheet.getColumn(col).letter).join('、');
       columnProblems.push({
@@ -57,7 +59,7 @@ export function readTable(worksheet: ExcelJS.Worksheet, sheetName: string, specs
     const cells: Record<string, CellText> = {};
     for (const spec of specs) {
       const col = columns.get(spec.field);
-      if (col !== undefined) cells[spec.field] = readCell(row.getCell(col).value, spec.kind, spec.header);
+      if (col !== undefined) cells[spec.field] = readCell(valueOf(row.getCell(col)), spec.kind, spec.header);
     }
     // A row with content only in ignored columns (a remark, a running total) is not an application.
     const hasContent = Object.values(cells).some((cell) => !cell.ok || cell.text !== undefined);
@@ -65,6 +67,41 @@ export function readTable(worksheet: ExcelJS.Worksheet, sheetName: string, specs
     if (hasContent || (columns.size === 0 && row.hasValues)) rows.push({ rowNumber, cells });
   });
   return { headerRowNumber, columnProblems, rows };
+}
+
+/** A header present that contains the missing one or is contained in it (票据文件, 身份证), and is no other column's. */
+function nearMiss(header: string, positions: Map<string, number[]>, specs: readonly ColumnSpec[]): string | undefined {
+  const taken = new Set(specs.map((s) => s.header));
+  return [...positions.keys()].find((h) => !taken.has(h) && h.length > 1 && (h.includes(header) || header.includes(h)));
+}
+
+/** Intake headers other than the anchor: a row with the anchor and one of these is an application table. */
+const OTHER_HEADERS = new Set(Object.values(COLUMNS).flatMap((specs) => specs.map((s) => s.header)).filter((h) => h !== ANCHOR_HEADER));
+
+/**
+ * True when a sheet has, among its first rows, a header row of an intake table (案件编号 and another
+ * intake column): used to catch a business sheet under a wrong name, whose rows would otherwise be
+ * skipped without a word. An explanation sheet listing the columns one per row does not match.
+ */
+export function looksLikeIntakeTable(worksheet: ExcelJS.Worksheet): boolean {
+  const last = Math.min(worksheet.rowCount, HEADER_SEARCH_ROWS);
+  for (let r = 1; r <= last; r++) {
+    const headers = headerPositions(worksheet.getRow(r));
+    if (headers.has(ANCHOR_HEADER) && [...headers.keys()].some((h) => OTHER_HEADERS.has(h))) return true;
+  }
+  return false;
+}
+
+/**
+ * The cell's value; for a cell of a shared formula (a column filled by dragging), with the formula
+ * it computes rather than only the address of the cell it was dragged from.
+ */
+function valueOf(cell: ExcelJS.Cell): ExcelJS.CellValue {
+  const value = cell.value;
+  if (value !== null && typeof value === 'object' && 'sharedFormula' in value) {
+    return { formula: cell.formula ?? value.sharedFormula, result: value.result } as ExcelJS.CellFormulaValue;
+  }
+  return value;
 }
 
 function findHeaderRow(worksheet: ExcelJS.Worksheet): number | null {

@@ -121,7 +121,9 @@ describe('unreadable input is a clear ReceiptReadError', () => {
   it('refuses an unsupported type', async () => {
     const error = await reader.read({ bytes: Buffer.from('hello, world'), name: 'notes.png' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReceiptReadError);
-    expect((error as ReceiptReadError).message).toBe('notes.png: unsupported file type (.png content) (expected PNG, JPEG or PDF)');
+    expect((error as ReceiptReadError).message).toBe('notes.png: unsupported file type: text, not an image (expected PNG, JPEG or PDF)');
+    const binary = await reader.read({ bytes: Buffer.from([1, 2, 3, 4, 0, 5]), name: 'blob.png' }).catch((e: unknown) => e);
+    expect((binary as ReceiptReadError).message).toBe('blob.png: unsupported file type (.png content) (expected PNG, JPEG or PDF)');
   });
 
   it('refuses a broken image', async () => {

@@ -70,7 +70,7 @@ async function readImage(name: string, bytes: Buffer, engine: OcrEngine): Promis
   try {
     prepared = await preprocess(bytes, { workingWidth: engine.workingWidth });
   } catch (error) {
-    throw new ReceiptReadError(name, `not a readable image (${error instanceof Error ? error.message : String(error)})`);
+    throw new ReceiptReadError(name, `not a readable image: damaged or cut short (${error instanceof Error ? error.message : String(error)})`);
   }
   const fragments: TextFragment[] = await engine.recognize(prepared);
   const rows = rowsOf(fragments);

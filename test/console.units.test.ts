@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runUsersCommand } from '../cli/users';
+import { attachmentForDisplay } from '../console/attachments';
 import { safeNext } from '../console/authRoutes';
 import { correctableFields, typedCorrection } from '../console/correctableFields';
 import { escapeHtml, html } from '../console/html';
@@ -65,6 +66,27 @@ describe('console building blocks', () => {
     expect(typedCorrection('2026-04', '2026-07')).toBe('2026-07');
     expect(typedCorrection(null, '')).toBeNull();
     expect(() => typedCorrection(3, 'abc')).toThrow(/数字/);
+  });
+});
+
+describe('receipt attachments shown to a clerk', () => {
+  const badInputs = path.join(import.meta.dirname, '..', 'fixtures', 'bad-inputs', 'receipts');
+  const status = (promise: Promise<unknown>) => promise.then(() => 200, (error: { status?: number }) => error.status);
+
+  it('serves a receipt image or an ordinary PDF by its content type, whatever its name says', async () => {
+    const png = path.join(import.meta.dirname, '..', 'fixtures', 'demo', 'attachments', 'RB-2024-0010-1.png');
+    expect((await attachmentForDisplay(png, 'RB-2024-0010-1.png')).contentType).toBe('image/png');
+    expect((await attachmentForDisplay(path.join(badInputs, 'photo-named-png.png'), 'photo-named-png.png')).contentType).toBe('image/jpeg');
+    expect((await attachmentForDisplay(path.join(badInputs, 'pdf-embedded-xml.pdf'), 'e-invoice.pdf')).contentType).toBe('application/pdf');
+  });
+
+  it('refuses to hand the browser a PDF with scripts or actions, or a file that is no image or PDF', async () => {
+    for (const file of ['pdf-openaction-js.pdf', 'pdf-launch.pdf', 'pdf-link-js.pdf', 'pdf-names-js.pdf', 'pdf-embedded-exe.pdf']) {
+      expect(await status(attachmentForDisplay(path.join(badInputs, file), file)), file).toBe(403);
+    }
+    for (const file of ['svg-named-png.png', 'html-named-pdf.pdf', 'receipt.svg', 'text-named-jpg.jpg']) {
+      expect(await status(attachmentForDisplay(path.join(badInputs, file), file)), file).toBe(415);
+    }
   });
 });
 

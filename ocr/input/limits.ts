@@ -2,3 +2,7 @@
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const MAX_PDF_PAGES = 4;
 export const MAX_IMAGE_PIXELS = 50_000_000;
+/** A side of a PDF page in points (1/72 in): about 1 m; an A4 page is 595×842, an e-invoice smaller. */
+export const MAX_PDF_PAGE_POINTS = 3000;
+/** Height over width (or width over height) of an image: a long till receipt is about 1:6. */
+export const MAX_IMAGE_ASPECT = 20;

@@ -9,7 +9,8 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import { uniformFragment, type TextFragment } from '../engines/engine';
 import { ReceiptReadError } from '../errors';
-import { MAX_IMAGE_PIXELS, MAX_PDF_PAGES } from './limits';
+import { MAX_IMAGE_PIXELS, MAX_PDF_PAGE_POINTS, MAX_PDF_PAGES } from './limits';
+import { findActiveContent } from './pdfActiveContent';
 
 export interface PdfReceipt {
   document: PDFDocumentProxy;
@@ -30,9 +31,40 @@ function pdfjsDir(): string {
   return path.dirname(require.resolve('pdfjs-dist/package.json'));
 }
 
-/** Opens a PDF; a broken or oversized one is a ReceiptReadError. */
+let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined;
+
+/**
+ * pdfjs-dist and its worker, loaded once, with the process's own JSON.stringify given back. The
+ * legacy build's core-js polyfills replace JSON.stringify (for JSON.rawJSON, which Node 20 lacks and
+ * nobody here uses) by one that calls back into JavaScript for every value: every message Playwright
+ * sends to Chromium, every Temporal payload and store row of the worker then paid for it — about 10%
+ * of a worker's CPU (`npm run bench --profile`). The worker module is loaded here too, so that its
+ * own copy of the polyfill runs now and not at the first PDF; pdfjs then uses it in this thread, as
+ * it would have after importing it itself.
+ */
+function loadPdfjs(): Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> {
+  pdfjs ??= (async () => {
+    const { stringify } = JSON;
+    try {
+      const api = await import('pdfjs-dist/legacy/build/pdf.mjs');
+      // @ts-expect-error no types for the worker bundle; it registers itself as globalThis.pdfjsWorker
+      await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+      return api;
+    } finally {
+      JSON.stringify = stringify;
+    }
+  })();
+  return pdfjs;
+}
+
+/**
+ * Opens a PDF; a broken, password-protected or oversized one, or one with active content
+ * (pdfActiveContent.ts), is a ReceiptReadError. Nothing in the file is ever run: pdfjs has no
+ * scripting sandbox here, eval is off (fonts' PostScript functions are interpreted, not compiled)
+ * and XFA forms are not rendered.
+ */
 export async function openPdf(name: string, bytes: Buffer): Promise<PdfReceipt> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const { getDocument } = await loadPdfjs();
   const dir = pdfjsDir();
   let document: PDFDocumentProxy;
   try {
@@ -42,15 +74,32 @@ export async function openPdf(name: string, bytes: Buffer): Promise<PdfReceipt> 
       cMapPacked: true,
       standardFontDataUrl: `${path.join(dir, 'standard_fonts')}/`,
       isEvalSupported: false,
+      enableXfa: false,
       useSystemFonts: false,
       verbosity: 0,
     }).promise;
   } catch (error) {
-    throw new ReceiptReadError(name, `not a readable PDF (${error instanceof Error ? error.message : String(error)})`);
+    if (error instanceof Error && error.name === 'PasswordException') {
+      throw new ReceiptReadError(name, 'the PDF is password-protected; ask for the e-invoice without a password');
+    }
+    throw new ReceiptReadError(name, `not a readable PDF: damaged or cut short (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (document.numPages > MAX_PDF_PAGES) {
+  try {
+    if (document.numPages > MAX_PDF_PAGES) {
+      throw new ReceiptReadError(name, `too many pages for a receipt (${document.numPages}; at most ${MAX_PDF_PAGES})`);
+    }
+    const active = await findActiveContent(bytes, document);
+    if (active.length > 0) {
+      throw new ReceiptReadError(name, `the PDF contains active content (${active.join(', ')}), which no receipt has; it was not read: ask for the original e-invoice`);
+    }
+    const { width, height } = (await document.getPage(1)).getViewport({ scale: 1 });
+    if (width > MAX_PDF_PAGE_POINTS || height > MAX_PDF_PAGE_POINTS) {
+      throw new ReceiptReadError(name, `page too large for a receipt (${Math.round(width)}×${Math.round(height)} pt; at most ${MAX_PDF_PAGE_POINTS} pt a side)`);
+    }
+  } catch (error) {
     await document.destroy();
-    throw new ReceiptReadError(name, `too many pages for a receipt (${document.numPages}; at most ${MAX_PDF_PAGES})`);
+    if (error instanceof ReceiptReadError) throw error;
+    throw new ReceiptReadError(name, `not a readable PDF (${error instanceof Error ? error.message : String(error)})`);
   }
   return { document, pageCount: document.numPages };
 }

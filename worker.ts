@@ -13,7 +13,7 @@ import { auditActivities } from './audit/activities';
 import { scheduleActivities } from './schedules/activities';
 import { ZHISHEN_VERSION } from './activities/version';
 import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
-import { loadConfig, temporalAddress, type AppConfig } from './config/env';
+import { loadConfig, temporalAddress, type AppConfig, type TaskQueueName } from './config/env';
 import { createLogger, type Logger } from './logging/logger';
 import { installRuntimeLogger, temporalLoggerFor } from './logging/temporalLogger';
 import { openAppStore } from './config/openAppStore';
@@ -21,6 +21,10 @@ import { TASK_QUEUES } from './workflows/types';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
+/** Bot steps at once per process by default, each in its own logged-in browser context. */
+export const DEFAULT_BOT_SLOTS = 4;
+/** OCR is CPU-bound: one receipt per core at a time. */
+export const defaultOcrSlots = (): number => Math.max(1, availableParallelism());
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -31,6 +35,8 @@ export interface WorkerOptions {
   botSlots?: number;
   /** A prebuilt bundle, so tests that start several workers bundle once. */
   workflowBundle?: WorkflowBundle;
+  /** The task queues to serve; default the configuration's (ZHISHEN_WORKER_QUEUES, all three). */
+  queues?: readonly TaskQueueName[];
 }
 
 export interface RunningWorkers {
@@ -47,8 +53,9 @@ export function bundleWorkflows(logger: Logger): Promise<WorkflowBundle> {
 }
 
 /**
- * Runs the workers of one process: workflows and the default activities, and the `legacy-bots`
- * queue with its own, smaller concurrency. A larger installation runs them as separate processes.
+ * Runs the workers of one process: workflows and the default activities, the `ocr` queue and the
+ * `legacy-bots` queue, each with its own concurrency. A larger installation runs them as separate
+ * processes (ZHISHEN_WORKER_QUEUES), as many of each as its resource bears.
  */
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   installRuntimeLogger(options.logger);
@@ -65,47 +72,45 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     ...auditActivities({ store, client: temporalClient }),
     ...scheduleActivities({ store, dataDir: options.config.dataDir, client: temporalClient }),
   };
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
-  const botSlots = options.botSlots ?? 4;
+  const queues = new Set(options.queues ?? options.config.worker.queues);
+  const botSlots = options.botSlots ?? options.config.worker.botSlots ?? DEFAULT_BOT_SLOTS;
   // One browser per process, one logged-in context per bot slot; it starts with the first case.
-  const pool = options.deps.coreSystem
-    ? null
-    : createBrowserPool({
-        size: botSlots,
-        legacyUrl: options.config.legacy.url,
-        credentials: legacyCredentialsFromEnv(),
-        executablePath: options.config.chromiumPath,
-        evidenceDir: path.join(options.config.dataDir, 'evidence'),
-      });
+  const pool =
+    options.deps.coreSystem || !queues.has(TASK_QUEUES.legacyBots)
+      ? null
+      : createBrowserPool({
+          size: botSlots,
+          legacyUrl: options.config.legacy.url,
+          credentials: legacyCredentialsFromEnv(),
+          executablePath: options.config.chromiumPath,
+          evidenceDir: path.join(options.config.dataDir, 'evidence'),
+        });
   // One OCR engine per process, loaded with the first receipt.
   const receiptReader = createReceiptReader();
-  const botDeps: ActivityDeps = { ...options.deps, coreSystem: options.deps.coreSystem ?? browserCoreSystem(pool!) };
 
-  const workers = await Promise.all([
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: TASK_QUEUES.default,
-      workflowBundle,
-      activities,
-      maxConcurrentActivityTaskExecutions: 20,
-    }),
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: TASK_QUEUES.ocr,
-      activities: ocrActivities(receiptReader),
-      // OCR is CPU-bound: one receipt per core at a time.
-      maxConcurrentActivityTaskExecutions: Math.max(1, availableParallelism()),
-    }),
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: TASK_QUEUES.legacyBots,
-      activities: legacyBotActivities(botDeps),
-      maxConcurrentActivityTaskExecutions: botSlots,
-    }),
-  ]);
+  const creating: Promise<Worker>[] = [];
+  if (queues.has(TASK_QUEUES.default)) {
+    const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
+    creating.push(Worker.create({ connection, namespace, taskQueue: TASK_QUEUES.default, workflowBundle, activities, maxConcurrentActivityTaskExecutions: 20 }));
+  }
+  if (queues.has(TASK_QUEUES.ocr)) {
+    creating.push(
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: TASK_QUEUES.ocr,
+        activities: ocrActivities(receiptReader),
+        maxConcurrentActivityTaskExecutions: options.config.worker.ocrSlots ?? defaultOcrSlots(),
+      }),
+    );
+  }
+  if (queues.has(TASK_QUEUES.legacyBots)) {
+    const botDeps: ActivityDeps = { ...options.deps, coreSystem: options.deps.coreSystem ?? browserCoreSystem(pool!) };
+    creating.push(
+      Worker.create({ connection, namespace, taskQueue: TASK_QUEUES.legacyBots, activities: legacyBotActivities(botDeps), maxConcurrentActivityTaskExecutions: botSlots }),
+    );
+  }
+  const workers = await Promise.all(creating);
   const done = Promise.all(workers.map((w) => w.run()))
     .then(() => {})
     .finally(async () => {
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
   const store = await openAppStore(config);
   const workers = await startWorkers({ config, logger, deps: { store, logger, config } });
-  logger.info(`worker polling ${Object.values(TASK_QUEUES).join(', ')} on ${temporalAddress(config)}`);
+  logger.info(`worker polling ${config.worker.queues.join(', ')} on ${temporalAddress(config)}`);
   const stop = () => {
     logger.info('stopping worker…');
     void workers.shutdown();

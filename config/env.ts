@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { TASK_QUEUES } from '../workflows/types';
+
+const QUEUE_NAMES = Object.values(TASK_QUEUES);
+export type TaskQueueName = (typeof QUEUE_NAMES)[number];
 
 /**
  * Process configuration, from the environment. Every variable has a working default on a fresh
@@ -20,6 +24,16 @@ const EnvSchema = z.object({
   ZHISHEN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** Port of the embedded Temporal dev server's frontend; its Web UI listens 1000 above. */
   ZHISHEN_TEMPORAL_PORT: z.coerce.number().int().min(1).max(64535).default(7233),
+  /** Task queues a worker process serves, comma-separated; each resource scales on its own. */
+  ZHISHEN_WORKER_QUEUES: z
+    .string()
+    .default(QUEUE_NAMES.join(','))
+    .transform((list) => [...new Set(list.split(',').map((q) => q.trim()).filter(Boolean))])
+    .pipe(z.array(z.enum(QUEUE_NAMES as [TaskQueueName, ...TaskQueueName[]], { message: `expected a comma-separated list of ${QUEUE_NAMES.join(', ')}` })).min(1)),
+  /** Bot steps at once in a worker process (browser contexts of its one Chromium). */
+  ZHISHEN_BOT_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
+  ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export type AppConfig = {
@@ -31,6 +45,7 @@ export type AppConfig = {
   dataDir: string;
   consolePort: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  worker: { queues: TaskQueueName[]; botSlots: number | undefined; ocrSlots: number | undefined };
 };
 
 /** Reads and validates the configuration; a bad value is reported by name. */
@@ -55,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
     consolePort: e.ZHISHEN_CONSOLE_PORT,
     logLevel: e.ZHISHEN_LOG_LEVEL,
+    worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
   };
 }
 

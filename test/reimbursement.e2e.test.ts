@@ -54,7 +54,9 @@ describe('reimbursement cases read from their receipt images', () => {
   });
 
   it('decides a receipt OCR read in full exactly as from its true fields, and lets a clerk fill in what it could not read', async () => {
-    const worker = await stack.startWorker();
+    // Each resource scales on its own: one process for workflows and bots, another only for OCR.
+    const worker = await stack.startWorker({ ZHISHEN_WORKER_QUEUES: 'zhishen,legacy-bots' });
+    const ocrWorker = await stack.startWorker({ ZHISHEN_WORKER_QUEUES: 'ocr' });
     const result = await runBatch(stack.config, { workbook: path.join(DEMO, 'intake.xlsx'), attachments: path.join(DEMO, 'attachments'), wait: true });
     expect(result.progress!.byOutcome.failed).toBe(0);
 
@@ -75,6 +77,17 @@ describe('reimbursement cases read from their receipt images', () => {
     const read = (decided.inputs as { caseFile: ReimbursementCase }).caseFile.receipts[0]!;
     const { confidence: _c, ...truth } = clean.receipts[0]!;
     expect({ ...read, confidence: undefined }).toEqual({ ...truth, confidence: undefined });
+    // The receipts were read by the OCR-only process, the bot steps by the other.
+    const activityOf = new Map<string, string>();
+    const processOf = new Map<string, string>();
+    for (const event of (await stack.client.workflow.getHandle('case-RB-2024-0010').fetchHistory()).events ?? []) {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled) activityOf.set(String(event.eventId), scheduled.activityType!.name!);
+      const start = event.activityTaskStartedEventAttributes;
+      if (start) processOf.set(activityOf.get(String(start.scheduledEventId))!, start.identity!.split('@')[0]!);
+    }
+    expect(processOf.get('readReceipts')).toBe(String(ocrWorker.pid));
+    expect(processOf.get('readFacts')).toBe(String(worker.pid));
 
     // RB-2026-0005: the seal covers the 大写 total; the case waits for a clerk with the field named.
     const sealed = stack.client.workflow.getHandle('case-RB-2026-0005');
@@ -105,7 +118,7 @@ describe('reimbursement cases read from their receipt images', () => {
     const entries = (loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? []).filter((e) => e.caseId === 'RB-2026-0005');
     expect(entries).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
 
-    worker.kill('SIGTERM');
-    await exited(worker);
+    for (const w of [worker, ocrWorker]) w.kill('SIGTERM');
+    await Promise.all([exited(worker), exited(ocrWorker)]);
   }, 300_000);
 });

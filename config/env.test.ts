@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './env';
+
+describe('worker configuration from the environment', () => {
+  it('serves every task queue by default, or the ones ZHISHEN_WORKER_QUEUES names', () => {
+    expect(loadConfig({}).worker).toEqual({ queues: ['zhishen', 'legacy-bots', 'ocr'], botSlots: undefined, ocrSlots: undefined });
+    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({ queues: ['ocr'], botSlots: undefined, ocrSlots: 3 });
+    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: 'zhishen,legacy-bots', ZHISHEN_BOT_SLOTS: '8' }).worker).toMatchObject({ queues: ['zhishen', 'legacy-bots'], botSlots: 8 });
+  });
+
+  it('names the variable and the queues it accepts when a value is wrong', () => {
+    expect(() => loadConfig({ ZHISHEN_WORKER_QUEUES: 'ocr,bots' })).toThrow(/ZHISHEN_WORKER_QUEUES.*zhishen, legacy-bots, ocr/);
+    expect(() => loadConfig({ ZHISHEN_WORKER_QUEUES: ',' })).toThrow(/ZHISHEN_WORKER_QUEUES/);
+    expect(() => loadConfig({ ZHISHEN_BOT_SLOTS: '0' })).toThrow(/ZHISHEN_BOT_SLOTS/);
+  });
+});

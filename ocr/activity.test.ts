@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ocrActivities } from './activity';
+import { ocrActivities, type ReadReceiptsInput, type ReadReceiptsResult } from './activity';
 import type { ReceiptReader } from './reader';
 import type { ReceiptReading } from './schema';
 
@@ -33,7 +34,8 @@ afterAll(async () => {
 });
 
 describe('ocr activity readReceipts', () => {
-  const { readReceipts } = ocrActivities(fakeReader);
+  const activities = ocrActivities(fakeReader);
+  const readReceipts = (input: ReadReceiptsInput) => new MockActivityEnvironment().run(activities.readReceipts, input) as Promise<ReadReceiptsResult>;
 
   it('reads the files in order and hashes each as evidence', async () => {
     const result = await readReceipts({ caseId: 'C1', attachmentsDir: attachments, files: ['receipts/a.pdf'] });

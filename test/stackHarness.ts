@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { loadConfig, type AppConfig } from '../config/env';
 import { serveEmbeddedStore, openStore, type EmbeddedStoreServer, type Store } from '../store';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
@@ -10,6 +12,7 @@ import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-
 import { legacyDataFile } from '../fixtures/legacy-system/records';
 import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
 import type { Faults } from '../fixtures/legacy-system/faults';
+import { testDatabaseUrl } from '../store/testing/backends';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -23,20 +26,34 @@ export interface TestStack {
   config: AppConfig;
   env: NodeJS.ProcessEnv;
   temporal: RunningDevServer;
-  storeServer: EmbeddedStoreServer;
+  /** The embedded store's server; null when the stack runs on PostgreSQL. */
+  storeServer: EmbeddedStoreServer | null;
   /** The core-system stand-in the bots work, with its faults adjustable. */
   legacy: RunningLegacySystem;
   store: Store;
   client: Client;
-  startWorker(): Promise<ChildProcess>;
+  /** A worker process; `env` adds to the stack's environment (e.g. ZHISHEN_WORKER_QUEUES). */
+  startWorker(env?: NodeJS.ProcessEnv): Promise<ChildProcess>;
+  /** What each worker process started so far wrote to stderr (its log), in start order. */
+  workerLogs(): string[];
+  /** Stops the Temporal dev server and starts it again on the same port and SQLite file. */
+  restartTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startTestStack(options: { faults?: Partial<Faults> } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  faults?: Partial<Faults>;
+  /** Run on the machine's PostgreSQL (a database of its own, dropped at stop) instead of the embedded store. */
+  postgres?: boolean;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-e2e-'));
   const port = await freePort();
-  const temporal = await startDevServer({ dataDir: path.join(dataDir, 'temporal'), port, uiPort: null, namespace: 'default' });
-  const storeServer = await serveEmbeddedStore({ dataDir });
+  const temporalOptions = { dataDir: path.join(dataDir, 'temporal'), port, uiPort: null, namespace: 'default' } as const;
+  let temporal = await startDevServer(temporalOptions);
+  const database = options.postgres ? await createDatabase() : null;
+  const storeServer = database ? null : await serveEmbeddedStore({ dataDir });
   const legacy = await startLegacySystem({ dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()], faults: options.faults });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -44,55 +61,83 @@ export async function startTestStack(options: { faults?: Partial<Faults> } = {})
     LEGACY_URL: legacy.url,
     ZHISHEN_DATA_DIR: dataDir,
     ZHISHEN_LOG_LEVEL: 'info',
-    DATABASE_URL: '',
   };
-  delete env.DATABASE_URL;
+  if (database) env.DATABASE_URL = database.url;
+  else delete env.DATABASE_URL;
   const config = loadConfig(env);
-  const store = await openStore({ dataDir });
+  const store = await openStore({ dataDir, databaseUrl: database?.url });
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: 'default' });
   const workers = new Set<ChildProcess>();
+  const logs: { stderr: string }[] = [];
 
   return {
     dataDir,
     config,
     env,
-    temporal,
+    get temporal() {
+      return temporal;
+    },
     storeServer,
     legacy,
     store,
     client,
-    async startWorker() {
+    async startWorker(extraEnv: NodeJS.ProcessEnv = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
         cwd: ROOT,
-        env,
+        env: { ...env, ...extraEnv },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
-      let stderr = '';
+      const log = { stderr: '' };
+      logs.push(log);
       child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
+        log.stderr += chunk.toString();
       });
       workers.add(child);
       child.once('exit', () => workers.delete(child));
       // Ready when it says it polls; it bundles the workflow code first, which takes a few seconds.
       const deadline = Date.now() + 90_000;
-      while (!/worker polling/.test(stderr)) {
-        if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}: ${stderr}`);
-        if (Date.now() > deadline) throw new Error(`worker did not start: ${stderr}`);
+      while (!/worker polling/.test(log.stderr)) {
+        if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}: ${log.stderr}`);
+        if (Date.now() > deadline) throw new Error(`worker did not start: ${log.stderr}`);
         await new Promise((r) => setTimeout(r, 200));
       }
       return child;
+    },
+    workerLogs: () => logs.map((l) => l.stderr),
+    async restartTemporal() {
+      await temporal.stop();
+      temporal = await startDevServer(temporalOptions);
     },
     async stop() {
       for (const child of workers) child.kill('SIGKILL');
       await connection.close();
       await store.close();
-      await storeServer.close();
+      await storeServer?.close();
       await legacy.close();
       await temporal.stop();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A database of its own on the machine's PostgreSQL, so that a test's workers see only its cases. */
+async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `zhishen_e2e_${randomBytes(5).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: testDatabaseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Waits for a child process to be gone. */

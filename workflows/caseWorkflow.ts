@@ -13,10 +13,12 @@ const steps = proxyActivities<DefaultQueueActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
-// OCR of a few receipts takes seconds; a stuck engine is retried on another worker.
+// OCR of a few receipts takes seconds; a stuck engine is retried on another worker, a dead one is
+// noticed by its missing heartbeats.
 const ocr = proxyActivities<OcrActivities>({
   taskQueue: TASK_QUEUES.ocr,
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
 });
 

@@ -56,8 +56,7 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
   return {
     async readFacts(input) {
       const row = input.caseRow.row as IntakeRow;
-      const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
-      if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
+      const query = factsQuery(row);
       const reading = await onRecord(input, 'facts-read', () => coreSystem.readFacts(query, `${row.caseId}-facts`));
       await recordStep(store, {
         caseId: row.caseId,
@@ -74,7 +73,7 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
 
     async enterResult(input) {
       const row = input.caseRow.row as IntakeRow;
-      const request = entryRequest(row, input.result);
+      const request = entryRequestOf(row, input.result);
       const entry = await onRecord(input, 'entered', () => coreSystem.enterResult(request, `${row.caseId}-enter`));
       await recordStep(store, {
         caseId: row.caseId,
@@ -92,8 +91,15 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
   };
 }
 
+/** What the bot looks up in the core system for a case's intake row. */
+export function factsQuery(row: IntakeRow): FactsQuery {
+  const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
+  if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
+  return query;
+}
+
 /** What the entry screen is given for a case's final result. */
-function entryRequest(row: IntakeRow, result: CaseResult): EntryRequest {
+export function entryRequestOf(row: IntakeRow, result: CaseResult): EntryRequest {
   const common = { caseId: row.caseId, idNumber: row.idNumber, outcome: result.outcome, reasons: result.reasons };
   const details = result.details ?? {};
   switch (row.type) {

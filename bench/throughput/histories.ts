@@ -1,0 +1,145 @@
+/**
+ * What the case workflows' histories say about a run: when each case started and settled, how long
+ * each activity waited in its queue and ran, and how much time the workflow tasks took. Timestamps
+ * are the Temporal server's event times.
+ */
+import type { Client } from '@temporalio/client';
+import type proto from '@temporalio/proto';
+
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+type Timestamp = { seconds?: number | { toNumber(): number } | null; nanos?: number | null } | null | undefined;
+
+export interface ActivitySpan {
+  type: string;
+  scheduledMs: number;
+  startedMs: number;
+  closedMs: number;
+  attempt: number;
+  ok: boolean;
+}
+
+export interface CaseTimeline {
+  caseId: string;
+  /** WorkflowExecutionStarted. */
+  startMs: number;
+  /**
+   * When the case told its batch it was settled (the SignalExternalWorkflowExecutionInitiated event):
+   * closed, or waiting for a clerk. Null when it never did.
+   */
+  settledMs: number | null;
+  /** Signals sent to the batch: exactly one for a well-behaved case. */
+  settleSignals: number;
+  /** WorkflowExecutionCompleted, or null while the case waits for a clerk. */
+  completedMs: number | null;
+  failed: boolean;
+  activities: ActivitySpan[];
+  /** Each workflow task: scheduled → started (queue) → completed (the worker ran workflow code). */
+  workflowTasks: { queueMs: number; runMs: number }[];
+  events: number;
+}
+
+function ms(ts: Timestamp): number {
+  if (!ts) return NaN;
+  const seconds = typeof ts.seconds === 'number' ? ts.seconds : (ts.seconds?.toNumber() ?? 0);
+  return seconds * 1000 + (ts.nanos ?? 0) / 1e6;
+}
+
+const idOf = (id: unknown): number => (typeof id === 'number' ? id : Number(String(id)));
+
+export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline {
+  const timeline: CaseTimeline = { caseId, startMs: NaN, settledMs: null, settleSignals: 0, completedMs: null, failed: false, activities: [], workflowTasks: [], events: events.length };
+  const scheduled = new Map<number, { type: string; at: number }>();
+  const started = new Map<number, { at: number; attempt: number }>();
+  const wftScheduled = new Map<number, number>();
+  const wftStarted = new Map<number, number>();
+  for (const e of events) {
+    const at = ms(e.eventTime as Timestamp);
+    const id = idOf(e.eventId);
+    if (e.workflowExecutionStartedEventAttributes) timeline.startMs = at;
+    else if (e.workflowExecutionCompletedEventAttributes) timeline.completedMs = at;
+    else if (e.workflowExecutionFailedEventAttributes || e.workflowExecutionTimedOutEventAttributes || e.workflowExecutionTerminatedEventAttributes) timeline.failed = true;
+    else if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) {
+      timeline.settleSignals += 1;
+      timeline.settledMs ??= at;
+    } else if (e.activityTaskScheduledEventAttributes) {
+      scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });
+    } else if (e.activityTaskStartedEventAttributes) {
+      started.set(id, { at, attempt: e.activityTaskStartedEventAttributes.attempt ?? 1 });
+    } else {
+      const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+      if (closed) {
+        const s = scheduled.get(idOf(closed.scheduledEventId));
+        const st = started.get(idOf(closed.startedEventId));
+        if (s) {
+          timeline.activities.push({ type: s.type, scheduledMs: s.at, startedMs: st?.at ?? at, closedMs: at, attempt: st?.attempt ?? 1, ok: Boolean(e.activityTaskCompletedEventAttributes) });
+        }
+      }
+      if (e.workflowTaskScheduledEventAttributes) wftScheduled.set(id, at);
+      if (e.workflowTaskStartedEventAttributes) {
+        wftStarted.set(id, at);
+      }
+      const wftClosed = e.workflowTaskCompletedEventAttributes ?? e.workflowTaskFailedEventAttributes ?? e.workflowTaskTimedOutEventAttributes;
+      if (wftClosed) {
+        const s = wftScheduled.get(idOf(wftClosed.scheduledEventId));
+        const st = wftStarted.get(idOf(wftClosed.startedEventId));
+        if (s !== undefined && st !== undefined) timeline.workflowTasks.push({ queueMs: st - s, runMs: at - st });
+      }
+    }
+  }
+  return timeline;
+}
+
+/** Fetches the histories of the cases' workflows, a few at a time. */
+export async function caseTimelines(client: Client, caseIds: readonly string[], parallel = 8): Promise<CaseTimeline[]> {
+  const out: CaseTimeline[] = new Array(caseIds.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < caseIds.length) {
+      const i = next++;
+      const caseId = caseIds[i]!;
+      const history = await client.workflow.getHandle(`case-${caseId}`).fetchHistory();
+      out[i] = timelineOf(caseId, (history.events ?? []) as HistoryEvent[]);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, lane));
+  return out;
+}
+
+/** Percentile by nearest rank (p in 0..100) of unsorted values; NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export interface StepFigures {
+  count: number;
+  /** Mean seconds waiting in the task queue (scheduled → started). */
+  meanQueueSeconds: number;
+  /** Mean seconds running on a worker (started → closed). */
+  meanRunSeconds: number;
+  p95RunSeconds: number;
+  /** Sum of running seconds over the run. */
+  totalRunSeconds: number;
+}
+
+/** Activity figures per activity type, over all cases. */
+export function stepFigures(timelines: readonly CaseTimeline[]): Record<string, StepFigures> {
+  const byType = new Map<string, ActivitySpan[]>();
+  for (const t of timelines) for (const a of t.activities) byType.set(a.type, [...(byType.get(a.type) ?? []), a]);
+  const out: Record<string, StepFigures> = {};
+  for (const [type, spans] of byType) {
+    const run = spans.map((s) => (s.closedMs - s.startedMs) / 1000);
+    const queue = spans.map((s) => (s.startedMs - s.scheduledMs) / 1000);
+    out[type] = {
+      count: spans.length,
+      meanQueueSeconds: mean(queue),
+      meanRunSeconds: mean(run),
+      p95RunSeconds: percentile(run, 95),
+      totalRunSeconds: run.reduce((a, b) => a + b, 0),
+    };
+  }
+  return out;
+}
+
+export const mean = (values: readonly number[]): number => (values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length);

@@ -221,19 +221,20 @@ describe('BotSession', () => {
     await s.login();
     const search = new PersonSearchPage(s);
     await search.open();
-    standIn.system.setFaults({ sessionIdleSeconds: 0.3 });
-    await new Promise((r) => setTimeout(r, 450));
+    // Seconds, not fractions: on a loaded machine a page alone can take longer than a short idle limit.
+    standIn.system.setFaults({ sessionIdleSeconds: 2 });
+    await new Promise((r) => setTimeout(r, 2_500));
     const err = await search.searchByIdNumber(standIn.caseFiles[0]!.person.idNumber).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TechnicalFault);
     expect(err).toMatchObject({ kind: 'session-expired', retryable: true });
     expect(s.loginCount).toBe(2);
 
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 2_500));
     let attempts = 0;
     const rows = await s.run(async () => {
       attempts += 1;
       await search.open();
-      await new Promise((r) => setTimeout(r, attempts === 1 ? 450 : 0));
+      await new Promise((r) => setTimeout(r, attempts === 1 ? 2_500 : 0));
       return search.searchByIdNumber(standIn.caseFiles[0]!.person.idNumber);
     });
     expect(rows).toHaveLength(1);

@@ -8,7 +8,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ReceiptReadError } from './errors';
-import { MAX_FILE_BYTES } from './input/limits';
+import { fileTooLarge, MAX_FILE_BYTES } from './input/limits';
 import type { ReceiptReader } from './reader';
 import type { ReceiptReading } from './schema';
 
@@ -93,8 +93,7 @@ async function insideAttachments(input: ReadReceiptsInput, file: string): Promis
   if (resolved !== root && !resolved.startsWith(root + path.sep)) throw refuse("is outside the case's attachments directory");
   const size = (await stat(resolved).catch(() => null))?.size ?? 0;
   if (size > MAX_FILE_BYTES) {
-    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-    throw ApplicationFailure.nonRetryable(`${input.caseId}: ${file}: file too large (${mb(size)} MB; at most ${mb(MAX_FILE_BYTES)} MB)`, 'ReceiptUnreadable');
+    throw ApplicationFailure.nonRetryable(`${input.caseId}: ${file}: ${fileTooLarge(size)}`, 'ReceiptUnreadable');
   }
   return resolved;
 }

@@ -6,3 +6,9 @@ export const MAX_IMAGE_PIXELS = 50_000_000;
 export const MAX_PDF_PAGE_POINTS = 3000;
 /** Height over width (or width over height) of an image: a long till receipt is about 1:6. */
 export const MAX_IMAGE_ASPECT = 20;
+
+/** What a receipt file over MAX_FILE_BYTES is told, wherever its size is found out. */
+export function fileTooLarge(bytes: number): string {
+  const megabytes = (n: number) => (n / 1024 / 1024).toFixed(1);
+  return `file too large (${megabytes(bytes)} MB; at most ${megabytes(MAX_FILE_BYTES)} MB)`;
+}

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ReceiptReadError } from '../errors';
 import sharp from 'sharp';
-import { MAX_FILE_BYTES, MAX_IMAGE_ASPECT, MAX_IMAGE_PIXELS } from './limits';
+import { fileTooLarge, MAX_FILE_BYTES, MAX_IMAGE_ASPECT, MAX_IMAGE_PIXELS } from './limits';
 
 export type ReceiptInput = string | { bytes: Buffer; name: string };
 export type FileKind = 'png' | 'jpeg' | 'pdf';
@@ -21,7 +21,7 @@ export interface LoadedFile {
 export async function loadReceiptFile(input: ReceiptInput): Promise<LoadedFile> {
   const name = typeof input === 'string' ? input : input.name;
   const bytes = typeof input === 'string' ? await readFromDisk(input) : input.bytes;
-  if (bytes.length > MAX_FILE_BYTES) throw new ReceiptReadError(name, `file too large (${megabytes(bytes.length)} MB; at most ${megabytes(MAX_FILE_BYTES)} MB)`);
+  if (bytes.length > MAX_FILE_BYTES) throw new ReceiptReadError(name, fileTooLarge(bytes.length));
   if (bytes.length === 0) throw new ReceiptReadError(name, 'empty file');
   const kind = sniff(bytes);
   if (kind === null) {
@@ -74,7 +74,7 @@ async function readFromDisk(file: string): Promise<Buffer> {
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw new ReceiptReadError(file, 'is a directory');
-    if (info.size > MAX_FILE_BYTES) throw new ReceiptReadError(file, `file too large (${megabytes(info.size)} MB; at most ${megabytes(MAX_FILE_BYTES)} MB)`);
+    if (info.size > MAX_FILE_BYTES) throw new ReceiptReadError(file, fileTooLarge(info.size));
     return await readFile(file);
   } catch (error) {
     if (error instanceof ReceiptReadError) throw error;
@@ -97,6 +97,3 @@ function extensionHint(name: string): string {
   return extension === '' ? '' : ` (${extension} content)`;
 }
 
-function megabytes(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1);
-}

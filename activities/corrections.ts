@@ -42,3 +42,20 @@ export function applyCorrections(caseFile: Record<string, unknown>, corrections:
   }
   return { caseFile: copy, changes };
 }
+
+/**
+ * Fields of the case file that come from the application (the intake row) or from OCR of the
+ * claimant's receipts: a clerk may correct them alone. Everything else was read from the core
+ * system by the bots (assembleCaseFile), and correcting it needs a second person.
+ */
+const APPLICATION_FIELDS: Record<string, RegExp> = {
+  'lump-sum': /^applicationDate$/,
+  transfer: /^(applicationDate|from\.region)$/,
+  reimbursement: /^(applicationDate|visit\.(kind|remote|admissionDate|dischargeDate|reason)|details(\[\d+\])?(\..+)?|receipts(\[\d+\])?(\..+)?)$/,
+};
+
+/** Whether any of the corrections changes data the core system reported. */
+export function touchesCoreSystemData(type: string, corrections: readonly FieldCorrection[]): boolean {
+  const own = APPLICATION_FIELDS[type];
+  return corrections.some((c) => !own?.test(c.path));
+}

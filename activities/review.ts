@@ -1,8 +1,13 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { KeyObject } from 'node:crypto';
+import { actVerifyKey } from '../security/actKeys';
+import { claimedBy, verifyActProof } from '../security/humanActs';
+import { spendActNonce } from '../store/humanActs';
+import { getUser } from '../store/users';
 import { getCase, upsertCase } from '../store/caseRegister';
 import { setReviewStanding } from '../store/reviewQueue';
 import type { CaseInput, CaseResult } from '../workflows/types';
-import { applyCorrections } from './corrections';
+import { applyCorrections, touchesCoreSystemData } from './corrections';
 import type { ReviewActivities, ReviewStandingInput } from './contracts';
 import { decideAndRecord, execution, recordStep, systemActor } from './decision';
 import type { ActivityDeps } from './deps';
@@ -20,7 +25,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
     await recordStep(store, { ...event, caseId: input.caseRow.caseId, key: input.key, at: now().toISOString() });
   };
 
-  const register = async (input: CaseInput, status: 'review' | 'closed', result: CaseResult) => {
+  const register = async (input: CaseInput, status: 'review' | 'decided' | 'returned', result: CaseResult) => {
     const { workflowId, runId } = execution('register');
     await upsertCase(store, {
       caseId: input.caseRow.caseId,
@@ -36,7 +41,10 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
     });
   };
 
-  const stand = (caseId: string, standing: ReviewStandingInput) => setReviewStanding(store, caseId, standing);
+  const stand = (caseId: string, standing: ReviewStandingInput) => setReviewStanding(store, caseId, { ...standing, proposal: standing.proposal ?? null });
+  const userActor = (person: { username: string }) => ({ kind: 'user' as const, name: person.username });
+  // Read once per process: workers hold the public key only (or derive it on the embedded stack).
+  let verifyKey: KeyObject | undefined;
 
   return {
     async openReview(input) {
@@ -47,11 +55,38 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
       return sla;
     },
 
+    async verifyHumanAct(input) {
+      const caseId = input.caseRow.caseId;
+      const refuse = async (reason: string, claimed = claimedBy(input.payload.proof)) => {
+        await record(input, {
+          step: 'act-refused',
+          actor: systemActor,
+          inputs: { action: input.action, claimed },
+          outcome: { refused: reason },
+        });
+        logger.warn(`case ${caseId}: ${input.action} refused (claimed ${claimed.username ?? 'nobody'}): ${reason}`, { caseId });
+        return { ok: false as const, reason };
+      };
+      verifyKey ??= actVerifyKey(deps.config);
+      const checked = verifyActProof(verifyKey, input.payload.proof, { caseId, action: input.action, payload: input.payload }, now());
+      if (!checked.ok) return refuse(checked.reason, checked.claimed);
+      const { assertion } = checked;
+      const info = Context.current().info;
+      const spentBy = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
+      const fresh = await spendActNonce(store, { nonce: assertion.nonce, caseId, action: assertion.action, username: assertion.username, spentBy });
+      if (!fresh) return refuse('身份证明已被使用过（重放）');
+      const user = await getUser(store, assertion.username);
+      if (!user) return refuse(`用户 ${assertion.username} 不存在`);
+      if (user.disabled) return refuse(`用户 ${assertion.username} 已停用`);
+      if (!input.allowedRoles.includes(user.role)) return refuse(`${user.displayName}（${user.role}）的角色无权执行此操作`);
+      return { ok: true as const, person: { username: user.username, displayName: user.displayName, role: user.role } };
+    },
+
     async recordReviewEvent(input) {
       await stand(input.caseRow.caseId, input.standing);
       await record(input, {
         step: input.step,
-        actor: { kind: 'user', name: input.reviewer.username },
+        actor: userActor(input.reviewer),
         inputs: { role: input.reviewer.role, ...input.details },
         outcome: { claimedBy: input.standing.claimedBy },
       });
@@ -69,14 +104,38 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
         caseFile: corrected.caseFile,
         step: 'corrected',
         key: input.key,
-        actor: { kind: 'user', name: input.reviewer.username },
+        actor: userActor(input.reviewer),
         at: now().toISOString(),
-        extraInputs: { corrected: { by: input.reviewer.username, reason: input.reason, changes: corrected.changes } },
+        extraInputs: { corrected: { by: input.reviewer.username, role: input.reviewer.role, reason: input.reason, changes: corrected.changes } },
       });
       if (!outcome.ok) throw ApplicationFailure.nonRetryable(`更正后的案卷无效：${outcome.error}`);
       await register(input, 'review', outcome.decided.result);
       logger.info(`case ${input.caseRow.caseId}: corrected by ${input.reviewer.username}, now ${outcome.decided.result.outcome}`, { caseId: input.caseRow.caseId });
-      return outcome.decided;
+      return { ...outcome.decided, touchesCoreSystemData: touchesCoreSystemData(input.caseRow.type, input.corrections) };
+    },
+
+    async recordProposal(input) {
+      await stand(input.caseRow.caseId, input.standing);
+      await record(input, {
+        step: 'proposed',
+        actor: userActor(input.reviewer),
+        inputs: { role: input.reviewer.role, decision: input.proposal.decision, comment: input.proposal.comment, amountReason: input.proposal.amountReason, needs: input.proposal.needs },
+        outcome: { before: { outcome: input.ruleResult.outcome, amount: input.ruleResult.amount }, proposed: { outcome: input.proposal.decision, amount: input.proposal.amount } },
+        ruleSetVersion: input.ruleResult.policyVersion,
+      });
+      logger.info(`case ${input.caseRow.caseId}: ${input.proposal.decision} proposed by ${input.reviewer.username}, waiting for a second look`, { caseId: input.caseRow.caseId });
+    },
+
+    async recordSecondLook(input) {
+      const sentBack = input.verdict === 'send-back';
+      await stand(input.caseRow.caseId, { ...input.standing, proposal: sentBack ? null : input.standing.proposal, claimedBy: sentBack ? input.proposal.by : input.standing.claimedBy });
+      await record(input, {
+        step: sentBack ? 'second-look-sent-back' : 'second-look-approved',
+        actor: userActor(input.reviewer),
+        inputs: { role: input.reviewer.role, comment: input.comment, proposedBy: input.proposal.by },
+        outcome: { proposal: { outcome: input.proposal.decision, amount: input.proposal.amount }, verdict: input.verdict },
+      });
+      logger.info(`case ${input.caseRow.caseId}: proposal of ${input.proposal.by} ${sentBack ? 'sent back' : 'approved'} by ${input.reviewer.username}`, { caseId: input.caseRow.caseId });
     },
 
     async recordReviewDecision(input) {
@@ -87,17 +146,24 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
         ...before,
         outcome,
         amount,
-        messages: [...before.messages, `人工审核（${input.reviewer.username}）：${input.decision === 'return' ? '退回补正' : input.decision === 'approve' ? '通过' : '不予受理'}${input.comment ? ' — ' + input.comment : ''}`],
+        messages: [...before.messages, `人工审核（${input.reviewer.username}${input.approvedBy ? `，${input.approvedBy.username} 复核` : ''}）：${input.decision === 'return' ? '退回补正' : input.decision === 'approve' ? '通过' : '不予受理'}${input.comment ? ' — ' + input.comment : ''}`],
       };
       await record(input, {
         step: input.decision === 'return' ? 'returned' : 'reviewed',
-        actor: { kind: 'user', name: input.reviewer.username },
-        inputs: { role: input.reviewer.role, decision: input.decision, comment: input.comment, amountReason: input.amountReason ?? null },
+        actor: userActor(input.reviewer),
+        inputs: {
+          role: input.reviewer.role,
+          decision: input.decision,
+          comment: input.comment,
+          amountReason: input.amountReason ?? null,
+          approvedBy: input.approvedBy ? { username: input.approvedBy.username, role: input.approvedBy.role } : null,
+        },
         outcome: { before: { outcome: before.outcome, amount: before.amount }, after: { outcome, amount } },
         ruleSetVersion: before.policyVersion,
       });
       const stored = await getCase(store, input.caseRow.caseId);
-      await register(input, input.decision === 'return' ? 'review' : 'closed', result);
+      // Decided is not closed: the case is closed once the core system has it.
+      await register(input, input.decision === 'return' ? 'returned' : 'decided', result);
       await stand(input.caseRow.caseId, { ...input.standing, claimedBy: input.decision === 'return' ? null : input.standing.claimedBy });
       logger.info(`case ${input.caseRow.caseId}: ${input.decision} by ${input.reviewer.username} (was ${stored?.outcome ?? '?'})`, { caseId: input.caseRow.caseId });
       return result;

@@ -1,12 +1,15 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { AppConfig } from '../config/env';
 import { openAppStore } from '../config/openAppStore';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { listReviewInbox, type SlaState } from '../store/reviewQueue';
-import { getUser } from '../store/users';
-import { claimUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
+import { authenticate } from '../store/users';
+import type { Store } from '../store';
+import { actSigningKey } from '../security/actKeys';
+import { reviewActions } from '../temporal/reviewActions';
+import { loginPassword } from './password';
+import { reviewStateQuery } from '../workflows/messages';
 import type { HumanDecisionKind } from '../workflows/reviewTypes';
 import { caseWorkflowId } from '../workflows/types';
 import { parseArgs, UsageError } from './args';
@@ -14,7 +17,28 @@ import { connectClient } from './temporalClient';
 
 type Out = (line: string) => void;
 
-/** `review list|show|decide`: the exception inbox from a terminal. */
+const DECIDE_USAGE = 'review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]';
+const SECOND_LOOK_USAGE = 'review second-look CASE --approve|--send-back --comment TEXT --as USER';
+
+function refused(message: string): number {
+  process.stderr.write(`refused: ${message}\n`);
+  return 1;
+}
+
+/**
+ * The person at the terminal, proven by their console password (ZHISHEN_PASSWORD or a prompt):
+ * a name alone proves nothing. The role is not asked for: the workflow reads it from the store.
+ */
+async function authenticatePerson(store: Store, username: string | undefined): Promise<{ username: string }> {
+  if (!username) throw new UsageError('say who decides: --as USER (or ZHISHEN_USER), with the password in ZHISHEN_PASSWORD or at the prompt');
+  const password = await loginPassword(username);
+  if (!password) throw new UsageError(`--as ${username} needs the password of ${username}: ZHISHEN_PASSWORD or the prompt`);
+  const user = await authenticate(store, username, password);
+  if (!user) throw new UsageError(`${username}: wrong password, or no such active user`);
+  return { username: user.username };
+}
+
+/** `review list|show|decide|second-look`: the exception inbox from a terminal. */
 export async function runReviewCommand(config: AppConfig, argv: string[], out: Out): Promise<number> {
   const [sub, ...rest] = argv;
   const args = parseArgs(rest, ['type', 'rule', 'batch', 'sla', 'comment', 'amount', 'amount-reason', 'as']);
@@ -29,6 +53,7 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
           rule: args.options.get('rule'),
           batchId: args.options.get('batch'),
           sla: sla as SlaState | undefined,
+          ...(args.flags.has('proposed') ? { proposed: true } : {}),
         });
         for (const e of entries) out(JSON.stringify(e));
         process.stderr.write(`${entries.length} case(s) waiting for review\n`);
@@ -50,45 +75,44 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
         out(maskIdNumbersIn(JSON.stringify({ case: stored, review, failedChecks: checks, trail: events.map((e) => ({ seq: e.seq, step: e.step, at: e.at, actor: e.actor })) })));
         return 0;
       }
-      case 'decide': {
+      case 'decide':
+      case 'second-look': {
         const caseId = args.positionals[0];
-        const decisions = (['approve', 'reject', 'return'] as const).filter((d) => args.flags.has(d));
-        if (!caseId || decisions.length !== 1) throw new UsageError('review decide CASE --approve|--reject|--return --comment TEXT --as USER');
-        const username = args.options.get('as') ?? process.env.ZHISHEN_USER;
-        if (!username) throw new UsageError('say who decides: --as USER (or ZHISHEN_USER)');
-        const user = await getUser(store, username);
-        if (!user || user.disabled) throw new UsageError(`no active user ${username}: create one with \`users add\``);
-        const reviewer = { username: user.username, role: user.role };
+        const choices = sub === 'decide' ? (['approve', 'reject', 'return'] as const) : (['approve', 'send-back'] as const);
+        const chosen = choices.filter((d) => args.flags.has(d));
+        const usage = sub === 'decide' ? DECIDE_USAGE : SECOND_LOOK_USAGE;
+        if (!caseId || chosen.length !== 1) throw new UsageError(usage);
+        const person = await authenticatePerson(store, args.options.get('as') ?? process.env.ZHISHEN_USER);
         const amount = args.options.get('amount');
         const { client, close } = await connectClient(config);
         try {
-          const handle = client.workflow.getHandle(caseWorkflowId(caseId));
-          const state = await handle.query(reviewStateQuery);
-          if (state.claimedBy !== reviewer.username) await handle.executeUpdate(claimUpdate, { args: [{ reviewer }] });
-          const result = await handle.executeUpdate(reviewUpdate, {
-            args: [
-              {
-                reviewer,
-                decision: decisions[0] as HumanDecisionKind,
-                comment: args.options.get('comment') ?? '',
-                ...(amount === undefined ? {} : { amount, amountReason: args.options.get('amount-reason') ?? '' }),
-              },
-            ],
-          });
-          out(JSON.stringify(result));
-          return 0;
-        } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) {
-            process.stderr.write(`refused: ${err.cause?.message ?? err.message}\n`);
-            return 1;
+          const actions = reviewActions(client, actSigningKey(config));
+          const comment = args.options.get('comment') ?? '';
+          let result;
+          if (sub === 'second-look') {
+            result = await actions.secondLook(caseId, person.username, { verdict: chosen[0] as 'approve' | 'send-back', comment });
+          } else {
+            const state = await client.workflow.getHandle(caseWorkflowId(caseId)).query(reviewStateQuery);
+            if (state.claimedBy !== person.username) {
+              const claimed = await actions.claim(caseId, person.username);
+              if (!claimed.ok) return refused(claimed.message);
+            }
+            result = await actions.decide(caseId, person.username, {
+              decision: chosen[0] as HumanDecisionKind,
+              comment,
+              ...(amount === undefined ? {} : { amount, amountReason: args.options.get('amount-reason') ?? '' }),
+            });
           }
-          throw err;
+          if (!result.ok) return refused(result.message);
+          out(maskIdNumbersIn(JSON.stringify(result.value)));
+          if (result.value.status === 'proposed') process.stderr.write(`proposed: waiting for a second look by a supervisor (${result.value.proposal?.needs.join('; ')})\n`);
+          return 0;
         } finally {
           await close();
         }
       }
       default:
-        throw new UsageError('review list|show CASE|decide CASE');
+        throw new UsageError(`review list [--proposed]|show CASE|${DECIDE_USAGE}|${SECOND_LOOK_USAGE}`);
     }
   } finally {
     await store.close();

@@ -1,59 +1,23 @@
 import { z } from 'zod';
 import { createUser, listUsers, NewUser, Role, type Store } from '../store';
 import { parseArgs, UsageError } from './args';
+import { askHidden, firstLineOfStdin } from './password';
 
 const USAGE = 'users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME | users list';
 
 /** A password typed at the terminal without echo, asked twice. */
 async function promptPassword(): Promise<string> {
-  const ask = (question: string) =>
-    new Promise<string>((resolve, reject) => {
-      const stdin = process.stdin;
-      process.stderr.write(question);
-      stdin.setRawMode(true);
-      stdin.resume();
-      stdin.setEncoding('utf8');
-      let typed = '';
-      const onData = (chunk: string) => {
-        for (const ch of chunk) {
-          if (ch === '\r' || ch === '\n') {
-            done();
-            return resolve(typed);
-          }
-          if (ch === '\u0003') {
-            done();
-            return reject(new UsageError('cancelled'));
-          }
-          if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
-          else typed += ch;
-        }
-      };
-      const done = () => {
-        stdin.off('data', onData);
-        stdin.setRawMode(false);
-        stdin.pause();
-        process.stderr.write('\n');
-      };
-      stdin.on('data', onData);
-    });
-  const first = await ask('password (at least 10 characters): ');
-  const second = await ask('again: ');
+  const first = await askHidden('password (at least 10 characters): ');
+  const second = await askHidden('again: ');
   if (first !== second) throw new UsageError('the two passwords differ');
   return first;
-}
-
-/** The first line of a piped stdin. */
-async function passwordFromPipe(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
 /** Where the new password comes from: ZHISHEN_NEW_PASSWORD, a prompt without echo, or a pipe. Never an argument (it would sit in the shell history). */
 async function newPassword(): Promise<string> {
   const fromEnv = process.env.ZHISHEN_NEW_PASSWORD;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return process.stdin.isTTY ? promptPassword() : passwordFromPipe();
+  return process.stdin.isTTY ? promptPassword() : firstLineOfStdin();
 }
 
 /**

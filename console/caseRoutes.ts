@@ -10,9 +10,10 @@ import { TYPE_LABELS } from './labels';
 import { casePage } from './pages/casePage';
 import { inboxPage } from './pages/inbox';
 import { can } from './roles';
-import type { ActionResult } from './workflowActions';
+import type { ActionResult } from '../temporal/reviewActions';
 
 const CASE_ID = /^[A-Za-z0-9-]{1,40}$/;
+const UPDATE_ID = /^[0-9a-f-]{36}$/;
 const SLA_STATES: readonly SlaState[] = ['on-time', 'due-soon', 'overdue'];
 
 function requireRead(ctx: AuthedContext): void {
@@ -85,24 +86,28 @@ export async function sendAttachment(ctx: AuthedContext, caseId: string, index: 
   ctx.res.end(bytes);
 }
 
-/** POST /cases/:id/(claim|release|correct|decide): role checked here, claim and state by the workflow. */
+/** POST /cases/:id/(claim|release|correct|decide|second-look): role checked here, proof, claim and state by the workflow. */
 export async function caseAction(ctx: AuthedContext, caseId: string, action: string, form: URLSearchParams): Promise<void> {
   const user = ctx.session.user;
   if (!can(user.role, 'decide')) {
     ctx.deps.logger.warn(`console: ${user.username} (${user.role}) refused ${action} on ${caseId}: role`);
     throw new HttpError(403, '您的角色不能认领、更正或决定案件');
   }
-  const reviewer = { username: user.username, role: user.role };
+  // Who acts is the session's user, whom the console authenticated; the workflow is told only
+  // through the signed assertion, and reads the role from the store itself.
+  const who = user.username;
+  const updateId = form.get('updateId') ?? '';
+  const once = UPDATE_ID.test(updateId) ? { updateId: `${caseId}/${action}/${updateId}` } : {};
   const view = await caseViewFor(ctx, caseId);
   let result: ActionResult;
   let done: string;
   switch (action) {
     case 'claim':
-      result = await ctx.deps.actions.claim(caseId, reviewer);
+      result = await ctx.deps.actions.claim(caseId, who, once);
       done = '已认领';
       break;
     case 'release':
-      result = await ctx.deps.actions.release(caseId, reviewer);
+      result = await ctx.deps.actions.release(caseId, who, once);
       done = '已释放';
       break;
     case 'correct': {
@@ -115,7 +120,7 @@ export async function caseAction(ctx: AuthedContext, caseId: string, action: str
       } catch (err) {
         return renderCase(ctx, view, 400, `${path}：${(err as Error).message}`);
       }
-      result = await ctx.deps.actions.correct(caseId, { reviewer, corrections: [{ path, value }], reason: (form.get('reason') ?? '').trim() });
+      result = await ctx.deps.actions.correct(caseId, who, { corrections: [{ path, value }], reason: (form.get('reason') ?? '').trim() }, once);
       done = `已更正 ${path}，规则已重新决定`;
       break;
     }
@@ -124,13 +129,21 @@ export async function caseAction(ctx: AuthedContext, caseId: string, action: str
       if (decision !== 'approve' && decision !== 'reject' && decision !== 'return') return renderCase(ctx, view, 400, '请选择决定');
       const amount = (form.get('amount') ?? '').trim();
       const amountReason = (form.get('amountReason') ?? '').trim();
-      result = await ctx.deps.actions.decide(caseId, {
-        reviewer,
-        decision,
-        comment: (form.get('comment') ?? '').trim(),
-        ...(amount ? { amount, amountReason } : {}),
-      });
-      done = decision === 'return' ? '已退回补正' : '已作出决定';
+      const decided = await ctx.deps.actions.decide(
+        caseId,
+        who,
+        { decision, comment: (form.get('comment') ?? '').trim(), ...(amount ? { amount, amountReason } : {}) },
+        once,
+      );
+      result = decided;
+      done = decision === 'return' ? '已退回补正' : decided.ok && decided.value.status === 'proposed' ? '已提请科长复核，复核同意后录入' : '已作出决定';
+      break;
+    }
+    case 'second-look': {
+      const verdict = form.get('verdict');
+      if (verdict !== 'approve' && verdict !== 'send-back') return renderCase(ctx, view, 400, '请选择复核结论');
+      result = await ctx.deps.actions.secondLook(caseId, who, { verdict, comment: (form.get('comment') ?? '').trim() }, once);
+      done = verdict === 'approve' ? '复核同意，将录入核心系统' : '已退回经办人重审';
       break;
     }
     default:

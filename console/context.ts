@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { Store } from '../store';
 import type { LoginRateLimiter } from './rateLimit';
 import type { Session, SessionStore } from './sessions';
-import type { ReviewActions } from './workflowActions';
+import type { ReviewActions } from '../temporal/reviewActions';
 
 /** What every handler may use: the parts of the stack, and the state of the console itself. */
 export interface ConsoleDeps {

@@ -15,7 +15,8 @@ import { errorPage } from './pages/errorPage';
 import { LoginRateLimiter } from './rateLimit';
 import { csrfMatches, SESSION_COOKIE, SessionStore } from './sessions';
 import { addUser, showUsers } from './userRoutes';
-import { reviewActions } from './workflowActions';
+import { reviewActions } from '../temporal/reviewActions';
+import { actSigningKey } from '../security/actKeys';
 
 export interface ConsoleOptions {
   store: Store;
@@ -52,7 +53,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     logger: options.logger,
     sessions: new SessionStore({ idleMs: (options.sessionIdleMinutes ?? 30) * 60_000 }),
     loginLimiter: new LoginRateLimiter(options.loginFailuresAllowed ?? 5, (options.loginWindowMinutes ?? 15) * 60_000),
-    actions: reviewActions(options.temporal),
+    actions: reviewActions(options.temporal, actSigningKey(options.config)),
     attachmentsDir: options.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
     secureCookies: options.secureCookies ?? false,
     now: options.now ?? (() => new Date()),
@@ -151,7 +152,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   if (!authed(ctx)) throw new HttpError(401, '请先登录');
   if (p === '/users') return addUser(ctx, form);
   if (p.startsWith('/dashboard/') && (await handleDashboardPost(ctx, form))) return;
-  const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide)$/.exec(p);
+  const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide|second-look)$/.exec(p);
   if (m) return caseAction(ctx, segment(m[1]!), m[2]!, form);
   throw new HttpError(404, '没有这个操作');
 }

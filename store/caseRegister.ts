@@ -5,7 +5,8 @@ import type { Store } from './store';
 /** Money is a decimal string with at most two places, never a float. */
 export const Money = z.string().regex(/^-?\d{1,12}(\.\d{1,2})?$/, 'decimal string like "1234.50"');
 
-export const CaseStatus = z.enum(['running', 'review', 'closed', 'failed']);
+/** 'decided': decided, not yet in the core system (待录入); 'returned': waiting for documents (退回补正). */
+export const CaseStatus = z.enum(['running', 'review', 'decided', 'returned', 'closed', 'failed']);
 export type CaseStatus = z.infer<typeof CaseStatus>;
 
 /** Where one case stands now; its history is in the audit trail. */

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CorrectionInput, Reviewer, ReviewDecisionInput, ReviewState } from './reviewTypes';
+import type { ClaimInput, CorrectionInput, ReviewDecisionInput, ReviewState, SecondLookInput } from './reviewTypes';
 import type { BatchProgress, CaseResult } from './types';
 
 /** Progress of a batch: counts by business and outcome, for the CLI's progress bar and the dashboard. */
@@ -12,16 +12,22 @@ export const caseStateQuery = defineQuery<{ step: string; result: CaseResult | n
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
 
 /** A clerk takes a case, so that no one else works it meanwhile. */
-export const claimUpdate = defineUpdate<ReviewState, [{ reviewer: Reviewer }]>('claim');
+export const claimUpdate = defineUpdate<ReviewState, [ClaimInput]>('claim');
 
 /** The holder (or a supervisor) gives a case back to the inbox. */
-export const releaseUpdate = defineUpdate<ReviewState, [{ reviewer: Reviewer }]>('release');
+export const releaseUpdate = defineUpdate<ReviewState, [ClaimInput]>('release');
 
 /** The holder corrects fields of the case file (e.g. an OCR misread); the rules decide again. */
 export const correctUpdate = defineUpdate<CaseResult, [CorrectionInput]>('correct');
 
-/** The holder decides: approve, reject or return for documents (退回补正). */
-export const reviewUpdate = defineUpdate<CaseResult, [ReviewDecisionInput]>('review');
+/**
+ * The holder decides: approve, reject or return for documents (退回补正). A decision that needs a
+ * second person (RB-13, an override, a changed amount, corrected core-system data) becomes a proposal.
+ */
+export const reviewUpdate = defineUpdate<ReviewState, [ReviewDecisionInput]>('review');
+
+/** A supervisor other than the proposer approves a proposal or sends it back (双人复核). */
+export const secondLookUpdate = defineUpdate<ReviewState, [SecondLookInput]>('secondLook');
 
 /** The claimant supplied what a returned case was missing: read the facts and decide again. */
 export const documentsSuppliedSignal = defineSignal<[{ note: string }]>('documentsSupplied');

@@ -1,7 +1,19 @@
 import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { HumanAction } from '../security/humanActs';
 import type { ReviewActivities } from '../activities/contracts';
-import { claimUpdate, correctUpdate, releaseUpdate, reviewStateQuery, reviewUpdate } from './messages';
-import { REVIEWER_ROLES, type Reviewer, type ReviewDecisionInput, type ReviewState, type CorrectionInput } from './reviewTypes';
+import { claimUpdate, correctUpdate, releaseUpdate, reviewStateQuery, reviewUpdate, secondLookUpdate } from './messages';
+import { secondLookNeeds } from './fourEyes';
+import { Mutex } from './mutex';
+import {
+  REVIEWER_ROLES,
+  SECOND_LOOK_ROLES,
+  type CorrectionInput,
+  type ProvenPerson,
+  type Proposal,
+  type ReviewDecisionInput,
+  type ReviewState,
+  type SecondLookInput,
+} from './reviewTypes';
 import type { CaseInput, CaseResult } from './types';
 
 const review = proxyActivities<ReviewActivities>({
@@ -15,24 +27,24 @@ const CASE_FILE_PATH = /^[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*$/;
 /** What the review stage ends with: a decided result, or a case returned for documents. */
 export type ReviewEnd = { kind: 'decided'; result: CaseResult } | { kind: 'returned'; result: CaseResult };
 
-function mustBeReviewer(reviewer: Reviewer): void {
-  if (!reviewer || typeof reviewer.username !== 'string' || reviewer.username.length === 0) throw new Error('审核人未登录');
-  if (!(REVIEWER_ROLES as readonly string[]).includes(reviewer.role)) {
-    throw new Error(`角色 ${reviewer.role} 无权审核（须为经办员或科长）`);
-  }
+/** A refusal the person sees, in Chinese; it fails the Update, not the case. */
+const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'ReviewRefused');
+
+function mustBeOpen(state: ReviewState): void {
+  if (state.status === 'decided' || state.status === 'returned') throw refuse('该案件已作出决定');
 }
 
-function mustHold(state: ReviewState, reviewer: Reviewer): void {
-  mustBeReviewer(reviewer);
-  if (state.status === 'decided' || state.status === 'returned') throw new Error('该案件已作出决定');
-  if (state.claimedBy !== reviewer.username) {
-    throw new Error(state.claimedBy ? `该案件已由 ${state.claimedBy} 认领` : '请先认领该案件');
-  }
+function mustHold(state: ReviewState, person: ProvenPerson): void {
+  mustBeOpen(state);
+  if (state.status === 'proposed') throw refuse(`该案件已提交复核（${state.proposal?.by ?? ''}），等待科长复核`);
+  if (state.claimedBy !== person.username) throw refuse(state.claimedBy ? `该案件已由 ${state.claimedBy} 认领` : '请先认领该案件');
 }
 
 /**
- * A case the rules sent to a clerk: claimable, correctable and decidable through Updates, under an
- * SLA in bureau working days with a reminder before the deadline and escalation to a supervisor at it.
+ * A case the rules sent to a clerk: claimable, correctable and decidable through Updates, each
+ * proven by a signed assertion and run one at a time; a decision that needs four eyes waits for a
+ * supervisor's second look; all under an SLA in bureau working days with a reminder before the
+ * deadline and escalation to a supervisor at it.
  */
 export async function awaitReview(
   input: CaseInput,
@@ -57,101 +69,191 @@ export async function awaitReview(
     escalated: false,
     ruleResult,
     provisionalOutcome,
+    factsCorrected: false,
+    proposal: null,
     decision: null,
   };
-  const standing = () => ({ claimedBy: state.claimedBy, slaReminder: state.reminderAt, slaDeadline: state.deadlineAt, escalated: state.escalated });
+  const standing = () => ({
+    claimedBy: state.claimedBy,
+    slaReminder: state.reminderAt,
+    slaDeadline: state.deadlineAt,
+    escalated: state.escalated,
+    proposal: state.proposal,
+  });
   setHandler(reviewStateQuery, () => state);
   await onOpened();
 
+  const oneAtATime = new Mutex();
+  /**
+   * Runs a human act: one at a time per case; first the signed assertion is checked and the person's
+   * current role read from the store (a refusal is recorded there); then the act, as that person.
+   */
+  const proven = <T>(action: HumanAction, payload: object, roles: readonly string[], act: (person: ProvenPerson) => Promise<T>): Promise<T> =>
+    oneAtATime.runExclusive(async () => {
+      const verdict = await review.verifyHumanAct({ ...input, key: key(`verify-${action}`), action, payload: payload as Record<string, unknown>, allowedRoles: roles });
+      if (!verdict.ok) throw refuse(verdict.reason);
+      return act(verdict.person);
+    });
+
   setHandler(
     claimUpdate,
-    async ({ reviewer }) => {
-      if (state.claimedBy === reviewer.username) return state;
-      state.claimedBy = reviewer.username;
-      state.status = 'claimed';
-      await review.recordReviewEvent({ ...input, key: key('claim'), step: 'claimed', reviewer, details: {}, standing: standing() });
-      return state;
-    },
-    {
-      validator: ({ reviewer }) => {
-        mustBeReviewer(reviewer);
-        if (state.status === 'decided' || state.status === 'returned') throw new Error('该案件已作出决定');
-        if (state.claimedBy && state.claimedBy !== reviewer.username) throw new Error(`该案件已由 ${state.claimedBy} 认领`);
-      },
-    },
+    (claim) =>
+      proven('claim', claim, REVIEWER_ROLES, async (person) => {
+        mustBeOpen(state);
+        if (state.claimedBy === person.username) return state;
+        if (state.claimedBy) throw refuse(`该案件已由 ${state.claimedBy} 认领`);
+        if (state.status === 'proposed') throw refuse('该案件正在等待复核');
+        state.claimedBy = person.username;
+        state.status = 'claimed';
+        await review.recordReviewEvent({ ...input, key: key('claim'), step: 'claimed', reviewer: person, details: {}, standing: standing() });
+        return state;
+      }),
+    { validator: (_act) => mustBeOpen(state) },
   );
 
   setHandler(
     releaseUpdate,
-    async ({ reviewer }) => {
-      const holder = state.claimedBy;
-      state.claimedBy = null;
-      state.status = 'awaiting';
-      await review.recordReviewEvent({ ...input, key: key('release'), step: 'released', reviewer, details: { holder }, standing: standing() });
-      return state;
-    },
-    {
-      validator: ({ reviewer }) => {
-        mustBeReviewer(reviewer);
-        if (!state.claimedBy) throw new Error('该案件未被认领');
+    (release) =>
+      proven('release', release, REVIEWER_ROLES, async (person) => {
+        mustBeOpen(state);
+        if (!state.claimedBy) throw refuse('该案件未被认领');
+        if (state.status === 'proposed') throw refuse('该案件正在等待复核，不能释放');
         // A supervisor may free a case a clerk left behind; a clerk only their own.
-        if (state.claimedBy !== reviewer.username && reviewer.role !== 'supervisor') throw new Error(`该案件由 ${state.claimedBy} 认领，只能由其本人或科长释放`);
-      },
-    },
+        if (state.claimedBy !== person.username && person.role !== 'supervisor') throw refuse(`该案件由 ${state.claimedBy} 认领，只能由其本人或科长释放`);
+        const holder = state.claimedBy;
+        state.claimedBy = null;
+        state.status = 'awaiting';
+        await review.recordReviewEvent({ ...input, key: key('release'), step: 'released', reviewer: person, details: { holder }, standing: standing() });
+        return state;
+      }),
+    { validator: (_act) => mustBeOpen(state) },
   );
 
   setHandler(
     correctUpdate,
-    async (correction: CorrectionInput) => {
-      const redecided = await review.redecideWithCorrections({ ...input, key: key('corrected'), caseFile: currentCaseFile!, ...correction });
-      currentCaseFile = redecided.caseFile;
-      state.ruleResult = redecided.result;
-      state.provisionalOutcome = redecided.provisionalOutcome;
-      return redecided.result;
-    },
+    (correction: CorrectionInput) =>
+      proven('correct', correction, REVIEWER_ROLES, async (person) => {
+        mustHold(state, person);
+        const { proof: _proof, ...asked } = correction;
+        const redecided = await review.redecideWithCorrections({ ...input, ...asked, key: key('corrected'), reviewer: person, caseFile: currentCaseFile! });
+        currentCaseFile = redecided.caseFile;
+        state.ruleResult = redecided.result;
+        state.provisionalOutcome = redecided.provisionalOutcome;
+        // Facts the bots read are the core system's: changing them is never one clerk's call.
+        if (redecided.touchesCoreSystemData) state.factsCorrected = true;
+        return redecided.result;
+      }),
     {
       validator: (correction) => {
-        mustHold(state, correction.reviewer);
-        if (!currentCaseFile) throw new Error('该案件没有可更正的案卷（核心系统数据未读取）');
-        if (!correction.reason?.trim()) throw new Error('更正须说明理由');
-        if (!Array.isArray(correction.corrections) || correction.corrections.length === 0) throw new Error('没有要更正的字段');
+        mustBeOpen(state);
+        if (!currentCaseFile) throw refuse('该案件没有可更正的案卷（核心系统数据未读取）');
+        if (!correction.reason?.trim()) throw refuse('更正须说明理由');
+        if (!Array.isArray(correction.corrections) || correction.corrections.length === 0) throw refuse('没有要更正的字段');
         for (const c of correction.corrections) {
-          if (!CASE_FILE_PATH.test(c.path)) throw new Error(`字段路径 ${c.path} 无效`);
-          if (/^(caseId|type)$/.test(c.path)) throw new Error(`字段 ${c.path} 不可更正`);
+          if (!CASE_FILE_PATH.test(c.path)) throw refuse(`字段路径 ${c.path} 无效`);
+          if (/^(caseId|type)$/.test(c.path)) throw refuse(`字段 ${c.path} 不可更正`);
         }
       },
     },
   );
 
   let ended: ReviewEnd | null = null;
+  /** Records the final decision (with the supervisor who approved it, if it needed one) and ends the review. */
+  const decide = async (decision: Omit<ReviewDecisionInput, 'proof'>, by: ProvenPerson, approvedBy: ProvenPerson | null) => {
+    const final = await review.recordReviewDecision({
+      ...input,
+      ...decision,
+      key: key('decision'),
+      reviewer: by,
+      approvedBy,
+      ruleResult: state.ruleResult,
+      standing: { ...standing(), proposal: null },
+    });
+    state.status = decision.decision === 'return' ? 'returned' : 'decided';
+    state.proposal = null;
+    state.decision = {
+      by: by.username,
+      decision: decision.decision,
+      comment: decision.comment,
+      amount: final.amount,
+      at: new Date().toISOString(),
+      approvedBy: approvedBy?.username ?? null,
+    };
+    ended = { kind: decision.decision === 'return' ? 'returned' : 'decided', result: final };
+  };
+  // Who proposed, as proven when they did: the supervisor's approval is recorded as theirs.
+  let proposer: ProvenPerson | null = null;
+
   setHandler(
     reviewUpdate,
-    async (decision: ReviewDecisionInput) => {
-      const final = await review.recordReviewDecision({ ...input, key: key('decision'), ruleResult: state.ruleResult, ...decision, standing: standing() });
-      state.status = decision.decision === 'return' ? 'returned' : 'decided';
-      state.decision = {
-        by: decision.reviewer.username,
-        decision: decision.decision,
-        comment: decision.comment,
-        amount: final.amount,
-        at: new Date().toISOString(),
-      };
-      ended = { kind: decision.decision === 'return' ? 'returned' : 'decided', result: final };
-      return final;
-    },
+    (decision: ReviewDecisionInput) =>
+      proven('review', decision, REVIEWER_ROLES, async (person) => {
+        mustHold(state, person);
+        const { proof: _proof, ...asked } = decision;
+        const needs = secondLookNeeds(state, decision);
+        if (needs.length === 0) {
+          await decide(asked, person, null);
+          return state;
+        }
+        const proposal: Proposal = {
+          by: person.username,
+          decision: decision.decision as Proposal['decision'],
+          comment: decision.comment,
+          amount: decision.decision === 'approve' ? (decision.amount ?? state.ruleResult.amount) : null,
+          amountReason: decision.amountReason ?? null,
+          needs,
+          at: new Date().toISOString(),
+        };
+        await review.recordProposal({ ...input, key: key('proposal'), reviewer: person, proposal, ruleResult: state.ruleResult, standing: { ...standing(), proposal } });
+        state.proposal = proposal;
+        state.status = 'proposed';
+        proposer = person;
+        return state;
+      }),
     {
       validator: (decision) => {
-        mustHold(state, decision.reviewer);
-        if (!['approve', 'reject', 'return'].includes(decision.decision)) throw new Error(`决定 ${String(decision.decision)} 无效`);
+        mustBeOpen(state);
+        if (!['approve', 'reject', 'return'].includes(decision.decision)) throw refuse(`决定 ${String(decision.decision)} 无效`);
         const comment = decision.comment?.trim() ?? '';
         const overrides = decision.decision !== 'return' && decision.decision !== state.provisionalOutcome;
-        if (overrides && !comment) throw new Error(`改变规则结果（${state.provisionalOutcome} → ${decision.decision}）须填写意见`);
-        if (decision.decision === 'return' && !comment) throw new Error('退回补正须写明需补正的材料');
+        if (overrides && !comment) throw refuse(`改变规则结果（${state.provisionalOutcome} → ${decision.decision}）须填写意见`);
+        if (decision.decision === 'return' && !comment) throw refuse('退回补正须写明需补正的材料');
         if (decision.amount !== undefined) {
-          if (decision.decision !== 'approve') throw new Error('只有通过时可更正金额');
-          if (!MONEY.test(decision.amount)) throw new Error(`金额 ${decision.amount} 格式应为 1234.50`);
-          if (!decision.amountReason?.trim()) throw new Error('更正金额须说明理由');
+          if (decision.decision !== 'approve') throw refuse('只有通过时可更正金额');
+          if (!MONEY.test(decision.amount)) throw refuse(`金额 ${decision.amount} 格式应为 1234.50`);
+          if (!decision.amountReason?.trim()) throw refuse('更正金额须说明理由');
         }
+      },
+    },
+  );
+
+  setHandler(
+    secondLookUpdate,
+    (look: SecondLookInput) =>
+      proven('second-look', look, SECOND_LOOK_ROLES, async (person) => {
+        mustBeOpen(state);
+        const proposal = state.proposal;
+        if (state.status !== 'proposed' || !proposal || !proposer) throw refuse('该案件没有待复核的决定');
+        if (person.username === proposal.by) throw refuse('提出决定的人不能复核自己的决定');
+        await review.recordSecondLook({ ...input, key: key('second-look'), reviewer: person, verdict: look.verdict, comment: look.comment, proposal, standing: standing() });
+        if (look.verdict === 'approve') {
+          const { by: _by, needs: _needs, at: _at, amount, amountReason, ...decided } = proposal;
+          const amountChanged = amount !== null && amount !== state.ruleResult.amount;
+          await decide({ ...decided, ...(amountChanged ? { amount, amountReason: amountReason ?? '' } : {}) }, proposer, person);
+        } else {
+          // Back to the proposer, who holds the case again and may decide otherwise.
+          state.proposal = null;
+          state.status = 'claimed';
+          state.claimedBy = proposal.by;
+        }
+        return state;
+      }),
+    {
+      validator: (look) => {
+        mustBeOpen(state);
+        if (look.verdict !== 'approve' && look.verdict !== 'send-back') throw refuse(`复核结论 ${String(look.verdict)} 无效`);
+        if (look.verdict === 'send-back' && !look.comment?.trim()) throw refuse('退回重审须写明意见');
+        if (state.status !== 'proposed') throw refuse('该案件没有待复核的决定');
       },
     },
   );

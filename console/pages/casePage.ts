@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { REIMBURSEMENT_RULES, COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES } from '../../rules/catalogue';
 import type { AuditEvent } from '../../store';
 import type { CaseView, RuleCheck } from '../caseView';
@@ -8,6 +9,7 @@ import {
 } from '../labels';
 import { can } from '../roles';
 import type { Session } from '../sessions';
+import type { Proposal } from '../../workflows/reviewTypes';
 import { csrfField, layout, notice } from './layout';
 
 const CATALOGUE = Object.fromEntries([COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((r) => Object.values(r).map((d) => [d.id, d])));
@@ -162,7 +164,20 @@ ${(corrected.changes ?? []).map((c) => html`<tr><td><code>${c.path}</code></td><
       const before = (outcome.before ?? {}) as { outcome?: string; amount?: string | null };
       const after = (outcome.after ?? {}) as { outcome?: string; amount?: string | null };
       return html`<div>决定：<strong>${label(DECISION_LABELS, String(inputs.decision))}</strong>（${label(OUTCOME_LABELS, before.outcome)} ${before.amount ?? ''} → ${label(OUTCOME_LABELS, after.outcome)} ${after.amount ?? ''}）</div>
-<div>意见：<span class="reason">${String(inputs.comment ?? '') || '—'}</span>${inputs.amountReason ? html`；金额更正理由：${String(inputs.amountReason)}` : ''}</div>`;
+<div>意见：<span class="reason">${String(inputs.comment ?? '') || '—'}</span>${inputs.amountReason ? html`；金额更正理由：${String(inputs.amountReason)}` : ''}</div>
+${inputs.approvedBy ? html`<div>复核人：<strong>${String((inputs.approvedBy as { username?: string }).username ?? '')}</strong></div>` : ''}`;
+    }
+    case 'proposed': {
+      const proposed = (outcome.proposed ?? {}) as { outcome?: string; amount?: string | null };
+      return html`<div>提议：<strong>${label(DECISION_LABELS, String(inputs.decision))}</strong>${proposed.amount ? `，${proposed.amount} 元` : ''}，待科长复核</div>
+<div>意见：<span class="reason">${String(inputs.comment ?? '') || '—'}</span>；原因：${Array.isArray(inputs.needs) ? inputs.needs.join('；') : ''}</div>`;
+    }
+    case 'second-look-approved':
+    case 'second-look-sent-back':
+      return html`<div>复核${e.step === 'second-look-approved' ? '同意' : '退回'}（提议人 ${String(inputs.proposedBy ?? '')}）</div><div>意见：<span class="reason">${String(inputs.comment ?? '') || '—'}</span></div>`;
+    case 'act-refused': {
+      const claimed = (inputs.claimed ?? {}) as { username?: string };
+      return html`<div>拒绝：${String(outcome.refused ?? '')}</div><div class="muted">声称的操作人：${claimed.username ?? '（无）'}，操作：${String(inputs.action ?? '')}</div>`;
     }
     case 'claimed':
     case 'released':
@@ -188,6 +203,38 @@ ${view.events.map(
 </tbody></table>`;
 }
 
+/**
+ * Each form carries its own Update ID: a double click or a browser's retry of the same submission
+ * reaches the workflow as the same Update, which acts once and answers both with the first result.
+ */
+const actForm = (session: Session, action: string, id: string, body: SafeHtml | string, attrs = '') =>
+  html`<form method="post" action="${action}" id="${id}"${attrs ? html` class="${attrs}"` : ''}>${csrfField(session)}<input type="hidden" name="updateId" value="${randomUUID()}">${body}</form>`;
+
+function proposalView(proposal: Proposal): SafeHtml {
+  return html`<div id="proposal"><p>待复核：<strong>${proposal.by}</strong> 提议 <strong>${label(DECISION_LABELS, proposal.decision)}</strong>${proposal.amount ? html`，金额 <span class="money">${proposal.amount}</span> 元` : ''}（${bureauTime(proposal.at)}）</p>
+<p>意见：<span class="reason">${proposal.comment || '—'}</span>${proposal.amountReason ? html`；金额更正理由：${proposal.amountReason}` : ''}</p>
+<p>需双人复核的原因：${proposal.needs.join('；')}</p></div>`;
+}
+
+function secondLookForm(session: Session, action: (what: string) => string, proposal: Proposal): SafeHtml {
+  const user = session.user!;
+  if (user.role !== 'supervisor') return notice('warn', '等待科长复核。');
+  if (user.username === proposal.by) return notice('warn', '这是您提出的决定，须由另一位科长复核。');
+  return actForm(
+    session,
+    action('second-look'),
+    'second-look-form',
+    html`<h3>复核</h3>
+  <fieldset><legend>复核结论</legend>
+    <label class="check"><input type="radio" name="verdict" value="approve" required> 同意，录入核心系统</label>
+    <label class="check"><input type="radio" name="verdict" value="send-back"> 退回重审</label>
+  </fieldset>
+  <label>复核意见 <textarea name="comment" rows="2"></textarea></label>
+  <button type="submit">提交复核</button>`,
+    'stacked',
+  );
+}
+
 function decisionSection(view: CaseView, session: Session, caseId: string): SafeHtml {
   const user = session.user!;
   const action = (what: string) => `/cases/${encodeURIComponent(caseId)}/${what}`;
@@ -196,40 +243,47 @@ function decisionSection(view: CaseView, session: Session, caseId: string): Safe
   const review = view.review;
   if (!review) return notice('warn', '暂时无法取得该案件的审核状态（流程不可达），请稍后刷新。');
   if (review.status === 'returned') return html`<p>已退回补正，等待申请人补交材料。</p>`;
-  if (!review.claimedBy) {
-    return html`<form method="post" action="${action('claim')}" id="claim-form">${csrfField(session)}<button type="submit">认领</button></form>`;
-  }
-  const release = html`<form method="post" action="${action('release')}" id="release-form">${csrfField(session)}<button type="submit" class="secondary">释放</button></form>`;
+  if (review.status === 'proposed' && review.proposal) return html`${proposalView(review.proposal)}${secondLookForm(session, action, review.proposal)}`;
+  if (!review.claimedBy) return actForm(session, action('claim'), 'claim-form', html`<button type="submit">认领</button>`);
+  const release = actForm(session, action('release'), 'release-form', html`<button type="submit" class="secondary">释放</button>`);
   if (review.claimedBy !== user.username) {
     return html`${notice('warn', `该案件已由 ${review.claimedBy} 认领。`)}${user.role === 'supervisor' ? release : ''}`;
   }
   const fields = view.correctableCaseFile ? correctableFields(view.correctableCaseFile) : [];
   const correction = fields.length
-    ? html`<form method="post" action="${action('correct')}" id="correct-form" class="stacked">
-  ${csrfField(session)}
-  <h3>更正字段</h3>
+    ? actForm(
+        session,
+        action('correct'),
+        'correct-form',
+        html`<h3>更正字段</h3>
   <label>字段 <select name="path" required>${fields.map((f) => html`<option value="${f.path}">${f.path}（当前：${shownValue(f.value)}）</option>`)}</select></label>
   <label>更正为 <input name="value" autocomplete="off"></label>
   <label>理由 <textarea name="reason" required rows="2"></textarea></label>
-  <button type="submit">更正并重新决定</button>
-</form>`
+  <button type="submit">更正并重新决定</button>`,
+        'stacked',
+      )
     : html`<p class="muted">没有可更正的案卷（核心系统数据未读取或票据未识别）。</p>`;
+  const fourEyes = review.factsCorrected || review.ruleResult.reasons.includes('RB-13');
   return html`${release}
 ${correction}
-<form method="post" action="${action('decide')}" id="decide-form" class="stacked">
-  ${csrfField(session)}
-  <h3>决定</h3>
-  <p>规则倾向：${label(OUTCOME_LABELS, review.provisionalOutcome)}（与之不同的决定须填写意见）</p>
+${actForm(
+  session,
+  action('decide'),
+  'decide-form',
+  html`<h3>决定</h3>
+  <p>规则倾向：${label(OUTCOME_LABELS, review.provisionalOutcome)}（与之不同的决定须填写意见，并须科长复核）</p>
+  ${fourEyes ? notice('warn', '本案件的决定须经另一位科长复核后才录入核心系统（大额或更正了核心系统数据）。') : ''}
   <fieldset><legend>决定</legend>
     <label class="check"><input type="radio" name="decision" value="approve" required> 通过</label>
     <label class="check"><input type="radio" name="decision" value="reject"> 不予受理</label>
     <label class="check"><input type="radio" name="decision" value="return"> 退回补正</label>
   </fieldset>
   <label>意见 <textarea name="comment" rows="3"></textarea></label>
-  <label>更正金额（可选，仅通过时） <input name="amount" inputmode="decimal" placeholder="1234.50" autocomplete="off"></label>
+  <label>更正金额（可选，仅通过时；须科长复核） <input name="amount" inputmode="decimal" placeholder="1234.50" autocomplete="off"></label>
   <label>金额更正理由 <input name="amountReason" autocomplete="off"></label>
-  <button type="submit">提交决定</button>
-</form>`;
+  <button type="submit">提交决定</button>`,
+  'stacked',
+)}`;
 }
 
 /** The case page: everything a clerk needs to decide, and the form to do it. */

@@ -1,0 +1,48 @@
+import { UsageError } from './args';
+
+/** One line typed at the terminal without echo. */
+export function askHidden(question: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    let typed = '';
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') {
+          done();
+          return resolve(typed);
+        }
+        if (ch === '\u0003') {
+          done();
+          return reject(new UsageError('cancelled'));
+        }
+        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    };
+    const done = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    stdin.on('data', onData);
+  });
+}
+
+/** The first line of a piped stdin. */
+export async function firstLineOfStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+/** The acting person's password: ZHISHEN_PASSWORD, a prompt without echo, or a pipe; never an argument. */
+export async function loginPassword(username: string): Promise<string> {
+  const fromEnv = process.env.ZHISHEN_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return process.stdin.isTTY ? askHidden(`password for ${username}: `) : firstLineOfStdin();
+}

@@ -1,6 +1,6 @@
 import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
 import type { HumanAction } from '../security/humanActs';
-import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput } from '../workflows/reviewTypes';
+import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from '../workflows/reviewTypes';
 import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
 
 /**
@@ -36,6 +36,11 @@ export interface DefaultQueueActivities {
   closeCase(input: CaseInput & { result: CaseResult }): Promise<void>;
   /** The recorded result of a case processed earlier (a re-submitted row), or null when it has none yet. */
   existingCaseResult(input: { caseId: string }): Promise<(CaseResult & { batchId: string | null }) | null>;
+  /**
+   * A clerk's decision recorded by an earlier run of the case that never reached the core system
+   * (the run failed): what a new run enters instead of deciding again; null when there is none.
+   */
+  resumeFromTrail(input: { caseId: string }): Promise<{ result: CaseResult; round: number } | null>;
   /** Marks the batch finished in the store. */
   finishBatch(input: { batchId: string; progress: BatchProgress }): Promise<void>;
 }
@@ -99,6 +104,12 @@ export interface ReviewActivities {
   recordReviewDecision(
     input: CaseInput & ReviewStep & Omit<ReviewDecisionInput, 'proof'> & { reviewer: ProvenPerson; approvedBy: ProvenPerson | null; ruleResult: CaseResult; standing: ReviewStandingInput },
   ): Promise<CaseResult>;
+  /** A returned case waits for documents until `deadlineAt`: on the record and in the register (退回补正). */
+  openReturn(input: CaseInput & ReviewStep & { deadlineAt: string }): Promise<void>;
+  /** Records the documents a clerk handed in for a returned case (files and hashes as evidence). */
+  recordSupply(input: CaseInput & ReviewStep & Omit<SupplyInput, 'proof'> & { reviewer: ProvenPerson }): Promise<void>;
+  /** The 补正 deadline passed with nothing handed in: recorded, and the case's result is 不予受理. */
+  expireReturn(input: CaseInput & ReviewStep & { deadlineDays: number }): Promise<CaseResult>;
   /** The SLA's reminder is due: on the record, and to whoever holds the case. */
   remindReviewer(input: CaseInput & ReviewStep & { standing: ReviewStandingInput }): Promise<void>;
   /** The SLA's deadline passed: escalated to a supervisor, on the record. */

@@ -4,6 +4,7 @@ import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { batchRowsPage, recordBatchRows } from '../store/batchRows';
 import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../store/batches';
 import { getCase, upsertCase } from '../store/caseRegister';
+import { listEvents } from '../store/auditTrail';
 import { assembleCaseFile } from './caseFile';
 import type { DefaultQueueActivities } from './contracts';
 import type { ActivityDeps } from './deps';
@@ -150,6 +151,22 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         return { result, caseFile, provisionalOutcome: 'approve' };
       }
       const { result } = outcome.decided;
+      if (result.outcome !== 'review') {
+        // Decided, but not closed until the core system has it (待录入).
+        const { workflowId, runId } = execution('decided');
+        await upsertCase(store, {
+          caseId: caseRow.caseId,
+          type: caseRow.type,
+          batchId: input.batchId,
+          workflowId,
+          runId,
+          status: 'decided',
+          outcome: result.outcome,
+          amount: result.amount,
+          reasons: result.reasons,
+          rowNumber: caseRow.rowNumber,
+        });
+      }
       logger.info(`case ${caseRow.caseId}: ${result.outcome} ${result.reasons.join(',')}`, { caseId: caseRow.caseId });
       return outcome.decided;
     },
@@ -192,6 +209,32 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
         messages: [],
         policyVersion: null,
         batchId: stored.batchId,
+      };
+    },
+
+    async resumeFromTrail({ caseId }) {
+      const events = await listEvents(store, caseId);
+      const lastDecision = events.findLast((e) => e.step === 'reviewed');
+      if (!lastDecision || events.some((e) => e.seq > lastDecision.seq && e.step === 'closed')) return null;
+      const after = (lastDecision.outcome as { after?: { outcome?: string; amount?: string | null } } | null)?.after;
+      if (after?.outcome !== 'approve' && after?.outcome !== 'reject') return null;
+      const stored = await getCase(store, caseId);
+      const rulesSaid = events.findLast((e) => e.seq < lastDecision.seq && (e.step === 'decided' || e.step === 'corrected' || e.step === 'exception'));
+      const reasons = ((rulesSaid?.outcome as { reasons?: string[] } | null)?.reasons ?? stored?.reasons ?? []).slice();
+      const decided = lastDecision.inputs as { comment?: string };
+      const rounds = events.filter((e) => e.step === 'review-opened').length;
+      logger.info(`case ${caseId}: resuming from the trail — ${lastDecision.actor.name}'s ${after.outcome} is entered, not decided again`, { caseId });
+      return {
+        round: Math.max(1, rounds),
+        result: {
+          caseId,
+          type: (stored?.type ?? 'lump-sum') as CaseType,
+          outcome: after.outcome,
+          amount: after.amount ?? null,
+          reasons,
+          messages: [`人工审核（${lastDecision.actor.name}）：${after.outcome === 'approve' ? '通过' : '不予受理'}${decided.comment ? ' — ' + decided.comment : ''}`],
+          policyVersion: lastDecision.ruleSetVersion,
+        },
       };
     },
 

@@ -169,6 +169,48 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
       return result;
     },
 
+    async openReturn(input) {
+      await stand(input.caseRow.caseId, { claimedBy: null, slaReminder: null, slaDeadline: input.deadlineAt, escalated: false, proposal: null });
+      await record(input, { step: 'awaiting-documents', actor: systemActor, inputs: {}, outcome: { deadlineAt: input.deadlineAt } });
+    },
+
+    async recordSupply(input) {
+      const { workflowId, runId } = execution('supplied');
+      const stored = await getCase(store, input.caseRow.caseId);
+      await upsertCase(store, {
+        caseId: input.caseRow.caseId,
+        type: input.caseRow.type,
+        batchId: input.batchId,
+        workflowId,
+        runId,
+        status: 'running',
+        outcome: stored?.outcome ?? null,
+        amount: stored?.amount ?? null,
+        reasons: stored?.reasons ?? [],
+        rowNumber: input.caseRow.rowNumber,
+      });
+      await recordStep(store, {
+        caseId: input.caseRow.caseId,
+        key: input.key,
+        step: 'documents-supplied',
+        actor: userActor(input.reviewer),
+        at: now().toISOString(),
+        inputs: { role: input.reviewer.role, note: input.note, receipts: input.receipts ?? null },
+        outcome: { files: input.files.map((f) => f.name) },
+        evidence: input.files.map((f) => ({ kind: 'supplement', ref: f.name, sha256: f.sha256 })),
+      });
+      logger.info(`case ${input.caseRow.caseId}: documents supplied by ${input.reviewer.username} (${input.files.length} file(s))`, { caseId: input.caseRow.caseId });
+    },
+
+    async expireReturn(input) {
+      const message = `退回补正后 ${input.deadlineDays} 日内未补交材料，不予受理`;
+      const result: CaseResult = { caseId: input.caseRow.caseId, type: input.caseRow.type, outcome: 'reject', amount: null, reasons: ['RETURN-EXPIRED'], messages: [message], policyVersion: null };
+      await record(input, { step: 'return-expired', actor: systemActor, inputs: { deadlineDays: input.deadlineDays }, outcome: { outcome: 'reject', reasons: result.reasons, message } });
+      await register(input, 'decided', result);
+      logger.info(`case ${input.caseRow.caseId}: ${message}`, { caseId: input.caseRow.caseId });
+      return result;
+    },
+
     async remindReviewer(input) {
       await record(input, { step: 'review-reminder', actor: systemActor, inputs: {}, outcome: { to: input.standing.claimedBy ?? 'inbox', deadline: input.standing.slaDeadline } });
       logger.warn(`case ${input.caseRow.caseId}: review due ${input.standing.slaDeadline} (${input.standing.claimedBy ?? 'unclaimed'})`, { caseId: input.caseRow.caseId });

@@ -39,6 +39,7 @@ export async function showInbox(ctx: AuthedContext): Promise<void> {
     sla: SLA_STATES.includes(sla as SlaState) ? (sla as SlaState) : undefined,
     claimedBy: mine ? ctx.session.user.username : undefined,
     mine,
+    proposed: q.get('proposed') === '1' ? true : undefined,
   };
   const now = ctx.deps.now();
   const [entries, all] = await Promise.all([listReviewInbox(ctx.deps.store, filter, now), listReviewInbox(ctx.deps.store, {}, now)]);

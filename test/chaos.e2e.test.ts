@@ -11,12 +11,12 @@ import { decide } from '../rules';
 import type { CaseFile } from '../rules/schemas';
 import type { AuditEvent } from '../store/auditEvent';
 import { listEvents } from '../store/auditTrail';
-import { claimUpdate, batchProgressQuery, reviewStateQuery, reviewUpdate } from '../workflows/messages';
+import { batchProgressQuery, reviewStateQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
+import { reviewTeam } from './clerks';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const clerk = { username: 'clerk.sun', role: 'clerk' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const started = Date.now();
 /** What happened when, on stderr: where a slow run spent its time. */
@@ -121,14 +121,14 @@ describe(`a ${PROFILE.cases}-case batch on two workers and PostgreSQL, with ${PR
     expect(result).toMatchObject({ total: PROFILE.cases, done: PROFILE.cases, finished: true });
     expect(result.byOutcome.failed).toBe(0);
 
+    const team = await reviewTeam(stack.store, stack.client, stack.config);
     // A clerk clears what waits for one, so that every case reaches the core system.
     for (const caseFile of caseFiles) {
       const handle = stack.client.workflow.getHandle(`case-${caseFile.caseId}`);
       if ((await handle.describe()).status.name !== 'RUNNING') continue;
       const state = await handle.query(reviewStateQuery).catch(() => null);
       if (!state) continue; // still entering its result: it closes by itself
-      await handle.executeUpdate(claimUpdate, { args: [{ reviewer: clerk }] });
-      await handle.executeUpdate(reviewUpdate, { args: [{ reviewer: clerk, decision: 'reject', comment: '压力测试：人工不予受理' }] });
+      await team.decide(handle.workflowId.replace(/^case-/, ''), 'reject', '压力测试：人工不予受理');
     }
     note('exceptions cleared by a clerk');
     const finals = new Map<string, CaseResult>();

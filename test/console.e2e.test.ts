@@ -209,8 +209,28 @@ describe('review console in Chromium on the real stack', () => {
     await page.getByRole('radio', { name: '通过', exact: true }).check();
     await page.getByLabel('意见', { exact: true }).fill('更正参保起始月后无重复参保，予以通过');
     await page.getByRole('button', { name: '提交决定' }).click();
-    await expect.poll(() => page.locator('#case-status').textContent()).toBe('已办结');
+    // The clerk changed the core system's data: the decision waits for a supervisor's second look (双人复核).
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain('已提请科长复核');
+    expect(await page.locator('#proposal').textContent()).toContain('更正了核心系统提供的数据');
+    expect(await page.locator('#second-look-form').count()).toBe(0);
+    expect(await page.locator('#case-status').textContent()).toBe('待人工审核');
+    expect(await page.locator('#audit-trail tr[data-step="proposed"]').textContent()).toContain('待科长复核');
+
+    const chief = await logInPage('chief');
+    await chief.goto(`${console_.url}/?proposed=1`);
+    await expect.poll(() => chief.locator('table.inbox tbody tr').count()).toBe(1);
+    await chief.getByRole('link', { name: 'TR-2026-0015' }).click();
+    expect(await chief.locator('#proposal').textContent()).toContain('clerk.a');
+    await chief.getByRole('radio', { name: '同意，录入核心系统' }).check();
+    await chief.getByLabel('复核意见').fill('已核对参保登记表');
+    await chief.getByRole('button', { name: '提交复核' }).click();
+    await expect.poll(() => chief.locator('.notice.ok').textContent()).toContain('复核同意');
+    await expect.poll(async () => (await getCase(stack.store, 'TR-2026-0015'))?.status, { timeout: 60_000 }).toBe('closed');
+    await page.reload();
+    expect(await page.locator('#case-status').textContent()).toBe('已办结');
     expect(await page.locator('#audit-trail tr[data-step="reviewed"]').textContent()).toContain('更正参保起始月后无重复参保');
+    expect(await page.locator('#audit-trail tr[data-step="reviewed"]').textContent()).toContain('复核人：chief');
+    await chief.context().close();
 
     const handle = stack.client.workflow.getHandle('case-TR-2026-0015');
     expect(await handle.result()).toMatchObject({ outcome: 'approve' });
@@ -220,12 +240,14 @@ describe('review console in Chromium on the real stack', () => {
     const corrected = events.find((e) => e.step === 'corrected')!;
     expect((corrected.inputs as { corrected: unknown }).corrected).toEqual({
       by: 'clerk.a',
+      role: 'clerk',
       reason: '核心系统参保起始月录入错误，按参保登记表更正',
       changes: [{ path: 'to.coverageStart', before: '2026-04', after: '2026-07' }],
     });
     const reviewed = events.find((e) => e.step === 'reviewed')!;
     expect(reviewed.actor).toEqual({ kind: 'user', name: 'clerk.a' });
-    expect(reviewed.inputs).toMatchObject({ role: 'clerk', decision: 'approve', comment: '更正参保起始月后无重复参保，予以通过' });
+    expect(reviewed.inputs).toMatchObject({ role: 'clerk', decision: 'approve', comment: '更正参保起始月后无重复参保，予以通过', approvedBy: { username: 'chief', role: 'supervisor' } });
+    expect(events.find((e) => e.step === 'second-look-approved')!.actor).toEqual({ kind: 'user', name: 'chief' });
     await page.context().close();
   });
 

@@ -7,11 +7,11 @@ import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/record
 import type { CaseFile } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { verifyChain } from '../store/verifyChain';
-import { claimUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
+import { reviewStateQuery } from '../workflows/messages';
 import { TASK_QUEUES, type BatchProgress, type CaseResult } from '../workflows/types';
+import { reviewTeam } from './clerks';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 
-const clerk = { username: 'clerk.zhao', role: 'clerk' };
 
 /**
  * `npm run test:faults` runs the acceptance profile of issue 4 (50 cases, 1 s a page, sessions idle
@@ -56,6 +56,7 @@ describe(`a ${PROFILE.cases}-case batch while the core system misbehaves`, () =>
     expect(progress).toMatchObject({ total: PROFILE.cases, done: PROFILE.cases, finished: true });
     expect(progress.byOutcome.failed).toBe(0);
 
+    const team = await reviewTeam(stack.store, stack.client, stack.config);
     // A clerk clears the exceptions, so that every case reaches the core system.
     const finals = new Map<string, CaseResult>();
     const inReview = caseFiles.map((c) => stack.client.workflow.getHandle(`case-${c.caseId}`));
@@ -63,8 +64,7 @@ describe(`a ${PROFILE.cases}-case batch while the core system misbehaves`, () =>
       if ((await caseHandle.describe()).status.name !== 'RUNNING') continue;
       const state = await caseHandle.query(reviewStateQuery).catch(() => null);
       if (!state) continue; // still entering its result: it closes by itself
-      await caseHandle.executeUpdate(claimUpdate, { args: [{ reviewer: clerk }] });
-      await caseHandle.executeUpdate(reviewUpdate, { args: [{ reviewer: clerk, decision: 'reject', comment: '故障测试：人工不予受理' }] });
+      await team.decide(caseHandle.workflowId.replace(/^case-/, ''), 'reject', '故障测试：人工不予受理');
     }
     await Promise.all(
       caseFiles.map(async (c) => finals.set(c.caseId, (await stack.client.workflow.getHandle(`case-${c.caseId}`).result()) as CaseResult)),

@@ -9,7 +9,8 @@ import { decide } from '../rules';
 import type { ReimbursementCase } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
-import { claimUpdate, correctUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
+import { reviewStateQuery } from '../workflows/messages';
+import { reviewTeam } from './clerks';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 import { startConsole } from '../console/server';
 import { createLogger } from '../logging/logger';
@@ -35,7 +36,7 @@ async function loggedInGet(base: string, username: string, password: string, pat
 }
 
 const DEMO = path.join(import.meta.dirname, '..', 'fixtures', 'demo');
-const clerk = { username: 'clerk.qian', role: 'clerk' };
+const clerk = { username: 'clerk.qian' };
 const load = (id: string) => JSON.parse(fs.readFileSync(path.join(DEMO, 'cases', `${id}.json`), 'utf8')) as ReimbursementCase;
 
 /**
@@ -105,15 +106,22 @@ describe('reimbursement cases read from their receipt images', () => {
     } finally {
       await web.close();
     }
-    await sealed.executeUpdate(claimUpdate, { args: [{ reviewer: clerk }] });
+    const team = await reviewTeam(stack.store, stack.client, stack.config, { clerk: clerk.username, supervisor: 'chief.li' });
+    const must = <T,>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
+      if (!r.ok) throw new Error(r.message);
+      return r.value;
+    };
+    must(await team.acts.claim('RB-2026-0005', clerk.username));
     const truthWords = load('RB-2026-0005').receipts[0]!.totalInWords;
-    const redecided = await sealed.executeUpdate(correctUpdate, {
-      args: [{ reviewer: clerk, corrections: [{ path: 'receipts[0].totalInWords', value: truthWords }], reason: '大写金额被收费章遮挡，按票据原件录入' }],
-    });
+    // A receipt field OCR could not read is the claimant's document, not the core system's data: the clerk corrects it alone.
+    const redecided = must(
+      await team.acts.correct('RB-2026-0005', clerk.username, { corrections: [{ path: 'receipts[0].totalInWords', value: truthWords }], reason: '大写金额被收费章遮挡，按票据原件录入' }),
+    );
     expect(redecided.reasons).not.toContain('CASE-FILE-INVALID');
     expect(redecided.policyVersion).toMatch(/^reimbursement@/);
+    expect((await sealed.query(reviewStateQuery)).factsCorrected).toBe(false);
     const decision = redecided.outcome === 'reject' ? 'reject' : 'approve';
-    await sealed.executeUpdate(reviewUpdate, { args: [{ reviewer: clerk, decision, comment: '已核对票据原件' }] });
+    await team.decide('RB-2026-0005', decision, '已核对票据原件');
     const final = await sealed.result();
     const entries = (loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? []).filter((e) => e.caseId === 'RB-2026-0005');
     expect(entries).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);

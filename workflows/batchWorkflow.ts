@@ -91,7 +91,7 @@ async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchPr
   try {
     const child = await startChild(caseWorkflow, {
       workflowId: caseWorkflowId(caseRow.caseId),
-      args: [{ batchId: input.batchId, workbook: input.workbook, attachmentsDir: input.attachmentsDir, caseRow }],
+      args: [{ batchId: input.batchId, workbook: input.workbook, attachmentsDir: input.attachmentsDir, caseRow, settings: input.settings }],
       // A case that failed outright may be submitted again; one that was decided, never.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       // Cases outlive their batch: a clerk may take days over one, and cancelling a batch must not undo them.

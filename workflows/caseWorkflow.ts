@@ -3,8 +3,9 @@ import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
 import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from '../activities/contracts';
 import { CaseOutcomeKey } from '../temporal/searchAttributes';
-import { caseSettledSignal, caseStateQuery, documentsSuppliedSignal } from './messages';
-import { awaitReview } from './review';
+import { caseSettledSignal, caseStateQuery } from './messages';
+import { Mutex } from './mutex';
+import { awaitDocuments, awaitReview } from './review';
 import { TASK_QUEUES, type CaseInput, type CaseResult } from './types';
 
 const steps = proxyActivities<DefaultQueueActivities>({
@@ -36,19 +37,22 @@ const bots = proxyActivities<LegacyBotActivities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
+/** How long a case returned for documents (退回补正) waits for them by default, in calendar days. */
+export const DEFAULT_RETURN_DEADLINE_DAYS = 30;
+
 /**
  * One case, start to finish: accept the row, read its facts, decide by the rulebook; what the rules
- * send to review waits for a clerk (a case returned for documents goes round again); the bots enter
- * the final result into the core system (a refusal there goes back to a clerk); close.
+ * send to review waits for a clerk (a case returned for documents goes round again when they are
+ * handed in, or closes as 不予受理 at the deadline); the bots enter the final result into the core
+ * system (a refusal there goes back to a clerk); close. A case run again after a failed run enters
+ * the clerk's decision its trail already holds instead of deciding again.
  */
 export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   let step = 'accept';
   let result: CaseResult | null = null;
-  let documentsSupplied = false;
+  // Human acts on this case, one at a time, whichever stage takes them.
+  const gate = new Mutex();
   setHandler(caseStateQuery, () => ({ step, result }));
-  setHandler(documentsSuppliedSignal, () => {
-    documentsSupplied = true;
-  });
 
   await steps.acceptCase(input);
 
@@ -60,8 +64,16 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     await tellBatch(r);
   };
 
+  let current = input;
   let round = 1;
-  let pending = await gatherAndDecide({ ...input, round }, (s) => (step = s));
+  const resumed = patched('resume-from-trail-v1') ? await steps.resumeFromTrail({ caseId: input.caseRow.caseId }) : null;
+  let pending: DecidedCase;
+  if (resumed) {
+    round = resumed.round;
+    pending = { result: resumed.result, caseFile: null, provisionalOutcome: resumed.result.outcome === 'reject' ? 'reject' : 'approve' };
+  } else {
+    pending = await gatherAndDecide({ ...current, round }, (s) => (step = s));
+  }
   result = pending.result;
   upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
 
@@ -69,16 +81,24 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     if (pending.result.outcome === 'review') {
       step = 'review';
       const inReview = pending.result;
-      const review = await awaitReview(input, pending.result, pending.caseFile, pending.provisionalOutcome, round, () => settle(inReview));
+      const review = await awaitReview({ ...current, round }, pending.result, pending.caseFile, pending.provisionalOutcome, round, () => settle(inReview), gate);
       result = review.result;
       if (review.kind === 'returned') {
         step = 'awaiting-documents';
-        documentsSupplied = false;
-        await condition(() => documentsSupplied);
-        round += 1;
-        pending = await gatherAndDecide({ ...input, round }, (s) => (step = s));
-        result = pending.result;
-        continue;
+        const documents = await awaitDocuments({ ...current, round }, round, gate, input.settings?.returnDeadlineDays ?? DEFAULT_RETURN_DEADLINE_DAYS);
+        if (documents.kind === 'expired') {
+          result = documents.result;
+        } else {
+          const { supply } = documents;
+          // The receipts handed in are the case's from now on (零星报销); other businesses keep theirs as evidence.
+          if (supply.receipts && supply.attachmentsDir) {
+            current = { ...current, attachmentsDir: supply.attachmentsDir, caseRow: { ...current.caseRow, row: { ...(current.caseRow.row as object), attachments: supply.receipts } } };
+          }
+          round += 1;
+          pending = await gatherAndDecide({ ...current, round }, (s) => (step = s));
+          result = pending.result;
+          continue;
+        }
       }
     } else {
       result = pending.result;
@@ -86,16 +106,16 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
 
     step = 'enter';
-    const entry = await bots.enterResult({ ...input, round, result });
+    const entry = await bots.enterResult({ ...current, round, result });
     if (entry.ok) break;
     // The core system refused the entry (e.g. someone entered the case otherwise): a clerk sorts it out.
     round += 1;
-    const exception = await steps.raiseException({ ...input, round, code: entry.code, message: entry.message });
+    const exception = await steps.raiseException({ ...current, round, code: entry.code, message: entry.message });
     pending = { result: { ...exception, amount: result.amount, details: result.details, policyVersion: result.policyVersion }, caseFile: pending.caseFile, provisionalOutcome: pending.provisionalOutcome };
   }
 
   step = 'close';
-  await steps.closeCase({ ...input, result });
+  await steps.closeCase({ ...current, result });
   // Cases that started before notices and archiving existed replay without them.
   if (patched('notice-and-archive-v1')) {
     step = 'notice';

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ClaimInput, CorrectionInput, ReviewDecisionInput, ReviewState, SecondLookInput } from './reviewTypes';
+import type { ClaimInput, CorrectionInput, ReviewDecisionInput, ReviewState, SecondLookInput, SupplyInput } from './reviewTypes';
 import type { BatchProgress, CaseResult } from './types';
 
 /** Progress of a batch: counts by business and outcome, for the CLI's progress bar and the dashboard. */
@@ -29,8 +29,8 @@ export const reviewUpdate = defineUpdate<ReviewState, [ReviewDecisionInput]>('re
 /** A supervisor other than the proposer approves a proposal or sends it back (双人复核). */
 export const secondLookUpdate = defineUpdate<ReviewState, [SecondLookInput]>('secondLook');
 
-/** The claimant supplied what a returned case was missing: read the facts and decide again. */
-export const documentsSuppliedSignal = defineSignal<[{ note: string }]>('documentsSupplied');
+/** A clerk hands in what the claimant supplied for a returned case: it reads them, its facts, and is decided again. */
+export const supplyUpdate = defineUpdate<{ round: number }, [SupplyInput]>('supplyDocuments');
 
 /** A case tells its batch that the bots are done with it: the batch counts it, even if a clerk still has it. */
 export const caseSettledSignal = defineSignal<[{ caseId: string; result: CaseResult }]>('caseSettled');

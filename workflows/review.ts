@@ -1,7 +1,7 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { HumanAction } from '../security/humanActs';
 import type { ReviewActivities } from '../activities/contracts';
-import { claimUpdate, correctUpdate, releaseUpdate, reviewStateQuery, reviewUpdate, secondLookUpdate } from './messages';
+import { claimUpdate, correctUpdate, releaseUpdate, reviewStateQuery, reviewUpdate, secondLookUpdate, supplyUpdate } from './messages';
 import { secondLookNeeds } from './fourEyes';
 import { Mutex } from './mutex';
 import {
@@ -13,6 +13,7 @@ import {
   type ReviewDecisionInput,
   type ReviewState,
   type SecondLookInput,
+  type SupplyInput,
 } from './reviewTypes';
 import type { CaseInput, CaseResult } from './types';
 
@@ -28,7 +29,28 @@ const CASE_FILE_PATH = /^[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*$/;
 export type ReviewEnd = { kind: 'decided'; result: CaseResult } | { kind: 'returned'; result: CaseResult };
 
 /** A refusal the person sees, in Chinese; it fails the Update, not the case. */
-const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'ReviewRefused');
+export const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'ReviewRefused');
+
+/**
+ * Runs a human act on a case: one at a time per case (`gate`); first the signed assertion is
+ * checked and the person's current role read from the store (a refusal is recorded there); then
+ * the act, as that person.
+ */
+export function provenAct<T>(
+  gate: Mutex,
+  input: CaseInput,
+  key: string,
+  action: HumanAction,
+  payload: object,
+  roles: readonly string[],
+  act: (person: ProvenPerson) => Promise<T>,
+): Promise<T> {
+  return gate.runExclusive(async () => {
+    const verdict = await review.verifyHumanAct({ ...input, key, action, payload: payload as Record<string, unknown>, allowedRoles: roles });
+    if (!verdict.ok) throw refuse(verdict.reason);
+    return act(verdict.person);
+  });
+}
 
 function mustBeOpen(state: ReviewState): void {
   if (state.status === 'decided' || state.status === 'returned') throw refuse('该案件已作出决定');
@@ -54,6 +76,8 @@ export async function awaitReview(
   round: number,
   /** Called once the case is in the inbox. */
   onOpened: () => Promise<void>,
+  /** The case's one-at-a-time gate for human acts, shared with the acts outside the review. */
+  gate: Mutex,
 ): Promise<ReviewEnd> {
   let currentCaseFile = caseFile;
   // Each act of this review gets its own audit key, so a retried activity records it once.
@@ -83,17 +107,8 @@ export async function awaitReview(
   setHandler(reviewStateQuery, () => state);
   await onOpened();
 
-  const oneAtATime = new Mutex();
-  /**
-   * Runs a human act: one at a time per case; first the signed assertion is checked and the person's
-   * current role read from the store (a refusal is recorded there); then the act, as that person.
-   */
   const proven = <T>(action: HumanAction, payload: object, roles: readonly string[], act: (person: ProvenPerson) => Promise<T>): Promise<T> =>
-    oneAtATime.runExclusive(async () => {
-      const verdict = await review.verifyHumanAct({ ...input, key: key(`verify-${action}`), action, payload: payload as Record<string, unknown>, allowedRoles: roles });
-      if (!verdict.ok) throw refuse(verdict.reason);
-      return act(verdict.person);
-    });
+    provenAct(gate, input, key(`verify-${action}`), action, payload, roles, act);
 
   setHandler(
     claimUpdate,
@@ -270,4 +285,42 @@ export async function awaitReview(
   }
   if (!ended) throw ApplicationFailure.nonRetryable(`review of ${workflowInfo().workflowId} ended without a decision`);
   return ended;
+}
+
+/** What waiting for a returned case's documents ends with. */
+export type DocumentsEnd = { kind: 'supplied'; supply: Omit<SupplyInput, 'proof'> } | { kind: 'expired'; result: CaseResult };
+
+/**
+ * A case returned for documents (退回补正) waits for a clerk to hand in what the claimant supplied,
+ * until the 补正 deadline: an unanswered case then closes as 不予受理.
+ */
+export async function awaitDocuments(input: CaseInput, round: number, gate: Mutex, deadlineDays: number): Promise<DocumentsEnd> {
+  let acts = 0;
+  const key = (what: string) => `supply-${round}/${what}-${++acts}`;
+  const deadlineAt = new Date(Date.now() + deadlineDays * 86_400_000).toISOString();
+  await review.openReturn({ ...input, key: key('open'), deadlineAt });
+  let supplied: Omit<SupplyInput, 'proof'> | null = null;
+  setHandler(
+    supplyUpdate,
+    (supply) =>
+      provenAct(gate, input, key('verify-supply'), 'supply', supply, REVIEWER_ROLES, async (person) => {
+        if (supplied) throw refuse('补正材料已提交');
+        const { proof: _proof, ...handedIn } = supply;
+        await review.recordSupply({ ...input, key: key('supplied'), reviewer: person, ...handedIn });
+        supplied = handedIn;
+        return { round: round + 1 };
+      }),
+    {
+      validator: (supply) => {
+        if (supplied) throw refuse('补正材料已提交');
+        if (!Array.isArray(supply.files)) throw refuse('补正材料清单无效');
+        if (supply.receipts !== undefined && (!Array.isArray(supply.receipts) || !supply.attachmentsDir)) throw refuse('补正票据须随附其目录');
+      },
+    },
+  );
+  if (await condition(() => supplied !== null, Math.max(1, Date.parse(deadlineAt) - Date.now()))) return { kind: 'supplied', supply: supplied! };
+  // Handed in at the last moment: the hand-in being recorded wins over the deadline.
+  await condition(allHandlersFinished);
+  if (supplied) return { kind: 'supplied', supply: supplied };
+  return { kind: 'expired', result: await review.expireReturn({ ...input, key: key('expired'), deadlineDays }) };
 }

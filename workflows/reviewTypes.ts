@@ -76,3 +76,14 @@ export interface ReviewState {
   proposal: Proposal | null;
   decision: { by: string; decision: HumanDecisionKind; comment: string; amount: string | null; at: string; approvedBy: string | null } | null;
 }
+
+/** Documents a claimant handed in for a case returned for documents (退回补正), staged by the console or CLI. */
+export interface SupplyInput extends ProvenAct {
+  note: string;
+  /** Each file handed in, with its sha256: the trail's evidence. */
+  files: { name: string; sha256: string }[];
+  /** Where they were staged with the receipts the case keeps (零星报销), readable by the OCR workers. */
+  attachmentsDir?: string;
+  /** The case's receipts from now on, in order. */
+  receipts?: string[];
+}

@@ -35,6 +35,13 @@ export interface CaseInput {
   caseRow: CaseRowRef;
   /** Which pass over the case this step belongs to: a case returned for documents is read and decided again. */
   round?: number;
+  /** The bureau's settings the workflow needs (it cannot read the environment). */
+  settings?: CaseSettings;
+}
+
+export interface CaseSettings {
+  /** Calendar days a case returned for documents (退回补正) waits before it closes as 不予受理. */
+  returnDeadlineDays?: number;
 }
 
 export interface CaseResult {
@@ -83,6 +90,8 @@ export interface BatchInput {
   attachmentsDir?: string;
   /** Case workflows running at once. */
   concurrency?: number;
+  /** Passed to every case of the batch. */
+  settings?: CaseSettings;
   /** Rows handled by one run before continue-as-new keeps the history small. */
   rowsPerRun?: number;
   /** Carried across continue-as-new; absent on the first run. */

@@ -29,6 +29,7 @@ export function inboxPage(session: Session, args: { entries: InboxEntry[]; filte
   <label>批次 <select name="batch">${option('', '全部', filter.batchId ?? '')}${args.batchOptions.map((b) => option(b, b, filter.batchId))}</select></label>
   <label>时限 <select name="sla">${option('', '全部', filter.sla ?? '')}${Object.entries(SLA_LABELS).map(([v, t]) => option(v, t, filter.sla))}</select></label>
   <label class="check"><input type="checkbox" name="mine" value="1"${filter.mine ? html` checked` : ''}> 只看我认领的</label>
+  <label class="check"><input type="checkbox" name="proposed" value="1"${filter.proposed ? html` checked` : ''}> 只看待复核（双人复核）</label>
   <button type="submit">筛选</button> <a href="/">清除</a>
 </form>
 <p class="count">共 <strong id="inbox-count">${entries.length}</strong> 件待审核</p>
@@ -42,7 +43,7 @@ ${entries.map(
   <td>${e.reasons.map((r) => html`<span class="rule" title="${RULE_TITLES[r] ?? ''}">${r}</span> `)}</td>
   <td class="money">${e.amount ?? '—'}</td>
   <td><small>${e.batchId ?? '—'}</small></td>
-  <td>${e.claimedBy ?? html`<span class="muted">未认领</span>`}</td>
+  <td>${e.claimedBy ?? html`<span class="muted">未认领</span>`}${e.proposal ? html` <span class="badge proposed" title="${e.proposal.needs.join('；')}">待复核</span>` : ''}</td>
   <td>${slaBadge(e)}</td>
 </tr>`,
 )}

@@ -195,7 +195,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
         step: 'documents-supplied',
         actor: userActor(input.reviewer),
         at: now().toISOString(),
-        inputs: { role: input.reviewer.role, note: input.note, receipts: input.receipts ?? null },
+        inputs: { role: input.reviewer.role, note: input.note, receipts: input.receipts ?? null, attachmentsDir: input.attachmentsDir ?? null },
         outcome: { files: input.files.map((f) => f.name) },
         evidence: input.files.map((f) => ({ kind: 'supplement', ref: f.name, sha256: f.sha256 })),
       });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AppConfig } from '../config/env';
 import { openAppStore } from '../config/openAppStore';
 import { maskIdNumbersIn } from '../rules/idNumber';
@@ -9,6 +11,8 @@ import type { Store } from '../store';
 import { actSigningKey } from '../security/actKeys';
 import { reviewActions } from '../temporal/reviewActions';
 import { loginPassword } from './password';
+import { supplyDocuments } from '../temporal/supplyDocuments';
+import { SupplementRefused } from '../intake/supplements';
 import { reviewStateQuery } from '../workflows/messages';
 import type { HumanDecisionKind } from '../workflows/reviewTypes';
 import { caseWorkflowId } from '../workflows/types';
@@ -19,6 +23,7 @@ type Out = (line: string) => void;
 
 const DECIDE_USAGE = 'review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]';
 const SECOND_LOOK_USAGE = 'review second-look CASE --approve|--send-back --comment TEXT --as USER';
+const SUPPLY_USAGE = 'review supply CASE --files FILE... [--note TEXT] [--replaces] --as USER';
 
 function refused(message: string): number {
   process.stderr.write(`refused: ${message}\n`);
@@ -41,7 +46,7 @@ async function authenticatePerson(store: Store, username: string | undefined): P
 /** `review list|show|decide|second-look`: the exception inbox from a terminal. */
 export async function runReviewCommand(config: AppConfig, argv: string[], out: Out): Promise<number> {
   const [sub, ...rest] = argv;
-  const args = parseArgs(rest, ['type', 'rule', 'batch', 'sla', 'comment', 'amount', 'amount-reason', 'as']);
+  const args = parseArgs(rest, ['type', 'rule', 'batch', 'sla', 'comment', 'amount', 'amount-reason', 'as', 'note']);
   const store = await openAppStore(config);
   try {
     switch (sub) {
@@ -111,8 +116,41 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
           await close();
         }
       }
+      case 'supply': {
+        const [caseId, ...files] = args.positionals;
+        if (!caseId || !args.flags.has('files') || files.length === 0) throw new UsageError(SUPPLY_USAGE);
+        const uploads = files.map((file) => {
+          try {
+            return { name: path.basename(file), bytes: fs.readFileSync(file) };
+          } catch (err) {
+            throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+          }
+        });
+        const person = await authenticatePerson(store, args.options.get('as') ?? process.env.ZHISHEN_USER);
+        const { client, close } = await connectClient(config);
+        try {
+          const result = await supplyDocuments({
+            store,
+            dataDir: config.dataDir,
+            actions: reviewActions(client, actSigningKey(config)),
+            caseId,
+            username: person.username,
+            uploads,
+            note: args.options.get('note') ?? '',
+            replaces: args.flags.has('replaces'),
+          }).catch((err: unknown) => {
+            if (err instanceof SupplementRefused) return { ok: false as const, message: err.message };
+            throw err;
+          });
+          if (!result.ok) return refused(result.message);
+          out(JSON.stringify({ caseId, supplied: uploads.map((u) => u.name), round: result.value.round }));
+          return 0;
+        } finally {
+          await close();
+        }
+      }
       default:
-        throw new UsageError(`review list [--proposed]|show CASE|${DECIDE_USAGE}|${SECOND_LOOK_USAGE}`);
+        throw new UsageError(`review list [--proposed]|show CASE|${DECIDE_USAGE}|${SECOND_LOOK_USAGE}|${SUPPLY_USAGE}`);
     }
   } finally {
     await store.close();

@@ -11,6 +11,9 @@ import { casePage } from './pages/casePage';
 import { inboxPage } from './pages/inbox';
 import { can } from './roles';
 import type { ActionResult } from '../temporal/reviewActions';
+import { supplyDocuments } from '../temporal/supplyDocuments';
+import { SupplementRefused } from '../intake/supplements';
+import type { UploadedFile } from './multipart';
 
 const CASE_ID = /^[A-Za-z0-9-]{1,40}$/;
 const UPDATE_ID = /^[0-9a-f-]{36}$/;
@@ -87,8 +90,8 @@ export async function sendAttachment(ctx: AuthedContext, caseId: string, index: 
   ctx.res.end(bytes);
 }
 
-/** POST /cases/:id/(claim|release|correct|decide|second-look): role checked here, proof, claim and state by the workflow. */
-export async function caseAction(ctx: AuthedContext, caseId: string, action: string, form: URLSearchParams): Promise<void> {
+/** POST /cases/:id/(claim|release|correct|decide|second-look|supply): role checked here, proof, claim and state by the workflow. */
+export async function caseAction(ctx: AuthedContext, caseId: string, action: string, form: URLSearchParams, files: readonly UploadedFile[] = []): Promise<void> {
   const user = ctx.session.user;
   if (!can(user.role, 'decide')) {
     ctx.deps.logger.warn(`console: ${user.username} (${user.role}) refused ${action} on ${caseId}: role`);
@@ -145,6 +148,27 @@ export async function caseAction(ctx: AuthedContext, caseId: string, action: str
       if (verdict !== 'approve' && verdict !== 'send-back') return renderCase(ctx, view, 400, '请选择复核结论');
       result = await ctx.deps.actions.secondLook(caseId, who, { verdict, comment: (form.get('comment') ?? '').trim() }, once);
       done = verdict === 'approve' ? '复核同意，将录入核心系统' : '已退回经办人重审';
+      break;
+    }
+    case 'supply': {
+      if (files.length === 0) return renderCase(ctx, view, 400, '请选择补正材料文件');
+      try {
+        result = await supplyDocuments({
+          store: ctx.deps.store,
+          dataDir: ctx.deps.config.dataDir,
+          actions: ctx.deps.actions,
+          caseId,
+          username: who,
+          uploads: files,
+          note: (form.get('note') ?? '').trim(),
+          replaces: form.get('replaces') === '1',
+          options: once,
+        });
+      } catch (err) {
+        if (err instanceof SupplementRefused) return renderCase(ctx, view, 400, err.message);
+        throw err;
+      }
+      done = '已提交补正材料，案件将重新读取并决定';
       break;
     }
     default:

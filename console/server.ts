@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger';
 import type { Store } from '../store';
 import { logIn, logOut, showLogin } from './authRoutes';
 import { caseAction, sendAttachment, showCase, showInbox } from './caseRoutes';
+import { readMultipartForm } from './multipart';
 import type { AuthedContext, ConsoleDeps, RequestContext } from './context';
 import { HttpError, parseCookies, readForm, redirect, SECURITY_HEADERS, sendHtml } from './http';
 import { errorPage } from './pages/errorPage';
@@ -142,7 +143,10 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   const origin = ctx.req.headers.origin;
   if (origin && origin !== 'null' && hostOf(origin) !== ctx.req.headers.host) throw new HttpError(403, '拒绝来自其他站点的提交');
   if (p !== '/login' && !authed(ctx)) throw new HttpError(401, '请先登录');
-  const form = await readForm(ctx.req);
+  const multipart = /^multipart\/form-data/i.test(ctx.req.headers['content-type'] ?? '');
+  // Only supplied documents come as uploads, and only from someone logged in.
+  if (multipart && !(authed(ctx) && /^\/cases\/[^/]+\/supply$/.test(p))) throw new HttpError(415, '只接受表单提交');
+  const { form, files } = multipart ? await readMultipartForm(ctx.req) : { form: await readForm(ctx.req), files: [] };
   if (!ctx.session || !csrfMatches(ctx.session, form.get('_csrf'))) {
     ctx.deps.logger.warn(`console: POST ${p} refused: missing or wrong CSRF token (${ctx.session?.user?.username ?? 'anonymous'})`);
     throw new HttpError(403, '表单已失效（CSRF 校验失败），请刷新页面后重试');
@@ -152,7 +156,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   if (!authed(ctx)) throw new HttpError(401, '请先登录');
   if (p === '/users') return addUser(ctx, form);
   if (p.startsWith('/dashboard/') && (await handleDashboardPost(ctx, form))) return;
-  const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide|second-look)$/.exec(p);
-  if (m) return caseAction(ctx, segment(m[1]!), m[2]!, form);
+  const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide|second-look|supply)$/.exec(p);
+  if (m) return caseAction(ctx, segment(m[1]!), m[2]!, form, files);
   throw new HttpError(404, '没有这个操作');
 }

@@ -16,9 +16,10 @@ export function noticeRecordFromEvents(caseId: string, events: readonly AuditEve
   if (!decided) return { ok: false, reason: `case ${caseId} has no rules decision on record` };
   const caseFile = (decided.inputs as { caseFile: { type: NoticeRecord['type']; person: { name: string; idNumber: string } } }).caseFile;
   const ruled = decided.outcome as { outcome: string; amount: string | null; checks?: Check[] };
-  // A clerk's decision after the rules' one is final.
-  const reviewed = [...events].reverse().find((e) => e.step === 'reviewed' && e.seq > decided.seq);
-  const after = (reviewed?.outcome as { after?: { outcome: string; amount: string | null } } | undefined)?.after;
+  // A clerk's decision after the rules' one is final; so is the 补正 deadline passing unanswered.
+  const reviewed = [...events].reverse().find((e) => (e.step === 'reviewed' || e.step === 'return-expired') && e.seq > decided.seq);
+  const expired = reviewed?.step === 'return-expired' ? (reviewed.outcome as { message?: string }) : null;
+  const after = expired ? { outcome: 'reject', amount: null } : (reviewed?.outcome as { after?: { outcome: string; amount: string | null } } | undefined)?.after;
   const outcome = after?.outcome ?? ruled.outcome;
   const amount = after ? after.amount : ruled.amount;
   if (outcome !== 'approve' && outcome !== 'reject') return { ok: false, reason: `case ${caseId} is ${outcome}: no final decision yet` };
@@ -34,11 +35,17 @@ export function noticeRecordFromEvents(caseId: string, events: readonly AuditEve
       amount: outcome === 'reject' ? null : amount,
       person: { name: caseFile.person.name, idNumber: caseFile.person.idNumber },
       // A clerk who rejects against passing rules gives their comment as the grounds.
-      failed: outcome === 'reject' && failed.length === 0 && comment ? [{ rule: '人工审核', message: comment }] : outcome === 'reject' ? failed : [],
+      failed: expired
+        ? [{ rule: '补正逾期', message: expired.message ?? '逾期未补交材料' }]
+        : outcome === 'reject' && failed.length === 0 && comment
+          ? [{ rule: '人工审核', message: comment }]
+          : outcome === 'reject'
+            ? failed
+            : [],
       applied: checks.map((c) => ({ rule: c.rule, result: c.result })),
       policyVersion: decided.ruleSetVersion,
       decidedOn: beijingDate((reviewed ?? decided).at),
-      reviewedBy: reviewed?.actor.name ?? null,
+      reviewedBy: expired ? null : (reviewed?.actor.name ?? null),
       reviewComment: comment,
     },
   };

@@ -1,8 +1,8 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { signAct, type HumanAction } from '../security/humanActs';
-import { claimUpdate, correctUpdate, releaseUpdate, reviewUpdate, secondLookUpdate } from '../workflows/messages';
-import type { CorrectionInput, ReviewDecisionInput, ReviewState, SecondLookInput } from '../workflows/reviewTypes';
+import { claimUpdate, correctUpdate, releaseUpdate, reviewUpdate, secondLookUpdate, supplyUpdate } from '../workflows/messages';
+import type { CorrectionInput, ReviewDecisionInput, ReviewState, SecondLookInput, SupplyInput } from '../workflows/reviewTypes';
 import type { CaseResult } from '../workflows/types';
 import { caseWorkflowId } from '../workflows/types';
 
@@ -55,6 +55,8 @@ export function reviewActions(temporal: Client, signingKey: KeyObject) {
       send(caseId, username, 'review', input, (args, updateId) => handle(caseId).executeUpdate(reviewUpdate, { args: [args], updateId }), options),
     secondLook: (caseId: string, username: string, input: Omit<SecondLookInput, 'proof'>, options: ActOptions = {}): Promise<ActionResult<ReviewState>> =>
       send(caseId, username, 'second-look', input, (args, updateId) => handle(caseId).executeUpdate(secondLookUpdate, { args: [args], updateId }), options),
+    supply: (caseId: string, username: string, input: Omit<SupplyInput, 'proof'>, options: ActOptions = {}): Promise<ActionResult<{ round: number }>> =>
+      send(caseId, username, 'supply', input, (args, updateId) => handle(caseId).executeUpdate(supplyUpdate, { args: [args], updateId }), options),
   };
 }
 

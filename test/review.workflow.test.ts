@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities, legacyBotActivities } from '../activities';
 import { createReviewActivities } from '../activities/review';
 import { noticeActivities } from '../notices/activities';
@@ -16,7 +17,8 @@ import { writeIntakeWorkbook } from '../fixtures/generate';
 import { createLogger } from '../logging/logger';
 import type { CaseFile } from '../rules/schemas';
 import { openStore, type Store } from '../store';
-import { listEvents } from '../store/auditTrail';
+import { appendEvent, listEvents } from '../store/auditTrail';
+import { supplyDocuments } from '../temporal/supplyDocuments';
 import { getCase } from '../store/caseRegister';
 import { listReviewInbox } from '../store/reviewQueue';
 import { verifyChain } from '../store/verifyChain';
@@ -67,7 +69,17 @@ describe('exception review in the case workflow', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-review-'));
-    const files = ['LS-2024-0006', 'LS-2024-0008', 'TR-2026-0015', 'LS-2025-0002', 'LS-2025-0007'].map((id) => path.join(EXAMPLES, `${id}.json`));
+    // Two more cases of the same shape as worked examples, under case IDs of their own.
+    const copies = [
+      ['LS-2024-0006', 'LS-2024-9006'],
+      ['LS-2024-0008', 'LS-2024-9008'],
+      ['LS-2025-0002', 'LS-2025-9002'],
+    ].map(([from, to]) => {
+      const file = path.join(dataDir, `${to}.json`);
+      fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${from}.json`), 'utf8')), caseId: to }));
+      return file;
+    });
+    const files = [...['LS-2024-0006', 'LS-2024-0008', 'TR-2026-0015', 'LS-2025-0002', 'LS-2025-0007'].map((id) => path.join(EXAMPLES, `${id}.json`)), ...copies];
     seedLegacy(dataDir, files);
     const caseFiles = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as CaseFile);
     const workbook = path.join(dataDir, 'intake.xlsx');
@@ -276,12 +288,15 @@ describe('exception review in the case workflow', () => {
     ]);
     expect(c1).toMatchObject({ ok: true });
     expect(c2).toMatchObject({ ok: true });
-    const corrections = (await listEvents(store, caseId)).filter((e) => e.step === 'corrected');
-    expect(corrections.map((e) => (e.inputs as { corrected: { changes: { before: unknown; after: unknown }[] } }).corrected.changes[0])).toEqual([
-      { path: 'to.coverageStart', before: caseFile.to.coverageStart, after: wrong },
-      { path: 'to.coverageStart', before: wrong, after },
-    ]);
-    expect(corrections[1]!.actor.name).toBe('clerk.b');
+    // Applied one after the other, in the order the workflow took them: the second starts from the first's value.
+    const changes = (await listEvents(store, caseId))
+      .filter((e) => e.step === 'corrected')
+      .map((e) => (e.inputs as { corrected: { changes: { before: unknown; after: unknown }[] } }).corrected.changes[0]!);
+    expect(changes).toHaveLength(2);
+    expect(changes[0]!.before).toBe(caseFile.to.coverageStart);
+    expect(changes[1]!.before).toBe(changes[0]!.after);
+    expect(new Set([changes[0]!.after, changes[1]!.after])).toEqual(new Set([wrong, after]));
+    if (changes[1]!.after !== after) await ok(acts.correct(caseId, 'clerk.b', { corrections: [{ path: 'to.coverageStart', value: after }], reason: '按参保登记表更正' }));
     const redecided = (await handle.query(reviewStateQuery)).ruleResult;
     expect(redecided.reasons).not.toContain('TR-05');
     expect((await handle.query(reviewStateQuery)).factsCorrected).toBe(true);
@@ -320,6 +335,83 @@ describe('exception review in the case workflow', () => {
     expect(await steps(caseId)).not.toContain('entered');
     await ok(acts.secondLook(caseId, 'chief2', { verdict: 'approve', comment: '' }));
     expect(await handle.result()).toMatchObject({ outcome: 'approve', amount: lower });
+  });
+
+  it('returns a case for documents (退回补正); the documents handed in bring it back, read and decided again', async () => {
+    const returning = await start('LS-2024-9006');
+    await inReview(returning);
+    await ok(acts.claim('LS-2024-9006', 'clerk.a'));
+    expect(await ok(acts.decide('LS-2024-9006', 'clerk.a', { decision: 'return', comment: '请补交病退鉴定结论' }))).toMatchObject({ status: 'returned' });
+    await vi.waitFor(async () => expect((await getCase(store, 'LS-2024-9006'))!.status).toBe('returned'), { timeout: 20_000 });
+    expect(await listReviewInbox(store)).not.toContainEqual(expect.objectContaining({ caseId: 'LS-2024-9006' }));
+
+    // Not a receipt, not a file: refused by name before anything is staged or sent.
+    const upload = { name: '病退鉴定结论.png', bytes: await sharp({ create: { width: 600, height: 800, channels: 3, background: 'white' } }).png().toBuffer() };
+    await expect(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'clerk.a', uploads: [{ name: 'evil.svg', bytes: Buffer.from('<svg onload="x()"/>') }], note: '' })).rejects.toThrow(/SVG/);
+    await expect(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'clerk.a', uploads: [{ ...upload, name: '../up.png' }], note: '' })).rejects.toThrow(/只能是文件名/);
+    expect(await refusal(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'audit', uploads: [upload], note: '' }))).toMatch(/角色无权/);
+    await ok(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'clerk.b', uploads: [upload], note: '申请人已补交' }));
+
+    // Round two: the facts are read and the case decided again, then it waits in the inbox afresh.
+    await vi.waitFor(async () => expect((await returning.query(reviewStateQuery)).status).toBe('awaiting'), { timeout: 30_000 });
+    await ok(acts.claim('LS-2024-9006', 'clerk.b'));
+    await ok(acts.decide('LS-2024-9006', 'clerk.b', { decision: 'approve', comment: '鉴定结论已核' }));
+    expect(await returning.result()).toMatchObject({ outcome: 'approve' });
+    expect((await steps('LS-2024-9006')).filter((s) => s !== 'act-refused')).toEqual([
+      'intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'returned', 'awaiting-documents', 'documents-supplied',
+      'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed', 'notice-issued',
+    ]);
+    const supplied = (await listEvents(store, 'LS-2024-9006')).find((e) => e.step === 'documents-supplied')!;
+    expect(supplied.actor).toEqual({ kind: 'user', name: 'clerk.b' });
+    expect(supplied.evidence).toEqual([{ kind: 'supplement', ref: '病退鉴定结论.png', sha256: crypto.createHash('sha256').update(upload.bytes).digest('hex') }]);
+  });
+
+  it('closes a returned case nobody answers as 不予受理 at the 补正 deadline, with its notice', async () => {
+    const caseId = 'LS-2024-9008';
+    const handle = await env.client.workflow.start('caseWorkflow', {
+      taskQueue: TASK_QUEUES.default,
+      workflowId: `case-${caseId}`,
+      args: [{ batchId: 'review-test', workbook: workbookRef, caseRow: rows.get(caseId)!, settings: { returnDeadlineDays: 10 } } satisfies CaseInput],
+    });
+    await inReview(handle);
+    await ok(acts.claim(caseId, 'clerk.a'));
+    await ok(acts.decide(caseId, 'clerk.a', { decision: 'return', comment: '请补交视同缴费认定表' }));
+    await vi.waitFor(async () => expect(await steps(caseId)).toContain('awaiting-documents'), { timeout: 20_000 });
+    await env.sleep(11 * 86_400_000);
+    expect(await handle.result()).toMatchObject({ outcome: 'reject', reasons: ['RETURN-EXPIRED'], amount: null });
+    expect((await steps(caseId)).slice(-6)).toEqual(['returned', 'awaiting-documents', 'return-expired', 'entered', 'closed', 'notice-issued']);
+    expect(await getCase(store, caseId)).toMatchObject({ status: 'closed', outcome: 'reject' });
+  });
+
+  it('enters the decision a failed run already recorded instead of deciding again', async () => {
+    // A trail whose clerk decision never reached the core system: the run that recorded it failed.
+    const caseId = 'LS-2025-9002';
+    const base = { caseId, workflowId: `case-${caseId}`, runId: 'an-earlier-failed-run', at: new Date().toISOString(), ruleSetVersion: 'lump-sum@2020-01-01', evidence: [] };
+    const caseFile = JSON.parse(fs.readFileSync(path.join(dataDir, `${caseId}.json`), 'utf8')) as never;
+    await appendEvent(store, {
+      ...base,
+      step: 'decided',
+      actor: { kind: 'bot', name: 'zhishen-rulebook' },
+      inputs: { caseFile },
+      outcome: { outcome: 'review', reasons: ['LS-03'], amount: '41174.51', checks: [{ rule: 'LS-03', result: 'fail', message: '病退' }] },
+      idempotencyKey: 'earlier/decided',
+    });
+    await appendEvent(store, { ...base, step: 'review-opened', actor: { kind: 'system', name: 'zhishen' }, inputs: {}, outcome: {}, idempotencyKey: 'earlier/review-opened' });
+    await appendEvent(store, {
+      ...base,
+      step: 'reviewed',
+      actor: { kind: 'user', name: 'clerk.a' },
+      inputs: { role: 'clerk', decision: 'reject', comment: '材料不实', amountReason: null, approvedBy: { username: 'chief', role: 'supervisor' } },
+      outcome: { before: { outcome: 'review', amount: '41174.51' }, after: { outcome: 'reject', amount: null } },
+      idempotencyKey: 'earlier/reviewed',
+    });
+    // The rules alone would approve this case; the clerk's recorded rejection is what is entered.
+    const handle = await start(caseId);
+    expect(await handle.result()).toMatchObject({ outcome: 'reject', amount: null, reasons: ['LS-03'] });
+    const events = await listEvents(store, caseId);
+    const thisRun = events.filter((e) => e.runId !== 'an-earlier-failed-run').map((e) => e.step);
+    expect(thisRun).toEqual(['intake', 'entered', 'closed', 'notice-issued']);
+    expect(await getCase(store, caseId)).toMatchObject({ status: 'closed', outcome: 'reject' });
   });
 
   it('closes a case the rules approve without a clerk', async () => {

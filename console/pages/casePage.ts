@@ -235,9 +235,23 @@ function secondLookForm(session: Session, action: (what: string) => string, prop
   );
 }
 
+/** A returned case: the documents the claimant supplied are handed in here (uploads, checked like intake attachments). */
+function supplyForm(view: CaseView, session: Session, action: string): SafeHtml {
+  const receipts = view.stored.type === 'reimbursement';
+  return html`<p>已退回补正，等待申请人补交材料。</p>
+<form method="post" action="${action}" id="supply-form" class="stacked" enctype="multipart/form-data">${csrfField(session)}<input type="hidden" name="updateId" value="${randomUUID()}">
+  <h3>提交补正材料</h3>
+  <label>材料文件（PNG、JPEG 或 PDF，可多选） <input type="file" name="files" multiple required accept=".png,.jpg,.jpeg,.pdf"></label>
+  ${receipts ? html`<label class="check"><input type="checkbox" name="replaces" value="1"> 替换原有票据（不勾选则与原有票据一并识别）</label>` : ''}
+  <label>说明 <textarea name="note" rows="2"></textarea></label>
+  <button type="submit">提交补正材料</button>
+</form>`;
+}
+
 function decisionSection(view: CaseView, session: Session, caseId: string): SafeHtml {
   const user = session.user!;
   const action = (what: string) => `/cases/${encodeURIComponent(caseId)}/${what}`;
+  if (view.stored.status === 'returned' && can(user.role, 'decide')) return supplyForm(view, session, action('supply'));
   if (view.stored.status !== 'review') return html`<p>该案件${label(STATUS_LABELS, view.stored.status)}，无需审核。</p>`;
   if (!can(user.role, 'decide')) return notice('warn', '只读：您的角色不能认领、更正或决定案件。');
   const review = view.review;

@@ -82,6 +82,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           size: botSlots,
           legacyUrl: options.config.legacy.url,
           credentials: legacyCredentialsFromEnv(),
+          timeoutMs: options.config.worker.botTimeoutMs,
           executablePath: options.config.chromiumPath,
           evidenceDir: path.join(options.config.dataDir, 'evidence'),
         });

@@ -1,4 +1,4 @@
-import { BusinessFault, enterResult, readFacts, type BrowserPool, type EntryRequest, type EvidenceFile } from '../bots';
+import { BusinessFault, enterResult, readFacts, type BrowserPool, type EntryRequest, type EvidenceFile, type SubmitGuard } from '../bots';
 import type { FactsQuery } from '../fixtures/legacy-system/facts';
 import type { FactsReading } from './contracts';
 import { ZHISHEN_VERSION } from './version';
@@ -12,7 +12,8 @@ export interface CoreSystem {
   /** Bot name and version, as the audit trail records the actor. */
   readonly actor: { name: string; version: string };
   readFacts(query: FactsQuery, label: string): Promise<FactsReading>;
-  enterResult(request: EntryRequest, label: string): Promise<EntryOutcome>;
+  /** `mayStillSubmit` is asked right before the click that sends the entry; it throws to stop it. */
+  enterResult(request: EntryRequest, label: string, mayStillSubmit?: SubmitGuard): Promise<EntryOutcome>;
 }
 
 /** The bots, working the core system's screens in a pool of logged-in browser contexts. */
@@ -20,9 +21,9 @@ export function browserCoreSystem(pool: BrowserPool): CoreSystem {
   return {
     actor: { name: 'legacy-bot', version: ZHISHEN_VERSION },
     readFacts: (query, label) => pool.withSession((session) => readFacts(session, query), label),
-    async enterResult(request, label) {
+    async enterResult(request, label, mayStillSubmit) {
       try {
-        return { ok: true, ...(await pool.withSession((session) => enterResult(session, request), label)) };
+        return { ok: true, ...(await pool.withSession((session) => enterResult(session, request, mayStillSubmit), label)) };
       } catch (err) {
         // A refusal about the case (e.g. a conflicting earlier entry) goes to a clerk; anything else is retried.
         if (err instanceof BusinessFault && err.concernsCase) return { ok: false, code: err.code, message: err.message, evidence: err.evidence };

@@ -8,6 +8,7 @@ import type { CaseInput, CaseResult } from '../workflows/types';
 import type { LegacyBotActivities } from './contracts';
 import { recordStep, roundStep } from './decision';
 import type { ActivityDeps } from './deps';
+import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entryFence';
 import { sha256Json } from './hashing';
 
 /** How often a bot step tells Temporal it is alive; the workflows allow a few missed beats. */
@@ -53,6 +54,39 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
     }
   }
 
+  /**
+   * Runs an entry; an attempt stopped by its fence is put on the record with both tokens, then
+   * ends as Temporal expects: cancelled when it was cancelled, else a retryable failure (a stale
+   * attempt's result is dropped by the server; a current one looks before it submits next time).
+   */
+  async function fenced<T>(input: CaseInput, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof EntryFenced)) throw err;
+      const context = Context.current();
+      const { attempt, activityId } = context.info;
+      await recordStep(store, {
+        caseId: input.caseRow.caseId,
+        key: `entry-fenced/${activityId}/${attempt}`,
+        step: 'entry-fenced',
+        actor,
+        at: now().toISOString(),
+        inputs: { attempt, token: err.token },
+        outcome: {
+          submitted: false,
+          reason: err.reason,
+          token: err.token,
+          currentToken: err.current?.token ?? null,
+          currentHolder: err.current?.holder ?? null,
+          ...(err.cancellation ? { cancellation: err.cancellation } : {}),
+        },
+      });
+      if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+      throw ApplicationFailure.retryable(err.message, 'EntryFenced');
+    }
+  }
+
   return {
     async readFacts(input) {
       const row = input.caseRow.row as IntakeRow;
@@ -74,7 +108,12 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
     async enterResult(input) {
       const row = input.caseRow.row as IntakeRow;
       const request = entryRequestOf(row, input.result);
-      const entry = await onRecord(input, 'entered', () => coreSystem.enterResult(request, `${row.caseId}-enter`));
+      // Only the newest attempt may click 确定: one that stalled past its heartbeat timeout while
+      // Temporal retried the entry elsewhere finds its token overtaken when it wakes.
+      const entry = await fenced(input, async () => {
+        const token = await takeEntryLeaseForAttempt(store, row.caseId);
+        return onRecord(input, 'entered', () => coreSystem.enterResult(request, `${row.caseId}-enter`, fencedSubmitGuard(store, row.caseId, token)));
+      });
       await recordStep(store, {
         caseId: row.caseId,
         key: roundStep('entered', input.round),

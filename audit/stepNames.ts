@@ -21,4 +21,5 @@ export const STEP_NAMES: Record<string, string> = {
   'notice-issued': '出具告知书',
   'entry-refused': '核心系统拒绝录入',
   'bot-fault': '机器人故障（已重试）',
+  'entry-fenced': '录入已拦截（该次尝试已被接替，未提交）',
 };

@@ -79,6 +79,43 @@ describe('enterResult: look before submit', () => {
     await session.page.context().close();
   });
 
+  it('asks the guard right before the click that sends the entry, and sends nothing when it refuses', async () => {
+    const session = await openSession(browser, standIn.system.url);
+    const refused = new Error('这次尝试已被接替');
+    let asked: boolean[] = [];
+    /** A guard that notes whether 确认提交？ was open when asked, and refuses from its `refuseAt`-th question on. */
+    const guard = (refuseAt = Infinity) => async () => {
+      asked.push(await session.page.getByRole('dialog', { name: '系统确认' }).isVisible());
+      if (asked.length >= refuseAt) throw refused;
+    };
+    const request = requestFor(byType('lump-sum')[1]!, 'LS-GUARD-0001');
+    const other = requestFor(byType('lump-sum')[2]!, 'LS-GUARD-0002');
+
+    // Asked before 提交 (which sends when the system asks nothing) and again with 确认提交？ open, before 确定.
+    expect(await enterResult(session, request, guard())).toMatchObject({ alreadyEntered: false });
+    expect(asked).toEqual([false, true]);
+    expect(entriesOf('LS-GUARD-0001')).toHaveLength(1);
+
+    for (const refuseAt of [1, 2]) {
+      asked = [];
+      expect(await enterResult(session, other, guard(refuseAt)).catch((e: unknown) => e)).toBe(refused);
+      expect(asked).toHaveLength(refuseAt);
+      expect(entriesOf('LS-GUARD-0002')).toEqual([]);
+    }
+
+    // Without the dialog 提交 sends: the guard before it has the last word.
+    standIn.system.setFaults({ confirmModal: false });
+    asked = [];
+    expect(await enterResult(session, other, guard(1)).catch((e: unknown) => e)).toBe(refused);
+    expect(entriesOf('LS-GUARD-0002')).toEqual([]);
+
+    // A case already entered is found by the look before submit: the guard is never asked.
+    asked = [];
+    expect(await enterResult(session, request, guard(1))).toMatchObject({ alreadyEntered: true });
+    expect(asked).toEqual([]);
+    await session.page.context().close();
+  });
+
   it('after a crash between 确定 and the confirmation page, a retry with a fresh session leaves exactly one entry', async () => {
     const request = requestFor(byType('lump-sum')[1]!, 'LS-CRASH-0001');
     if (request.type !== 'lump-sum') throw new Error('expected a lump-sum request');

@@ -8,6 +8,7 @@ export { withRetries, type RetryOptions } from './retry';
 export { readFacts, FACTS_SOURCE } from './readFacts';
 export { enterResult } from './enterResult';
 export { EntryRequestSchema, type EntryRequest, type EntryResult } from './lookBeforeSubmit';
+export type { SubmitGuard } from './pages/EntryFormPage';
 export { readLumpSumFacts, enterLumpSumResult } from './lumpSumBot';
 export { readTransferFacts, enterTransferResult } from './transferBot';
 export { readReimbursementFacts, enterReimbursementResult } from './reimbursementBot';

@@ -3,6 +3,7 @@ import { BusinessFault } from './errors';
 import { enterWithLookBeforeSubmit, type EntryResult, type LumpSumEntryRequest } from './lookBeforeSubmit';
 import { LumpSumEntryPage } from './pages/LumpSumEntryPage';
 import { identityOf, openPersonRecord } from './readPerson';
+import type { SubmitGuard } from './pages/EntryFormPage';
 import type { BotSession } from './session';
 
 /** 趸缴: reads retirement category, retirement and contribution months from the person's record. */
@@ -23,11 +24,11 @@ export async function readLumpSumFacts(session: BotSession, query: FactsQuery): 
 }
 
 /** 趸缴核定: enters the decided lump sum, unless the case has been entered already. */
-export function enterLumpSumResult(session: BotSession, request: LumpSumEntryRequest): Promise<EntryResult> {
+export function enterLumpSumResult(session: BotSession, request: LumpSumEntryRequest, mayStillSubmit?: SubmitGuard): Promise<EntryResult> {
   return enterWithLookBeforeSubmit(session, request, async () => {
     const form = new LumpSumEntryPage(session);
     await form.open();
     await form.fillIn(request);
-    return form.submit();
+    return form.submit(mayStillSubmit);
   });
 }

@@ -6,6 +6,7 @@ import { HospitalLookupPage } from './pages/HospitalLookupPage';
 import { InvoiceLookupPage } from './pages/InvoiceLookupPage';
 import { ReimbursementEntryPage } from './pages/ReimbursementEntryPage';
 import { identityOf, openPersonRecord } from './readPerson';
+import type { SubmitGuard } from './pages/EntryFormPage';
 import type { BotSession } from './session';
 
 /**
@@ -44,11 +45,11 @@ export async function readReimbursementFacts(session: BotSession, query: FactsQu
 }
 
 /** 零星报销登记: enters the decided payment, unless the case has been entered already. */
-export function enterReimbursementResult(session: BotSession, request: ReimbursementEntryRequest): Promise<EntryResult> {
+export function enterReimbursementResult(session: BotSession, request: ReimbursementEntryRequest, mayStillSubmit?: SubmitGuard): Promise<EntryResult> {
   return enterWithLookBeforeSubmit(session, request, async () => {
     const form = new ReimbursementEntryPage(session);
     await form.open();
     await form.fillIn(request);
-    return form.submit();
+    return form.submit(mayStillSubmit);
   });
 }

@@ -3,6 +3,7 @@ import { BusinessFault } from './errors';
 import { enterWithLookBeforeSubmit, type EntryResult, type TransferEntryRequest } from './lookBeforeSubmit';
 import { TransferEntryPage } from './pages/TransferEntryPage';
 import { identityOf, openPersonRecord } from './readPerson';
+import type { SubmitGuard } from './pages/EntryFormPage';
 import type { BotSession } from './session';
 
 /** 转移接续: reads the received 信息表 (outgoing record, funds received) from the person's record. */
@@ -22,11 +23,11 @@ export async function readTransferFacts(session: BotSession, query: FactsQuery):
 }
 
 /** 转移接续转入: enters the decided transfer-in, unless the case has been entered already. */
-export function enterTransferResult(session: BotSession, request: TransferEntryRequest): Promise<EntryResult> {
+export function enterTransferResult(session: BotSession, request: TransferEntryRequest, mayStillSubmit?: SubmitGuard): Promise<EntryResult> {
   return enterWithLookBeforeSubmit(session, request, async () => {
     const form = new TransferEntryPage(session);
     await form.open();
     await form.fillIn(request);
-    return form.submit();
+    return form.submit(mayStillSubmit);
   });
 }

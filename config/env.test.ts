@@ -3,8 +3,9 @@ import { loadConfig } from './env';
 
 describe('worker configuration from the environment', () => {
   it('serves every task queue by default, or the ones ZHISHEN_WORKER_QUEUES names', () => {
-    expect(loadConfig({}).worker).toEqual({ queues: ['zhishen', 'legacy-bots', 'ocr'], botSlots: undefined, ocrSlots: undefined });
-    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({ queues: ['ocr'], botSlots: undefined, ocrSlots: 3 });
+    expect(loadConfig({}).worker).toEqual({ queues: ['zhishen', 'legacy-bots', 'ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: undefined });
+    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({ queues: ['ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: 3 });
+    expect(loadConfig({ ZHISHEN_BOT_TIMEOUT_MS: '60000' }).worker).toMatchObject({ botTimeoutMs: 60_000 });
     expect(loadConfig({ ZHISHEN_WORKER_QUEUES: 'zhishen,legacy-bots', ZHISHEN_BOT_SLOTS: '8' }).worker).toMatchObject({ queues: ['zhishen', 'legacy-bots'], botSlots: 8 });
   });
 
@@ -12,5 +13,6 @@ describe('worker configuration from the environment', () => {
     expect(() => loadConfig({ ZHISHEN_WORKER_QUEUES: 'ocr,bots' })).toThrow(/ZHISHEN_WORKER_QUEUES.*zhishen, legacy-bots, ocr/);
     expect(() => loadConfig({ ZHISHEN_WORKER_QUEUES: ',' })).toThrow(/ZHISHEN_WORKER_QUEUES/);
     expect(() => loadConfig({ ZHISHEN_BOT_SLOTS: '0' })).toThrow(/ZHISHEN_BOT_SLOTS/);
+    expect(() => loadConfig({ ZHISHEN_BOT_TIMEOUT_MS: '5s' })).toThrow(/ZHISHEN_BOT_TIMEOUT_MS/);
   });
 });

@@ -32,6 +32,8 @@ const EnvSchema = z.object({
     .pipe(z.array(z.enum(QUEUE_NAMES as [TaskQueueName, ...TaskQueueName[]], { message: `expected a comma-separated list of ${QUEUE_NAMES.join(', ')}` })).min(1)),
   /** Bot steps at once in a worker process (browser contexts of its one Chromium). */
   ZHISHEN_BOT_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Longest a bot waits for one page or element of the core system (ms); 15 s by default. */
+  ZHISHEN_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
   ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
 });
@@ -45,7 +47,7 @@ export type AppConfig = {
   dataDir: string;
   consolePort: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
-  worker: { queues: TaskQueueName[]; botSlots: number | undefined; ocrSlots: number | undefined };
+  worker: { queues: TaskQueueName[]; botSlots: number | undefined; botTimeoutMs: number | undefined; ocrSlots: number | undefined };
 };
 
 /** Reads and validates the configuration; a bad value is reported by name. */
@@ -70,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
     consolePort: e.ZHISHEN_CONSOLE_PORT,
     logLevel: e.ZHISHEN_LOG_LEVEL,
-    worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
+    worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
   };
 }
 

@@ -15,3 +15,4 @@ export { BatchRecord, BatchStatus, IntakeError, getBatch, listIntakeErrors, reco
 export { Role, NewUser, createUser, getUser, authenticate, listUsers, hashPassword, passwordMatches, type User } from './users';
 export { setReviewStanding, listReviewInbox, slaState, type InboxEntry, type InboxFilter, type ReviewStanding, type SlaState } from './reviewQueue';
 export { recordBatchRows, batchRowsPage, countBatchRows, type BatchRow } from './batchRows';
+export { EntryLeaseRequest, takeEntryLease, currentEntryLease, type EntryLease, type TakeLeaseResult } from './entryLeases';

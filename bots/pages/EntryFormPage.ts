@@ -5,6 +5,13 @@ import { OUTCOME_OPTION_LABELS } from '../screenVocabulary';
 
 export type Outcome = keyof typeof OUTCOME_OPTION_LABELS;
 
+/**
+ * Asked right before the click that sends an entry; throws when the bot has lost the right to
+ * enter the case (a stalled attempt that another one took over), and nothing is sent.
+ */
+export type SubmitGuard = () => Promise<void>;
+export const allowSubmit: SubmitGuard = async () => undefined;
+
 /** What the 业务受理成功 screen shows. */
 export interface EntryConfirmation {
   entryNumber: string;
@@ -71,11 +78,17 @@ export abstract class EntryFormPage {
 
   /**
    * 提交, 确定 when asked, and the 受理号 from the confirmation screen. The form coming back with
-   * a message is the system refusing the entry (a business fault).
+   * a message is the system refusing the entry (a business fault). `mayStillSubmit` runs right
+   * before each click that may send the entry (提交 when the system asks nothing, then 确定) and
+   * throws to stop it.
    */
-  async submit(): Promise<EntryConfirmation> {
+  async submit(mayStillSubmit: SubmitGuard = allowSubmit): Promise<EntryConfirmation> {
+    await mayStillSubmit();
     await this.session.navigate(async () => {
-      if (await this.clickSubmit()) await this.confirmDialog();
+      if (await this.clickSubmit()) {
+        await mayStillSubmit();
+        await this.confirmDialog();
+      }
     });
     const screen = await this.session.screen();
     if (screen === this.screenName) {

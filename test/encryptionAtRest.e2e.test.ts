@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
@@ -16,6 +17,7 @@ import { loadPayloadKeyRing, PayloadKeysSpec, withNewActiveKey } from '../securi
 import { keyDir } from '../security/keyFiles';
 import { createUser, type Role } from '../store';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../temporal/payloadCodec';
+import { freePort, startDevServer } from '../temporal/devServer';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 
 const PASSWORD = 'correct horse 42';
@@ -69,6 +71,7 @@ describe('personal data encrypted at rest in Temporal', () => {
   let console_: RunningConsole;
   let uiOrigin: string;
   let sealedInput: Payload;
+  let uiPort: number;
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -103,8 +106,12 @@ describe('personal data encrypted at rest in Temporal', () => {
     sealedInput = started.input!.payloads![0]! as Payload;
 
     for (const u of USERS) await createUser(stack.store, { ...u, password: PASSWORD });
-    console_ = await startConsole({ store: stack.store, temporal: stack.client, config: stack.config, logger: createLogger('codec-test', { terminal: false }), port: 0 });
-    uiOrigin = new URL(stack.config.temporal.uiUrl).origin;
+    // The Web UI the console's codec answers: the dev server's, started with one in a test below.
+    uiPort = await freePort();
+    const config = { ...stack.config, temporal: { ...stack.config.temporal, uiUrl: `http://localhost:${uiPort}` } };
+    const logger = createLogger('codec-test', { terminal: false, logDir: path.join(stack.dataDir, 'logs') });
+    console_ = await startConsole({ store: stack.store, temporal: stack.client, config, logger, port: 0 });
+    uiOrigin = `http://localhost:${uiPort}`;
     worker.kill('SIGTERM');
     await exited(worker);
   }, 300_000);
@@ -122,6 +129,47 @@ describe('personal data encrypted at rest in Temporal', () => {
     expect(foundIn(bytes, caseFiles.map((c) => `case-${c.caseId}`))).toHaveLength(caseFiles.length);
     expect(bytes.includes(Buffer.from(ENCRYPTED_ENCODING))).toBe(true);
     expect(foundIn(bytes, secrets)).toEqual([]);
+  });
+
+  it("shows a case's input in Temporal's Web UI, opened by the console's codec with the clerk's console session", async () => {
+    const consolePort = Number(new URL(console_.url).port);
+    const endpoint = `http://localhost:${consolePort}/codec`;
+    const withUi = await startDevServer({
+      dataDir: path.join(stack.dataDir, 'temporal'),
+      port: Number(stack.temporal.address.split(':').at(-1)),
+      uiPort,
+      namespace: 'default',
+      uiCodecEndpoint: endpoint,
+    });
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      expect(((await (await fetch(`${uiOrigin}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } }).Codec.Endpoint).toBe(endpoint);
+      const page = await browser.newPage();
+      // The clerk logs in to the console on the UI's host name (localhost), so the cookie is same-site.
+      await page.goto(`http://localhost:${consolePort}/login`);
+      await page.fill('input[name=username]', 'clerk.a');
+      await page.fill('input[name=password]', PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+      // What the UI's codec settings save when "Include cross-origin credentials" is ticked for this endpoint.
+      await page.goto(uiOrigin);
+      await page.evaluate((e) => {
+        localStorage.setItem('endpoint', JSON.stringify(e));
+        localStorage.setItem('includeCredentials', 'true');
+        localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
+      }, endpoint);
+      const caseFile = caseFiles[0]!;
+      const decoded = page.waitForResponse((r) => r.url().startsWith(`${endpoint}/decode`) && r.request().method() === 'POST', { timeout: 90_000 });
+      await page.goto(`${uiOrigin}/namespaces/default/workflows/case-${caseFile.caseId}`);
+      const res = await decoded;
+      expect(res.status()).toBe(200);
+      expect(await res.request().headerValue('cookie')).toMatch(/zhishen_session=/);
+      expect(res.headers()['access-control-allow-origin']).toBe(uiOrigin);
+      await expect.poll(() => page.evaluate(() => document.body.innerText), { timeout: 90_000 }).toContain(caseFile.person.idNumber);
+    } finally {
+      await browser.close();
+      await withUi.stop();
+    }
   });
 
   it('archives the histories sealed: no ID number or name in clear, yet the key ring opens them', async () => {

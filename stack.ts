@@ -12,6 +12,7 @@ import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { startWorkers, type RunningWorkers } from './worker';
 import { startConsole } from './console/server';
 import { connectClient } from './cli/temporalClient';
+import { consoleCodecEndpoint } from './console/codecRoutes';
 
 export interface RunningStack {
   temporalAddress: string;
@@ -43,6 +44,8 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
         port: config.temporal.embeddedPort,
         uiPort: config.temporal.embeddedPort + 1000,
         namespace: config.temporal.namespace,
+        // The UI shows sealed payloads through the console's codec, to people allowed to see them.
+        uiCodecEndpoint: consoleCodecEndpoint(config),
       });
       stops.push(() => temporal!.stop());
       logger.info(temporal.reused ? `reusing the Temporal server at ${temporal.address}` : `Temporal dev server started at ${temporal.address}`);

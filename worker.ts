@@ -13,7 +13,9 @@ import { auditActivities } from './audit/activities';
 import { scheduleActivities } from './schedules/activities';
 import { ZHISHEN_VERSION } from './activities/version';
 import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
-import { loadConfig, temporalAddress, type AppConfig, type TaskQueueName } from './config/env';
+import { loadConfig, type AppConfig, type TaskQueueName } from './config/env';
+import { configuredTarget, connectionOptions, describeTarget } from './temporal/connection';
+import { configuredDataConverter, FAILURE_CONVERTER_PATH } from './temporal/dataConverter';
 import { createLogger, type Logger } from './logging/logger';
 import { installRuntimeLogger, temporalLoggerFor } from './logging/temporalLogger';
 import { openAppStore } from './config/openAppStore';
@@ -49,7 +51,8 @@ export interface RunningWorkers {
 /** Bundles the workflow code once (webpack), for workers that start several times in one process. */
 export function bundleWorkflows(logger: Logger): Promise<WorkflowBundle> {
   // webpack's report goes to the log file, not the terminal.
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: temporalLoggerFor(logger) });
+  // The failure converter runs in the sandbox too: a workflow's own failures are sealed like an activity's.
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: temporalLoggerFor(logger) });
 }
 
 /**
@@ -59,11 +62,14 @@ export function bundleWorkflows(logger: Logger): Promise<WorkflowBundle> {
  */
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   installRuntimeLogger(options.logger);
-  const connection = await NativeConnection.connect({ address: temporalAddress(options.config) });
+  const target = configuredTarget(options.config);
+  // Every payload this process hands Temporal is sealed, every one it reads opened (temporal/payloadCodec.ts).
+  const dataConverter = configuredDataConverter(options.config);
+  const connection = await NativeConnection.connect(connectionOptions(target));
   const namespace = options.config.temporal.namespace;
   // Activities that call Temporal themselves (archiving histories, starting scheduled batches).
-  const clientConnection = await Connection.connect({ address: temporalAddress(options.config) });
-  const temporalClient = new Client({ connection: clientConnection, namespace });
+  const clientConnection = await Connection.connect(connectionOptions(target));
+  const temporalClient = new Client({ connection: clientConnection, namespace, dataConverter });
   const { store } = options.deps;
   const activities = {
     ...createActivities(options.deps),
@@ -92,13 +98,14 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const creating: Promise<Worker>[] = [];
   if (queues.has(TASK_QUEUES.default)) {
     const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
-    creating.push(Worker.create({ connection, namespace, taskQueue: TASK_QUEUES.default, workflowBundle, activities, maxConcurrentActivityTaskExecutions: 20 }));
+    creating.push(Worker.create({ connection, namespace, dataConverter, taskQueue: TASK_QUEUES.default, workflowBundle, activities, maxConcurrentActivityTaskExecutions: 20 }));
   }
   if (queues.has(TASK_QUEUES.ocr)) {
     creating.push(
       Worker.create({
         connection,
         namespace,
+        dataConverter,
         taskQueue: TASK_QUEUES.ocr,
         activities: ocrActivities(receiptReader),
         maxConcurrentActivityTaskExecutions: options.config.worker.ocrSlots ?? defaultOcrSlots(),
@@ -108,7 +115,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   if (queues.has(TASK_QUEUES.legacyBots)) {
     const botDeps: ActivityDeps = { ...options.deps, coreSystem: options.deps.coreSystem ?? browserCoreSystem(pool!) };
     creating.push(
-      Worker.create({ connection, namespace, taskQueue: TASK_QUEUES.legacyBots, activities: legacyBotActivities(botDeps), maxConcurrentActivityTaskExecutions: botSlots }),
+      Worker.create({ connection, namespace, dataConverter, taskQueue: TASK_QUEUES.legacyBots, activities: legacyBotActivities(botDeps), maxConcurrentActivityTaskExecutions: botSlots }),
     );
   }
   const workers = await Promise.all(creating);
@@ -139,7 +146,7 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
   const store = await openAppStore(config);
   const workers = await startWorkers({ config, logger, deps: { store, logger, config } });
-  logger.info(`worker polling ${config.worker.queues.join(', ')} on ${temporalAddress(config)}`);
+  logger.info(`worker polling ${config.worker.queues.join(', ')} on ${describeTarget(configuredTarget(config))}`);
   const stop = () => {
     logger.info('stopping worker…');
     void workers.shutdown();

@@ -2,12 +2,13 @@
  * `audit replay CASE` from the store alone: the saved workflow history against today's workflow
  * code (Temporal's replayer), and each recorded decision against the rulebook.
  */
+import type { DataConverter, Payload } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Decision } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import type { Store } from '../store';
-import { loadWorkflowHistory } from './history';
+import { loadWorkflowHistory, type History } from './history';
 import { pinnedParameters, recordedOf, redecide, todaysParameters, type FieldDiff, type RecordedDecision } from './redecide';
 
 export interface ReplayOptions {
@@ -16,6 +17,11 @@ export interface ReplayOptions {
   workflowsPath?: string;
   /** The date "today's parameters" are taken on (YYYY-MM-DD); default: today in Beijing. */
   today?: string;
+  /**
+   * What opens the archived history's payloads: histories are kept as Temporal held them, sealed
+   * (temporal/dataConverter.ts), so the replayer needs the key ring that sealed them.
+   */
+  dataConverter: DataConverter;
 }
 
 export type HistoryVerdict =
@@ -109,13 +115,41 @@ async function replayHistory(store: Store, workflowId: string, runId: string | u
   if (loaded instanceof Error) return { status: 'failed', workflowId, runId: runId ?? '', error: loaded.message, kind: loaded.name };
   if (!loaded) return { status: 'missing', error: `no saved history for ${workflowId}: it was never archived (see archiveClosedCaseHistories)` };
   if (!options.workflowBundle && !options.workflowsPath) throw new Error('replayCase: give workflowBundle or workflowsPath');
+  // Every sealed payload must open before the replayer runs: its own error would only say "Encoded failure".
+  const unopened = await firstUnopenedPayload(loaded.history, options.dataConverter);
+  if (unopened) return { status: 'failed', workflowId, runId: loaded.runId, error: unopened.message, kind: unopened.name };
   const replayOptions = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath! };
   try {
-    await Worker.runReplayHistory({ ...replayOptions, replayName: 'zhishen-audit-replay' }, loaded.history, workflowId);
+    await Worker.runReplayHistory({ ...replayOptions, dataConverter: options.dataConverter, replayName: 'zhishen-audit-replay' }, loaded.history, workflowId);
   } catch (err) {
     // DeterminismViolationError (code changed incompatibly) or ReplayError (the workflow failed on replay).
     const error = err instanceof Error ? err : new Error(String(err));
     return { status: 'failed', workflowId, runId: loaded.runId, error: error.message, kind: error.name };
   }
   return { status: 'ok', workflowId, runId: loaded.runId, events: loaded.eventCount, complete: loaded.complete, sha256: loaded.sha256 };
+}
+
+/** The payloads of a history, wherever they sit in its events (inputs, results, failures, headers…). */
+function payloadsIn(node: unknown, found: Payload[] = []): Payload[] {
+  if (Array.isArray(node)) for (const item of node) payloadsIn(item, found);
+  else if (node && typeof node === 'object' && !ArrayBuffer.isView(node)) {
+    const candidate = node as { metadata?: unknown; data?: unknown };
+    if (candidate.metadata && typeof candidate.metadata === 'object' && ArrayBuffer.isView(candidate.data)) found.push(candidate as Payload);
+    else for (const value of Object.values(node)) payloadsIn(value, found);
+  }
+  return found;
+}
+
+/** The first error opening the history's payloads with the data converter's codecs, if any. */
+async function firstUnopenedPayload(history: History, dataConverter: DataConverter): Promise<Error | null> {
+  const codecs = [...(dataConverter.payloadCodecs ?? [])].reverse();
+  for (const payload of payloadsIn(history.events ?? [])) {
+    try {
+      let opened = [payload];
+      for (const codec of codecs) opened = await codec.decode(opened);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+  return null;
 }

@@ -8,6 +8,7 @@ import { maskIdNumbersIn } from '../rules/idNumber';
 import { archiveClosedCaseHistories } from '../audit/history';
 import { replayCase, type CaseReplay } from '../audit/replay';
 import { connectClient } from './temporalClient';
+import { configuredDataConverter } from '../temporal/dataConverter';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -30,7 +31,8 @@ export async function auditReplay(config: AppConfig, caseId: string, options: { 
         await temporal.close();
       }
     }
-    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today });
+    // The archive holds the histories sealed: the key ring opens them, as the workers' did.
+    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today, dataConverter: configuredDataConverter(config) });
     process.stderr.write(summary(replay));
     out(maskIdNumbersIn(JSON.stringify(replay)));
     return replay.ok ? 0 : 1;

@@ -13,6 +13,18 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_URL: z.string().url().optional(),
+  /** TLS to the cluster with the system's trusted roots; implied by any other TEMPORAL_TLS_* or an API key. */
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional(),
+  /** mTLS: this process's client certificate and its private key (PEM file paths), always together. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** The CA that signed the cluster's server certificate (PEM file path), when not a system-trusted one. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** The name the server certificate is checked against, when it differs from TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** An API key (Temporal Cloud and API-key clusters); sent only over TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_API_KEY_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
   LEGACY_URL: z.string().url().optional(),
   /** Port of the core-system stand-in that `npm start` runs when LEGACY_URL is unset. */
@@ -36,10 +48,31 @@ const EnvSchema = z.object({
   ZHISHEN_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
   ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+}).superRefine((e, ctx) => {
+  const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  if (e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY) problem('TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CERT is set but its private key is not: set TEMPORAL_TLS_KEY to the key file of that certificate');
+  if (e.TEMPORAL_TLS_KEY && !e.TEMPORAL_TLS_CERT) problem('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY is set but its certificate is not: set TEMPORAL_TLS_CERT to the certificate file');
+  if (e.TEMPORAL_API_KEY && e.TEMPORAL_API_KEY_FILE) problem('TEMPORAL_API_KEY_FILE', 'set TEMPORAL_API_KEY or TEMPORAL_API_KEY_FILE, not both');
+  const wantsTls = (e.TEMPORAL_TLS === 'true' || e.TEMPORAL_TLS === '1') || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME;
+  const wantsApiKey = e.TEMPORAL_API_KEY || e.TEMPORAL_API_KEY_FILE;
+  if ((e.TEMPORAL_TLS === 'false' || e.TEMPORAL_TLS === '0') && (e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME || wantsApiKey)) {
+    problem('TEMPORAL_TLS', 'TLS is switched off but TLS settings or an API key are given: an API key and client certificates travel only over TLS');
+  }
+  if ((wantsTls || wantsApiKey) && !e.TEMPORAL_ADDRESS) {
+    problem('TEMPORAL_ADDRESS', 'TLS or an API key is configured but no cluster: the embedded dev server speaks plain gRPC on loopback, set TEMPORAL_ADDRESS to the cluster');
+  }
 });
 
+/** How to reach a Temporal cluster securely; file paths are read when connecting (temporal/connection.ts). */
+export interface TemporalSecurity {
+  /** null: plain gRPC (the embedded dev server, or a cluster on a trusted network). */
+  tls: { certFile?: string; keyFile?: string; caFile?: string; serverName?: string } | null;
+  /** The API key itself, or the file it is in; never both. */
+  apiKey: { value: string } | { file: string } | null;
+}
+
 export type AppConfig = {
-  temporal: { address: string | undefined; namespace: string; uiUrl: string; embeddedPort: number };
+  temporal: { address: string | undefined; namespace: string; uiUrl: string; embeddedPort: number; security: TemporalSecurity };
   databaseUrl: string | undefined;
   /** The core business system the bots drive: LEGACY_URL, or the stand-in the stack runs. */
   legacy: { url: string; standIn: boolean; port: number };
@@ -65,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       namespace: e.TEMPORAL_NAMESPACE,
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${embeddedPort + 1000}`).replace(/\/$/, ''),
       embeddedPort,
+      security: temporalSecurity(e),
     },
     databaseUrl: e.DATABASE_URL,
     legacy: { url: (e.LEGACY_URL ?? `http://127.0.0.1:${e.LEGACY_PORT}`).replace(/\/$/, ''), standIn: e.LEGACY_URL === undefined, port: e.LEGACY_PORT },
@@ -74,6 +108,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.ZHISHEN_LOG_LEVEL,
     worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
   };
+}
+
+function temporalSecurity(e: z.infer<typeof EnvSchema>): TemporalSecurity {
+  const apiKey = e.TEMPORAL_API_KEY ? { value: e.TEMPORAL_API_KEY } : e.TEMPORAL_API_KEY_FILE ? { file: e.TEMPORAL_API_KEY_FILE } : null;
+  const explicit = e.TEMPORAL_TLS === 'true' || e.TEMPORAL_TLS === '1';
+  const anyTls = explicit || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME || apiKey;
+  const tls = anyTls
+    ? {
+        ...(e.TEMPORAL_TLS_CERT && { certFile: e.TEMPORAL_TLS_CERT, keyFile: e.TEMPORAL_TLS_KEY }),
+        ...(e.TEMPORAL_TLS_CA && { caFile: e.TEMPORAL_TLS_CA }),
+        ...(e.TEMPORAL_TLS_SERVER_NAME && { serverName: e.TEMPORAL_TLS_SERVER_NAME }),
+      }
+    : null;
+  return { tls, apiKey };
 }
 
 /** The address clients and workers connect to: the cluster's, or the embedded server's. */

@@ -18,6 +18,7 @@ import { csrfMatches, SESSION_COOKIE, SessionStore } from './sessions';
 import { addUser, showUsers } from './userRoutes';
 import { reviewActions } from '../temporal/reviewActions';
 import { actSigningKey } from '../security/actKeys';
+import { handleCodec, isCodecPath } from './codecRoutes';
 
 export interface ConsoleOptions {
   store: Store;
@@ -84,6 +85,8 @@ async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerRespon
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   const url = new URL(req.url ?? '/', 'http://console.invalid');
   const ctx: RequestContext = { req, res, url, deps, session: deps.sessions.get(parseCookies(req).get(SESSION_COOKIE)) };
+  // The Temporal UI's remote codec: JSON, CORS and its own checks, not the pages' forms.
+  if (isCodecPath(url.pathname)) return handleCodec(ctx);
   try {
     if (req.method === 'POST') await handlePost(ctx);
     else if (req.method === 'GET' || req.method === 'HEAD') await handleGet(ctx);

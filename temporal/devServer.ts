@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './binaries';
 import { ensureSearchAttributes } from './namespace';
+import { connectionOptions, localTarget } from './connection';
 
 export interface DevServerOptions {
   /** Directory for `temporal.db` (the SQLite file that makes state survive a restart) and the server log. */
@@ -15,6 +16,8 @@ export interface DevServerOptions {
   namespace: string;
   /** Keep no state on disk (tests). */
   ephemeral?: boolean;
+  /** The remote codec the Web UI decodes payloads with (the console's /codec), so it can show them. */
+  uiCodecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -60,7 +63,7 @@ async function waitUntilServing(address: string, child: ChildProcess | null, tim
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`temporal server exited with status ${child.exitCode} while starting`);
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      const connection = await Connection.connect({ ...connectionOptions(localTarget(address)), connectTimeout: 1000 });
       try {
         await connection.workflowService.getSystemInfo({});
         return;
@@ -93,6 +96,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (!options.ephemeral) args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
   if (options.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  if (options.uiPort !== null && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
 
   const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a');
@@ -120,7 +124,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
 }
 
 async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(connectionOptions(localTarget(address)));
   try {
     await ensureSearchAttributes(connection, namespace);
   } finally {

@@ -22,6 +22,7 @@ import { batchStats, listBatchOverviews } from '../reports/batchStats';
 import { batchSummaryBlocks, renderBatchSummary } from '../reports/batchSummary';
 import { renderDashboard, temporalLinks } from '../console/dashboard';
 import { auditReplay } from '../cli/auditReplay';
+import { configuredDataConverter } from '../temporal/dataConverter';
 
 const canPdf = await pdfSupported();
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -100,7 +101,7 @@ describe('audit replay from the store alone', () => {
 
   it('replays every closed case from the store: history ok, decisions match byte for byte', async () => {
     for (const c of closed) {
-      const replay = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, today: '2026-11-24' });
+      const replay = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, today: '2026-11-24', dataConverter: configuredDataConverter(stack.config, stack.env) });
       expect(replay.history, c.caseId).toMatchObject({ status: 'ok', complete: true });
       expect(replay.decision?.match, c.caseId).toBe(true);
       expect(replay.decision?.diffs).toEqual([]);
@@ -112,14 +113,14 @@ describe('audit replay from the store alone', () => {
 
   it('replays a partial history (saved while the case was still open) too', async () => {
     expect(inReview, 'the batch has a case in review').not.toBeNull();
-    const replay = await replayCase(stack.store, inReview!.caseId, { workflowBundle: bundle });
+    const replay = await replayCase(stack.store, inReview!.caseId, { workflowBundle: bundle, dataConverter: configuredDataConverter(stack.config, stack.env) });
     expect(replay.history).toMatchObject({ status: 'ok', complete: false });
     expect(replay.decision?.match).toBe(true);
   });
 
   it('fails loudly when the workflow code changed incompatibly', async () => {
     const changed = await bundleWorkflowCode({ workflowsPath: path.join(changedDir, 'index.ts'), logger: quietLogger });
-    const replay = await replayCase(stack.store, closed[0]!.caseId, { workflowBundle: changed });
+    const replay = await replayCase(stack.store, closed[0]!.caseId, { workflowBundle: changed, dataConverter: configuredDataConverter(stack.config, stack.env) });
     expect(replay.history.status).toBe('failed');
     expect(replay.history).toMatchObject({ kind: expect.stringMatching(/DeterminismViolation|Replay/) });
     expect(replay.ok).toBe(false);
@@ -140,7 +141,7 @@ describe('audit replay from the store alone', () => {
     const stored = await getCase(stack.store, other);
     await stack.store.db.query(`UPDATE workflow_histories SET history = overlay(history placing (CASE WHEN substr(history, 41, 4) = 'QUJD' THEN 'QUJE' ELSE 'QUJD' END) from 41 for 4) WHERE workflow_id = $1`, [stored!.workflowId]);
     await expect(loadWorkflowHistory(stack.store, stored!.workflowId)).rejects.toThrow(/sha256/);
-    const replay = await replayCase(stack.store, other, { workflowBundle: bundle });
+    const replay = await replayCase(stack.store, other, { workflowBundle: bundle, dataConverter: configuredDataConverter(stack.config, stack.env) });
     expect(replay.history).toMatchObject({ status: 'failed', kind: 'HistoryTamperedError' });
   });
 

@@ -15,6 +15,8 @@ import type { Faults } from '../fixtures/legacy-system/faults';
 import { testDatabaseUrl } from '../store/testing/backends';
 import { ALL_KEYS } from '../security/allKeys';
 import { ensureKeyFiles } from '../security/keyFiles';
+import { configuredTarget, connectionOptions } from '../temporal/connection';
+import { configuredDataConverter } from '../temporal/dataConverter';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -51,7 +53,7 @@ export interface TestStackOptions {
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-e2e-'));
-  // The stack's processes find their keys under its data directory, as setup makes them for the embedded stack.
+  // The stack runs as a cluster would (TEMPORAL_ADDRESS set): its processes share keys made here, as by setup.
   ensureKeyFiles(dataDir, ALL_KEYS);
   const port = await freePort();
   const temporalOptions = { dataDir: path.join(dataDir, 'temporal'), port, uiPort: null, namespace: 'default' } as const;
@@ -70,8 +72,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   else delete env.DATABASE_URL;
   const config = loadConfig(env);
   const store = await openStore({ dataDir, databaseUrl: database?.url });
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: 'default' });
+  const connection = await Connection.connect(connectionOptions(configuredTarget(config)));
+  const client = new Client({ connection, namespace: 'default', dataConverter: configuredDataConverter(config, env) });
   const workers = new Set<ChildProcess>();
   const logs: { stderr: string }[] = [];
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
@@ -10,10 +11,12 @@ import { createLogger } from '../logging/logger';
 import { idCheckCharacter } from '../rules/idNumber';
 import type { CaseFile } from '../rules/schemas';
 import { createUser, getCase, listEvents, type Role } from '../store';
-import { reviewStateQuery } from '../workflows/messages';
+import { claimUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
+import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 
-const EXAMPLES = path.join(import.meta.dirname, '..', 'fixtures', 'examples');
+const ROOT = path.resolve(import.meta.dirname, '..');
+const EXAMPLES = path.join(ROOT, 'fixtures', 'examples');
 const PASSWORD = 'correct horse 42';
 const XSS_NAME = '<script>window.__xss=1</script>';
 const XSS_CASE = 'LS-2024-0099';
@@ -323,6 +326,48 @@ describe('review console in Chromium on the real stack', () => {
     expect(source).toContain('&lt;script&gt;window.__xss=1&lt;/script&gt;');
     expect(source).not.toContain(XSS_NAME);
     await page.context().close();
+  });
+
+  it('refuses the forged Update of a script that reaches Temporal, and acts from the CLI only for a person who proves who they are', async () => {
+    const caseId = 'LS-2024-0006';
+    const handle = stack.client.workflow.getHandle(`case-${caseId}`);
+    const forged = async (update: typeof claimUpdate | typeof reviewUpdate, args: Record<string, unknown>) =>
+      handle.executeUpdate(update as typeof reviewUpdate, { args: [args as never] }).then(
+        () => 'accepted',
+        (err: Error & { cause?: Error }) => String(err.cause?.message ?? err.message),
+      );
+    const nobody = { username: 'nobody', role: 'supervisor' };
+    expect(await forged(claimUpdate, { reviewer: nobody })).toMatch(/未附身份证明/);
+    expect(await forged(reviewUpdate, { reviewer: nobody, decision: 'approve', comment: '', amount: '99999.00', amountReason: 'x' })).toMatch(/未附身份证明/);
+    expect((await reviewState(caseId)).claimedBy).toBeNull();
+    const refused = (await listEvents(stack.store, caseId)).filter((e) => e.step === 'act-refused');
+    expect(refused.map((e) => e.outcome)).toEqual([{ refused: expect.stringMatching(/未附身份证明/) }, { refused: expect.stringMatching(/未附身份证明/) }]);
+
+    // As from a terminal script: nothing on stdin, the password (if any) in the environment.
+    const cli = (args: string[], env: NodeJS.ProcessEnv) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'client.ts'), 'review', ...args], { cwd: ROOT, env: { ...stack.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const decide = ['decide', caseId, '--approve', '--comment', '病退鉴定材料齐全', '--as', 'chief'];
+    // A name alone proves nothing: no password, or a wrong one, and nothing is sent.
+    expect(await cli(decide, { ZHISHEN_PASSWORD: '' })).toMatchObject({ code: 64, stderr: expect.stringMatching(/needs the password/) });
+    expect(await cli(decide, { ZHISHEN_PASSWORD: 'not the password' })).toMatchObject({ code: 64, stderr: expect.stringMatching(/wrong password/) });
+    expect((await reviewState(caseId)).claimedBy).toBeNull();
+    const done = await cli(decide, { ZHISHEN_PASSWORD: PASSWORD });
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ status: 'decided', decision: { by: 'chief', decision: 'approve' } });
+    const final = await handle.result();
+    const entries = (loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? []).filter((e) => e.caseId === caseId);
+    expect(entries).toMatchObject([{ outcome: 'approve', amount: final.amount }]);
+    expect(final.amount).not.toBe('99999.00');
+    const reviewed = (await listEvents(stack.store, caseId)).find((e) => e.step === 'reviewed')!;
+    expect(reviewed.actor).toEqual({ kind: 'user', name: 'chief' });
+    expect(reviewed.inputs).toMatchObject({ role: 'supervisor' });
   });
 
   it('writes no full 身份证号 to the console log', async () => {

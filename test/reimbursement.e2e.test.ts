@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256File } from '../activities/hashing';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedCaseFiles, seedLegacy } from '../cli/legacySeed';
+import { attachmentName, writeIntakeWorkbook, writeReceiptFiles } from '../fixtures/generate';
+import { supplyDocuments } from '../temporal/supplyDocuments';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { decide } from '../rules';
 import type { ReimbursementCase } from '../rules/schemas';
@@ -128,5 +130,52 @@ describe('reimbursement cases read from their receipt images', () => {
 
     for (const w of [worker, ocrWorker]) w.kill('SIGTERM');
     await Promise.all([exited(worker), exited(ocrWorker)]);
+  }, 300_000);
+  it('reads again the receipts handed in for a case returned for documents, and decides from them', async () => {
+    // A case like RB-2026-0005, whose sealed receipt image OCR cannot read in full: the clerk asks for the e-invoice.
+    const caseFile = { ...load('RB-2026-0005'), caseId: 'RB-2026-9005' } as ReimbursementCase;
+    seedCaseFiles(stack.dataDir, [caseFile]);
+    const upload = path.join(stack.dataDir, 'upload');
+    fs.mkdirSync(path.join(upload, 'attachments'), { recursive: true });
+    fs.copyFileSync(path.join(DEMO, 'attachments', 'RB-2026-0005-1.png'), path.join(upload, 'attachments', attachmentName(caseFile.caseId, 0)));
+    await writeIntakeWorkbook(path.join(upload, 'intake.xlsx'), [caseFile]);
+    const worker = await stack.startWorker();
+    await runBatch(stack.config, { workbook: path.join(upload, 'intake.xlsx'), wait: true });
+    const handle = stack.client.workflow.getHandle('case-RB-2026-9005');
+    expect((await handle.query(reviewStateQuery)).ruleResult.reasons).toEqual(['CASE-FILE-INVALID']);
+
+    const team = await reviewTeam(stack.store, stack.client, stack.config, { clerk: 'clerk.zhou', supervisor: 'chief.zhou' });
+    await team.acts.claim(caseFile.caseId, 'clerk.zhou');
+    expect(await team.acts.decide(caseFile.caseId, 'clerk.zhou', { decision: 'return', comment: '票据大写金额被印章遮挡，请提交电子票据' })).toMatchObject({ ok: true });
+    await vi.waitFor(async () => expect((await getCase(stack.store, caseFile.caseId))!.status).toBe('returned'), { timeout: 30_000 });
+
+    // The e-invoice as a text PDF, handed in to replace the photographed receipt.
+    const pdfDir = path.join(stack.dataDir, 'einvoice');
+    const [pdfName] = (await writeReceiptFiles([caseFile], pdfDir, { forms: ['ebill-pdf'], seed: 5 })).get(caseFile.caseId)!;
+    const bytes = fs.readFileSync(path.join(pdfDir, pdfName!));
+    const supplied = await supplyDocuments({
+      store: stack.store,
+      dataDir: stack.dataDir,
+      actions: team.acts,
+      caseId: caseFile.caseId,
+      username: 'clerk.zhou',
+      uploads: [{ name: '电子票据.pdf', bytes }],
+      note: '申请人补交电子票据',
+      replaces: true,
+    });
+    expect(supplied).toMatchObject({ ok: true, value: { round: 2 } });
+
+    // Read from the e-invoice, decided as its true case file is, and entered without a clerk.
+    const final = await handle.result();
+    const expected = decide(load('RB-2026-0005'));
+    expect(final).toMatchObject({ outcome: expected.outcome, amount: expected.amount });
+    const events = await listEvents(stack.store, caseFile.caseId);
+    const redecided = events.filter((e) => e.step === 'decided').at(-1)!;
+    expect(redecided.evidence.filter((e) => e.kind === 'receipt')).toEqual([{ kind: 'receipt', ref: '电子票据.pdf', sha256: await sha256File(path.join(pdfDir, pdfName!)) }]);
+    expect(events.map((e) => e.step)).toEqual(expect.arrayContaining(['returned', 'awaiting-documents', 'documents-supplied', 'entered', 'closed']));
+    const entries = (loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? []).filter((e) => e.caseId === caseFile.caseId);
+    expect(entries).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
+    worker.kill('SIGTERM');
+    await exited(worker);
   }, 300_000);
 });

@@ -93,7 +93,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           evidenceDir: path.join(options.config.dataDir, 'evidence'),
         });
   // One OCR engine per process, loaded with the first receipt.
-  const receiptReader = createReceiptReader();
+  const receiptReader = createReceiptReader({ engine: options.config.worker.ocrEngine });
 
   const creating: Promise<Worker>[] = [];
   if (queues.has(TASK_QUEUES.default)) {

@@ -4,14 +4,13 @@
  * that is unreadable or not a receipt. The reader's engine comes from ZHISHEN_OCR_ENGINE
  * (ppocr | tesseract; default ppocr).
  */
-import { EngineNameSchema } from '../ocr/engines/engine';
+import { loadConfig } from '../config/env';
 import { ReceiptReadError } from '../ocr/errors';
 import { createReceiptReader } from '../ocr/reader';
 
 /** Reads each file in order and prints one line per file; returns 2 if any failed, else 0. */
 export async function runOcr(files: string[], out: (line: string) => void): Promise<number> {
-  const engine = EngineNameSchema.optional().parse(process.env.ZHISHEN_OCR_ENGINE || undefined);
-  const reader = createReceiptReader({ engine });
+  const reader = createReceiptReader({ engine: loadConfig().worker.ocrEngine });
   let status = 0;
   try {
     for (const file of files) {

@@ -3,9 +3,12 @@ import { loadConfig } from './env';
 
 describe('worker configuration from the environment', () => {
   it('serves every task queue by default, or the ones ZHISHEN_WORKER_QUEUES names', () => {
-    expect(loadConfig({}).worker).toEqual({ queues: ['zhishen', 'legacy-bots', 'ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: undefined });
-    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({ queues: ['ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: 3 });
+    expect(loadConfig({}).worker).toEqual({ queues: ['zhishen', 'legacy-bots', 'ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: undefined, ocrEngine: 'ppocr' });
+    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({ queues: ['ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: 3, ocrEngine: 'ppocr' });
     expect(loadConfig({ ZHISHEN_BOT_TIMEOUT_MS: '60000' }).worker).toMatchObject({ botTimeoutMs: 60_000 });
+    // The OCR engine is the worker's as much as the ocr command's.
+    expect(loadConfig({ ZHISHEN_OCR_ENGINE: 'tesseract' }).worker).toMatchObject({ ocrEngine: 'tesseract' });
+    expect(() => loadConfig({ ZHISHEN_OCR_ENGINE: 'easyocr' })).toThrow(/ZHISHEN_OCR_ENGINE/);
     expect(loadConfig({ ZHISHEN_WORKER_QUEUES: 'zhishen,legacy-bots', ZHISHEN_BOT_SLOTS: '8' }).worker).toMatchObject({ queues: ['zhishen', 'legacy-bots'], botSlots: 8 });
   });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { EngineNameSchema, type EngineName } from '../ocr/engines/engine';
 import { TASK_QUEUES } from '../workflows/types';
 
 const QUEUE_NAMES = Object.values(TASK_QUEUES);
@@ -48,6 +49,8 @@ const EnvSchema = z.object({
   ZHISHEN_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
   ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+  /** The receipt OCR engine of workers and of `client.ts ocr`. */
+  ZHISHEN_OCR_ENGINE: z.preprocess((v) => (v === '' ? undefined : v), EngineNameSchema.default('ppocr')),
 }).superRefine((e, ctx) => {
   const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
   if (e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY) problem('TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CERT is set but its private key is not: set TEMPORAL_TLS_KEY to the key file of that certificate');
@@ -80,7 +83,7 @@ export type AppConfig = {
   dataDir: string;
   consolePort: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
-  worker: { queues: TaskQueueName[]; botSlots: number | undefined; botTimeoutMs: number | undefined; ocrSlots: number | undefined };
+  worker: { queues: TaskQueueName[]; botSlots: number | undefined; botTimeoutMs: number | undefined; ocrSlots: number | undefined; ocrEngine: EngineName };
 };
 
 /** Reads and validates the configuration; a bad value is reported by name. */
@@ -106,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
     consolePort: e.ZHISHEN_CONSOLE_PORT,
     logLevel: e.ZHISHEN_LOG_LEVEL,
-    worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
+    worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS, ocrSlots: e.ZHISHEN_OCR_SLOTS, ocrEngine: e.ZHISHEN_OCR_ENGINE },
   };
 }
 

@@ -101,7 +101,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     handle = await connection.client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId,
-      args: [{ batchId, workbook, attachmentsDir, concurrency: options.concurrency }],
+      args: [{ batchId, workbook, attachmentsDir, concurrency: options.concurrency, retry: config.retry }],
       typedSearchAttributes: [{ key: BatchIdKey, value: batchId }],
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { TASK_QUEUES } from '../workflows/types';
+import { TASK_QUEUES, type RetrySettings } from '../workflows/types';
+import { DEFAULT_RETRY } from '../workflows/retryPolicies';
 
 const QUEUE_NAMES = Object.values(TASK_QUEUES);
 export type TaskQueueName = (typeof QUEUE_NAMES)[number];
@@ -34,6 +35,12 @@ const EnvSchema = z.object({
   ZHISHEN_BOT_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
   /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
   ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * Seconds at most between two attempts of a step that failed for a technical reason (core system,
+   * store or OCR down). Such steps are retried without limit, so an outage delays cases and fails none;
+   * this bounds how long a case may sit idle after the outage ends.
+   */
+  ZHISHEN_RETRY_MAX_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_RETRY.maximumIntervalSeconds),
 });
 
 export type AppConfig = {
@@ -46,6 +53,8 @@ export type AppConfig = {
   consolePort: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   worker: { queues: TaskQueueName[]; botSlots: number | undefined; ocrSlots: number | undefined };
+  /** Carried into the workflows that batches and schedules start: workflow code cannot read the environment. */
+  retry: RetrySettings;
 };
 
 /** Reads and validates the configuration; a bad value is reported by name. */
@@ -71,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     consolePort: e.ZHISHEN_CONSOLE_PORT,
     logLevel: e.ZHISHEN_LOG_LEVEL,
     worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
+    retry: { maximumIntervalSeconds: e.ZHISHEN_RETRY_MAX_INTERVAL },
   };
 }
 

@@ -2,12 +2,8 @@ import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInf
 import type { ReviewActivities } from '../activities/contracts';
 import { claimUpdate, correctUpdate, releaseUpdate, reviewStateQuery, reviewUpdate } from './messages';
 import { REVIEWER_ROLES, type Reviewer, type ReviewDecisionInput, type ReviewState, type CorrectionInput } from './reviewTypes';
+import { reviewOptions } from './retryPolicies';
 import type { CaseInput, CaseResult } from './types';
-
-const review = proxyActivities<ReviewActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
 
 const MONEY = /^\d+\.\d{2}$/;
 const CASE_FILE_PATH = /^[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*$/;
@@ -43,6 +39,7 @@ export async function awaitReview(
   /** Called once the case is in the inbox. */
   onOpened: () => Promise<void>,
 ): Promise<ReviewEnd> {
+  const review = proxyActivities<ReviewActivities>(reviewOptions(input.retry));
   let currentCaseFile = caseFile;
   // Each act of this review gets its own audit key, so a retried activity records it once.
   let acts = 0;

@@ -12,6 +12,7 @@ import { checkWorkbookFile, checkWorkbookSize, workbookLabel } from '../intake/w
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { collectBatchResults } from './batchReport';
 import { ProgressBar } from './progressBar';
+import { queuesForBatch, watchWorkers } from './workerWatch';
 import { connectClient } from './temporalClient';
 import { UsageError } from './args';
 
@@ -117,6 +118,14 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     if (!options.wait) return { batchId, workflowId, url };
 
     const bar = new ProgressBar();
+    // Without a live worker on a queue the batch needs it would wait silently: say so, and keep waiting.
+    const watch = watchWorkers({
+      client: connection.client,
+      namespace: config.temporal.namespace,
+      workflowId,
+      queues: queuesForBatch(attachmentsDir !== undefined),
+      say: (line) => bar.note(line),
+    });
     // One query at a time, and none left in flight when the connection closes.
     let inflight: Promise<void> | null = null;
     const poll = setInterval(() => {
@@ -134,7 +143,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
       throw batchFailure(batchId, error);
     } finally {
       clearInterval(poll);
-      await inflight;
+      await Promise.all([inflight, watch.stop()]);
     }
     bar.update(progress);
     bar.finish();

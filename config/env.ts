@@ -41,6 +41,8 @@ const EnvSchema = z.object({
    * this bounds how long a case may sit idle after the outage ends.
    */
   ZHISHEN_RETRY_MAX_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_RETRY.maximumIntervalSeconds),
+  /** Seconds a step may be retried before the dashboard shows its case as held up by a fault. */
+  ZHISHEN_STUCK_AFTER: z.coerce.number().int().min(1).default(600),
 });
 
 export type AppConfig = {
@@ -55,6 +57,8 @@ export type AppConfig = {
   worker: { queues: TaskQueueName[]; botSlots: number | undefined; ocrSlots: number | undefined };
   /** Carried into the workflows that batches and schedules start: workflow code cannot read the environment. */
   retry: RetrySettings;
+  /** Seconds in retries after which the dashboard lists a case as held up. */
+  stuckAfterSeconds: number;
 };
 
 /** Reads and validates the configuration; a bad value is reported by name. */
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.ZHISHEN_LOG_LEVEL,
     worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
     retry: { maximumIntervalSeconds: e.ZHISHEN_RETRY_MAX_INTERVAL },
+    stuckAfterSeconds: e.ZHISHEN_STUCK_AFTER,
   };
 }
 

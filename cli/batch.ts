@@ -12,7 +12,7 @@ import { checkWorkbookFile, checkWorkbookSize, workbookLabel } from '../intake/w
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { collectBatchResults } from './batchReport';
 import { ProgressBar } from './progressBar';
-import { queuesForBatch, watchWorkers } from './workerWatch';
+import { describeUnserved, queuesForBatch, unservedQueues, watchWorkers } from './workerWatch';
 import { connectClient } from './temporalClient';
 import { UsageError } from './args';
 
@@ -115,7 +115,13 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
   try {
     const url = workflowUiLink(config, workflowId);
     process.stderr.write(`batch ${batchId} submitted: ${url}\n`);
-    if (!options.wait) return { batchId, workflowId, url };
+    const queues = queuesForBatch(attachmentsDir !== undefined);
+    if (!options.wait) {
+      // Not followed: one look, so that a batch nobody will work on is not submitted in silence.
+      const unserved = await unservedQueues(connection.client, config.temporal.namespace, queues).catch(() => []);
+      if (unserved.length > 0) process.stderr.write(`警告 no live worker serves what this batch needs yet:\n${unserved.map((u) => `  ${describeUnserved(u)}`).join('\n')}\n`);
+      return { batchId, workflowId, url };
+    }
 
     const bar = new ProgressBar();
     // Without a live worker on a queue the batch needs it would wait silently: say so, and keep waiting.
@@ -123,7 +129,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
       client: connection.client,
       namespace: config.temporal.namespace,
       workflowId,
-      queues: queuesForBatch(attachmentsDir !== undefined),
+      queues,
       say: (line) => bar.note(line),
     });
     // One query at a time, and none left in flight when the connection closes.

@@ -54,7 +54,7 @@ export async function showDashboard(ctx: AuthedContext): Promise<void> {
   const stuck = selected
     ? stuckCasesSection(
         await findStuckCases(ctx.deps.temporal, selected.batchId, { stuckAfterMs: stuckAfter * 1000 }).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })),
-        Math.round(stuckAfter / 60),
+        stuckAfter,
         links,
       )
     : undefined;

@@ -27,9 +27,10 @@ const STEP_LABELS: Record<string, string> = {
   escalateReview: '超时上报',
 };
 
-/** The card, for a threshold of `thresholdMinutes` in retries; a note instead when Temporal could not be read. */
-export function stuckCasesSection(found: StuckCases | { error: string }, thresholdMinutes: number, links: DashboardLinks): SafeHtml {
-  const heading = html`<h3>因故障重试中的案件（超过 ${thresholdMinutes} 分钟）</h3>`;
+/** The card, for a threshold of `thresholdSeconds` in retries; a note instead when Temporal could not be read. */
+export function stuckCasesSection(found: StuckCases | { error: string }, thresholdSeconds: number, links: DashboardLinks): SafeHtml {
+  const threshold = thresholdSeconds % 60 === 0 ? `${thresholdSeconds / 60} 分钟` : `${thresholdSeconds} 秒`;
+  const heading = html`<h3>因故障重试中的案件（超过 ${threshold}）</h3>`;
   if ('error' in found) return html`<section class="stuck" id="stuck-cases">${heading}<p class="notice warn">无法从 Temporal 读取重试情况：${found.error}</p></section>`;
   if (found.steps.length === 0) {
     return html`<section class="stuck" id="stuck-cases">${heading}<p class="muted">没有（已查看 ${found.checked} 个运行中的流程${found.truncated ? '，未全部查看' : ''}）</p></section>`;

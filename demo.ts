@@ -9,7 +9,8 @@ import { isListening } from './temporal/devServer';
 import { verifyChain } from './store/verifyChain';
 import { readResultReport } from './intake/report';
 import { startStack, type RunningStack } from './stack';
-import { caseWorkflowId, TASK_QUEUES } from './workflows/types';
+import { caseWorkflowId } from './workflows/types';
+import { queuesForBatch, unservedQueues } from './cli/workerWatch';
 import { connectClient } from './cli/temporalClient';
 
 const DEMO_DIR = path.join(import.meta.dirname, 'fixtures', 'demo');
@@ -68,21 +69,11 @@ async function main(): Promise<number> {
   }
 }
 
-/** Whether some worker polls the default task queue, i.e. a stack is really running, not only a server. */
+/** Whether live workers serve every queue the demo batch needs, i.e. a stack is really running, not only a server. */
 async function workerIsPolling(config: ReturnType<typeof loadConfig>): Promise<boolean> {
   const { client, close } = await connectClient(config);
   try {
-    const described = await client.workflowService.describeTaskQueue({
-      namespace: config.temporal.namespace,
-      taskQueue: { name: TASK_QUEUES.default },
-      taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
-    });
-    // Pollers of a stopped worker stay listed for minutes; a live one long-polls at least every ~70 s.
-    const recent = Date.now() - 75_000;
-    return (described.pollers ?? []).some((p) => {
-      const t = p.lastAccessTime;
-      return t?.seconds != null && Number(t.seconds) * 1000 >= recent;
-    });
+    return (await unservedQueues(client, config.temporal.namespace, queuesForBatch(true))).length === 0;
   } finally {
     await close();
   }

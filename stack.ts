@@ -13,6 +13,7 @@ import { startWorkers, type RunningWorkers } from './worker';
 import { startConsole } from './console/server';
 import { connectClient } from './cli/temporalClient';
 import { consoleCodecEndpoint } from './console/codecRoutes';
+import { untilStopSignal } from './lifecycle/stopSignal';
 
 export interface RunningStack {
   temporalAddress: string;
@@ -112,11 +113,8 @@ async function main(): Promise<void> {
     JSON.stringify({ console: stack.console, temporal: stack.temporalAddress, temporalUi: stack.temporalUi, store: stack.store, coreSystem: stack.legacy }, null, 2) + '\n',
   );
   logger.info('stack is up; Ctrl-C stops it');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  logger.info('stopping…');
+  const signal = await untilStopSignal(() => logger.info('already stopping: the worker finishes its current steps, then the servers stop'));
+  logger.info(`${signal}: stopping…`);
   await stack.stop();
   logger.info('stopped');
 }

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './logging/logger';
 import { installRuntimeLogger, temporalLoggerFor } from './logging/temporalLogger';
 import { openAppStore } from './config/openAppStore';
 import { TASK_QUEUES } from './workflows/types';
+import { untilStopSignal } from './lifecycle/stopSignal';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -147,12 +148,10 @@ async function main(): Promise<void> {
   const store = await openAppStore(config);
   const workers = await startWorkers({ config, logger, deps: { store, logger, config } });
   logger.info(`worker polling ${config.worker.queues.join(', ')} on ${describeTarget(configuredTarget(config))}`);
-  const stop = () => {
+  void untilStopSignal(() => {}).then(() => {
     logger.info('stopping worker…');
     void workers.shutdown();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
   await workers.done;
   await store.close();
 }

@@ -43,5 +43,7 @@ export const defaultChromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/
 
 /** Launches one headless Chromium for the process. */
 export function launchChromium(executablePath: string = defaultChromiumPath()): Promise<Browser> {
-  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
+  // Playwright's own signal handlers would close the browser and exit the process on Ctrl-C, in the
+  // middle of the worker's shutdown; the process that runs the pool closes it when it stops.
+  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }

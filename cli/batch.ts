@@ -12,6 +12,7 @@ import { checkWorkbookFile, checkWorkbookSize, workbookLabel } from '../intake/w
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { collectBatchResults } from './batchReport';
 import { ProgressBar } from './progressBar';
+import { describeUnserved, queuesForBatch, unservedQueues, watchWorkers } from './workerWatch';
 import { connectClient } from './temporalClient';
 import { UsageError } from './args';
 
@@ -101,7 +102,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     handle = await connection.client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId,
-      args: [{ batchId, workbook, attachmentsDir, concurrency: options.concurrency }],
+      args: [{ batchId, workbook, attachmentsDir, concurrency: options.concurrency, retry: config.retry }],
       typedSearchAttributes: [{ key: BatchIdKey, value: batchId }],
     });
   } catch (error) {
@@ -114,9 +115,23 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
   try {
     const url = workflowUiLink(config, workflowId);
     process.stderr.write(`batch ${batchId} submitted: ${url}\n`);
-    if (!options.wait) return { batchId, workflowId, url };
+    const queues = queuesForBatch(attachmentsDir !== undefined);
+    if (!options.wait) {
+      // Not followed: one look, so that a batch nobody will work on is not submitted in silence.
+      const unserved = await unservedQueues(connection.client, config.temporal.namespace, queues).catch(() => []);
+      if (unserved.length > 0) process.stderr.write(`警告 no live worker serves what this batch needs yet:\n${unserved.map((u) => `  ${describeUnserved(u)}`).join('\n')}\n`);
+      return { batchId, workflowId, url };
+    }
 
     const bar = new ProgressBar();
+    // Without a live worker on a queue the batch needs it would wait silently: say so, and keep waiting.
+    const watch = watchWorkers({
+      client: connection.client,
+      namespace: config.temporal.namespace,
+      workflowId,
+      queues,
+      say: (line) => bar.note(line),
+    });
     // One query at a time, and none left in flight when the connection closes.
     let inflight: Promise<void> | null = null;
     const poll = setInterval(() => {
@@ -134,7 +149,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
       throw batchFailure(batchId, error);
     } finally {
       clearInterval(poll);
-      await inflight;
+      await Promise.all([inflight, watch.stop()]);
     }
     bar.update(progress);
     bar.finish();

@@ -22,6 +22,12 @@ export class ProgressBar {
     else this.stream.write(`${text}\n`);
   }
 
+  /** A message of its own (a warning), with the bar drawn again under it on a terminal. */
+  note(line: string): void {
+    if (this.stream.isTTY && this.last) this.stream.write(`\r\x1b[K${line}\n${this.last}`);
+    else this.stream.write(`${line}\n`);
+  }
+
   finish(): void {
     if (this.stream.isTTY && this.last) this.stream.write('\n');
   }

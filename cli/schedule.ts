@@ -63,6 +63,7 @@ export async function runScheduleCommand(config: AppConfig, argv: readonly strin
           runOnHolidays: args.flags.has('run-on-holidays'),
           paused: args.flags.has('paused'),
           ...(concurrency !== undefined ? { concurrency } : {}),
+          retry: config.retry,
           ...(args.options.has('note') ? { note: args.options.get('note') } : {}),
         });
         out(JSON.stringify(view));

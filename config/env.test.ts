@@ -18,4 +18,11 @@ describe('worker configuration from the environment', () => {
     expect(() => loadConfig({ ZHISHEN_BOT_SLOTS: '0' })).toThrow(/ZHISHEN_BOT_SLOTS/);
     expect(() => loadConfig({ ZHISHEN_BOT_TIMEOUT_MS: '5s' })).toThrow(/ZHISHEN_BOT_TIMEOUT_MS/);
   });
+
+  it('retries technical faults at most ZHISHEN_RETRY_MAX_INTERVAL seconds apart, five minutes unless set', () => {
+    expect(loadConfig({}).retry).toEqual({ maximumIntervalSeconds: 300 });
+    expect(loadConfig({ ZHISHEN_RETRY_MAX_INTERVAL: '5' }).retry).toEqual({ maximumIntervalSeconds: 5 });
+    expect(() => loadConfig({ ZHISHEN_RETRY_MAX_INTERVAL: '0' })).toThrow(/ZHISHEN_RETRY_MAX_INTERVAL/);
+    expect(() => loadConfig({ ZHISHEN_RETRY_MAX_INTERVAL: '5m' })).toThrow(/ZHISHEN_RETRY_MAX_INTERVAL/);
+  });
 });

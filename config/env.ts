@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { EngineNameSchema, type EngineName } from '../ocr/engines/engine';
-import { TASK_QUEUES } from '../workflows/types';
+import { TASK_QUEUES, type RetrySettings } from '../workflows/types';
+import { DEFAULT_RETRY } from '../workflows/retryPolicies';
 
 const QUEUE_NAMES = Object.values(TASK_QUEUES);
 export type TaskQueueName = (typeof QUEUE_NAMES)[number];
@@ -49,6 +50,14 @@ const EnvSchema = z.object({
   ZHISHEN_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
   ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * Seconds at most between two attempts of a step that failed for a technical reason (core system,
+   * store or OCR down). Such steps are retried without limit, so an outage delays cases and fails none;
+   * this bounds how long a case may sit idle after the outage ends.
+   */
+  ZHISHEN_RETRY_MAX_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_RETRY.maximumIntervalSeconds),
+  /** Seconds a step may be retried before the dashboard shows its case as held up by a fault. */
+  ZHISHEN_STUCK_AFTER: z.coerce.number().int().min(1).default(600),
   /** The receipt OCR engine of workers and of `client.ts ocr`. */
   ZHISHEN_OCR_ENGINE: z.preprocess((v) => (v === '' ? undefined : v), EngineNameSchema.default('ppocr')),
 }).superRefine((e, ctx) => {
@@ -84,6 +93,10 @@ export type AppConfig = {
   consolePort: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   worker: { queues: TaskQueueName[]; botSlots: number | undefined; botTimeoutMs: number | undefined; ocrSlots: number | undefined; ocrEngine: EngineName };
+  /** Carried into the workflows that batches and schedules start: workflow code cannot read the environment. */
+  retry: RetrySettings;
+  /** Seconds in retries after which the dashboard lists a case as held up. */
+  stuckAfterSeconds: number;
 };
 
 /** Reads and validates the configuration; a bad value is reported by name. */
@@ -110,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     consolePort: e.ZHISHEN_CONSOLE_PORT,
     logLevel: e.ZHISHEN_LOG_LEVEL,
     worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS, ocrSlots: e.ZHISHEN_OCR_SLOTS, ocrEngine: e.ZHISHEN_OCR_ENGINE },
+    retry: { maximumIntervalSeconds: e.ZHISHEN_RETRY_MAX_INTERVAL },
+    stuckAfterSeconds: e.ZHISHEN_STUCK_AFTER,
   };
 }
 

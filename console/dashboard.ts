@@ -16,6 +16,8 @@ import { renderDashboard, type DashboardLinks } from './dashboardPage';
 import { HttpError, sendHtml } from './http';
 import { schedulesSection } from './dashboardSchedules';
 import { listBatchSchedules } from '../schedules/manage';
+import { findStuckCases } from './stuckCases';
+import { stuckCasesSection } from './dashboardStuck';
 
 export { renderDashboard } from './dashboardPage';
 export { handleDashboardPost } from './dashboardSchedules';
@@ -47,7 +49,16 @@ export async function showDashboard(ctx: AuthedContext): Promise<void> {
   // Temporal down must not take the batch figures (from the store) with it.
   const views = await listBatchSchedules(ctx.deps.temporal).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
   const schedules = schedulesSection(ctx.session, views, ctx.session.user.role === 'manager');
-  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links: temporalLinks(ctx.deps.config), schedules }));
+  const links = temporalLinks(ctx.deps.config);
+  const stuckAfter = ctx.deps.config.stuckAfterSeconds;
+  const stuck = selected
+    ? stuckCasesSection(
+        await findStuckCases(ctx.deps.temporal, selected.batchId, { stuckAfterMs: stuckAfter * 1000 }).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })),
+        stuckAfter,
+        links,
+      )
+    : undefined;
+  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links, schedules, stuck }));
 }
 
 /** GET /dashboard/batches/:id/report.xlsx and …/summary.pdf. */

@@ -82,11 +82,20 @@ ${s.throughput.map((t) => html`<tr><td>${t.hour}</td><td><meter min="0" max="${m
 }
 
 /** The whole page: the chosen batch in detail, the latest batches, and the schedules section if given. */
-export function renderDashboard(args: { session: Session; overviews: readonly BatchOverview[]; selected: BatchStats | null; links: DashboardLinks; schedules?: SafeHtml }): SafeHtml {
+export function renderDashboard(args: {
+  session: Session;
+  overviews: readonly BatchOverview[];
+  selected: BatchStats | null;
+  links: DashboardLinks;
+  schedules?: SafeHtml;
+  /** The selected batch's cases held up by retries (console/dashboardStuck.ts). */
+  stuck?: SafeHtml;
+}): SafeHtml {
   return layout({
     title: '批次看板',
     session: args.session,
     body: html`${args.selected ? batchDetail(args.selected, args.links) : ''}
+${args.selected && args.stuck ? html`<section class="card">${args.stuck}</section>` : ''}
 <section class="card"><h2>最近的批次</h2>
 ${args.overviews.length === 0 ? html`<p class="muted">还没有批次</p>` : batchList(args.overviews, args.selected?.batchId ?? null)}
 </section>

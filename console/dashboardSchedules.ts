@@ -103,6 +103,7 @@ export async function handleDashboardPost(ctx: AuthedContext, form: URLSearchPar
       at: form.get('at') ?? '02:00',
       overlap: overlap as Overlap,
       runOnHolidays: form.get('runOnHolidays') === '1',
+      retry: ctx.deps.config.retry,
       ...(form.get('note') ? { note: form.get('note')! } : {}),
     }).catch((err: unknown) => {
       throw new HttpError(409, `无法创建：${err instanceof Error ? err.message : String(err)}`);

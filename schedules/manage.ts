@@ -27,6 +27,8 @@ export const CreateScheduleOptions = z
     overlap: z.enum(OVERLAP_POLICIES).default('skip'),
     runOnHolidays: z.boolean().default(false),
     concurrency: z.int().min(1).optional(),
+    /** How the runs' batches retry technical faults (the configuration's, from whoever creates the schedule). */
+    retry: z.object({ maximumIntervalSeconds: z.int().min(1) }).strict().optional(),
     note: z.string().max(500).optional(),
     paused: z.boolean().default(false),
     /** Bureau date the runs check instead of their scheduled one (tests). */
@@ -65,6 +67,7 @@ export async function createBatchSchedule(client: Client, options: CreateSchedul
     runOnHolidays: o.runOnHolidays,
     scheduleId: o.scheduleId,
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    ...(o.retry ? { retry: o.retry } : {}),
     ...(o.today ? { today: o.today } : {}),
   };
   const handle = await client.schedule.create({

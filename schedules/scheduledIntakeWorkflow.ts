@@ -1,12 +1,9 @@
 import { ParentClosePolicy, WorkflowIdReusePolicy, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { BatchIdKey } from '../temporal/searchAttributes';
+import { batchStepOptions } from '../workflows/retryPolicies';
 import type { ScheduledIntakeActivities, ScheduledIntakeInput, ScheduledIntakeResult } from './types';
 
-const steps = proxyActivities<ScheduledIntakeActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
 
 // Set by Temporal on every workflow a schedule starts: the action's nominal time (a backfill's past date too).
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
@@ -22,6 +19,7 @@ function beijingDate(at: Date): string {
  * the cases that closed. A rest day is a successful run that did nothing, so it is not retried.
  */
 export async function scheduledIntakeWorkflow(input: ScheduledIntakeInput): Promise<ScheduledIntakeResult> {
+  const steps = proxyActivities<ScheduledIntakeActivities>(batchStepOptions(input.retry));
   const nominal = workflowInfo().typedSearchAttributes.get(ScheduledStartTime);
   // Date.now() is deterministic in workflow code (the task's time); the schedule's own time comes first.
   const date = input.today ?? beijingDate(nominal ?? new Date(Date.now()));
@@ -34,7 +32,7 @@ export async function scheduledIntakeWorkflow(input: ScheduledIntakeInput): Prom
   if (!picked) return { status: 'no-new-workbook', date, folder: input.intakeFolder };
   await executeChild('batchWorkflow', {
     workflowId: `batch-${picked.batchId}`,
-    args: [{ batchId: picked.batchId, workbook: picked.workbook, concurrency: input.concurrency }],
+    args: [{ batchId: picked.batchId, workbook: picked.workbook, concurrency: input.concurrency, retry: input.retry }],
     // A retried or overlapping run that picked the same workbook joins nothing twice.
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     // The manager cancelling a scheduled run must not cancel decided cases: the batch finishes.

@@ -1,5 +1,7 @@
 /** Inputs and results of the scheduled intake run: plain data, as they travel through Temporal's history. */
 
+import type { RetrySettings } from '../workflows/types';
+
 export const SCHEDULED_INTAKE_WORKFLOW = 'scheduledIntakeWorkflow';
 
 export interface ScheduledIntakeInput {
@@ -13,6 +15,8 @@ export interface ScheduledIntakeInput {
   today?: string;
   /** The schedule that started the run, for the batch ID and the log. */
   scheduleId?: string;
+  /** How the runs' batches retry technical faults; set from the configuration when the schedule is created. */
+  retry?: RetrySettings;
 }
 
 export type ScheduledIntakeResult =

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isListening, startDevServer } from './devServer';
@@ -39,4 +40,26 @@ describe('embedded Temporal dev server', () => {
       await restarted.stop();
     }
   });
+
+  it('stops when the process that started it dies, even by kill -9', async () => {
+    const port = await freePort();
+    const script = [
+      `import { startDevServer } from ${JSON.stringify(path.join(import.meta.dirname, 'devServer.ts'))};`,
+      `await startDevServer({ dataDir: ${JSON.stringify(path.join(dataDir, 'orphan'))}, port: ${port}, uiPort: null, namespace: 'default', ephemeral: true });`,
+      `process.stdout.write('up\\n');`,
+      `setInterval(() => {}, 60_000);`,
+    ].join('\n');
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    parent.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    for (const deadline = Date.now() + 90_000; !out.includes('up'); await new Promise((r) => setTimeout(r, 200))) {
+      if (parent.exitCode !== null || Date.now() > deadline) throw new Error(`the starter did not bring the server up (exit ${parent.exitCode})`);
+    }
+    expect(await isListening(port)).toBe(true);
+
+    parent.kill('SIGKILL');
+    const killedAt = Date.now();
+    while ((await isListening(port)) && Date.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 200));
+    expect(await isListening(port)).toBe(false);
+  }, 120_000);
 });

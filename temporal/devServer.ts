@@ -7,6 +7,8 @@ import { temporalCliPath } from './binaries';
 import { ensureSearchAttributes } from './namespace';
 import { connectionOptions, localTarget } from './connection';
 
+const GUARDIAN = path.join(import.meta.dirname, 'guardian.mjs');
+
 export interface DevServerOptions {
   /** Directory for `temporal.db` (the SQLite file that makes state survive a restart) and the server log. */
   dataDir: string;
@@ -25,7 +27,7 @@ export interface RunningDevServer {
   uiUrl: string | null;
   /** True when a server was already listening and this process only connected to it. */
   reused: boolean;
-  /** The child process, when this process started it. */
+  /** The child process (the guardian of the server, temporal/guardian.mjs), when this process started it. */
   child: ChildProcess | null;
   stop(): Promise<void>;
 }
@@ -100,15 +102,20 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
 
   const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a');
-  // Its own process group: Ctrl-C reaches only us, and we stop it after the worker has drained.
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', log, log], detached: true });
+  // Through the guardian, which stops the server when this process ends, however it ends (a crash,
+  // kill -9): its stdin is our end of a pipe. In a process group of its own: Ctrl-C reaches only us,
+  // and we stop the server after the worker has drained.
+  const child = spawn(process.execPath, [GUARDIAN, temporalCliPath(), ...args], { stdio: ['pipe', log, log], detached: true });
   fs.closeSync(log);
+  // The pipe is there to close when we end, not to keep us running.
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    // The guardian stops the server: SIGTERM, then SIGKILL after its grace time.
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => killGroup(child), 20_000);
     await exited;
     clearTimeout(timer);
   };
@@ -121,6 +128,15 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     throw err;
   }
   return { address, uiUrl, reused: false, child, stop };
+}
+
+/** The guardian and the server with it: they share the guardian's process group. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
 
 async function registerSearchAttributes(address: string, namespace: string): Promise<void> {

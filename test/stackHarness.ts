@@ -34,6 +34,10 @@ export interface TestStack {
   storeServer: EmbeddedStoreServer | null;
   /** The core-system stand-in the bots work, with its faults adjustable. */
   legacy: RunningLegacySystem;
+  /** Takes the stand-in down (connections refused), as an outage of the core system. */
+  stopLegacy(): Promise<void>;
+  /** Brings the stand-in back on the same port and data file, with the faults it first had; its sessions are gone. */
+  startLegacy(): Promise<void>;
   store: Store;
   client: Client;
   /** A worker process; `env` adds to the stack's environment (e.g. ZHISHEN_WORKER_QUEUES). */
@@ -60,13 +64,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let temporal = await startDevServer(temporalOptions);
   const database = options.postgres ? await createDatabase() : null;
   const storeServer = database ? null : await serveEmbeddedStore({ dataDir });
-  const legacy = await startLegacySystem({ dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()], faults: options.faults });
+  const legacyOptions = { dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()], faults: options.faults };
+  let legacy: RunningLegacySystem | null = await startLegacySystem(legacyOptions);
+  legacyOptions.port = Number(new URL(legacy.url).port);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
     LEGACY_URL: legacy.url,
     ZHISHEN_DATA_DIR: dataDir,
     ZHISHEN_LOG_LEVEL: 'info',
+    // Test batches back off at most 30 s between attempts of a failing step (production: 5 minutes).
+    ZHISHEN_RETRY_MAX_INTERVAL: process.env.ZHISHEN_RETRY_MAX_INTERVAL ?? '30',
   };
   if (database) env.DATABASE_URL = database.url;
   else delete env.DATABASE_URL;
@@ -85,7 +93,19 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       return temporal;
     },
     storeServer,
-    legacy,
+    get legacy() {
+      if (!legacy) throw new Error('the core-system stand-in is down (stopLegacy)');
+      return legacy;
+    },
+    async stopLegacy() {
+      const running = legacy;
+      legacy = null;
+      await running?.close();
+    },
+    async startLegacy() {
+      if (legacy) return;
+      legacy = await startLegacySystem(legacyOptions);
+    },
     store,
     client,
     async startWorker(extraEnv: NodeJS.ProcessEnv = {}) {
@@ -120,7 +140,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await connection.close();
       await store.close();
       await storeServer?.close();
-      await legacy.close();
+      await legacy?.close();
       await temporal.stop();
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });

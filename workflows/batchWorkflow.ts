@@ -13,6 +13,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DefaultQueueActivities } from '../activities/contracts';
 import { BatchIdKey, CaseTypeKey } from '../temporal/searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
+import { batchStepOptions } from './retryPolicies';
 import { batchProgressQuery, caseSettledSignal } from './messages';
 import {
   caseWorkflowId,
@@ -23,10 +24,8 @@ import {
   type CaseRowRef,
 } from './types';
 
-const steps = proxyActivities<DefaultQueueActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
+/** The batch's steps, retried as whoever started it asked. */
+const batchSteps = (input: BatchInput) => proxyActivities<DefaultQueueActivities>(batchStepOptions(input.retry));
 
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_ROWS_PER_RUN = 500;
@@ -34,6 +33,7 @@ const PAGE_SIZE = 100;
 
 /** A batch from an intake workbook: one case workflow per valid row, a bounded number at a time. */
 export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
+  const steps = batchSteps(input);
   const concurrency = Math.max(1, input.concurrency ?? DEFAULT_CONCURRENCY);
   const rowsPerRun = Math.max(1, input.rowsPerRun ?? DEFAULT_ROWS_PER_RUN);
   // Results the cases reported; signals may arrive before the child's start is even acknowledged.
@@ -67,7 +67,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
 }
 
 async function loadBatch(input: BatchInput): Promise<BatchProgress> {
-  const summary = await steps.loadIntake({ batchId: input.batchId, workbook: input.workbook });
+  const summary = await batchSteps(input).loadIntake({ batchId: input.batchId, workbook: input.workbook });
   return {
     batchId: input.batchId,
     total: summary.total,
@@ -91,7 +91,7 @@ async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchPr
   try {
     const child = await startChild(caseWorkflow, {
       workflowId: caseWorkflowId(caseRow.caseId),
-      args: [{ batchId: input.batchId, workbook: input.workbook, attachmentsDir: input.attachmentsDir, caseRow, settings: input.settings }],
+      args: [{ batchId: input.batchId, workbook: input.workbook, attachmentsDir: input.attachmentsDir, caseRow, settings: input.settings, retry: input.retry }],
       // A case that failed outright may be submitted again; one that was decided, never.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       // Cases outlive their batch: a clerk may take days over one, and cancelling a batch must not undo them.
@@ -114,7 +114,7 @@ async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchPr
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     duplicate = true;
-    result = await steps.existingCaseResult({ caseId: caseRow.caseId });
+    result = await batchSteps(input).existingCaseResult({ caseId: caseRow.caseId });
   }
   progress.done += 1;
   progress.byType[caseRow.type].done += 1;

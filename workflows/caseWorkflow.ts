@@ -6,36 +6,18 @@ import { CaseOutcomeKey } from '../temporal/searchAttributes';
 import { caseSettledSignal, caseStateQuery } from './messages';
 import { Mutex } from './mutex';
 import { awaitDocuments, awaitReview } from './review';
-import { TASK_QUEUES, type CaseInput, type CaseResult } from './types';
+import { botOptions, caseStepOptions, ocrOptions, recordOptions } from './retryPolicies';
+import type { CaseInput, CaseResult, RetrySettings } from './types';
 
-const steps = proxyActivities<DefaultQueueActivities>({
-  // Short steps: a worker that died mid-step is noticed at this timeout.
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
-
-// OCR of a few receipts takes seconds; a stuck engine is retried on another worker, a dead one is
-// noticed by its missing heartbeats.
-const ocr = proxyActivities<OcrActivities>({
-  taskQueue: TASK_QUEUES.ocr,
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 3 },
-});
-
-// The notice and the archived history: written once the case is closed.
-const records = proxyActivities<ReturnType<typeof noticeActivities> & ReturnType<typeof auditActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
-
-// Bots work a slow legacy system: a longer timeout, and retries that outlast a restart of it.
-const bots = proxyActivities<LegacyBotActivities>({
-  taskQueue: TASK_QUEUES.legacyBots,
-  startToCloseTimeout: '3 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
-});
+/** The case's activities, retried as its batch asked (workflows/retryPolicies.ts says why each is set so). */
+function caseActivities(retry: RetrySettings | undefined) {
+  return {
+    steps: proxyActivities<DefaultQueueActivities>(caseStepOptions(retry)),
+    ocr: proxyActivities<OcrActivities>(ocrOptions(retry)),
+    records: proxyActivities<ReturnType<typeof noticeActivities> & ReturnType<typeof auditActivities>>(recordOptions(retry)),
+    bots: proxyActivities<LegacyBotActivities>(botOptions(retry)),
+  };
+}
 
 /** How long a case returned for documents (退回补正) waits for them by default, in calendar days. */
 export const DEFAULT_RETURN_DEADLINE_DAYS = 30;
@@ -48,6 +30,7 @@ export const DEFAULT_RETURN_DEADLINE_DAYS = 30;
  * the clerk's decision its trail already holds instead of deciding again.
  */
 export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
+  const { steps, records, bots } = caseActivities(input.retry);
   let step = 'accept';
   let result: CaseResult | null = null;
   // Human acts on this case, one at a time, whichever stage takes them.
@@ -131,6 +114,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
 }
 
 async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Promise<DecidedCase> {
+  const { steps, ocr, bots } = caseActivities(input.retry);
   at('read-facts');
   const reading = await bots.readFacts(input);
   if (!reading.ok) {

@@ -15,18 +15,17 @@ import {
   type SecondLookInput,
   type SupplyInput,
 } from './reviewTypes';
+import { reviewOptions } from './retryPolicies';
 import type { CaseInput, CaseResult } from './types';
-
-const review = proxyActivities<ReviewActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
 
 const MONEY = /^\d+\.\d{2}$/;
 const CASE_FILE_PATH = /^[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*$/;
 
 /** What the review stage ends with: a decided result, or a case returned for documents. */
 export type ReviewEnd = { kind: 'decided'; result: CaseResult } | { kind: 'returned'; result: CaseResult };
+
+/** The review's activities, retried as the case's batch asked. */
+const reviewActivities = (input: CaseInput) => proxyActivities<ReviewActivities>(reviewOptions(input.retry));
 
 /** A refusal the person sees, in Chinese; it fails the Update, not the case. */
 export const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'ReviewRefused');
@@ -45,6 +44,7 @@ export function provenAct<T>(
   roles: readonly string[],
   act: (person: ProvenPerson) => Promise<T>,
 ): Promise<T> {
+  const review = reviewActivities(input);
   return gate.runExclusive(async () => {
     const verdict = await review.verifyHumanAct({ ...input, key, action, payload: payload as Record<string, unknown>, allowedRoles: roles });
     if (!verdict.ok) throw refuse(verdict.reason);
@@ -79,6 +79,7 @@ export async function awaitReview(
   /** The case's one-at-a-time gate for human acts, shared with the acts outside the review. */
   gate: Mutex,
 ): Promise<ReviewEnd> {
+  const review = reviewActivities(input);
   let currentCaseFile = caseFile;
   // Each act of this review gets its own audit key, so a retried activity records it once.
   let acts = 0;
@@ -295,6 +296,7 @@ export type DocumentsEnd = { kind: 'supplied'; supply: Omit<SupplyInput, 'proof'
  * until the 补正 deadline: an unanswered case then closes as 不予受理.
  */
 export async function awaitDocuments(input: CaseInput, round: number, gate: Mutex, deadlineDays: number): Promise<DocumentsEnd> {
+  const review = reviewActivities(input);
   let acts = 0;
   const key = (what: string) => `supply-${round}/${what}-${++acts}`;
   const deadlineAt = new Date(Date.now() + deadlineDays * 86_400_000).toISOString();

@@ -27,6 +27,14 @@ export interface CaseRowRef {
   row: unknown;
 }
 
+/**
+ * How technical faults are retried, chosen by whoever starts the batch (config: ZHISHEN_RETRY_MAX_INTERVAL):
+ * without an attempt limit, at most this long between attempts. Absent in histories from before it existed.
+ */
+export interface RetrySettings {
+  maximumIntervalSeconds: number;
+}
+
 export interface CaseInput {
   batchId: string;
   workbook: WorkbookRef;
@@ -35,6 +43,7 @@ export interface CaseInput {
   caseRow: CaseRowRef;
   /** Which pass over the case this step belongs to: a case returned for documents is read and decided again. */
   round?: number;
+  retry?: RetrySettings;
   /** The bureau's settings the workflow needs (it cannot read the environment). */
   settings?: CaseSettings;
 }
@@ -96,6 +105,8 @@ export interface BatchInput {
   rowsPerRun?: number;
   /** Carried across continue-as-new; absent on the first run. */
   carried?: BatchProgress;
+  /** Handed on to every case of the batch. */
+  retry?: RetrySettings;
 }
 
 export const emptyOutcomeCounts = (): OutcomeCounts => ({ approve: 0, reject: 0, review: 0, failed: 0 });

@@ -17,4 +17,9 @@ export const STEP_NAMES: Record<string, string> = {
   'notice-issued': '出具告知书',
   'entry-refused': '核心系统拒绝录入',
   'bot-fault': '机器人故障（已重试）',
+  // Account administration, in the `_admin` trail (store/userAdmin.ts).
+  'user-added': '新增用户',
+  'user-disabled': '停用用户',
+  'user-enabled': '启用用户',
+  'password-reset': '重置密码',
 };

@@ -4,7 +4,7 @@ import type { RequestContext } from './context';
 import { redirect, sendHtml } from './http';
 import { loginPage } from './pages/login';
 import { throttledMessage } from './rateLimit';
-import { loginFormCookie, sessionCookie } from './sessions';
+import { cookieName, LOGIN_FORM_COOKIE, loginFormCookie, sessionCookie } from './sessions';
 
 const SAME_ORIGIN_BASE = 'http://console.invalid';
 
@@ -21,10 +21,10 @@ export function safeNext(next: string | null | undefined): string {
   return parsed.origin === SAME_ORIGIN_BASE && parsed.pathname.startsWith('/') && !parsed.pathname.startsWith('//') ? next : '/';
 }
 
-/** The login form with a fresh signed token in the form and in a short-lived cookie; no session is made. */
+/** The login form with a signed token in the form and in a short-lived cookie; no session is made. */
 function sendLoginForm(ctx: RequestContext, status: number, args: { username?: string; next: string; error?: string }): void {
   const { deps } = ctx;
-  const token = deps.loginForms.issue();
+  const token = deps.loginForms.current(ctx.cookies.get(cookieName(LOGIN_FORM_COOKIE, deps.secureCookies)));
   ctx.res.appendHeader('Set-Cookie', loginFormCookie(token, deps.secureCookies, Math.floor(deps.loginForms.ttlMs / 1000)));
   sendHtml(ctx.res, status, loginPage(token, args));
 }
@@ -57,8 +57,8 @@ export async function logIn(ctx: RequestContext, form: URLSearchParams): Promise
   await deps.throttle.succeeded(username, ip);
   // A new id at login: a session id planted before login (fixation) never becomes an authenticated one.
   const fresh = deps.sessions.logIn(ctx.session, { username: user.username, displayName: user.displayName, role: user.role, epoch: user.sessionEpoch });
-  res.appendHeader('Set-Cookie', loginFormCookie('', deps.secureCookies, 0));
   res.appendHeader('Set-Cookie', sessionCookie(fresh.id, deps.secureCookies));
+  res.appendHeader('Set-Cookie', loginFormCookie('', deps.secureCookies, 0));
   deps.logger.info(`console: ${user.username} (${user.role}) logged in from ${ip}`);
   redirect(res, user.role === 'admin' && next === '/' ? '/users' : next);
 }

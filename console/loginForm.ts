@@ -26,6 +26,16 @@ export class LoginFormTokens {
     return `${body}.${this.mac(body)}`;
   }
 
+  /**
+   * The browser's current token when it is still good for a while, else a new one. Reusing it keeps
+   * every login form of one browser valid: a second tab, or the redirect to /login of a stray
+   * request (a favicon), would otherwise replace the cookie under a form already on screen.
+   */
+  current(fromCookie: string | undefined): string {
+    if (fromCookie && this.valid(fromCookie, fromCookie) && parseInt(fromCookie.split('.')[1]!, 36) - this.now() > this.ttlMs / 2) return fromCookie;
+    return this.issue();
+  }
+
   /** The cookie and the form field carry the same token, which this process signed and is still fresh. */
   valid(fromCookie: string | undefined, fromForm: string | null): boolean {
     if (!fromCookie || !fromForm || !equal(fromCookie, fromForm)) return false;

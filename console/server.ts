@@ -43,6 +43,8 @@ export interface ConsoleOptions {
 
 export interface RunningConsole {
   url: string;
+  /** Sessions this process holds: only logged-in users have one. */
+  activeSessions(): number;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   deps.logger.info(`console listening on ${url}`);
   return {
     url,
+    activeSessions: () => deps.sessions.size,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -137,6 +140,8 @@ async function handleGet(ctx: RequestContext): Promise<void> {
     return;
   }
   if (p === '/login') return showLogin(ctx);
+  // A browser asks for it on its own; there is none, and a redirect to /login would be noise.
+  if (p === '/favicon.ico') throw new HttpError(404, '没有这个页面');
   if (!authed(ctx)) return redirect(ctx.res, `/login?next=${encodeURIComponent(p + ctx.url.search)}`);
   if (p === '/') return showInbox(ctx);
   if (p === '/users') return showUsers(ctx);

@@ -110,6 +110,11 @@ describe('login form token (no session before login)', () => {
     expect(tokens.valid(forged, forged)).toBe(false);
     const elsewhere = new LoginFormTokens(10 * MINUTE, () => now).issue();
     expect(tokens.valid(elsewhere, elsewhere)).toBe(false);
+    // A second tab (or a stray redirect to /login) gets the browser's token while it is fresh.
+    expect(tokens.current(token)).toBe(token);
+    expect(tokens.current(forged)).not.toBe(forged);
+    now = 6 * MINUTE;
+    expect(tokens.current(token)).not.toBe(token);
     now = 10 * MINUTE;
     expect(tokens.valid(token, token)).toBe(false);
   });

@@ -28,7 +28,8 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue]
   review show CASE | review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]
   users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME   (password: ZHISHEN_NEW_PASSWORD or prompt)
-  users list`;
+  users list | users disable USERNAME | users enable USERNAME
+  users reset-password USERNAME   (password: ZHISHEN_NEW_PASSWORD or prompt, never an argument)`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 

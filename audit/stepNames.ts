@@ -22,4 +22,9 @@ export const STEP_NAMES: Record<string, string> = {
   'entry-refused': '核心系统拒绝录入',
   'bot-fault': '机器人故障（已重试）',
   'entry-fenced': '录入已拦截（该次尝试已被接替，未提交）',
+  // Account administration, in the `_admin` trail (store/userAdmin.ts).
+  'user-added': '新增用户',
+  'user-disabled': '停用用户',
+  'user-enabled': '启用用户',
+  'password-reset': '重置密码',
 };

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { EngineNameSchema, type EngineName } from '../ocr/engines/engine';
@@ -33,6 +34,23 @@ const EnvSchema = z.object({
   LEGACY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   /** Port of the web console for clerks, managers and auditors. */
   ZHISHEN_CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * The console's address as browsers reach it. https://… means it is served over HTTPS (by a reverse
+   * proxy): cookies are then Secure (and __Host- prefixed) and every response carries HSTS.
+   */
+  ZHISHEN_CONSOLE_PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'expected http://… or https://…')
+    .optional(),
+  /**
+   * Addresses (or CIDR blocks) of reverse proxies in front of the console, comma-separated. Only a
+   * request whose TCP peer is one of them has its X-Forwarded-For believed; unset, none is.
+   */
+  ZHISHEN_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrBlock, 'expected a comma-separated list of IP addresses or CIDR blocks (e.g. 10.0.0.5,10.1.0.0/16)'))),
   CHROMIUM_PATH: z.string().min(1).optional(),
   ZHISHEN_DATA_DIR: z.string().min(1).default('data'),
   ZHISHEN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
@@ -91,6 +109,8 @@ export type AppConfig = {
   chromiumPath: string | undefined;
   dataDir: string;
   consolePort: number;
+  /** The console's door: see docs/console-security.md. */
+  console: { publicUrl: string | undefined; https: boolean; trustedProxies: string[] };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   worker: { queues: TaskQueueName[]; botSlots: number | undefined; botTimeoutMs: number | undefined; ocrSlots: number | undefined; ocrEngine: EngineName };
   /** Carried into the workflows that batches and schedules start: workflow code cannot read the environment. */
@@ -98,6 +118,15 @@ export type AppConfig = {
   /** Seconds in retries after which the dashboard lists a case as held up. */
   stuckAfterSeconds: number;
 };
+
+/** `10.0.0.5`, `::1` or `10.1.0.0/16`. */
+function isAddressOrBlock(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 /** Reads and validates the configuration; a bad value is reported by name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -121,6 +150,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     chromiumPath: e.CHROMIUM_PATH,
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
     consolePort: e.ZHISHEN_CONSOLE_PORT,
+    console: {
+      publicUrl: e.ZHISHEN_CONSOLE_PUBLIC_URL?.replace(/\/$/, ''),
+      https: e.ZHISHEN_CONSOLE_PUBLIC_URL !== undefined && new URL(e.ZHISHEN_CONSOLE_PUBLIC_URL).protocol === 'https:',
+      trustedProxies: e.ZHISHEN_TRUSTED_PROXIES,
+    },
     logLevel: e.ZHISHEN_LOG_LEVEL,
     worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS, ocrSlots: e.ZHISHEN_OCR_SLOTS, ocrEngine: e.ZHISHEN_OCR_ENGINE },
     retry: { maximumIntervalSeconds: e.ZHISHEN_RETRY_MAX_INTERVAL },

@@ -3,7 +3,9 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store';
-import type { LoginRateLimiter } from './rateLimit';
+import type { TrustedProxies } from './clientAddress';
+import type { LoginFormTokens } from './loginForm';
+import type { LoginThrottle } from './rateLimit';
 import type { Session, SessionStore } from './sessions';
 import type { ReviewActions } from '../temporal/reviewActions';
 
@@ -14,10 +16,15 @@ export interface ConsoleDeps {
   config: AppConfig;
   logger: Logger;
   sessions: SessionStore;
-  loginLimiter: LoginRateLimiter;
+  throttle: LoginThrottle;
+  loginForms: LoginFormTokens;
+  proxies: TrustedProxies;
   actions: ReviewActions;
   attachmentsDir: string;
+  /** Served over HTTPS: Secure __Host- cookies and HSTS. */
   secureCookies: boolean;
+  /** The origin browsers use (ZHISHEN_CONSOLE_PUBLIC_URL), for the Origin check behind a proxy. */
+  publicOrigin: string | undefined;
   now: () => Date;
 }
 
@@ -26,9 +33,11 @@ export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
+  cookies: Map<string, string>;
+  /** A logged-in session whose user the store still has enabled with the same epoch; see server.ts. */
   session: Session | undefined;
   deps: ConsoleDeps;
 }
 
 /** A request whose session carries a logged-in user. */
-export type AuthedContext = RequestContext & { session: Session & { user: NonNullable<Session['user']> } };
+export type AuthedContext = RequestContext & { session: Session };

@@ -61,8 +61,3 @@ export function redirect(res: ServerResponse, location: string): void {
   res.writeHead(303, { Location: location, 'Content-Length': 0 });
   res.end();
 }
-
-/** The client's address as the socket sees it (the console is not meant to sit behind a proxy). */
-export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}

@@ -13,9 +13,12 @@ import { readMultipartForm } from './multipart';
 import type { AuthedContext, ConsoleDeps, RequestContext } from './context';
 import { HttpError, parseCookies, readForm, redirect, SECURITY_HEADERS, sendHtml } from './http';
 import { errorPage } from './pages/errorPage';
-import { LoginRateLimiter } from './rateLimit';
-import { csrfMatches, SESSION_COOKIE, SessionStore } from './sessions';
-import { addUser, showUsers } from './userRoutes';
+import { TrustedProxies } from './clientAddress';
+import { currentSession } from './currentSession';
+import { LoginFormTokens } from './loginForm';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from './rateLimit';
+import { cookieName, csrfMatches, LOGIN_FORM_COOKIE, SessionStore } from './sessions';
+import { addUser, adminAct, showUsers } from './userRoutes';
 import { reviewActions } from '../temporal/reviewActions';
 import { actSigningKey } from '../security/actKeys';
 import { handleCodec, isCodecPath } from './codecRoutes';
@@ -31,16 +34,20 @@ export interface ConsoleOptions {
   host?: string;
   /** Where receipt attachments are looked up; default `<dataDir>/attachments`. */
   attachmentsDir?: string;
-  /** Mark the cookie Secure (when served over HTTPS). */
-  secureCookies?: boolean;
+  /** Served over HTTPS (Secure __Host- cookies, HSTS); default: ZHISHEN_CONSOLE_PUBLIC_URL is https://…. */
+  https?: boolean;
+  /** Reverse proxies whose X-Forwarded-For is believed; default ZHISHEN_TRUSTED_PROXIES. */
+  trustedProxies?: string[];
   sessionIdleMinutes?: number;
-  loginFailuresAllowed?: number;
-  loginWindowMinutes?: number;
+  /** Login throttling (rateLimit.ts); default 5 per account and address, 10 per account, 20 per address in 15 minutes. */
+  throttle?: Partial<ThrottleLimits>;
   now?: () => Date;
 }
 
 export interface RunningConsole {
   url: string;
+  /** Sessions this process holds: only logged-in users have one. */
+  activeSessions(): number;
   close(): Promise<void>;
 }
 
@@ -48,17 +55,21 @@ const CSS = fs.readFileSync(path.join(import.meta.dirname, 'static', 'console.cs
 
 /** The web console of the exception review: server-rendered pages on node:http. */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
+  const now = options.now ?? (() => new Date());
   const deps: ConsoleDeps = {
     store: options.store,
     temporal: options.temporal,
     config: options.config,
     logger: options.logger,
     sessions: new SessionStore({ idleMs: (options.sessionIdleMinutes ?? 30) * 60_000 }),
-    loginLimiter: new LoginRateLimiter(options.loginFailuresAllowed ?? 5, (options.loginWindowMinutes ?? 15) * 60_000),
+    throttle: new LoginThrottle(options.store, { ...DEFAULT_THROTTLE, ...options.throttle }, () => now().getTime()),
+    loginForms: new LoginFormTokens(10 * 60_000, () => now().getTime()),
+    proxies: new TrustedProxies(options.trustedProxies ?? options.config.console.trustedProxies),
     actions: reviewActions(options.temporal, actSigningKey(options.config)),
     attachmentsDir: options.attachmentsDir ?? path.join(options.config.dataDir, 'attachments'),
-    secureCookies: options.secureCookies ?? false,
-    now: options.now ?? (() => new Date()),
+    secureCookies: options.https ?? options.config.console.https,
+    publicOrigin: options.config.console.publicUrl && new URL(options.config.console.publicUrl).origin,
+    now,
   };
   const server = http.createServer((req, res) => {
     void handle(deps, req, res);
@@ -73,6 +84,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   deps.logger.info(`console listening on ${url}`);
   return {
     url,
+    activeSessions: () => deps.sessions.size,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -83,11 +95,15 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 
 async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  // Behind HTTPS the browser is told never to come back over plain HTTP (a year, this host only).
+  if (deps.secureCookies) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
   const url = new URL(req.url ?? '/', 'http://console.invalid');
-  const ctx: RequestContext = { req, res, url, deps, session: deps.sessions.get(parseCookies(req).get(SESSION_COOKIE)) };
-  // The Temporal UI's remote codec: JSON, CORS and its own checks, not the pages' forms.
-  if (isCodecPath(url.pathname)) return handleCodec(ctx);
+  const cookies = parseCookies(req);
+  const ctx: RequestContext = { req, res, url, deps, cookies, session: undefined };
   try {
+    ctx.session = await currentSession(deps, cookies);
+    // The Temporal UI's remote codec: JSON, CORS and its own checks, not the pages' forms.
+    if (isCodecPath(url.pathname)) return await handleCodec(ctx);
     if (req.method === 'POST') await handlePost(ctx);
     else if (req.method === 'GET' || req.method === 'HEAD') await handleGet(ctx);
     else throw new HttpError(405, '不支持的请求方法');
@@ -118,7 +134,7 @@ function segment(raw: string): string {
 }
 
 function authed(ctx: RequestContext): ctx is AuthedContext {
-  return !!ctx.session?.user;
+  return !!ctx.session;
 }
 
 async function handleGet(ctx: RequestContext): Promise<void> {
@@ -129,6 +145,8 @@ async function handleGet(ctx: RequestContext): Promise<void> {
     return;
   }
   if (p === '/login') return showLogin(ctx);
+  // A browser asks for it on its own; there is none, and a redirect to /login would be noise.
+  if (p === '/favicon.ico') throw new HttpError(404, '没有这个页面');
   if (!authed(ctx)) return redirect(ctx.res, `/login?next=${encodeURIComponent(p + ctx.url.search)}`);
   if (p === '/') return showInbox(ctx);
   if (p === '/users') return showUsers(ctx);
@@ -144,20 +162,32 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   const p = ctx.url.pathname;
   // Defence in depth behind the token: a browser's cross-site POST says where it comes from.
   const origin = ctx.req.headers.origin;
-  if (origin && origin !== 'null' && hostOf(origin) !== ctx.req.headers.host) throw new HttpError(403, '拒绝来自其他站点的提交');
-  if (p !== '/login' && !authed(ctx)) throw new HttpError(401, '请先登录');
+  const expectedHost = ctx.deps.publicOrigin ? new URL(ctx.deps.publicOrigin).host : ctx.req.headers.host;
+  if (origin && origin !== 'null' && hostOf(origin) !== expectedHost) throw new HttpError(403, '拒绝来自其他站点的提交');
+  if (p === '/login') {
+    // No session before login: the form's token is a signed double-submit cookie (loginForm.ts).
+    const form = await readForm(ctx.req);
+    if (!ctx.deps.loginForms.valid(ctx.cookies.get(cookieName(LOGIN_FORM_COOKIE, ctx.deps.secureCookies)), form.get('_csrf'))) {
+      ctx.deps.logger.warn('console: POST /login refused: missing, wrong or expired form token');
+      throw new HttpError(403, '登录表单已失效（CSRF 校验失败），请刷新页面后重试');
+    }
+    return logIn(ctx, form);
+  }
+  // With no live session there is nothing to log out of: clearing the cookie is harmless either way.
+  if (p === '/logout' && !authed(ctx)) return logOut(ctx);
+  if (!authed(ctx)) throw new HttpError(401, '请先登录');
   const multipart = /^multipart\/form-data/i.test(ctx.req.headers['content-type'] ?? '');
-  // Only supplied documents come as uploads, and only from someone logged in.
-  if (multipart && !(authed(ctx) && /^\/cases\/[^/]+\/supply$/.test(p))) throw new HttpError(415, '只接受表单提交');
+  // Only supplied documents come as uploads.
+  if (multipart && !/^\/cases\/[^/]+\/supply$/.test(p)) throw new HttpError(415, '只接受表单提交');
   const { form, files } = multipart ? await readMultipartForm(ctx.req) : { form: await readForm(ctx.req), files: [] };
-  if (!ctx.session || !csrfMatches(ctx.session, form.get('_csrf'))) {
-    ctx.deps.logger.warn(`console: POST ${p} refused: missing or wrong CSRF token (${ctx.session?.user?.username ?? 'anonymous'})`);
+  if (!csrfMatches(ctx.session, form.get('_csrf'))) {
+    ctx.deps.logger.warn(`console: POST ${p} refused: missing or wrong CSRF token (${ctx.session.user.username})`);
     throw new HttpError(403, '表单已失效（CSRF 校验失败），请刷新页面后重试');
   }
-  if (p === '/login') return logIn(ctx, form);
   if (p === '/logout') return logOut(ctx);
-  if (!authed(ctx)) throw new HttpError(401, '请先登录');
   if (p === '/users') return addUser(ctx, form);
+  const u = /^\/users\/([^/]+)\/(disable|enable|reset-password)$/.exec(p);
+  if (u) return adminAct(ctx, segment(u[1]!), u[2] as 'disable' | 'enable' | 'reset-password', form);
   if (p.startsWith('/dashboard/') && (await handleDashboardPost(ctx, form))) return;
   const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide|second-look|supply)$/.exec(p);
   if (m) return caseAction(ctx, segment(m[1]!), m[2]!, form, files);

@@ -2,18 +2,26 @@ import crypto from 'node:crypto';
 import type { Role } from '../store';
 
 export const SESSION_COOKIE = 'zhishen_session';
+/** The login form's short-lived signed token (see loginForm.ts). */
+export const LOGIN_FORM_COOKIE = 'zhishen_login';
+
+/** Over HTTPS a cookie is `__Host-` prefixed: Secure, Path=/, no Domain — no sibling host can plant it. */
+export const cookieName = (base: string, secure: boolean): string => (secure ? `__Host-${base}` : base);
 
 export interface SessionUser {
   username: string;
   displayName: string;
+  /** Re-read from the store on every request (server.ts), so a changed role counts at once. */
   role: Role;
+  /** The user's session epoch at login; when the store's is higher, the session is over. */
+  epoch: number;
 }
 
 export interface Session {
   id: string;
   /** Fixed for the life of the session and sent back in every form. */
   csrfToken: string;
-  user: SessionUser | null;
+  user: SessionUser;
   createdAt: number;
   lastSeenAt: number;
   /** A one-time message for the next page (post/redirect/get). */
@@ -30,7 +38,8 @@ const randomId = () => crypto.randomBytes(32).toString('base64url');
 
 /**
  * Sessions held in the console's memory: a restart logs everyone out, which for a back-office
- * tool on one machine is a fair price for having no session table to guard.
+ * tool on one machine is a fair price for having no session table to guard. Only a login makes a
+ * session (the login form needs none), so their number is bounded by people who know a password.
  */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
@@ -44,14 +53,6 @@ export class SessionStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** A fresh anonymous session (for the login form's CSRF token). */
-  create(): Session {
-    this.prune();
-    const at = this.now();
-    const session: Session = { id: randomId(), csrfToken: randomId(), user: null, createdAt: at, lastSeenAt: at, flash: null };
-    this.sessions.set(session.id, session);
-    return session;
-  }
 
   /** The live session of an id, touched; undefined when unknown, idle too long or too old. */
   get(id: string | undefined): Session | undefined {
@@ -70,9 +71,16 @@ export class SessionStore {
   /** Login: the old id (which an attacker may have planted) dies, a new id and token carry the user. */
   logIn(previous: Session | undefined, user: SessionUser): Session {
     if (previous) this.sessions.delete(previous.id);
-    const session = this.create();
-    session.user = user;
+    this.prune();
+    const at = this.now();
+    const session: Session = { id: randomId(), csrfToken: randomId(), user, createdAt: at, lastSeenAt: at, flash: null };
+    this.sessions.set(session.id, session);
     return session;
+  }
+
+  /** How many sessions this process holds (for tests and the log). */
+  get size(): number {
+    return this.sessions.size;
   }
 
   destroy(id: string): void {
@@ -87,7 +95,12 @@ export class SessionStore {
 
 /** The Set-Cookie value for a session: script cannot read it, other sites cannot send it. */
 export function sessionCookie(id: string, secure: boolean): string {
-  return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
+  return `${cookieName(SESSION_COOKIE, secure)}=${id}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
+}
+
+/** The Set-Cookie value for the login form's token; maxAgeSeconds 0 deletes it. */
+export function loginFormCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
+  return `${cookieName(LOGIN_FORM_COOKIE, secure)}=${token}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}; Max-Age=${maxAgeSeconds}`;
 }
 
 /** Constant-time comparison of a submitted CSRF token with the session's. */

@@ -196,7 +196,7 @@ describe('audit replay from the store alone', () => {
     expect(stats.throughput.reduce((n, t) => n + t.decided, 0)).toBe(caseFiles.length);
     expect((await listBatchOverviews(stack.store)).map((b) => b.batchId)).toContain('audit-replay');
 
-    const session = { id: 's', csrfToken: 't', user: { username: 'li', displayName: '李经理', role: 'manager' as const }, createdAt: 0, lastSeenAt: 0, flash: null };
+    const session = { id: 's', csrfToken: 't', user: { username: 'li', displayName: '李经理', role: 'manager' as const, epoch: 0 }, createdAt: 0, lastSeenAt: 0, flash: null };
     const page = String(renderDashboard({ session, overviews: await listBatchOverviews(stack.store), selected: stats, links: temporalLinks(stack.config) }));
     expect(page).toContain('批次 audit-replay');
     expect(page).toContain('/workflows/batch-audit-replay');

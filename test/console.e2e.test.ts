@@ -13,6 +13,7 @@ import type { CaseFile } from '../rules/schemas';
 import { createUser, getCase, listEvents, type Role } from '../store';
 import { claimUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
+import { HttpUser as BaseHttpUser } from './consoleHttpUser';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,41 +32,9 @@ const USERS: { username: string; role: Role; displayName: string }[] = [
   { username: 'guessed', role: 'clerk', displayName: '被猜密码' },
 ];
 
-/** A minimal cookie-keeping HTTP client, for the refusals a browser would never send. */
-class HttpUser {
-  cookie: string | null = null;
-  csrf: string | null = null;
-  constructor(private readonly base: string) {}
-
-  private remember(res: Response, body: string) {
-    const set = res.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0]!;
-    const token = /name="_csrf" value="([^"]+)"/.exec(body);
-    if (token) this.csrf = token[1]!;
-  }
-
-  async get(p: string) {
-    const res = await fetch(this.base + p, { redirect: 'manual', headers: this.cookie ? { cookie: this.cookie } : {} });
-    const body = await res.text();
-    this.remember(res, body);
-    return { status: res.status, body, headers: res.headers };
-  }
-
-  async post(p: string, form: Record<string, string>) {
-    const res = await fetch(this.base + p, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) },
-      body: new URLSearchParams(form).toString(),
-    });
-    const body = await res.text();
-    this.remember(res, body);
-    return { status: res.status, body, headers: res.headers };
-  }
-
-  async login(username: string, password = PASSWORD) {
-    await this.get('/login');
-    return this.post('/login', { _csrf: this.csrf!, username, password, next: '/' });
+class HttpUser extends BaseHttpUser {
+  constructor(base: string) {
+    super(base, PASSWORD);
   }
 }
 
@@ -152,22 +121,25 @@ describe('review console in Chromium on the real stack', () => {
     expect(login.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(login.headers.get('x-frame-options')).toBe('DENY');
     expect(login.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict; Path=\//);
+    expect(login.headers.get('strict-transport-security')).toBeNull();
+    // The login form's token rides in a short-lived cookie; no session exists before login.
+    expect(login.headers.get('set-cookie')).toMatch(/^zhishen_login=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=600$/);
   });
 
-  it('gives a new session id at login, forgets the old one, and refuses a login without its CSRF token', async () => {
+  it('gives a new session id at login, never one planted before, and refuses a login without its CSRF token', async () => {
     const user = new HttpUser(console_.url);
+    // An id an attacker planted in the victim's browser before login.
+    user.cookies.set('zhishen_session', 'planted-by-an-attacker-aaaaaaaaaaaaaaaaaaaa');
     await user.get('/login');
-    const before = user.cookie;
-    expect(before).toMatch(/^zhishen_session=/);
+    expect(user.cookies.get('zhishen_session')).toBe('planted-by-an-attacker-aaaaaaaaaaaaaaaaaaaa');
     expect((await user.post('/login', { username: 'clerk.a', password: PASSWORD })).status).toBe(403);
     const login = await user.post('/login', { _csrf: user.csrf!, username: 'clerk.a', password: PASSWORD, next: '/' });
     expect(login.status).toBe(303);
-    expect(user.cookie).not.toBe(before);
+    expect(user.cookies.get('zhishen_session')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(user.cookies.has('zhishen_login')).toBe(false);
     expect((await user.get('/')).status).toBe(200);
-    // The pre-login id is dead: someone who planted it gets nothing.
     const planted = new HttpUser(console_.url);
-    planted.cookie = before;
+    planted.cookies.set('zhishen_session', 'planted-by-an-attacker-aaaaaaaaaaaaaaaaaaaa');
     expect((await planted.get('/')).status).toBe(303);
   });
 

@@ -1,15 +1,14 @@
 import { html, type SafeHtml } from '../html';
-import type { Session } from '../sessions';
-import { csrfField, layout } from './layout';
+import { layout } from './layout';
 
-/** The login form; its CSRF token belongs to an anonymous session that login replaces. */
-export function loginPage(session: Session, args: { error?: string; username?: string; next?: string } = {}): SafeHtml {
+/** The login form; its CSRF token is the signed double-submit token of loginForm.ts, not a session's. */
+export function loginPage(formToken: string, args: { error?: string; username?: string; next?: string } = {}): SafeHtml {
   return layout({
     title: '登录',
     session: null,
     error: args.error,
     body: html`<form class="card login" method="post" action="/login">
-  ${csrfField(session)}
+  <input type="hidden" name="_csrf" value="${formToken}">
   <input type="hidden" name="next" value="${args.next ?? '/'}">
   <label>用户名 <input name="username" autocomplete="username" required value="${args.username ?? ''}"></label>
   <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>

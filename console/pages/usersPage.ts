@@ -4,6 +4,22 @@ import { ROLE_LABELS } from '../labels';
 import type { Session } from '../sessions';
 import { csrfField, layout } from './layout';
 
+/** One account with what an admin may do to it: disable or enable it, give it a new password. */
+function userRow(session: Session, u: User): SafeHtml {
+  const path = `/users/${encodeURIComponent(u.username)}`;
+  const self = u.username === session.user.username;
+  return html`<tr data-username="${u.username}"><td>${u.username}</td><td>${u.displayName}</td><td>${ROLE_LABELS[u.role]}</td><td class="status">${u.disabled ? '停用' : '启用'}</td>
+<td class="actions">
+  ${self
+    ? ''
+    : html`<form method="post" action="${path}/${u.disabled ? 'enable' : 'disable'}" class="inline">${csrfField(session)}<button type="submit">${u.disabled ? '启用' : '停用'}</button></form>`}
+  <form method="post" action="${path}/reset-password" class="inline reset">${csrfField(session)}
+    <label>新密码 <input name="password" type="password" required minlength="10" autocomplete="new-password"></label>
+    <button type="submit">重置密码</button>
+  </form>
+</td></tr>`;
+}
+
 /** Users and the form to add one (administrators only). */
 export function usersPage(session: Session, users: User[], args: { error?: string; draft?: { username?: string; displayName?: string; role?: string } } = {}): SafeHtml {
   const draft = args.draft ?? {};
@@ -11,8 +27,8 @@ export function usersPage(session: Session, users: User[], args: { error?: strin
     title: '用户管理',
     session,
     error: args.error,
-    body: html`<table class="users" id="users"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th><th>状态</th></tr></thead><tbody>
-${users.map((u) => html`<tr><td>${u.username}</td><td>${u.displayName}</td><td>${ROLE_LABELS[u.role]}</td><td>${u.disabled ? '停用' : '启用'}</td></tr>`)}
+    body: html`<table class="users" id="users"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th><th>状态</th><th>操作</th></tr></thead><tbody>
+${users.map((u) => userRow(session, u))}
 </tbody></table>
 <form method="post" action="/users" id="new-user" class="card stacked">
   ${csrfField(session)}

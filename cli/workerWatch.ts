@@ -5,7 +5,10 @@
  * task no worker has started after a few seconds is reported sooner than that.
  */
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+// The package is CommonJS: its namespaces are read off the default export under ESM.
+const { temporal } = proto;
 import { TASK_QUEUES } from '../workflows/types';
 
 /** An idle worker long-polls again at least every ~70 s; a poller not seen for longer is a worker gone. */

@@ -6,7 +6,10 @@
  * activities), not from the store, which may be the part that is down.
  */
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+// The package is CommonJS: its namespaces are read off the default export under ESM.
+const { temporal } = proto;
 import { maskIdNumbersIn } from '../rules/idNumber';
 
 export interface StuckStep {

@@ -1,3 +1,4 @@
+import { maskIdNumbersIn } from '../rules/idNumber';
 import { ApplicationFailure } from '@temporalio/activity';
 import { getCase, upsertCase } from '../store/caseRegister';
 import { setReviewStanding } from '../store/reviewQueue';
@@ -62,7 +63,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
       try {
         corrected = applyCorrections(input.caseFile, input.corrections);
       } catch (err) {
-        throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err));
+        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(err instanceof Error ? err.message : String(err)));
       }
       const outcome = await decideAndRecord(store, {
         caseRow: input.caseRow,
@@ -73,7 +74,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
         at: now().toISOString(),
         extraInputs: { corrected: { by: input.reviewer.username, reason: input.reason, changes: corrected.changes } },
       });
-      if (!outcome.ok) throw ApplicationFailure.nonRetryable(`更正后的案卷无效：${outcome.error}`);
+      if (!outcome.ok) throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`更正后的案卷无效：${outcome.error}`));
       await register(input, 'review', outcome.decided.result);
       logger.info(`case ${input.caseRow.caseId}: corrected by ${input.reviewer.username}, now ${outcome.decided.result.outcome}`, { caseId: input.caseRow.caseId });
       return outcome.decided;

@@ -68,7 +68,7 @@ async function writeTrailWorkbook(out: string, caseId: string, events: readonly 
       at: e.at,
       step: e.step,
       label: STEP_NAMES[e.step] ?? e.step,
-      actor: actorText(e),
+      actor: masked(actorText(e)),
       version: e.ruleSetVersion ?? '',
       outcome: masked(outcomeText(e)),
       inputs: masked(JSON.stringify(e.inputs)),
@@ -81,7 +81,7 @@ async function writeTrailWorkbook(out: string, caseId: string, events: readonly 
   summary.addRow(['案件编号', caseId]);
   summary.addRow(['事件数', events.length]);
   summary.addRow(['校验结论', verdict.ok ? '通过' : '失败']);
-  summary.addRow(['说明', verdictText(verdict)]);
+  summary.addRow(['说明', masked(verdictText(verdict))]);
   summary.getColumn(1).width = 12;
   summary.getColumn(2).width = 80;
   await wb.xlsx.writeFile(out);

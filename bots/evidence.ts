@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright';
 import type { EvidenceFile } from './errors';
+import { maskIdNumbersIn } from '../rules/idNumber';
 
 // Contexts whose trace has an open chunk, started by startEvidenceTrace/beginEvidenceChunk.
 const tracing = new WeakMap<BrowserContext, { chunkOpen: boolean }>();
@@ -48,7 +49,8 @@ async function sha256Of(file: string): Promise<string> {
  */
 export async function saveEvidence(page: Page, dir: string, label: string): Promise<EvidenceFile[]> {
   await fs.promises.mkdir(dir, { recursive: true });
-  const stem = `${label.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  // File names are listed and copied around more freely than the files: no 身份证号 in them.
+  const stem = `${maskIdNumbersIn(label).replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const files: Omit<EvidenceFile, 'sha256'>[] = [];
   if (!page.isClosed()) {
     const screenshot = path.join(dir, `${stem}.png`);

@@ -1,3 +1,4 @@
+import { restrictNewFilesToOwner } from './security/ownerOnly';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config/env';
@@ -103,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  restrictNewFilesToOwner(); // before anything is written under the data directory
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

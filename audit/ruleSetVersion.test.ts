@@ -42,6 +42,8 @@ describe('rule-set version', () => {
     const transfer = { ...defaultParameters.transfer, source: 'edited' };
     expect(digestOf('lump-sum@2020-01-01', { ...defaultParameters, transfer })).toBe(base);
     expect(ruleSetDigest('lump-sum@1999-01-01')).toEqual({ error: expect.stringContaining('no longer among rules/params') });
+    // Recording a later step of a case decided under a version since removed still works: bare, as before.
+    expect(ruleSetVersionOf('lump-sum@1999-01-01')).toBe('lump-sum@1999-01-01');
   });
 
   it('takes the build from ZHISHEN_BUILD, else the git commit of the checkout', () => {

@@ -73,11 +73,13 @@ export function ruleSetDigest(policyVersion: string, params: Parameters = defaul
 /**
  * The rule-set version to record for a parameter version. A value that is not a bare parameter
  * version (already complete, or null) is returned as it is, so every recorder may pass it through.
+ * A version no longer among the files (a clerk's act on a case decided before it was re-dated) is
+ * recorded bare, as before: recording a step must never fail on it.
  */
 export function ruleSetVersionOf(policyVersion: string | null, params: Parameters = defaultParameters, build = currentBuild()): string | null {
   if (policyVersion === null || !POLICY_VERSION.test(policyVersion)) return policyVersion;
   const digest = ruleSetDigest(policyVersion, params);
-  if ('error' in digest) throw new Error(digest.error);
+  if ('error' in digest) return policyVersion;
   return `${policyVersion}+sha256:${digest.digest}/build:${build}`;
 }
 

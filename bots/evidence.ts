@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright';
 import type { EvidenceFile } from './errors';
 import { maskIdNumbersIn } from '../rules/idNumber';
+import { OWNER_ONLY_DIR, OWNER_ONLY_FILE } from '../security/ownerOnly';
 
 // Contexts that may record evidence, and whether a step's trace is being recorded right now.
 const tracing = new WeakMap<BrowserContext, { recording: boolean; title: string }>();
@@ -75,7 +76,7 @@ async function sha256Of(file: string): Promise<string> {
  * The files show the clerk's screens with unmasked 身份证号: keep them where case files are kept.
  */
 export async function saveEvidence(page: Page, dir: string, label: string): Promise<EvidenceFile[]> {
-  await fs.promises.mkdir(dir, { recursive: true });
+  await fs.promises.mkdir(dir, { recursive: true, mode: OWNER_ONLY_DIR });
   // File names are listed and copied around more freely than the files: no 身份证号 in them.
   const stem = `${maskIdNumbersIn(label).replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const files: Omit<EvidenceFile, 'sha256'>[] = [];
@@ -83,9 +84,9 @@ export async function saveEvidence(page: Page, dir: string, label: string): Prom
     const screenshot = path.join(dir, `${stem}.png`);
     const html = path.join(dir, `${stem}.html`);
     try {
-      await page.screenshot({ path: screenshot, fullPage: true, timeout: 5_000 });
+      await fs.promises.writeFile(screenshot, await page.screenshot({ fullPage: true, timeout: 5_000 }), { mode: OWNER_ONLY_FILE });
       files.push({ kind: 'screenshot', path: screenshot });
-      await fs.promises.writeFile(html, await page.content());
+      await fs.promises.writeFile(html, await page.content(), { mode: OWNER_ONLY_FILE });
       files.push({ kind: 'html', path: html });
     } catch {
       // The page died while we looked at it; the trace below still shows what happened.
@@ -97,6 +98,7 @@ export async function saveEvidence(page: Page, dir: string, label: string): Prom
     const trace = path.join(dir, `${stem}.trace.zip`);
     try {
       await stopTracing(context, state, trace);
+      await fs.promises.chmod(trace, OWNER_ONLY_FILE);
       files.push({ kind: 'trace', path: trace });
     } catch {
       // A context that was closed under us has no trace left to save.

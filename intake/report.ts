@@ -2,6 +2,7 @@
  * The result workbook of a batch (`batch run --report OUT.xlsx`): one row per workbook row on 结果,
  * its outcome, amount and reasons, and counts per business and outcome on 汇总.
  */
+import { chmodOwnerOnly } from '../security/ownerOnly';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { IntakeError } from './errors';
@@ -58,6 +59,7 @@ export async function writeResultReport(path: string, rows: readonly ResultRow[]
   addResultSheet(workbook, rows);
   addSummarySheet(workbook, rows);
   await workbook.xlsx.writeFile(path);
+  await chmodOwnerOnly(path);
 }
 
 function addResultSheet(workbook: ExcelJS.Workbook, rows: readonly ResultRow[]): void {

@@ -1,3 +1,4 @@
+import { OWNER_ONLY_DIR, OWNER_ONLY_FILE } from '../security/ownerOnly';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -88,14 +89,14 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     return { address, uiUrl, reused: true, child: null, stop: async () => {} };
   }
 
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: OWNER_ONLY_DIR });
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   if (!options.ephemeral) args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
   if (options.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
 
-  const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a');
+  const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a', OWNER_ONLY_FILE);
   // Its own process group: Ctrl-C reaches only us, and we stop it after the worker has drained.
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);

@@ -55,9 +55,14 @@ describe('files under the data directory are owner only', () => {
 
   it('stages, reports, notices, evidence and logs of a batch are 0600 files in 0700 directories', async () => {
     await stack.startWorker();
-    // The core system fails until a bot has kept evidence of a failure; then it recovers and the bots retry.
+    // Once the bots are logged in (a case's facts are read), the core system fails until a bot has
+    // kept evidence of a failure; then it recovers and the bots retry.
+    const running = runBatch(stack.config, { workbook: path.join(source, 'intake.xlsx'), wait: true, concurrency: 2 });
+    for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      if ((await stack.store.db.query(`SELECT 1 FROM audit_events WHERE step = 'facts-read' LIMIT 1`)).length > 0) break;
+      if (Date.now() > deadline) throw new Error('no case read from the core system');
+    }
     stack.legacy.setFaults({ errorRate: 1 });
-    const running = runBatch(stack.config, { workbook: path.join(source, 'intake.xlsx'), wait: true, concurrency: 3 });
     const evidenceDir = path.join(stack.dataDir, 'evidence');
     for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 250))) {
       if (fs.existsSync(evidenceDir) && fs.readdirSync(evidenceDir).some((f) => f.endsWith('.trace.zip'))) break;

@@ -7,6 +7,7 @@ import { openAppStore } from '../config/openAppStore';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { archiveClosedCaseHistories } from '../audit/history';
 import { replayCase, type CaseReplay, type RuleSetComparison } from '../audit/replay';
+import { loadParametersFromDir } from '../audit/ruleSetVersion';
 import { connectClient } from './temporalClient';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -16,7 +17,13 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.met
  * its recorded decisions; prints the result as one JSON object, a summary on stderr. Status 0 when
  * everything matches, 1 otherwise. Needs no Temporal server unless --archive (save histories first).
  */
-export async function auditReplay(config: AppConfig, caseId: string, options: { archive?: boolean; today?: string }, out: (line: string) => void): Promise<number> {
+export async function auditReplay(
+  config: AppConfig,
+  caseId: string,
+  options: { archive?: boolean; today?: string; /** A copy of rules/ (params/, data/) to replay against instead of the shipped files. */ params?: string },
+  out: (line: string) => void,
+): Promise<number> {
+  const parameters = options.params ? loadParametersFromDir(options.params) : undefined;
   // The replayer's worker narrates its bundling and state: the log file keeps it, the terminal shows the verdict.
   const logger = createLogger('audit', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel, terminalLevel: 'warn' });
   installRuntimeLogger(logger);
@@ -30,7 +37,7 @@ export async function auditReplay(config: AppConfig, caseId: string, options: { 
         await temporal.close();
       }
     }
-    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today });
+    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today, parameters });
     process.stderr.write(replaySummary(replay));
     out(maskIdNumbersIn(JSON.stringify(replay)));
     return replay.ok ? 0 : 1;

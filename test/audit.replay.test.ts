@@ -248,6 +248,12 @@ describe('audit replay from the store alone', () => {
       const text = replaySummary(changed);
       expect(text).toContain(`DATA MISMATCH — ${recorded.policyVersion} was decided with data sha256:${recorded.digest}, today's files give sha256:${changed.decision!.ruleSet.todayDigest}`);
       expect(text).toContain('REPLAY FAILED');
+
+      // From the command line: `audit replay CASE --params DIR` exits 1 and its JSON says which data differ.
+      const lines: string[] = [];
+      const code = await auditReplay(stack.config, c.caseId, { params: dir }, (l) => lines.push(l));
+      expect(code).toBe(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ ok: false, decision: { match: true, ruleSet: { sameFiles: false, recordedDigest: recorded.digest } } });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import { restrictNewFilesToOwner } from './security/ownerOnly';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config/env';
@@ -22,7 +23,8 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   template OUT.xlsx                      write an empty intake workbook with notes and validation
   legacy seed FILE...                    load case files' system-of-record facts into the core-system stand-in
   audit show CASE | audit verify [CASE]  read a case's decision trail; check the hash chains
-  audit replay CASE [--archive] [--today YYYY-MM-DD]   replay the stored history and decisions; what today's parameters decide
+  audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR]   replay the stored history and decisions; what today's parameters decide
+                                       (--params: a copy of rules/ with params/*.json and data/calendar.json instead of the shipped files)
   audit export CASE --out FILE.pdf|.xlsx
   schedule create|list|describe|pause|unpause|trigger|backfill|delete ...   recurring batch runs (schedule --help)
   review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue]
@@ -72,8 +74,8 @@ export async function main(argv: string[]): Promise<number> {
       if (sub === 'show' && rest[0]) return auditShow(loadConfig(), rest[0], out);
       if (sub === 'verify') return auditVerify(loadConfig(), rest[0], out);
       if (sub === 'replay' && rest[0]) {
-        const a = parseArgs(rest, ['today']);
-        return auditReplay(loadConfig(), a.positionals[0]!, { archive: a.flags.has('archive'), today: a.options.get('today') }, out);
+        const a = parseArgs(rest, ['today', 'params']);
+        return auditReplay(loadConfig(), a.positionals[0]!, { archive: a.flags.has('archive'), today: a.options.get('today'), params: a.options.get('params') }, out);
       }
       if (sub === 'export' && rest[0]) {
         const a = parseArgs(rest, ['out']);
@@ -81,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!file) throw new UsageError('audit export CASE --out FILE.pdf|.xlsx');
         return auditExport(loadConfig(), a.positionals[0]!, file, out);
       }
-      throw new UsageError('audit show CASE | audit verify [CASE] | audit replay CASE [--archive] [--today YYYY-MM-DD] | audit export CASE --out FILE.pdf|.xlsx');
+      throw new UsageError('audit show CASE | audit verify [CASE] | audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR] | audit export CASE --out FILE.pdf|.xlsx');
     }
     case 'review':
       return runReviewCommand(loadConfig(), argv.slice(1), out);
@@ -104,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  restrictNewFilesToOwner(); // before anything is written under the data directory
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

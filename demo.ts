@@ -1,3 +1,4 @@
+import { restrictNewFilesToOwner } from './security/ownerOnly';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, workflowUiLink } from './config/env';
@@ -79,6 +80,7 @@ async function workerIsPolling(config: ReturnType<typeof loadConfig>): Promise<b
   }
 }
 
+restrictNewFilesToOwner(); // before anything is written under the data directory
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -1,3 +1,4 @@
+import { restrictNewFilesToOwner } from './security/ownerOnly';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, temporalAddress, type AppConfig } from './config/env';
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  restrictNewFilesToOwner(); // before anything is written under the data directory
   main().then(
     () => process.exit(0),
     (err: unknown) => {

@@ -1,3 +1,5 @@
+import { currentBuild } from './audit/ruleSetVersion';
+import { restrictNewFilesToOwner } from './security/ownerOnly';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
@@ -147,7 +149,8 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
   const store = await openAppStore(config);
   const workers = await startWorkers({ config, logger, deps: { store, logger, config } });
-  logger.info(`worker polling ${config.worker.queues.join(', ')} on ${describeTarget(configuredTarget(config))}`);
+  // The build decisions record in their rule-set version: read once, at start.
+  logger.info(`worker polling ${config.worker.queues.join(', ')} on ${describeTarget(configuredTarget(config))}, build ${currentBuild()}`);
   void untilStopSignal(() => {}).then(() => {
     logger.info('stopping worker…');
     void workers.shutdown();
@@ -157,6 +160,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  restrictNewFilesToOwner(); // before anything is written under the data directory
   main().catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

@@ -7,6 +7,7 @@ import type { CaseRowRef, CaseResult } from '../workflows/types';
 import type { DecidedCase } from './contracts';
 import { sha256Json } from './hashing';
 import { ZHISHEN_VERSION } from './version';
+import { ruleSetVersionOf } from '../audit/ruleSetVersion';
 
 export const rulebookActor = { kind: 'bot' as const, name: 'zhishen-rulebook', version: ZHISHEN_VERSION };
 export const systemActor = { kind: 'system' as const, name: 'zhishen', version: ZHISHEN_VERSION };
@@ -73,7 +74,8 @@ export function recordStep(
     actor: event.actor,
     at: event.at,
     inputs: event.inputs as never,
-    ruleSetVersion: event.ruleSetVersion ?? null,
+    // The parameter version a step names becomes the full rule-set version: date, data digest, build.
+    ruleSetVersion: ruleSetVersionOf(event.ruleSetVersion ?? null),
     outcome: event.outcome as never,
     evidence: event.evidence ?? [],
     idempotencyKey,

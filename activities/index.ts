@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { maskIdNumbersIn } from '../rules/idNumber';
 import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { batchRowsPage, recordBatchRows } from '../store/batchRows';
@@ -24,7 +25,9 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
   const { store, logger } = deps;
   const now = deps.now ?? (() => new Date());
 
-  const raiseException: DefaultQueueActivities['raiseException'] = async (input) => {
+  const raiseException: DefaultQueueActivities['raiseException'] = async (unmasked) => {
+    // The message goes into the trail, the result workbook and the log: a quoted 身份证号 is masked.
+    const input = { ...unmasked, message: maskIdNumbersIn(unmasked.message) };
     const { caseRow } = input;
     await recordStep(store, {
       caseId: caseRow.caseId,
@@ -58,10 +61,10 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
     async loadIntake({ batchId, workbook }) {
       const actual = await sha256File(workbook.path);
       if (actual !== workbook.sha256) {
-        throw ApplicationFailure.nonRetryable(`${workbook.fileName}: content changed since submission (sha256 ${actual} ≠ ${workbook.sha256})`);
+        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${workbook.fileName}: content changed since submission (sha256 ${actual} ≠ ${workbook.sha256})`));
       }
       const intake = await readIntakeWorkbook(workbook.path).catch((err: unknown) => {
-        throw ApplicationFailure.nonRetryable(`${workbook.fileName}: ${err instanceof Error ? err.message : String(err)}`);
+        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${workbook.fileName}: ${err instanceof Error ? err.message : String(err)}`));
       });
       const existing = await getBatch(store, batchId);
       await upsertBatch(store, {
@@ -99,7 +102,7 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       const checked = carriedRowSchema.safeParse(caseRow.row);
       if (!checked.success) {
         const issue = checked.error.issues[0]!;
-        throw ApplicationFailure.nonRetryable(`case ${caseRow.caseId}, ${caseRow.sheet} row ${caseRow.rowNumber}: ${issue.path.join('.')}: ${issue.message}`);
+        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`case ${caseRow.caseId}, ${caseRow.sheet} row ${caseRow.rowNumber}: ${issue.path.join('.')}: ${issue.message}`));
       }
       const row = checked.data as IntakeRow;
       if (row.caseId !== caseRow.caseId || row.type !== caseRow.type) {

@@ -4,6 +4,7 @@ import { actVerifyKey } from '../security/actKeys';
 import { claimedBy, verifyActProof } from '../security/humanActs';
 import { spendActNonce } from '../store/humanActs';
 import { getUser } from '../store/users';
+import { maskIdNumbersIn } from '../rules/idNumber';
 import { getCase, upsertCase } from '../store/caseRegister';
 import { setReviewStanding } from '../store/reviewQueue';
 import type { CaseInput, CaseResult } from '../workflows/types';
@@ -97,7 +98,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
       try {
         corrected = applyCorrections(input.caseFile, input.corrections);
       } catch (err) {
-        throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err));
+        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(err instanceof Error ? err.message : String(err)));
       }
       const outcome = await decideAndRecord(store, {
         caseRow: input.caseRow,
@@ -108,7 +109,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
         at: now().toISOString(),
         extraInputs: { corrected: { by: input.reviewer.username, role: input.reviewer.role, reason: input.reason, changes: corrected.changes } },
       });
-      if (!outcome.ok) throw ApplicationFailure.nonRetryable(`更正后的案卷无效：${outcome.error}`);
+      if (!outcome.ok) throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`更正后的案卷无效：${outcome.error}`));
       await register(input, 'review', outcome.decided.result);
       logger.info(`case ${input.caseRow.caseId}: corrected by ${input.reviewer.username}, now ${outcome.decided.result.outcome}`, { caseId: input.caseRow.caseId });
       return { ...outcome.decided, touchesCoreSystemData: touchesCoreSystemData(input.caseRow.type, input.corrections) };

@@ -1,4 +1,5 @@
 /** `audit export CASE --out FILE.pdf|.xlsx`: the readable trail with its hashes and the verification verdict. */
+import { chmodOwnerOnly, mkdirOwnerOnlyAsync, OWNER_ONLY_FILE } from '../security/ownerOnly';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -24,9 +25,10 @@ export async function exportCaseAudit(store: Store, caseId: string, out: string)
   const events = await listEvents(store, caseId);
   if (events.length === 0) throw new Error(`no audit events for case ${caseId}`);
   const verdict = await verifyChain(store, caseId);
-  await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true });
-  if (ext === '.pdf') await fs.writeFile(out, await renderTextPdf(trailBlocks(caseId, events, verdict), { title: `审计轨迹 ${caseId}`, subject: caseId }));
+  await mkdirOwnerOnlyAsync(path.dirname(path.resolve(out)));
+  if (ext === '.pdf') await fs.writeFile(out, await renderTextPdf(trailBlocks(caseId, events, verdict), { title: `审计轨迹 ${caseId}`, subject: caseId }), { mode: OWNER_ONLY_FILE });
   else await writeTrailWorkbook(out, caseId, events, verdict);
+  await chmodOwnerOnly(out);
   return { caseId, out: path.resolve(out), format: ext === '.pdf' ? 'pdf' : 'xlsx', events: events.length, verdict };
 }
 
@@ -68,7 +70,7 @@ async function writeTrailWorkbook(out: string, caseId: string, events: readonly 
       at: e.at,
       step: e.step,
       label: STEP_NAMES[e.step] ?? e.step,
-      actor: actorText(e),
+      actor: masked(actorText(e)),
       version: e.ruleSetVersion ?? '',
       outcome: masked(outcomeText(e)),
       inputs: masked(JSON.stringify(e.inputs)),
@@ -81,7 +83,7 @@ async function writeTrailWorkbook(out: string, caseId: string, events: readonly 
   summary.addRow(['案件编号', caseId]);
   summary.addRow(['事件数', events.length]);
   summary.addRow(['校验结论', verdict.ok ? '通过' : '失败']);
-  summary.addRow(['说明', verdictText(verdict)]);
+  summary.addRow(['说明', masked(verdictText(verdict))]);
   summary.getColumn(1).width = 12;
   summary.getColumn(2).width = 80;
   await wb.xlsx.writeFile(out);

@@ -4,12 +4,14 @@
  */
 import type { DataConverter, Payload } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { defaultParameters, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import type { Store } from '../store';
 import { loadWorkflowHistory, type History } from './history';
 import { pinnedParameters, recordedOf, redecide, todaysParameters, type FieldDiff, type RecordedDecision } from './redecide';
+import { currentBuild, parseRuleSetVersion, ruleSetDigest } from './ruleSetVersion';
 
 export interface ReplayOptions {
   /** Today's workflow code: a prebuilt bundle (fast, for several replays) or the path of workflows/index.ts. */
@@ -22,6 +24,22 @@ export interface ReplayOptions {
    * (temporal/dataConverter.ts), so the replayer needs the key ring that sealed them.
    */
   dataConverter: DataConverter;
+  /** Today's parameter and calendar data; default: the files shipped in rules/ (see loadParametersFromDir). */
+  parameters?: Parameters;
+}
+
+/** The recorded rule-set version against today's files and build. */
+export interface RuleSetComparison {
+  /** As recorded, e.g. `lump-sum@2025-01-01+sha256:…/build:…`. */
+  recorded: string;
+  policyVersion: string;
+  recordedDigest: string | null;
+  /** Digest of today's data for the same parameter version; null when that version is gone. */
+  todayDigest: string | null;
+  /** False when today's parameter or calendar data differ from those that decided; null when the record has no digest. */
+  sameFiles: boolean | null;
+  recordedBuild: string | null;
+  todayBuild: string;
 }
 
 export type HistoryVerdict =
@@ -33,6 +51,7 @@ export interface DecisionReplay {
   seq: number;
   step: string;
   recorded: RecordedDecision;
+  ruleSet: RuleSetComparison;
   reDecided: Decision | null;
   match: boolean;
   diffs: FieldDiff[];
@@ -55,7 +74,10 @@ export interface CaseReplay {
   /** Every recorded decision of the case (later rounds, corrections), replayed. */
   decisions: DecisionReplay[];
   today: TodayReplay | null;
-  /** True when the history replayed and every recorded decision re-decides identically. */
+  /**
+   * True when the history replayed and every recorded decision re-decides identically under
+   * parameter and calendar data with the recorded digest.
+   */
   ok: boolean;
 }
 
@@ -69,24 +91,26 @@ export async function replayCase(store: Store, caseId: string, options: ReplayOp
   const stored = await getCase(store, caseId);
   const workflowId = stored?.workflowId ?? `case-${caseId}`;
   const history = await replayHistory(store, workflowId, stored?.runId ?? undefined, options);
+  const params = options.parameters ?? defaultParameters;
 
   const events = await listEvents(store, caseId);
   const decisions: DecisionReplay[] = [];
   for (const event of events) {
     const caseFile = (event.inputs as { caseFile?: unknown } | null)?.caseFile;
     if (caseFile === undefined || event.ruleSetVersion === null) continue;
-    const recorded = recordedOf(event.outcome, event.ruleSetVersion);
-    const pinned = pinnedParameters(event.ruleSetVersion);
+    const ruleSet = compareRuleSet(event.ruleSetVersion, params);
+    const recorded = recordedOf(event.outcome, ruleSet.policyVersion);
+    const pinned = pinnedParameters(ruleSet.policyVersion, params);
     const result = 'error' in pinned ? { ok: false as const, error: pinned.error } : redecide(caseFile, recorded, pinned);
     decisions.push(
       result.ok
-        ? { seq: event.seq, step: event.step, recorded, reDecided: result.decision, match: result.match, diffs: result.diffs }
-        : { seq: event.seq, step: event.step, recorded, reDecided: null, match: false, diffs: [], error: result.error },
+        ? { seq: event.seq, step: event.step, recorded, ruleSet, reDecided: result.decision, match: result.match, diffs: result.diffs }
+        : { seq: event.seq, step: event.step, recorded, ruleSet, reDecided: null, match: false, diffs: [], error: result.error },
     );
   }
   const decision = decisions.at(-1) ?? null;
   const lastDecided = [...events].reverse().find((e) => decision && e.seq === decision.seq);
-  const today = decision && lastDecided ? replayToday((lastDecided.inputs as { caseFile: unknown }).caseFile, decision.recorded, options.today ?? beijingToday()) : null;
+  const today = decision && lastDecided ? replayToday((lastDecided.inputs as { caseFile: unknown }).caseFile, decision.recorded, options.today ?? beijingToday(), params) : null;
 
   return {
     caseId,
@@ -94,16 +118,32 @@ export async function replayCase(store: Store, caseId: string, options: ReplayOp
     decision,
     decisions,
     today,
-    ok: history.status === 'ok' && decisions.every((d) => d.match),
+    ok: history.status === 'ok' && decisions.every((d) => d.match && d.ruleSet.sameFiles !== false),
   };
 }
 
-function replayToday(caseFile: unknown, recorded: RecordedDecision, today: string): TodayReplay {
+/** The recorded rule-set version against the digest of today's data for the same parameter version. */
+export function compareRuleSet(recorded: string, params: Parameters): RuleSetComparison {
+  const parsed = parseRuleSetVersion(recorded);
+  const today = ruleSetDigest(parsed.policyVersion, params);
+  const todayDigest = 'digest' in today ? today.digest : null;
+  return {
+    recorded,
+    policyVersion: parsed.policyVersion,
+    recordedDigest: parsed.digest,
+    todayDigest,
+    sameFiles: parsed.digest === null ? null : parsed.digest === todayDigest,
+    recordedBuild: parsed.build,
+    todayBuild: currentBuild(),
+  };
+}
+
+function replayToday(caseFile: unknown, recorded: RecordedDecision, today: string, params: Parameters): TodayReplay {
   const type = (caseFile as { type?: unknown }).type;
   if (type !== 'lump-sum' && type !== 'transfer' && type !== 'reimbursement') {
     return { parameterVersion: null, decision: null, differsFrom: [], error: `unknown case type ${String(type)}` };
   }
-  const todays = todaysParameters(type, today);
+  const todays = todaysParameters(type, today, params);
   if ('error' in todays) return { parameterVersion: null, decision: null, differsFrom: [], error: todays.error };
   const result = redecide(caseFile, recorded, todays.params, todays.label);
   if (!result.ok) return { parameterVersion: todays.label, decision: null, differsFrom: [], error: result.error };

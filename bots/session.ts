@@ -1,5 +1,6 @@
 import type { Page, Response } from 'playwright';
 import { asBotFault, TechnicalFault } from './errors';
+import { outsideEvidenceTrace } from './evidence';
 import { LoginPage } from './pages/LoginPage';
 
 export interface LegacyCredentials {
@@ -45,11 +46,16 @@ export class BotSession {
     });
   }
 
-  /** Logs in through the login screen. Wrong credentials are a non-retryable fault: retrying would lock the account. */
+  /**
+   * Logs in through the login screen. Wrong credentials are a non-retryable fault: retrying would
+   * lock the account. Never traced: the password typed and posted would be in the step's evidence.
+   */
   async login(): Promise<void> {
-    const login = new LoginPage(this);
-    await login.open();
-    await login.logIn(this.credentials.username, this.credentials.password);
+    await outsideEvidenceTrace(this.page.context(), async () => {
+      const login = new LoginPage(this);
+      await login.open();
+      await login.logIn(this.credentials.username, this.credentials.password);
+    });
     this.loginCount += 1;
   }
 

@@ -6,7 +6,8 @@ import type { AppConfig } from '../config/env';
 import { openAppStore } from '../config/openAppStore';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { archiveClosedCaseHistories } from '../audit/history';
-import { replayCase, type CaseReplay } from '../audit/replay';
+import { replayCase, type CaseReplay, type RuleSetComparison } from '../audit/replay';
+import { loadParametersFromDir } from '../audit/ruleSetVersion';
 import { connectClient } from './temporalClient';
 import { configuredDataConverter } from '../temporal/dataConverter';
 
@@ -17,7 +18,13 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.met
  * its recorded decisions; prints the result as one JSON object, a summary on stderr. Status 0 when
  * everything matches, 1 otherwise. Needs no Temporal server unless --archive (save histories first).
  */
-export async function auditReplay(config: AppConfig, caseId: string, options: { archive?: boolean; today?: string }, out: (line: string) => void): Promise<number> {
+export async function auditReplay(
+  config: AppConfig,
+  caseId: string,
+  options: { archive?: boolean; today?: string; /** A copy of rules/ (params/, data/) to replay against instead of the shipped files. */ params?: string },
+  out: (line: string) => void,
+): Promise<number> {
+  const parameters = options.params ? loadParametersFromDir(options.params) : undefined;
   // The replayer's worker narrates its bundling and state: the log file keeps it, the terminal shows the verdict.
   const logger = createLogger('audit', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel, terminalLevel: 'warn' });
   installRuntimeLogger(logger);
@@ -32,8 +39,8 @@ export async function auditReplay(config: AppConfig, caseId: string, options: { 
       }
     }
     // The archive holds the histories sealed: the key ring opens them, as the workers' did.
-    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today, dataConverter: configuredDataConverter(config) });
-    process.stderr.write(summary(replay));
+    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today, parameters, dataConverter: configuredDataConverter(config) });
+    process.stderr.write(replaySummary(replay));
     out(maskIdNumbersIn(JSON.stringify(replay)));
     return replay.ok ? 0 : 1;
   } finally {
@@ -41,7 +48,8 @@ export async function auditReplay(config: AppConfig, caseId: string, options: { 
   }
 }
 
-function summary(r: CaseReplay): string {
+/** The replay as a person reads it: one line per part, mismatches in capitals. */
+export function replaySummary(r: CaseReplay): string {
   const lines = [`case ${r.caseId}`];
   const h = r.history;
   lines.push(
@@ -55,6 +63,7 @@ function summary(r: CaseReplay): string {
         ? `  #${d.seq} ${d.step} under ${d.recorded.policyVersion}: re-decided identically (${String(d.recorded.outcome)})`
         : `  #${d.seq} ${d.step} under ${d.recorded.policyVersion}: MISMATCH ${d.error ?? d.diffs.map((x) => x.path).join(', ')}`,
     );
+    lines.push(ruleSetLine(d.ruleSet));
   }
   if (r.decisions.length === 0) lines.push('  no rules decision on record');
   if (r.today) {
@@ -68,4 +77,11 @@ function summary(r: CaseReplay): string {
   }
   lines.push(r.ok ? 'REPLAY OK' : 'REPLAY FAILED');
   return lines.join('\n') + '\n';
+}
+
+function ruleSetLine(s: RuleSetComparison): string {
+  const builds = s.recordedBuild === null ? '' : s.recordedBuild === s.todayBuild ? `, same build ${s.todayBuild}` : `, recorded build ${s.recordedBuild}, today ${s.todayBuild}`;
+  if (s.sameFiles === null) return `      rule-set: ${s.recorded} (recorded without a data digest)`;
+  if (s.sameFiles) return `      rule-set: parameter and calendar data as recorded (sha256:${s.recordedDigest!.slice(0, 12)}…${builds})`;
+  return `      rule-set: DATA MISMATCH — ${s.policyVersion} was decided with data sha256:${s.recordedDigest}, today's files give ${s.todayDigest === null ? 'no such version' : `sha256:${s.todayDigest}`}${builds}`;
 }

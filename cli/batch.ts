@@ -1,3 +1,4 @@
+import { chmodTreeOwnerOnly, mkdirOwnerOnly, OWNER_ONLY_FILE } from '../security/ownerOnly';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,10 +44,11 @@ async function stageWorkbook(config: AppConfig, file: string): Promise<WorkbookR
   if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
   await checkWorkbookSize(file);
   const dir = path.join(config.dataDir, 'intake');
-  fs.mkdirSync(dir, { recursive: true });
+  mkdirOwnerOnly(dir);
   const temporary = path.join(dir, `.staging-${process.pid}-${crypto.randomBytes(4).toString('hex')}.xlsx`);
   try {
     fs.copyFileSync(file, temporary);
+    fs.chmodSync(temporary, OWNER_ONLY_FILE); // a copy keeps its source's mode
     await checkWorkbookFile(temporary, workbookLabel(file));
     const sha256 = await sha256File(temporary);
     const staged = path.join(dir, `${sha256}.xlsx`);
@@ -74,7 +76,9 @@ function stageAttachments(config: AppConfig, batchId: string, dir: string | unde
   const partial = `${staged}.partial`;
   try {
     // Links are not followed: an attachment pointing outside the upload folder is not copied.
+    mkdirOwnerOnly(path.dirname(partial));
     fs.cpSync(dir, partial, { recursive: true, dereference: false, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
+    chmodTreeOwnerOnly(partial);
     // Renamed when complete: OCR never reads a folder that is still being copied.
     fs.renameSync(partial, staged);
   } finally {
@@ -157,7 +161,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     const report = path.resolve(options.report ?? path.join(config.dataDir, 'reports', `${batchId}.xlsx`));
     const store = await openAppStore(config);
     try {
-      fs.mkdirSync(path.dirname(report), { recursive: true });
+      mkdirOwnerOnly(path.dirname(report));
       await writeResultReport(report, await collectBatchResults(store, config, batchId));
     } finally {
       await store.close();

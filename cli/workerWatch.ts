@@ -22,9 +22,9 @@ export interface NeededQueue {
   kinds: TaskKind[];
 }
 
-const TASK_QUEUE_TYPE: Record<TaskKind, temporal.api.enums.v1.TaskQueueType> = {
-  workflow: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  activity: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+const TASK_QUEUE_TYPE: Record<TaskKind, proto.temporal.api.enums.v1.TaskQueueType> = {
+  workflow: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  activity: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
 };
 
 /** The queues a batch's work runs on: OCR only when it has receipt attachments. */

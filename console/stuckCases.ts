@@ -6,10 +6,7 @@
  * activities), not from the store, which may be the part that is down.
  */
 import type { Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
-
-// The package is CommonJS: its namespaces are read off the default export under ESM.
-const { temporal } = proto;
+import type proto from '@temporalio/proto';
 import { maskIdNumbersIn } from '../rules/idNumber';
 
 export interface StuckStep {
@@ -49,7 +46,7 @@ async function firstScheduled(client: Client, workflowId: string, activityId: st
   return found;
 }
 
-function errorText(failure: temporal.api.failure.v1.IFailure | null | undefined): string | null {
+function errorText(failure: proto.temporal.api.failure.v1.IFailure | null | undefined): string | null {
   if (!failure) return null;
   // A timeout says little by itself; the failure it wraps (a heartbeat's last error, say) says more.
   let text = failure.message ?? '';

@@ -15,6 +15,7 @@
  * A formula with no saved result or with an error result is an error too, because recomputing
  * Excel formulas here would be a guess.
  */
+import { maskIdNumber } from '../rules/idNumber';
 import type ExcelJS from 'exceljs';
 import type { CellKind } from './sheets';
 
@@ -46,7 +47,7 @@ function fromNumber(n: number, kind: CellKind, header: string): CellText {
     case 'exactText':
       // Excel keeps 15 significant digits: an 18-digit 身份证号 typed as a number has already lost its tail.
       return Math.abs(n) >= 1e15
-        ? fail(`${header}是数字格式（Excel 显示为 ${n}），超过 15 位的数字已丢失精度；请把该列设为文本格式后重新录入`)
+        ? fail(`${header}是数字格式（Excel 显示为 ${maskIdNumber(decimalText(n) ?? String(n))}），超过 15 位的数字已丢失精度；请把该列设为文本格式后重新录入`)
         : fail(`${header}「${decimalText(n) ?? n}」是数字格式，应为文本`);
     case 'date':
       return fail(`${header}是数字 ${decimalText(n) ?? n}，不是日期：请设为日期格式，或填写 YYYY-MM-DD 文本`);

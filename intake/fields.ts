@@ -3,7 +3,7 @@
  * typed value, with a Chinese message that names the column and the value when it cannot.
  */
 import { z } from 'zod';
-import { idCheckCharacter, idNumberProblems } from '../rules/idNumber';
+import { idCheckCharacter, idNumberProblems, maskIdNumber } from '../rules/idNumber';
 
 /** A non-empty text cell; `label` is the column header used in messages. */
 export function requiredText(label: string, maxLength = 100) {
@@ -75,21 +75,27 @@ export const idNumberField = requiredText('身份证号', 40)
     }
   });
 
+/**
+ * The clerk finds the row by sheet and row number; the message shows the number masked, because it
+ * travels on into the result workbook, the dashboard's download and the logs. Nothing in it gives
+ * back the hidden digits (the birth-date problem names the positions, not the digits).
+ */
 function idProblemMessage(id: string, problem: ReturnType<typeof idNumberProblems>[number]): string {
+  const shown = maskIdNumber(id);
   switch (problem) {
     case 'length':
       // First-generation cards carry 15 digits; the core system keys people by the 18-digit number.
       return id.length === 15 && /^\d{15}$/.test(id)
-        ? `身份证号「${id}」是 15 位旧号码，应为 18 位：请录入换发后的 18 位号码`
-        : `身份证号「${id}」应为 18 位，实际 ${id.length} 位`;
+        ? `身份证号「${shown}」是 15 位旧号码，应为 18 位：请录入换发后的 18 位号码`
+        : `身份证号「${shown}」应为 18 位，实际 ${id.length} 位`;
     case 'format':
-      return `身份证号「${id}」格式不对：前 17 位应为数字，末位为数字或 X`;
+      return `身份证号「${shown}」格式不对：前 17 位应为数字，末位为数字或 X`;
     case 'checksum':
-      return `身份证号「${id}」校验位错误：按前 17 位应为 ${idCheckCharacter(id.slice(0, 17))}，实际为 ${id[17]}`;
+      return `身份证号「${shown}」校验位错误：按前 17 位应为 ${idCheckCharacter(id.slice(0, 17))}，实际为 ${id[17]}`;
     case 'birthDate':
-      return `身份证号「${id}」中的出生日期 ${id.slice(6, 14)} 不是有效日期`;
+      return `身份证号「${shown}」中的出生日期（第 7–14 位）不是有效日期`;
     case 'sex':
-      return `身份证号「${id}」的性别位与登记性别不符`;
+      return `身份证号「${shown}」的性别位与登记性别不符`;
   }
 }
 

@@ -125,7 +125,7 @@ describe('readIntakeWorkbook: injected invalid rows', () => {
     };
     expect(message('missing-id-number')).toBe('身份证号为空');
     expect(message('bad-date')).toMatch(/申请日期「\d{4}-02-30」不是有效日期/);
-    expect(message('bad-checksum')).toMatch(/身份证号「\d{17}[\dX]」校验位错误：按前 17 位应为 [\dX]，实际为 [\dX]/);
+    expect(message('bad-checksum')).toMatch(/身份证号「\d{6}\*{8}\d{3}[\dX]」校验位错误：按前 17 位应为 [\dX]，实际为 [\dX]/);
     expect(message('wrong-prefix')).toMatch(/案件编号「LS-\d{4}-\d+」的前缀 LS 与工作表「转移接续」不符/);
     const duplicate = written.invalid.find((x) => x.kind === 'duplicate-case-id')!;
     const original = result.rows.find((r) => r.caseId === duplicate.caseId)!;
@@ -240,8 +240,8 @@ describe('readIntakeWorkbook: fields', () => {
     [{ 8: '省内' }, '异地就医', '异地就医「省内」无效，应为 本地、已备案、转诊、未备案 之一'],
     [{ 5: '44040017' }, '医疗机构编码', '医疗机构编码「44040017」格式不对，应为 H 加 8 位数字，如 H44040017'],
     [{ 7: '2025-02-28' }, '出院日期', '出院日期 2025-02-28 早于入院日期 2025-03-01'],
-    [{ 3: '4404021999103045' }, '身份证号', '身份证号「4404021999103045」应为 18 位，实际 16 位'],
-    [{ 3: '440402199902304590' }, '身份证号', expect.stringContaining('出生日期 19990230 不是有效日期')],
+    [{ 3: '4404021999103045' }, '身份证号', '身份证号「440402******3045」应为 18 位，实际 16 位'],
+    [{ 3: '440402199902304590' }, '身份证号', '身份证号「440402********4590」中的出生日期（第 7–14 位）不是有效日期'],
     [{ 0: 'RB-25-0001' }, '案件编号', '案件编号「RB-25-0001」格式不对，应为 业务前缀-年份-序号，如 RB-2025-0001'],
     [{ 1: '2025/03/05' }, '申请日期', expect.stringContaining('申请日期「2025/03/05」不是有效日期')],
     [{ 1: 45721 }, '申请日期', '申请日期是数字 45721，不是日期：请设为日期格式，或填写 YYYY-MM-DD 文本'],

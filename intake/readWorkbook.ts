@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import { IntakeError, type IntakeIssue } from './errors';
+import { maskIdNumbersIn } from '../rules/idNumber';
 import {
   detailRowSchema,
   lumpSumRowSchema,
@@ -126,7 +127,8 @@ export async function readIntakeWorkbook(source: string | Buffer): Promise<Intak
   stats.validCases = rows.length;
   stats.invalidCases = stats.cases - rows.length;
   stats.errors = errors.length;
-  return { rows, errors, stats };
+  // Whatever column a 身份证号 was typed into (姓名, 票据, 案件编号…), an error message never carries it whole.
+  return { rows, errors: errors.map((e) => ({ ...e, message: maskIdNumbersIn(e.message) })), stats };
 }
 
 async function loadWorkbook(source: string | Buffer): Promise<ExcelJS.Workbook> {

@@ -2,9 +2,11 @@
  * The result workbook of a batch (`batch run --report OUT.xlsx`): one row per workbook row on 结果,
  * its outcome, amount and reasons, and counts per business and outcome on 汇总.
  */
+import { chmodOwnerOnly } from '../security/ownerOnly';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { IntakeError } from './errors';
+import { maskIdNumbersIn } from '../rules/idNumber';
 
 const MONEY = /^\d+\.\d{2}$/;
 
@@ -57,6 +59,7 @@ export async function writeResultReport(path: string, rows: readonly ResultRow[]
   addResultSheet(workbook, rows);
   addSummarySheet(workbook, rows);
   await workbook.xlsx.writeFile(path);
+  await chmodOwnerOnly(path);
 }
 
 function addResultSheet(workbook: ExcelJS.Workbook, rows: readonly ResultRow[]): void {
@@ -66,7 +69,9 @@ function addResultSheet(workbook: ExcelJS.Workbook, rows: readonly ResultRow[]):
   // Text, so that Excel neither drops the trailing zero of "12.50" nor sums a float of it.
   worksheet.getColumn('amount').numFmt = '@';
   worksheet.getColumn('amount').alignment = { horizontal: 'right' };
-  for (const row of rows) {
+  for (const unmasked of rows) {
+    // Managers and auditors download this workbook: an error that quoted a 身份证号 shows it masked.
+    const row = { ...unmasked, sheet: maskIdNumbersIn(unmasked.sheet), reasonsText: maskIdNumbersIn(unmasked.reasonsText), messages: maskIdNumbersIn(unmasked.messages) };
     const excelRow = worksheet.addRow({
       caseId: row.caseId ?? '',
       type: TYPE_TEXT[row.type],

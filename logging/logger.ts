@@ -1,3 +1,4 @@
+import { OWNER_ONLY_DIR, OWNER_ONLY_FILE } from '../security/ownerOnly';
 import fs from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
@@ -57,9 +58,10 @@ export function createLogger(component: string, options: LoggerOptions = {}): Lo
     );
   }
   if (options.logDir) {
-    fs.mkdirSync(options.logDir, { recursive: true });
+    fs.mkdirSync(options.logDir, { recursive: true, mode: OWNER_ONLY_DIR });
     transports.push(
-      new winston.transports.File({ filename: path.join(options.logDir, 'zhishen.log'), format: winston.format.json() }),
+      // Owner only: the log names cases and people (身份证号 masked, names not).
+      new winston.transports.File({ filename: path.join(options.logDir, 'zhishen.log'), format: winston.format.json(), options: { flags: 'a', mode: OWNER_ONLY_FILE } }),
     );
   }
   return winston.createLogger({

@@ -1,4 +1,5 @@
 /** The `issueNotice` activity: writes the applicant's notice PDF and records it in the audit trail. */
+import { mkdirOwnerOnlyAsync, OWNER_ONLY_FILE } from '../security/ownerOnly';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
@@ -56,9 +57,9 @@ export function noticeActivities(deps: NoticeDeps) {
         if (err instanceof Error && err.name === 'FontkitMissingError') throw ApplicationFailure.nonRetryable(err.message);
         throw err;
       });
-      await fs.mkdir(path.dirname(file), { recursive: true });
+      await mkdirOwnerOnlyAsync(path.dirname(file));
       const tmp = `${file}.${process.pid}.tmp`;
-      await fs.writeFile(tmp, bytes);
+      await fs.writeFile(tmp, bytes, { mode: OWNER_ONLY_FILE });
       await fs.rename(tmp, file);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const exec = Context.current().info.workflowExecution;

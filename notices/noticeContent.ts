@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { rulesOf } from '../rules/catalogue';
 import { maskIdNumbersIn } from '../rules/idNumber';
+import { policyVersionPart } from '../audit/ruleSetVersion';
 import type { Block } from '../reports/pdfDocument';
 
 const TYPE_NAMES = { 'lump-sum': '趸缴', transfer: '基本医疗保险关系转移接续', reimbursement: '零星报销' } as const;
@@ -90,7 +91,8 @@ export function noticeBlocks(input: NoticeRecord, bureau: NoticeBureau = default
     kind: 'paragraph',
     text: r.applied.map((a) => `${a.rule} ${ruleTitle(r.type, a.rule)}：${RESULT_WORDS[a.result]}`).join('；') + '。',
   });
-  if (r.policyVersion) blocks.push({ kind: 'small', text: `参数版本：${r.policyVersion}` });
+  // The applicant reads the parameter version; the digest and build stay in the audit trail.
+  if (r.policyVersion) blocks.push({ kind: 'small', text: `参数版本：${policyVersionPart(r.policyVersion)}` });
   blocks.push({ kind: 'heading', text: '救济途径' });
   blocks.push({ kind: 'paragraph', text: appealText(bureau) });
   blocks.push({ kind: 'paragraph', text: `${bureau.name}\n${chineseDate(r.decidedOn)}` });

@@ -3,6 +3,7 @@
  * attachments here and puts the readings (fields and confidences) into the case file, with the
  * hash of each file as evidence. The reader is created once per worker and shared.
  */
+import { maskIdNumbersIn } from '../rules/idNumber';
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -61,14 +62,14 @@ export async function readReceiptFiles(
   for (const file of input.files) {
     const absolute = await insideAttachments(input, file);
     const bytes = await readFile(absolute).catch((error: unknown) => {
-      throw ApplicationFailure.nonRetryable(`${input.caseId}: ${file}: cannot read the attachment (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'AttachmentUnreadable');
+      throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${file}: cannot read the attachment (${(error as NodeJS.ErrnoException).code ?? String(error)})`), 'AttachmentUnreadable');
     });
     evidence.push({ file, sha256: createHash('sha256').update(bytes).digest('hex') });
     try {
       receipts.push(await reader.read({ bytes, name: file }));
     } catch (error) {
       // The same file will not read better on a retry: the case goes to a clerk instead.
-      if (error instanceof ReceiptReadError) throw ApplicationFailure.nonRetryable(`${input.caseId}: ${error.message}`, 'ReceiptUnreadable');
+      if (error instanceof ReceiptReadError) throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${error.message}`), 'ReceiptUnreadable');
       throw error;
     }
   }
@@ -80,20 +81,20 @@ export async function readReceiptFiles(
  * symlink), or when the file is larger than any receipt: it is not read into memory to find out.
  */
 async function insideAttachments(input: ReadReceiptsInput, file: string): Promise<string> {
-  const refuse = (why: string) => ApplicationFailure.nonRetryable(`${input.caseId}: ${JSON.stringify(file)} ${why}`, 'AttachmentPathRefused');
+  const refuse = (why: string) => ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${JSON.stringify(file)} ${why}`), 'AttachmentPathRefused');
   // Intake refuses these names already; a row that reached here otherwise is refused again, by name.
   if (file === '' || /[\u0000-\u001f\u007f]/.test(file)) throw refuse('is not a file name (empty, or a control character such as NUL)');
   if (path.isAbsolute(file) || /^[A-Za-z]:/.test(file) || file.startsWith('\\\\') || file.split(/[\\/]/).includes('..')) {
     throw refuse("is outside the case's attachments directory");
   }
   const root = await realpath(input.attachmentsDir).catch(() => {
-    throw ApplicationFailure.nonRetryable(`${input.caseId}: attachments directory ${input.attachmentsDir} does not exist`, 'AttachmentUnreadable');
+    throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: attachments directory ${input.attachmentsDir} does not exist`), 'AttachmentUnreadable');
   });
   const resolved = await realpath(path.join(root, file)).catch(() => path.join(root, file));
   if (resolved !== root && !resolved.startsWith(root + path.sep)) throw refuse("is outside the case's attachments directory");
   const size = (await stat(resolved).catch(() => null))?.size ?? 0;
   if (size > MAX_FILE_BYTES) {
-    throw ApplicationFailure.nonRetryable(`${input.caseId}: ${file}: ${fileTooLarge(size)}`, 'ReceiptUnreadable');
+    throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${file}: ${fileTooLarge(size)}`), 'ReceiptUnreadable');
   }
   return resolved;
 }

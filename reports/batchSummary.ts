@@ -1,5 +1,6 @@
 /** The batch summary PDF: counts by business and outcome, exception rate by rule, SLA of open reviews. */
 import { rulesOf } from '../rules/catalogue';
+import { maskIdNumbersIn } from '../rules/idNumber';
 import type { Store } from '../store';
 import { batchStats, type BatchStats } from './batchStats';
 import { renderTextPdf, type Block } from './pdfDocument';
@@ -31,12 +32,13 @@ export function batchSummaryBlocks(s: BatchStats, generatedAt: Date): Block[] {
   blocks.push({ kind: 'heading', text: '处理量（每小时，UTC）' });
   for (const t of s.throughput) blocks.push({ kind: 'small', text: `${t.hour}  ${t.decided}` });
   blocks.push({ kind: 'small', text: `生成时间 ${generatedAt.toISOString()}` });
-  return blocks;
+  // A workbook's file name or batch ID may carry a 身份证号 (张三_440402….xlsx): the summary shows it masked.
+  return blocks.map((b) => ({ ...b, text: maskIdNumbersIn(b.text) }));
 }
 
 /** Renders the summary PDF of a batch; undefined for an unknown batch. Needs the npm package fontkit 2.x. */
 export async function renderBatchSummary(store: Store, batchId: string, now = new Date()): Promise<Uint8Array | undefined> {
   const stats = await batchStats(store, batchId, now);
   if (!stats) return undefined;
-  return renderTextPdf(batchSummaryBlocks(stats, now), { title: `批次汇总 ${batchId}`, subject: batchId });
+  return renderTextPdf(batchSummaryBlocks(stats, now), { title: maskIdNumbersIn(`批次汇总 ${batchId}`), subject: maskIdNumbersIn(batchId) });
 }

@@ -1,4 +1,5 @@
 /** Activities of the scheduled intake run: the bureau calendar, the intake folder, the history archive. */
+import { chmodOwnerOnly, mkdirOwnerOnlyAsync } from '../security/ownerOnly';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -65,11 +66,12 @@ export async function pickNewestUnprocessed(deps: Pick<ScheduleActivityDeps, 'st
     const [taken] = await deps.store.db.query('SELECT 1 FROM batches WHERE workbook_sha256 = $1 LIMIT 1', [sha256]);
     if (taken) continue;
     const stagedDir = path.join(deps.dataDir, 'intake');
-    await fs.mkdir(stagedDir, { recursive: true });
+    await mkdirOwnerOnlyAsync(stagedDir);
     const staged = path.join(stagedDir, `${sha256}.xlsx`);
     await fs.copyFile(f.file, staged).catch(async (err: unknown) => {
       if (!(await fs.stat(staged).catch(() => null))) throw err;
     });
+    await chmodOwnerOnly(staged); // a copy keeps its source's mode
     const prefix = scheduleId ? scheduleId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 24) : 'sched';
     return { batchId: `${prefix}-${date.replaceAll('-', '')}-${sha256.slice(0, 8)}`, workbook: { path: staged, sha256, fileName: f.name } };
   }

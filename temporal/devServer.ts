@@ -1,3 +1,4 @@
+import { OWNER_ONLY_DIR, OWNER_ONLY_FILE } from '../security/ownerOnly';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -93,7 +94,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     return { address, uiUrl, reused: true, child: null, stop: async () => {} };
   }
 
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: OWNER_ONLY_DIR });
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn'];
   if (!options.ephemeral) args.push('--db-filename', path.join(options.dataDir, 'temporal.db'));
   if (options.uiPort === null) args.push('--headless');
@@ -101,7 +102,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (options.uiPort !== null && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
 
-  const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a');
+  const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a', OWNER_ONLY_FILE);
   // Through the guardian, which stops the server when this process ends, however it ends (a crash,
   // kill -9): its stdin is our end of a pipe. In a process group of its own: Ctrl-C reaches only us,
   // and we stop the server after the worker has drained.

@@ -21,8 +21,9 @@ import { pdfText } from '../reports/pdfText';
 import { batchStats, listBatchOverviews } from '../reports/batchStats';
 import { batchSummaryBlocks, renderBatchSummary } from '../reports/batchSummary';
 import { renderDashboard, temporalLinks } from '../console/dashboard';
-import { auditReplay } from '../cli/auditReplay';
+import { auditReplay, replaySummary } from '../cli/auditReplay';
 import { configuredDataConverter } from '../temporal/dataConverter';
+import { currentBuild, loadParametersFromDir, parseRuleSetVersion } from '../audit/ruleSetVersion';
 
 const canPdf = await pdfSupported();
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -106,6 +107,8 @@ describe('audit replay from the store alone', () => {
       expect(replay.decision?.match, c.caseId).toBe(true);
       expect(replay.decision?.diffs).toEqual([]);
       expect(replay.decision?.reDecided?.policyVersion).toBe(decide(c).policyVersion);
+      // The trail names the data and build that decided; today's shipped files are those.
+      expect(replay.decision?.ruleSet).toMatchObject({ policyVersion: decide(c).policyVersion, sameFiles: true, recordedBuild: currentBuild() });
       expect(replay.today?.decision, c.caseId).not.toBeNull();
       expect(replay.ok).toBe(true);
     }
@@ -217,6 +220,44 @@ describe('audit replay from the store alone', () => {
     const code = await auditReplay(stack.config, c.caseId, { today: '2026-11-24' }, (l) => lines.push(l));
     expect(JSON.parse(lines[0]!)).toMatchObject({ caseId: c.caseId, ok: true, history: { status: 'ok' } });
     expect(code).toBe(0);
+  });
+  it('says DATA MISMATCH when today\'s parameter or calendar files differ from the recorded digest', async () => {
+    const c = closed.find((x) => x.caseId !== closed[0]!.caseId && x.caseId !== closed.at(-1)!.caseId)!;
+    const dir = fs.mkdtempSync(path.join(ROOT, '.replay-params-'));
+    try {
+      // A copy of today's files, unchanged: same digest.
+      fs.cpSync(path.join(ROOT, 'rules', 'params'), path.join(dir, 'params'), { recursive: true });
+      fs.cpSync(path.join(ROOT, 'rules', 'data'), path.join(dir, 'data'), { recursive: true });
+      const same = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, parameters: loadParametersFromDir(dir), dataConverter: configuredDataConverter(stack.config, stack.env) });
+      expect(same.decision?.ruleSet.sameFiles).toBe(true);
+      expect(same.ok).toBe(true);
+
+      // One more holiday in the calendar: every decision used it, so none re-decides with the recorded data.
+      const calendarFile = path.join(dir, 'data', 'calendar.json');
+      const calendar = JSON.parse(fs.readFileSync(calendarFile, 'utf8')) as { holidays: string[] };
+      calendar.holidays.push('2099-01-02');
+      fs.writeFileSync(calendarFile, JSON.stringify(calendar, null, 2));
+      const changed = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, parameters: loadParametersFromDir(dir), dataConverter: configuredDataConverter(stack.config, stack.env) });
+      const recorded = parseRuleSetVersion(changed.decision!.ruleSet.recorded);
+      expect(recorded.digest).toMatch(/^[0-9a-f]{64}$/);
+      expect(changed.decision?.ruleSet).toMatchObject({ sameFiles: false, recordedDigest: recorded.digest });
+      expect(changed.decision?.ruleSet.todayDigest).toMatch(/^[0-9a-f]{64}$/);
+      expect(changed.decision?.ruleSet.todayDigest).not.toBe(recorded.digest);
+      // The outcome itself does not change (a holiday in 2099), yet the replay fails: the data is not what decided.
+      expect(changed.decision?.match).toBe(true);
+      expect(changed.ok).toBe(false);
+      const text = replaySummary(changed);
+      expect(text).toContain(`DATA MISMATCH — ${recorded.policyVersion} was decided with data sha256:${recorded.digest}, today's files give sha256:${changed.decision!.ruleSet.todayDigest}`);
+      expect(text).toContain('REPLAY FAILED');
+
+      // From the command line: `audit replay CASE --params DIR` exits 1 and its JSON says which data differ.
+      const lines: string[] = [];
+      const code = await auditReplay(stack.config, c.caseId, { params: dir }, (l) => lines.push(l));
+      expect(code).toBe(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ ok: false, decision: { match: true, ruleSet: { sameFiles: false, recordedDigest: recorded.digest } } });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { policyVersionPart, ruleSetVersionOf } from '../audit/ruleSetVersion';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
@@ -82,11 +83,13 @@ describe('batch of an intake workbook on the real stack', () => {
       expect(stored!.status).toBe(expected.outcome === 'review' ? 'review' : 'closed');
       expect(new Set(events.map((e) => e.runId)).size).toBe(1);
       const decided = events[2]!;
-      expect(decided.ruleSetVersion).toBe(expected.policyVersion);
+      // The trail names what decided: the parameter version, a digest of the data it used, the build.
+      expect(decided.ruleSetVersion).toBe(ruleSetVersionOf(expected.policyVersion));
+      expect(decided.ruleSetVersion).toMatch(/^[a-z-]+@\d{4}-\d{2}-\d{2}\+sha256:[0-9a-f]{64}\/build:\S+$/);
       expect((decided.inputs as { caseFile: unknown }).caseFile).toEqual(JSON.parse(JSON.stringify(caseFile)));
       // The record alone re-decides the case: its inputs under its parameter version give its outcome.
       const replayed = decide((decided.inputs as { caseFile: CaseFile }).caseFile);
-      expect(replayed.policyVersion).toBe(decided.ruleSetVersion);
+      expect(replayed.policyVersion).toBe(policyVersionPart(decided.ruleSetVersion));
       expect(decided.outcome).toMatchObject({ outcome: replayed.outcome, amount: replayed.amount, reasons: replayed.reasons });
     }
     expect({ approve: result.byOutcome.approve, reject: result.byOutcome.reject, review: result.byOutcome.review }).toEqual(expectedCounts);

@@ -1,3 +1,4 @@
+import { OWNER_ONLY_FILE } from '../../security/ownerOnly';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -28,7 +29,7 @@ export function readServerFile(dataDir: string): StoreServerInfo | undefined {
 /** Written by rename so that a reader never sees half a file. */
 export function writeServerFile(dataDir: string, info: StoreServerInfo): void {
   const path = serverFilePath(dataDir);
-  writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: OWNER_ONLY_FILE });
   renameSync(`${path}.${process.pid}.tmp`, path);
 }
 

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { decide, parseCaseFile } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { appendEvent } from '../store/auditTrail';
+import { upsertCase, type CaseStatus } from '../store/caseRegister';
 import type { Store } from '../store';
 import type { CaseRowRef, CaseResult } from '../workflows/types';
 import type { DecidedCase } from './contracts';
@@ -23,6 +24,31 @@ export function execution(step: string) {
   if (!exec) throw new Error(`activity step ${step} must run inside a workflow`);
   const { workflowId, runId } = exec;
   return { workflowId, runId, idempotencyKey: `${runId}/${step}` };
+}
+
+/**
+ * Where the running case stands now, in the case register, with the workflow run that says so;
+ * `result` null keeps no outcome (a case just accepted).
+ */
+export function registerCase(
+  store: Store,
+  input: { batchId: string; caseRow: CaseRowRef },
+  status: CaseStatus,
+  result: Pick<CaseResult, 'outcome' | 'amount' | 'reasons'> | null,
+) {
+  const { workflowId, runId } = execution('register');
+  return upsertCase(store, {
+    caseId: input.caseRow.caseId,
+    type: input.caseRow.type,
+    batchId: input.batchId,
+    workflowId,
+    runId,
+    status,
+    outcome: result?.outcome ?? null,
+    amount: result?.amount ?? null,
+    reasons: result?.reasons ?? [],
+    rowNumber: input.caseRow.rowNumber,
+  });
 }
 
 /** The case result a workflow carries, from a full decision. */

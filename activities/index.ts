@@ -4,13 +4,13 @@ import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { batchRowsPage, recordBatchRows } from '../store/batchRows';
 import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../store/batches';
-import { getCase, upsertCase } from '../store/caseRegister';
+import { getCase } from '../store/caseRegister';
 import { listEvents } from '../store/auditTrail';
 import { assembleCaseFile } from './caseFile';
 import type { DefaultQueueActivities } from './contracts';
 import type { ActivityDeps } from './deps';
 import { sha256File } from './hashing';
-import { decideAndRecord, execution, recordStep, roundStep, systemActor, rulebookActor } from './decision';
+import { decideAndRecord, recordStep, registerCase, roundStep, systemActor, rulebookActor } from './decision';
 import type { CaseInput, CaseResult, CaseType } from '../workflows/types';
 
 export type { ActivityDeps } from './deps';
@@ -108,19 +108,7 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       if (row.caseId !== caseRow.caseId || row.type !== caseRow.type) {
         throw ApplicationFailure.nonRetryable(`case ${caseRow.caseId}: intake row belongs to ${row.caseId} (${row.type})`);
       }
-      const { workflowId, runId } = execution('intake');
-      await upsertCase(store, {
-        caseId: caseRow.caseId,
-        type: caseRow.type,
-        batchId: input.batchId,
-        workflowId,
-        runId,
-        status: 'running',
-        outcome: null,
-        amount: null,
-        reasons: [],
-        rowNumber: caseRow.rowNumber,
-      });
+      await registerCase(store, input, 'running', null);
       await recordStep(store, {
         caseId: caseRow.caseId,
         key: 'intake',
@@ -156,38 +144,14 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       const { result } = outcome.decided;
       if (result.outcome !== 'review') {
         // Decided, but not closed until the core system has it (待录入).
-        const { workflowId, runId } = execution('decided');
-        await upsertCase(store, {
-          caseId: caseRow.caseId,
-          type: caseRow.type,
-          batchId: input.batchId,
-          workflowId,
-          runId,
-          status: 'decided',
-          outcome: result.outcome,
-          amount: result.amount,
-          reasons: result.reasons,
-          rowNumber: caseRow.rowNumber,
-        });
+        await registerCase(store, input, 'decided', result);
       }
       logger.info(`case ${caseRow.caseId}: ${result.outcome} ${result.reasons.join(',')}`, { caseId: caseRow.caseId });
       return outcome.decided;
     },
 
     async closeCase({ batchId, caseRow, result }) {
-      const { workflowId, runId } = execution('closed');
-      await upsertCase(store, {
-        caseId: caseRow.caseId,
-        type: caseRow.type,
-        batchId,
-        workflowId,
-        runId,
-        status: result.outcome === 'review' ? 'review' : 'closed',
-        outcome: result.outcome,
-        amount: result.amount,
-        reasons: result.reasons,
-        rowNumber: caseRow.rowNumber,
-      });
+      await registerCase(store, { batchId, caseRow }, result.outcome === 'review' ? 'review' : 'closed', result);
       await recordStep(store, {
         caseId: caseRow.caseId,
         key: 'closed',

@@ -5,12 +5,12 @@ import { claimedBy, verifyActProof } from '../security/humanActs';
 import { spendActNonce } from '../store/humanActs';
 import { getUser } from '../store/users';
 import { maskIdNumbersIn } from '../rules/idNumber';
-import { getCase, upsertCase } from '../store/caseRegister';
+import { getCase } from '../store/caseRegister';
 import { setReviewStanding } from '../store/reviewQueue';
 import type { CaseInput, CaseResult } from '../workflows/types';
 import { applyCorrections, touchesCoreSystemData } from './corrections';
 import type { ReviewActivities, ReviewStandingInput } from './contracts';
-import { decideAndRecord, execution, recordStep, systemActor } from './decision';
+import { decideAndRecord, recordStep, registerCase, systemActor } from './decision';
 import type { ActivityDeps } from './deps';
 import { reviewSla } from './reviewSla';
 
@@ -26,21 +26,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
     await recordStep(store, { ...event, caseId: input.caseRow.caseId, key: input.key, at: now().toISOString() });
   };
 
-  const register = async (input: CaseInput, status: 'review' | 'decided' | 'returned', result: CaseResult) => {
-    const { workflowId, runId } = execution('register');
-    await upsertCase(store, {
-      caseId: input.caseRow.caseId,
-      type: input.caseRow.type,
-      batchId: input.batchId,
-      workflowId,
-      runId,
-      status,
-      outcome: result.outcome,
-      amount: result.amount,
-      reasons: result.reasons,
-      rowNumber: input.caseRow.rowNumber,
-    });
-  };
+  const register = (input: CaseInput, status: 'review' | 'decided' | 'returned', result: CaseResult) => registerCase(store, input, status, result);
 
   const stand = (caseId: string, standing: ReviewStandingInput) => setReviewStanding(store, caseId, { ...standing, proposal: standing.proposal ?? null });
   const userActor = (person: { username: string }) => ({ kind: 'user' as const, name: person.username });
@@ -176,20 +162,9 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
     },
 
     async recordSupply(input) {
-      const { workflowId, runId } = execution('supplied');
+      // Running again: the earlier outcome stays on the register until the new decision replaces it.
       const stored = await getCase(store, input.caseRow.caseId);
-      await upsertCase(store, {
-        caseId: input.caseRow.caseId,
-        type: input.caseRow.type,
-        batchId: input.batchId,
-        workflowId,
-        runId,
-        status: 'running',
-        outcome: stored?.outcome ?? null,
-        amount: stored?.amount ?? null,
-        reasons: stored?.reasons ?? [],
-        rowNumber: input.caseRow.rowNumber,
-      });
+      await registerCase(store, input, 'running', stored ? { outcome: stored.outcome as CaseResult['outcome'], amount: stored.amount, reasons: stored.reasons } : null);
       await recordStep(store, {
         caseId: input.caseRow.caseId,
         key: input.key,

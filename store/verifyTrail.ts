@@ -208,9 +208,9 @@ function acceptedCheckpoints(
     }
     accepted.set(checkpoint.treeSize, checkpoint);
   }
-  const storedSizes = new Set<number>();
+  const signedText = (c: Checkpoint) => `${c.body}\n${c.signature}`;
+  const storedCopies = new Set(fromStore.map(signedText));
   for (const checkpoint of fromStore) {
-    storedSizes.add(checkpoint.treeSize);
     if (!signatureOk(checkpoint, 'store')) continue;
     const exported = accepted.get(checkpoint.treeSize);
     if (exported && exported.rootHash !== checkpoint.rootHash) {
@@ -220,7 +220,8 @@ function acceptedCheckpoints(
     if (!exported) accepted.set(checkpoint.treeSize, checkpoint);
   }
   for (const checkpoint of trusted) {
-    if (!storedSizes.has(checkpoint.treeSize)) {
+    // Absent, or replaced by another text: either way the store lost what was signed.
+    if (!storedCopies.has(signedText(checkpoint))) {
       report({ problem: 'checkpoint missing from store', treeSize: checkpoint.treeSize, detail: `the exported checkpoint of ${checkpoint.treeSize} events (signed ${checkpoint.signedAt}) is not in the store` });
     }
   }

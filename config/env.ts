@@ -34,6 +34,10 @@ const EnvSchema = z.object({
   ZHISHEN_BOT_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
   /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
   ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Sign an audit checkpoint once this many events wait (besides the end of every batch). */
+  ZHISHEN_CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().min(1).default(500),
+  /** …or once events have waited this many minutes since the last checkpoint. */
+  ZHISHEN_CHECKPOINT_EVERY_MINUTES: z.coerce.number().min(0.1).default(10),
 });
 
 export type AppConfig = {
@@ -46,6 +50,8 @@ export type AppConfig = {
   consolePort: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   worker: { queues: TaskQueueName[]; botSlots: number | undefined; ocrSlots: number | undefined };
+  /** When workers sign audit checkpoints besides the end of every batch. */
+  checkpoints: { everyEvents: number; everyMinutes: number };
 };
 
 /** Reads and validates the configuration; a bad value is reported by name. */
@@ -71,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     consolePort: e.ZHISHEN_CONSOLE_PORT,
     logLevel: e.ZHISHEN_LOG_LEVEL,
     worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, ocrSlots: e.ZHISHEN_OCR_SLOTS },
+    checkpoints: { everyEvents: e.ZHISHEN_CHECKPOINT_EVERY_EVENTS, everyMinutes: e.ZHISHEN_CHECKPOINT_EVERY_MINUTES },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ConsistencyProof, InclusionProof } from '../audit/verifyProof';
+import { maskIdNumbersIn } from '../rules/idNumber';
 import { listCheckpoints, type Checkpoint } from './checkpoints';
 import { consistencyPath, eventLeafHash, inclusionPath, merkleRoot } from './merkle';
 import type { Store } from './store';
@@ -33,13 +34,23 @@ function assertReproduces(leaves: readonly string[], checkpoint: Checkpoint): vo
   }
 }
 
+/**
+ * The event's text for a proof. A proof leaves the clerks' screens, so a text holding a 身份证号
+ * goes masked (for reading) instead of exact, unless the recipient is entitled to it; without the
+ * exact text the leaf hash is taken as given.
+ */
+function eventText(canonical: string, withIdNumbers: boolean): { canonical: string } | { masked: string } {
+  const masked = maskIdNumbersIn(canonical);
+  return withIdNumbers || masked === canonical ? { canonical } : { masked };
+}
+
 const signedPart = (c: Checkpoint) => ({ treeSize: c.treeSize, rootHash: c.rootHash, signedAt: c.signedAt, keyId: c.keyId, body: c.body, signature: c.signature });
 
 /**
  * An inclusion proof of one event in the newest checkpoint: everything a third party needs to
  * check it with the public key alone (audit/verifyProof.ts).
  */
-export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: string): Promise<InclusionProof> {
+export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: string, options: { withIdNumbers?: boolean } = {}): Promise<InclusionProof> {
   const [event] = await store.db.query<{ global_seq: number; case_id: string; seq: number; canonical: string }>(
     'caseId' in ref
       ? 'SELECT global_seq::integer AS global_seq, case_id, seq, canonical FROM audit_events WHERE case_id = $1 AND seq = $2'
@@ -57,7 +68,7 @@ export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: 
   const index = event.global_seq - 1;
   return {
     kind: 'inclusion',
-    event: { caseId: event.case_id, seq: event.seq, globalSeq: event.global_seq, canonical: event.canonical },
+    event: { caseId: event.case_id, seq: event.seq, globalSeq: event.global_seq, ...eventText(event.canonical, options.withIdNumbers ?? false) },
     leafHash: leaves[index]!,
     leafIndex: index,
     treeSize: checkpoint.treeSize,

@@ -170,16 +170,27 @@ describe.each(backendKinds)('signed checkpoints over the audit trail on $name', 
   it('proves an event’s inclusion and two checkpoints’ consistency, checked with the public key alone', async () => {
     const first = await normalRun();
     for (const step of ['reviewed', 'closed-again']) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
+    await appendEvent(store, sampleEvent({ caseId: 'ID', step: 'intake', inputs: { insuredId: '11010119900307123X' } }));
     await checkpoint();
     const proof = await proveInclusion(store, { caseId: 'C', seq: 2 }, signer.publicKeyPem);
-    expect(proof).toMatchObject({ leafIndex: 5, treeSize: 10, event: { caseId: 'C', seq: 2, globalSeq: 6 } });
+    expect(proof).toMatchObject({ leafIndex: 5, treeSize: 11, event: { caseId: 'C', seq: 2, globalSeq: 6 } });
+    expect(proof.event.canonical).toContain('"amount":"987.60"');
     expect(checkProof(proof, createPublicKey(signer.publicKeyPem)).ok).toBe(true);
     expect(checkProof(proof, createPublicKey(newSigner().publicKeyPem)).ok).toBe(false);
     const consistency = await proveConsistency(store, first.treeSize, undefined, signer.publicKeyPem);
     expect(checkProof(consistency, createPublicKey(signer.publicKeyPem))).toMatchObject({ ok: true, failures: [] });
+    // A proof leaves the clerks' screens: a 身份证号 in the event goes masked, and the exact text only when asked for.
+    const withId = await proveInclusion(store, { globalSeq: 11 }, signer.publicKeyPem);
+    expect(withId.event.canonical).toBeUndefined();
+    expect(withId.event.masked).toMatch(/110101\*+123X|110101\*{8}123X/);
+    expect(withId.event.masked).not.toContain('11010119900307123X');
+    expect(checkProof(withId, createPublicKey(signer.publicKeyPem)).ok).toBe(true);
+    const entitled = await proveInclusion(store, { globalSeq: 11 }, signer.publicKeyPem, { withIdNumbers: true });
+    expect(entitled.event.canonical).toContain('11010119900307123X');
+    expect(checkProof(entitled, createPublicKey(signer.publicKeyPem)).ok).toBe(true);
     await expect(proveInclusion(store, { caseId: 'C', seq: 9 }, signer.publicKeyPem)).rejects.toThrow(/no case C event 9/);
     await appendEvent(store, sampleEvent({ caseId: 'E', step: 'intake' }));
-    await expect(proveInclusion(store, { globalSeq: 11 }, signer.publicKeyPem)).rejects.toThrow(/not under a checkpoint yet/);
+    await expect(proveInclusion(store, { globalSeq: 12 }, signer.publicKeyPem)).rejects.toThrow(/not under a checkpoint yet/);
   });
 });
 
@@ -207,7 +218,7 @@ describe('the standalone verifier (audit/verifyProof.ts, node:crypto only)', () 
       expect(good.code, good.out).toBe(0);
       expect(good.out).toMatch(/verified with key/);
       // One byte of the event's text (the amount), of the audit path, of the signature.
-      const edited = await verifier({ ...proof, event: { ...proof.event, canonical: proof.event.canonical.replace('987.60', '987.69') } });
+      const edited = await verifier({ ...proof, event: { ...proof.event, canonical: proof.event.canonical!.replace('987.60', '987.69') } });
       expect(edited).toMatchObject({ code: 1 });
       expect(edited.out).toMatch(/FAIL  leaf hash/);
       const path0 = proof.auditPath[0]!;

@@ -13,6 +13,8 @@ import { legacyDataFile } from '../fixtures/legacy-system/records';
 import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
 import type { Faults } from '../fixtures/legacy-system/faults';
 import { testDatabaseUrl } from '../store/testing/backends';
+import { ALL_KEYS } from '../security/allKeys';
+import { ensureKeyFiles } from '../security/keyFiles';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -49,6 +51,8 @@ export interface TestStackOptions {
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-e2e-'));
+  // A cluster's processes are given their keys; here they are made first, as setup does.
+  ensureKeyFiles(dataDir, ALL_KEYS);
   const port = await freePort();
   const temporalOptions = { dataDir: path.join(dataDir, 'temporal'), port, uiPort: null, namespace: 'default' } as const;
   let temporal = await startDevServer(temporalOptions);

@@ -209,8 +209,14 @@ function main(argv: string[]): number {
     process.stderr.write('usage: npx tsx verifyProof.ts PROOF.json [--public-key KEY.pem]\n');
     return 64;
   }
-  const proof = JSON.parse(readFileSync(proofFile, 'utf8')) as InclusionProof | ConsistencyProof;
-  if (proof.kind !== 'inclusion' && proof.kind !== 'consistency') {
+  let proof: InclusionProof | ConsistencyProof;
+  try {
+    proof = JSON.parse(readFileSync(proofFile, 'utf8')) as InclusionProof | ConsistencyProof;
+  } catch (err) {
+    process.stderr.write(`${proofFile}: cannot read a proof (${(err as Error).message})\n`);
+    return 1;
+  }
+  if (proof?.kind !== 'inclusion' && proof?.kind !== 'consistency') {
     process.stderr.write(`${proofFile}: not a proof (kind must be inclusion or consistency)\n`);
     return 1;
   }

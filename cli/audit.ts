@@ -3,7 +3,7 @@ import { maskIdNumbersIn } from '../rules/idNumber';
 import { openAppStore } from '../config/openAppStore';
 import type { Store } from '../store';
 import { listEvents } from '../store/auditTrail';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkpointPublicKey, checkpointSignerFromConfig } from '../security/checkpointKey';
 import { checkpointExportDir, exportCheckpoints, readCheckpointDir, readCheckpointFile, takeCheckpoint, type Checkpoint } from '../store/checkpoints';
@@ -111,6 +111,7 @@ export function auditCheckpoint(config: AppConfig, out: (line: string) => void):
 export function auditCheckpointExport(config: AppConfig, dir: string | undefined, out: (line: string) => void): Promise<number> {
   const target = path.resolve(dir ?? checkpointExportDir(config.dataDir));
   return withStore(config, async (store) => {
+    mkdirSync(target, { recursive: true });
     const result = await exportCheckpoints(store, target);
     const keyFile = path.join(target, 'checkpoint-public-key.pem');
     if (!existsSync(keyFile)) writeFileSync(keyFile, checkpointSignerFromConfig(config).publicKeyPem, { flag: 'wx' });

@@ -2,10 +2,13 @@
 -- number, and signed checkpoints (Merkle tree heads, RFC 9162 hashing) commit to the first N.
 ALTER TABLE audit_events ADD COLUMN global_seq bigint;
 
--- Events already stored keep the order they were recorded in.
+-- Events already stored keep the order they were recorded in. Numbering them is the one update
+-- the trail ever gets, by the owner inside this migration's transaction.
+ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;
 UPDATE audit_events SET global_seq = numbered.n
   FROM (SELECT case_id, seq, row_number() OVER (ORDER BY recorded_at, case_id, seq) AS n FROM audit_events) AS numbered
  WHERE audit_events.case_id = numbered.case_id AND audit_events.seq = numbered.seq;
+ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only;
 
 ALTER TABLE audit_events ALTER COLUMN global_seq SET NOT NULL;
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_global_seq_positive CHECK (global_seq >= 1);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { checkpointBody, parseCheckpointBody } from '../audit/verifyProof';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { checkCheckpoint, checkpointBody, parseCheckpointBody } from '../audit/verifyProof';
 import type { CheckpointSigner } from '../security/checkpointKey';
 import { appendToFrontier, eventLeafHash, frontierLength, rootOfFrontier, type Frontier } from './merkle';
 import type { Store } from './store';
@@ -79,13 +80,15 @@ export interface CheckpointOptions {
 /**
  * Signs a checkpoint over every event committed so far and returns it; the newest existing one if
  * no event came since, undefined if the trail is empty. Only the events after the previous
- * checkpoint are read: its frontier carries the rest, after checking it still gives its signed root.
+ * checkpoint this key signed are read: its frontier carries the rest, after checking it still
+ * gives its signed root.
  * Needs no lock: events are numbered one commit at a time (migration 060), so the committed events
  * are always 1…N; two processes checkpointing at once sign the same or a longer prefix, and the
  * same size is stored once.
  */
 export async function takeCheckpoint(store: Store, signer: CheckpointSigner, options: CheckpointOptions = {}): Promise<Checkpoint | undefined> {
-  const [last] = await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1`);
+  const publicKey = createPublicKey(signer.publicKeyPem);
+  const last = await newestSignedBy(store, publicKey);
   const previousSize = last?.tree_size ?? 0;
   let frontier: Frontier = last?.frontier ?? [];
   if (last && (frontier.length !== frontierLength(previousSize) || rootOfFrontier(frontier) !== last.root_hash)) {
@@ -125,8 +128,28 @@ export async function takeCheckpoint(store: Store, signer: CheckpointSigner, opt
   const [row] = inserted ? [inserted] : await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints WHERE tree_size = $1`, [size]);
   if (!row) throw new Error(`checkpoint of ${size} events: neither inserted nor found`);
   const checkpoint = checkpointOfRow(row);
+  if (!checkCheckpoint(checkpoint, publicKey).ok) {
+    throw new Error(`the store holds a checkpoint of ${size} events not signed by this key; run \`audit verify\``);
+  }
   if (options.exportDir) exportCheckpoint(options.exportDir, checkpoint);
   return checkpoint;
+}
+
+/**
+ * The newest stored checkpoint this key signed: the base of the next one. A row anyone else put
+ * there (the application role may INSERT) is passed over, so it cannot lead the signer astray.
+ */
+async function newestSignedBy(store: Store, publicKey: KeyObject): Promise<CheckpointRow | undefined> {
+  const candidates = await store.db.query<{ tree_size: number; root_hash: string; body: string; signature: string }>(
+    'SELECT tree_size::integer AS tree_size, root_hash, body, signature FROM audit_checkpoints ORDER BY tree_size DESC',
+  );
+  for (const candidate of candidates) {
+    const checked = checkCheckpoint(candidate, publicKey);
+    if (!checked.ok || checked.fields.treeSize !== candidate.tree_size || checked.fields.rootHash !== candidate.root_hash) continue;
+    const [row] = await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints WHERE tree_size = $1`, [candidate.tree_size]);
+    return row;
+  }
+  return undefined;
 }
 
 /** The file a checkpoint is exported to; zero-padded so that names sort as sizes do. */

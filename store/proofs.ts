@@ -1,4 +1,5 @@
-import type { ConsistencyProof, InclusionProof } from '../audit/verifyProof';
+import { createPublicKey } from 'node:crypto';
+import { checkCheckpoint, type ConsistencyProof, type InclusionProof } from '../audit/verifyProof';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { listCheckpoints, type Checkpoint } from './checkpoints';
 import { consistencyPath, eventLeafHash, inclusionPath, merkleRoot } from './merkle';
@@ -44,6 +45,15 @@ function eventText(canonical: string, withIdNumbers: boolean): { canonical: stri
   return withIdNumbers || masked === canonical ? { canonical } : { masked };
 }
 
+/** The stored checkpoints this key signed (a row without a valid signature proves nothing), smallest first. */
+async function signedCheckpoints(store: Store, publicKeyPem: string): Promise<Checkpoint[]> {
+  const publicKey = createPublicKey(publicKeyPem);
+  return (await listCheckpoints(store)).filter((c) => {
+    const checked = checkCheckpoint(c, publicKey);
+    return checked.ok && checked.fields.treeSize === c.treeSize && checked.fields.rootHash === c.rootHash;
+  });
+}
+
 const signedPart = (c: Checkpoint) => ({ treeSize: c.treeSize, rootHash: c.rootHash, signedAt: c.signedAt, keyId: c.keyId, body: c.body, signature: c.signature });
 
 /**
@@ -59,7 +69,7 @@ export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: 
   );
   const name = 'caseId' in ref ? `case ${ref.caseId} event ${ref.seq}` : `event number ${ref.globalSeq}`;
   if (!event) throw new Error(`no ${name} in the audit trail`);
-  const checkpoint = (await listCheckpoints(store)).at(-1);
+  const checkpoint = (await signedCheckpoints(store, publicKeyPem)).at(-1);
   if (!checkpoint || checkpoint.treeSize < event.global_seq) {
     throw new Error(`${name} (number ${event.global_seq}) is not under a checkpoint yet (latest covers ${checkpoint?.treeSize ?? 0}); run \`audit checkpoint\` or wait for the batch to finish`);
   }
@@ -80,7 +90,7 @@ export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: 
 
 /** A consistency proof between two stored checkpoints (sizes); the second defaults to the newest. */
 export async function proveConsistency(store: Store, firstSize: number, secondSize: number | undefined, publicKeyPem: string): Promise<ConsistencyProof> {
-  const checkpoints = await listCheckpoints(store);
+  const checkpoints = await signedCheckpoints(store, publicKeyPem);
   const first = checkpoints.find((c) => c.treeSize === firstSize);
   const second = secondSize === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.treeSize === secondSize);
   if (!first) throw new Error(`no checkpoint of ${firstSize} events; sizes stored: ${checkpoints.map((c) => c.treeSize).join(', ') || 'none'}`);

@@ -160,6 +160,32 @@ describe.each(backendKinds)('signed checkpoints over the audit trail on $name', 
     expect(withExport).toContainEqual(expect.objectContaining({ problem: 'checkpoint missing from store', treeSize: 8 }));
   });
 
+  it('builds each checkpoint on the last one its key signed: a row slipped into the checkpoints does not lead it astray', async () => {
+    const genuine = await normalRun();
+    // The application role may INSERT checkpoints: one with a consistent frontier and root, but no valid signature.
+    const junkFrontier = [merkleRoot(['00'.repeat(32)])];
+    await store.db.query(
+      `INSERT INTO audit_checkpoints (tree_size, root_hash, signed_at, key_id, body, signature, previous_size, frontier, leaves)
+       VALUES (9, $1, now(), $2, 'junk', 'junk', 8, $3::text::jsonb, '[]'::jsonb)`,
+      [junkFrontier[0], signer.keyId, JSON.stringify(['x'])],
+    );
+    for (const step of ['reviewed', 'closed-again']) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
+    const next = await checkpoint();
+    expect(next).toMatchObject({ treeSize: 10, previousSize: genuine.treeSize });
+    const verdict = await verify();
+    expect(verdict.problems).toEqual([expect.objectContaining({ problem: 'forged checkpoint', treeSize: 9, source: 'store' })]);
+    expect(verdict.checkpointsVerified).toBe(2);
+    expect(await proveInclusion(store, { globalSeq: 9 }, signer.publicKeyPem)).toMatchObject({ treeSize: 10 });
+    // A row at exactly the size to be signed is refused loudly, not returned as the checkpoint.
+    await store.db.query(
+      `INSERT INTO audit_checkpoints (tree_size, root_hash, signed_at, key_id, body, signature, previous_size, frontier, leaves)
+       VALUES (11, $1, now(), $2, 'junk', 'junk', 10, '[]'::jsonb, '[]'::jsonb)`,
+      [junkFrontier[0], signer.keyId],
+    );
+    await appendEvent(store, sampleEvent({ caseId: 'C', step: 'reviewed' }));
+    await expect(checkpoint()).rejects.toThrow(/checkpoint of 11 events not signed by this key/);
+  });
+
   it('keeps an exported checkpoint file once: the same again is fine, another one is refused', async () => {
     const made = await normalRun();
     expect(exportCheckpoint(exportDir, made)).toBe(false);

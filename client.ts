@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config/env';
 import { parseArgs, UsageError } from './cli/args';
-import { auditShow, auditVerify } from './cli/audit';
+import { auditCheckpoint, auditCheckpointExport, auditProve, auditShow, auditVerify } from './cli/audit';
+import { storeMigrate } from './cli/storeMigrate';
 import { runBatch } from './cli/batch';
 import { runReviewCommand } from './cli/review';
 import { auditReplay } from './cli/auditReplay';
@@ -22,7 +23,11 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx] [--concurrency N] [--attachments DIR]
   template OUT.xlsx                      write an empty intake workbook with notes and validation
   legacy seed FILE...                    load case files' system-of-record facts into the core-system stand-in
-  audit show CASE | audit verify [CASE]  read a case's decision trail; check the hash chains
+  audit show CASE                        read a case's decision trail
+  audit verify [CASE] [--checkpoint FILE|DIR] [--public-key KEY.pem]   check signed checkpoints, the global order and the hash chains
+  audit checkpoint | audit checkpoint export [--out DIR]   sign a checkpoint now; append all to a write-once directory
+  audit prove CASE#SEQ|N [--with-id-numbers] | audit prove --consistency OLD [NEW]   proofs for audit/verifyProof.ts
+  store migrate                          apply migrations as ZHISHEN_DATABASE_OWNER_URL and grant DATABASE_URL's role its rights
   audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR]   replay the stored history and decisions; what today's parameters decide
                                        (--params: a copy of rules/ with params/*.json and data/calendar.json instead of the shipped files)
   audit export CASE --out FILE.pdf|.xlsx
@@ -72,7 +77,27 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'audit': {
       if (sub === 'show' && rest[0]) return auditShow(loadConfig(), rest[0], out);
-      if (sub === 'verify') return auditVerify(loadConfig(), rest[0], out);
+      if (sub === 'verify') {
+        const a = parseArgs(rest, ['checkpoint', 'public-key']);
+        return auditVerify(loadConfig(), a.positionals[0], out, { checkpoint: a.options.get('checkpoint'), publicKey: a.options.get('public-key') });
+      }
+      if (sub === 'checkpoint') {
+        const a = parseArgs(rest, ['out']);
+        if (a.positionals[0] === 'export') return auditCheckpointExport(loadConfig(), a.options.get('out'), out);
+        if (a.positionals.length === 0) return auditCheckpoint(loadConfig(), out);
+        throw new UsageError('audit checkpoint | audit checkpoint export [--out DIR]');
+      }
+      if (sub === 'prove') {
+        const a = parseArgs(rest, ['consistency']);
+        const first = a.options.get('consistency');
+        if (first !== undefined) {
+          const sizes = [first, ...a.positionals].map(Number);
+          if (sizes.length > 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError('audit prove --consistency OLD [NEW] takes checkpoint sizes (whole numbers ≥ 1)');
+          return auditProve(loadConfig(), { consistency: { first: sizes[0]!, second: sizes[1] } }, out);
+        }
+        if (a.positionals.length !== 1) throw new UsageError('audit prove CASE#SEQ|N [--with-id-numbers]');
+        return auditProve(loadConfig(), { event: a.positionals[0], withIdNumbers: a.flags.has('with-id-numbers') }, out);
+      }
       if (sub === 'replay' && rest[0]) {
         const a = parseArgs(rest, ['today', 'params']);
         return auditReplay(loadConfig(), a.positionals[0]!, { archive: a.flags.has('archive'), today: a.options.get('today'), params: a.options.get('params') }, out);
@@ -83,7 +108,11 @@ export async function main(argv: string[]): Promise<number> {
         if (!file) throw new UsageError('audit export CASE --out FILE.pdf|.xlsx');
         return auditExport(loadConfig(), a.positionals[0]!, file, out);
       }
-      throw new UsageError('audit show CASE | audit verify [CASE] | audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR] | audit export CASE --out FILE.pdf|.xlsx');
+      throw new UsageError('audit show CASE | audit verify [CASE] | audit checkpoint [export] | audit prove EVENT | audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR] | audit export CASE --out FILE.pdf|.xlsx');
+    }
+    case 'store': {
+      if (sub !== 'migrate' || rest.length > 0) throw new UsageError('store migrate');
+      return storeMigrate(process.env, out);
     }
     case 'review':
       return runReviewCommand(loadConfig(), argv.slice(1), out);

@@ -21,6 +21,9 @@ import { configuredDataConverter, FAILURE_CONVERTER_PATH } from './temporal/data
 import { createLogger, type Logger } from './logging/logger';
 import { installRuntimeLogger, temporalLoggerFor } from './logging/temporalLogger';
 import { openAppStore } from './config/openAppStore';
+import { startCheckpointTimer, trailCheckpointer } from './audit/checkpointing';
+import { checkpointSignerFromConfig } from './security/checkpointKey';
+import { checkpointExportDir } from './store/checkpoints';
 import { TASK_QUEUES } from './workflows/types';
 import { untilStopSignal } from './lifecycle/stopSignal';
 
@@ -74,14 +77,21 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const clientConnection = await Connection.connect(connectionOptions(target));
   const temporalClient = new Client({ connection: clientConnection, namespace, dataConverter });
   const { store } = options.deps;
+  const queues = new Set(options.queues ?? options.config.worker.queues);
+  // The default queue's activities write the trail, so its workers sign checkpoints: at the end of
+  // every batch, and on a timer. The key must be there (on a cluster, given) before polling starts.
+  const checkpointer = queues.has(TASK_QUEUES.default)
+    ? (options.deps.checkpointer ??
+      trailCheckpointer({ store, signer: checkpointSignerFromConfig(options.config), exportDir: checkpointExportDir(options.config.dataDir), logger: options.logger }))
+    : undefined;
+  const deps: ActivityDeps = checkpointer ? { ...options.deps, checkpointer } : options.deps;
   const activities = {
-    ...createActivities(options.deps),
-    ...createReviewActivities(options.deps),
+    ...createActivities(deps),
+    ...createReviewActivities(deps),
     ...noticeActivities({ store, dataDir: options.config.dataDir, version: ZHISHEN_VERSION }),
     ...auditActivities({ store, client: temporalClient }),
     ...scheduleActivities({ store, dataDir: options.config.dataDir, client: temporalClient }),
   };
-  const queues = new Set(options.queues ?? options.config.worker.queues);
   const botSlots = options.botSlots ?? options.config.worker.botSlots ?? DEFAULT_BOT_SLOTS;
   // One browser per process, one logged-in context per bot slot; it starts with the first case.
   const pool =
@@ -116,15 +126,19 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     );
   }
   if (queues.has(TASK_QUEUES.legacyBots)) {
-    const botDeps: ActivityDeps = { ...options.deps, coreSystem: options.deps.coreSystem ?? browserCoreSystem(pool!) };
+    const botDeps: ActivityDeps = { ...deps, coreSystem: deps.coreSystem ?? browserCoreSystem(pool!) };
     creating.push(
       Worker.create({ connection, namespace, dataConverter, taskQueue: TASK_QUEUES.legacyBots, activities: legacyBotActivities(botDeps), maxConcurrentActivityTaskExecutions: botSlots }),
     );
   }
   const workers = await Promise.all(creating);
+  const checkpointTimer = checkpointer
+    ? startCheckpointTimer({ store, checkpointer, logger: options.logger, schedule: { everyEvents: options.config.checkpoints.everyEvents, everyMs: options.config.checkpoints.everyMinutes * 60_000 } })
+    : null;
   const done = Promise.all(workers.map((w) => w.run()))
     .then(() => {})
     .finally(async () => {
+      await checkpointTimer?.stop();
       await receiptReader.close();
       await pool?.close();
       await clientConnection.close();

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store';
 import type { CoreSystem } from './coreSystem';
+import type { TrailCheckpointer } from '../audit/checkpointing';
 
 /** What the activities need from the process: passed in, so tests can give real or local parts. */
 export interface ActivityDeps {
@@ -10,6 +11,8 @@ export interface ActivityDeps {
   config: AppConfig;
   /** The core business system, worked by the bots (needed by the `legacy-bots` activities only). */
   coreSystem?: CoreSystem;
+  /** Signs checkpoints over the audit trail; the worker always gives one (startWorkers). */
+  checkpointer?: TrailCheckpointer;
   /** The activities' clock, for audit timestamps. */
   now?: () => Date;
 }

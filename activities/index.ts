@@ -207,6 +207,8 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
 
     async finishBatch({ batchId, progress }) {
       await setBatchStatus(store, batchId, 'done');
+      // Every batch ends under a signature: its events are in a checkpoint exported outside the store.
+      await deps.checkpointer?.checkpoint(`batch ${batchId} finished`);
       logger.info(`batch ${batchId} finished: ${JSON.stringify(progress.byOutcome)}`, { batchId });
     },
   };

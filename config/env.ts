@@ -68,6 +68,10 @@ const EnvSchema = z.object({
   ZHISHEN_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
   /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
   ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Sign an audit checkpoint once this many events wait (besides the end of every batch). */
+  ZHISHEN_CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().min(1).default(500),
+  /** …or once events have waited this many minutes since the last checkpoint. */
+  ZHISHEN_CHECKPOINT_EVERY_MINUTES: z.coerce.number().min(0.1).default(10),
   /**
    * Seconds at most between two attempts of a step that failed for a technical reason (core system,
    * store or OCR down). Such steps are retried without limit, so an outage delays cases and fails none;
@@ -117,6 +121,8 @@ export type AppConfig = {
   retry: RetrySettings;
   /** Seconds in retries after which the dashboard lists a case as held up. */
   stuckAfterSeconds: number;
+  /** When workers sign audit checkpoints besides the end of every batch. */
+  checkpoints: { everyEvents: number; everyMinutes: number };
 };
 
 /** `10.0.0.5`, `::1` or `10.1.0.0/16`. */
@@ -159,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { queues: e.ZHISHEN_WORKER_QUEUES, botSlots: e.ZHISHEN_BOT_SLOTS, botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS, ocrSlots: e.ZHISHEN_OCR_SLOTS, ocrEngine: e.ZHISHEN_OCR_ENGINE },
     retry: { maximumIntervalSeconds: e.ZHISHEN_RETRY_MAX_INTERVAL },
     stuckAfterSeconds: e.ZHISHEN_STUCK_AFTER,
+    checkpoints: { everyEvents: e.ZHISHEN_CHECKPOINT_EVERY_EVENTS, everyMinutes: e.ZHISHEN_CHECKPOINT_EVERY_MINUTES },
   };
 }
 

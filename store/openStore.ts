@@ -6,6 +6,7 @@ import { processAlive } from './embedded/processAlive';
 import { embeddedDatabaseDir } from './embedded/serveEmbeddedStore';
 import { readServerFile, serverFilePath, type StoreServerInfo } from './embedded/serverFile';
 import { migrate } from './migrate';
+import { pendingMigrations } from './roles';
 import { pgDb } from './pgDb';
 import { openPGlite, pgliteDb } from './pgliteDb';
 import type { Store } from './store';
@@ -54,7 +55,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 
 async function openPostgresStore(databaseUrl: string, schema: string | undefined): Promise<Store> {
   const db = pgDb({ connectionString: databaseUrl, ...(schema === undefined ? {} : { schema }) });
-  if (schema !== undefined) {
+  // The application's own role may not create schemas; one made by the owner is simply used.
+  const exists = schema !== undefined && (await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  })).length > 0;
+  if (schema !== undefined && !exists) {
     await db.query(`CREATE SCHEMA IF NOT EXISTS ${assertSchemaName(schema)}`).catch((error: { code?: string }) => {
       // Two processes creating the same schema at once: the loser sees a duplicate; that is fine.
       if (error.code !== '23505' && error.code !== '42P06') throw error;
@@ -65,7 +71,18 @@ async function openPostgresStore(databaseUrl: string, schema: string | undefined
 
 async function migrated(db: Db, location: string, close: () => Promise<void>): Promise<Store> {
   try {
-    await migrate(db);
+    // Only a schema that is behind is migrated, so an application role without the right to change
+    // the schema (docs/database-roles.md) opens an up-to-date store, and is told what to do otherwise.
+    const pending = await pendingMigrations(db);
+    if (pending.length > 0) {
+      await migrate(db).catch((error: { code?: string; message?: string }) => {
+        if (error.code !== '42501') throw error;
+        throw new Error(
+          `the store's schema lacks migrations ${pending.join(', ')} and this role may not apply them (${error.message}); ` +
+            'run `npx tsx client.ts store migrate` with ZHISHEN_DATABASE_OWNER_URL set to the owner role',
+        );
+      });
+    }
   } catch (error) {
     await close();
     throw error;

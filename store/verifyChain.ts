@@ -34,14 +34,15 @@ export async function verifyChain(store: Store, caseId?: string): Promise<ChainV
       `SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 ORDER BY seq`,
       [id],
     );
-    const problem = firstProblem(rows);
+    const problem = firstChainProblem(rows);
     if (problem) return { ok: false, caseId: id, ...problem };
     events += rows.length;
   }
   return { ok: true, cases: caseIds.length, events };
 }
 
-function firstProblem(rows: AuditEventRow[]): { seq: number; problem: ChainProblem; detail: string } | undefined {
+/** The first problem in one case's rows (ordered by seq), if any. */
+export function firstChainProblem(rows: readonly AuditEventRow[]): { seq: number; problem: ChainProblem; detail: string } | undefined {
   let previousHash: string | null = null;
   for (const [index, row] of rows.entries()) {
     const expectedSeq = index + 1;

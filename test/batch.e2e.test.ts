@@ -10,6 +10,10 @@ import type { CaseFile } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
+import { createPublicKey } from 'node:crypto';
+import { checkpointExportDir, readCheckpointDir } from '../store/checkpoints';
+import { verifyTrail } from '../store/verifyTrail';
+import { checkpointSignerFromConfig } from '../security/checkpointKey';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { createUser } from '../store/users';
 import { runReviewCommand } from '../cli/review';
@@ -98,6 +102,14 @@ describe('batch of an intake workbook on the real stack', () => {
 
     const verdict = await verifyChain(stack.store);
     expect(verdict).toMatchObject({ ok: true, cases: caseFiles.length });
+
+    // The batch ended under a signed checkpoint, exported outside the store, covering every decision.
+    const exported = readCheckpointDir(checkpointExportDir(stack.dataDir));
+    expect(exported.length).toBeGreaterThanOrEqual(1);
+    const trail = await verifyTrail(stack.store, { publicKeys: [createPublicKey(checkpointSignerFromConfig(stack.config).publicKeyPem)], trusted: exported });
+    expect(trail).toMatchObject({ ok: true, problems: [] });
+    const [lastDecision] = await stack.store.db.query<{ n: number }>(`SELECT max(global_seq)::integer AS n FROM audit_events WHERE step = 'decided'`);
+    expect(trail.latestCheckpoint!.treeSize).toBeGreaterThanOrEqual(lastDecision!.n);
 
     // The core system's own entry list: each decided case entered exactly once, with the rules' result.
     const entries = loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? [];

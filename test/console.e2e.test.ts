@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
 import { seedLegacy } from '../cli/legacySeed';
@@ -297,6 +299,40 @@ describe('review console in Chromium on the real stack', () => {
     const source = await (await page.request.get(`${console_.url}/cases/${XSS_CASE}`)).text();
     expect(source).toContain('&lt;script&gt;window.__xss=1&lt;/script&gt;');
     expect(source).not.toContain(XSS_NAME);
+    await page.context().close();
+  });
+
+  it('lets the clerk return a case for documents and hand in what the claimant supplied, which brings the case back', async () => {
+    // clerk.a holds LS-2024-0008 (an earlier test claimed it).
+    const page = await logInPage('clerk.a');
+    await page.goto(`${console_.url}/cases/LS-2024-0008`);
+    await page.getByRole('radio', { name: '退回补正' }).check();
+    await page.getByLabel('意见', { exact: true }).fill('请补交视同缴费认定表');
+    await page.getByRole('button', { name: '提交决定' }).click();
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain('已退回补正');
+    await expect.poll(async () => (await getCase(stack.store, 'LS-2024-0008'))?.status, { timeout: 30_000 }).toBe('returned');
+    await page.reload();
+    expect(await page.locator('#case-status').textContent()).toBe('已退回补正，等待补交材料');
+
+    // A file that is no document is refused by its content, whatever its name says.
+    const form = page.locator('#supply-form');
+    await form.locator('input[type=file]').setInputFiles({ name: '认定表.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload="alert(1)"/>') });
+    await form.getByRole('button', { name: '提交补正材料' }).click();
+    await expect.poll(() => page.locator('.notice.error').textContent()).toContain('认定表.png');
+    expect((await getCase(stack.store, 'LS-2024-0008'))!.status).toBe('returned');
+
+    const scan = await sharp({ create: { width: 600, height: 800, channels: 3, background: 'white' } }).png().toBuffer();
+    await page.locator('#supply-form input[type=file]').setInputFiles({ name: '认定表.png', mimeType: 'image/png', buffer: scan });
+    await page.locator('#supply-form textarea[name=note]').fill('申请人已补交认定表');
+    await page.locator('#supply-form').getByRole('button', { name: '提交补正材料' }).click();
+    await expect.poll(() => page.locator('.notice.ok').textContent()).toContain('已提交补正材料');
+    // Read and decided again, it waits in the inbox afresh.
+    await expect.poll(async () => (await getCase(stack.store, 'LS-2024-0008'))?.status, { timeout: 60_000 }).toBe('review');
+    const events = await listEvents(stack.store, 'LS-2024-0008');
+    const supplied = events.find((e) => e.step === 'documents-supplied')!;
+    expect(supplied.actor).toEqual({ kind: 'user', name: 'clerk.a' });
+    expect(supplied.evidence).toEqual([{ kind: 'supplement', ref: '认定表.png', sha256: createHash('sha256').update(scan).digest('hex') }]);
+    expect(events.filter((e) => e.step === 'decided')).toHaveLength(2);
     await page.context().close();
   });
 

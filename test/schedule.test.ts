@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_KEYS } from '../security/allKeys';
+import { ensureKeyFiles } from '../security/keyFiles';
 import { loadConfig } from '../config/env';
 import { runScheduleCommand } from '../cli/schedule';
 import { openStore, type Store } from '../store';
@@ -42,6 +44,8 @@ describe('batch schedules on the Temporal dev server', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-schedule-'));
+    // The CLI talks to this server as to a cluster (TEMPORAL_ADDRESS set): its keys are made first, as setup does.
+    ensureKeyFiles(dir, ALL_KEYS);
     intake = path.join(dir, 'intake-folder');
     fs.mkdirSync(intake);
     server = await startDevServer({ dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default' });

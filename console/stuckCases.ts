@@ -6,6 +6,7 @@
  * activities), not from the store, which may be the part that is down.
  */
 import type { Client } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import type proto from '@temporalio/proto';
 import { maskIdNumbersIn } from '../rules/idNumber';
 
@@ -46,11 +47,17 @@ async function firstScheduled(client: Client, workflowId: string, activityId: st
   return found;
 }
 
-function errorText(failure: proto.temporal.api.failure.v1.IFailure | null | undefined): string | null {
+/**
+ * The last attempt's error as a person reads it. Failure messages travel sealed (temporal/dataConverter.ts:
+ * common attributes encoded), so they are opened with the client's own data converter first.
+ */
+async function errorText(client: Client, failure: proto.temporal.api.failure.v1.IFailure | null | undefined): Promise<string | null> {
   if (!failure) return null;
+  const error = await decodeOptionalFailureToOptionalError(client.options.loadedDataConverter, failure).catch(() => undefined);
   // A timeout says little by itself; the failure it wraps (a heartbeat's last error, say) says more.
-  let text = failure.message ?? '';
-  if (failure.cause?.message) text = `${text}: ${failure.cause.message}`;
+  let text = error?.message ?? failure.message ?? '';
+  const cause = error?.cause instanceof Error ? error.cause.message : failure.cause?.message;
+  if (cause) text = `${text}: ${cause}`;
   const masked = maskIdNumbersIn(text).replace(/\s+/g, ' ').trim();
   return masked.length > 300 ? `${masked.slice(0, 300)}…` : masked;
 }
@@ -94,7 +101,7 @@ export async function findStuckCases(
           step: pending.activityType?.name ?? '?',
           attempts: pending.attempt ?? 0,
           since: iso(since)!,
-          lastError: errorText(pending.lastFailure),
+          lastError: await errorText(client, pending.lastFailure),
           nextAttemptAt: iso(millis(pending.nextAttemptScheduleTime)),
         });
       }

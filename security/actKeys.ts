@@ -1,7 +1,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import fs from 'node:fs';
 import type { AppConfig } from '../config/env';
-import { readKey, type KeySpec } from './keyFiles';
+import { readKey, readSecret, type KeySpec } from './keyFiles';
 
 /** The console's and CLI's key for signing human acts (Ed25519, PKCS#8 PEM). */
 export const ACT_SIGNING_KEY: KeySpec = {
@@ -23,15 +22,8 @@ export function actSigningKey(config: KeyConfig, env: NodeJS.ProcessEnv = proces
  * should not hold the signing key; otherwise derived from the signing key.
  */
 export function actVerifyKey(config: KeyConfig, env: NodeJS.ProcessEnv = process.env): KeyObject {
-  const pem = env.ZHISHEN_ACT_VERIFY_KEY ?? (env.ZHISHEN_ACT_VERIFY_KEY_FILE ? readKeyFileText(env.ZHISHEN_ACT_VERIFY_KEY_FILE) : undefined);
+  const pem = readSecret('ZHISHEN_ACT_VERIFY_KEY', env);
   if (pem) return crypto.createPublicKey(pem);
   return crypto.createPublicKey(actSigningKey(config, env));
 }
 
-function readKeyFileText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`ZHISHEN_ACT_VERIFY_KEY_FILE: cannot read ${file} (${(err as Error).message})`);
-  }
-}

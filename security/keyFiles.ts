@@ -37,18 +37,23 @@ export function writeKeyFile(file: string, text: string): void {
   }
 }
 
+/** A secret given in the environment: the variable itself, or the file `<variable>_FILE` names; undefined when neither is set. */
+export function readSecret(envVar: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const inline = env[envVar];
+  if (inline) return inline;
+  const named = env[`${envVar}_FILE`];
+  if (!named) return undefined;
+  try {
+    return fs.readFileSync(named, 'utf8');
+  } catch (err) {
+    throw new Error(`${envVar}_FILE: cannot read ${named} (${(err as Error).message})`);
+  }
+}
+
 /** Reads a key's text as the spec says where to look; see KeySpec. */
 export function readKey(spec: KeySpec, config: Pick<AppConfig, 'dataDir' | 'temporal'>, env: NodeJS.ProcessEnv = process.env): string {
-  const inline = env[spec.envVar];
-  if (inline) return inline;
-  const named = env[`${spec.envVar}_FILE`];
-  if (named) {
-    try {
-      return fs.readFileSync(named, 'utf8');
-    } catch (err) {
-      throw new Error(`${spec.envVar}_FILE: cannot read ${named} (${(err as Error).message})`);
-    }
-  }
+  const given = readSecret(spec.envVar, env);
+  if (given) return given;
   const file = path.join(keyDir(config.dataDir), spec.file);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
   if (config.temporal.address) {

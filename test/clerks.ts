@@ -3,9 +3,15 @@ import type { AppConfig } from '../config/env';
 import { actSigningKey } from '../security/actKeys';
 import type { Store } from '../store';
 import { createUser, getUser } from '../store/users';
-import { reviewActions } from '../temporal/reviewActions';
+import { reviewActions, type ActionResult } from '../temporal/reviewActions';
 import { reviewStateQuery } from '../workflows/messages';
 import type { HumanDecisionKind } from '../workflows/reviewTypes';
+
+/** The value of an act that went through; a refused act fails the test with the workflow's words. */
+export function must<T>(result: ActionResult<T>): T {
+  if (!result.ok) throw new Error(`refused: ${result.message}`);
+  return result.value;
+}
 
 /**
  * A clerk and a supervisor, registered in the stack's store, who clear what waits for a person as
@@ -19,10 +25,6 @@ export async function reviewTeam(store: Store, client: Client, config: AppConfig
     if (!(await getUser(store, username))) await createUser(store, { username, displayName: username, role, password: 'review-team-password' });
   }
   const acts = reviewActions(client, actSigningKey(config));
-  const must = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
-    if (!r.ok) throw new Error(r.message);
-    return r.value;
-  };
   return {
     acts,
     clerk: names.clerk,

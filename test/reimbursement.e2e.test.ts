@@ -12,7 +12,7 @@ import type { ReimbursementCase } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { reviewStateQuery } from '../workflows/messages';
-import { reviewTeam } from './clerks';
+import { must, reviewTeam } from './clerks';
 import { exited, startTestStack, type TestStack } from './stackHarness';
 import { startConsole } from '../console/server';
 import { createLogger } from '../logging/logger';
@@ -109,10 +109,6 @@ describe('reimbursement cases read from their receipt images', () => {
       await web.close();
     }
     const team = await reviewTeam(stack.store, stack.client, stack.config, { clerk: clerk.username, supervisor: 'chief.li' });
-    const must = <T,>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
-      if (!r.ok) throw new Error(r.message);
-      return r.value;
-    };
     must(await team.acts.claim('RB-2026-0005', clerk.username));
     const truthWords = load('RB-2026-0005').receipts[0]!.totalInWords;
     // A receipt field OCR could not read is the claimant's document, not the core system's data: the clerk corrects it alone.

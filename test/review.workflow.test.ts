@@ -30,6 +30,7 @@ import { actSigningKey } from '../security/actKeys';
 import { signAct } from '../security/humanActs';
 import { createUser } from '../store/users';
 import { reviewActions, type ActionResult, type ReviewActions } from '../temporal/reviewActions';
+import { must } from './clerks';
 import { TASK_QUEUES, type CaseInput, type CaseRowRef } from '../workflows/types';
 import { sha256File } from '../activities/hashing';
 import { browserCoreSystem } from '../activities/coreSystem';
@@ -148,11 +149,8 @@ describe('exception review in the case workflow', () => {
     if (r.ok) throw new Error(`expected a refusal, got ${JSON.stringify(r.value)}`);
     return r.message;
   };
-  const ok = async <T,>(p: Promise<ActionResult<T>>): Promise<T> => {
-    const r = await p;
-    if (!r.ok) throw new Error(`refused: ${r.message}`);
-    return r.value;
-  };
+  const ok = async <T,>(p: Promise<ActionResult<T>>): Promise<T> => must(await p);
+
   const client = () => env.client.workflow;
   const steps = async (caseId: string) => (await listEvents(store, caseId)).map((e) => e.step);
 

@@ -10,6 +10,7 @@ import {
 import { can } from '../roles';
 import type { Session } from '../sessions';
 import type { Proposal } from '../../workflows/reviewTypes';
+import { FOUR_EYES_RULE } from '../../workflows/fourEyes';
 import { csrfField, layout, notice } from './layout';
 
 const CATALOGUE = Object.fromEntries([COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((r) => Object.values(r).map((d) => [d.id, d])));
@@ -277,7 +278,7 @@ function decisionSection(view: CaseView, session: Session, caseId: string): Safe
         'stacked',
       )
     : html`<p class="muted">没有可更正的案卷（核心系统数据未读取或票据未识别）。</p>`;
-  const fourEyes = review.factsCorrected || review.ruleResult.reasons.includes('RB-13');
+  const fourEyes = review.factsCorrected || review.ruleResult.reasons.includes(FOUR_EYES_RULE);
   return html`${release}
 ${correction}
 ${actForm(

@@ -1,3 +1,4 @@
+import type { FactsReading } from '../bots/facts';
 import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
 import type { HumanAction } from '../security/humanActs';
 import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from '../workflows/reviewTypes';
@@ -8,10 +9,8 @@ import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, Workbo
  * import these types only; `createActivities` builds the implementations.
  */
 
-/** What the core system said about a case: its facts, or a business fault a clerk must resolve. */
-export type FactsReading =
-  | { ok: true; facts: Record<string, unknown>; source: string }
-  | { ok: false; code: string; message: string };
+/** What the core system said about a case: its facts, or a business fault a clerk must resolve (the bots' reading). */
+export type { FactsReading } from '../bots/facts';
 
 export interface IntakeSummary {
   total: number;

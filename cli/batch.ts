@@ -11,7 +11,7 @@ import { batchWorkflowId, TASK_QUEUES, type BatchProgress, type WorkbookRef } fr
 import { sha256File } from '../activities/hashing';
 import { checkWorkbookFile, checkWorkbookSize, workbookLabel } from '../intake/workbookFile';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { collectBatchResults } from './batchReport';
+import { collectBatchResults } from '../reports/batchResults';
 import { ProgressBar } from './progressBar';
 import { describeUnserved, queuesForBatch, unservedQueues, watchWorkers } from './workerWatch';
 import { connectClient } from './temporalClient';

@@ -25,7 +25,7 @@ import { startLegacySystem } from '../fixtures/legacy-system/server';
 import { listCasesByBatch } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
 import { BatchIdKey } from '../temporal/searchAttributes';
-import { exited, startTestStack } from '../test/stackHarness';
+import { exited, startTestStack } from '../harness/stack';
 import { DEFAULT_BOT_SLOTS, defaultOcrSlots } from '../worker';
 import { batchProgressQuery } from '../workflows/messages';
 import { batchWorkflowId, TASK_QUEUES, type BatchProgress } from '../workflows/types';

@@ -16,7 +16,7 @@ import type { CaseFile } from '../rules/schemas';
 import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 import { pdfText } from '../reports/pdfText';
 import { batchStats, listBatchOverviews } from '../reports/batchStats';
 import { batchSummaryBlocks, renderBatchSummary } from '../reports/batchSummary';

@@ -17,7 +17,7 @@ import { listEvents } from '../store/auditTrail';
 import { listIntakeErrors } from '../store/batches';
 import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const DEMO = path.join(import.meta.dirname, '..', 'fixtures', 'demo');
 const demoCase = (id: string) => JSON.parse(fs.readFileSync(path.join(DEMO, 'cases', `${id}.json`), 'utf8')) as CaseFile;

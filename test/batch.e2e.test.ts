@@ -19,7 +19,7 @@ import { createUser } from '../store/users';
 import { runReviewCommand } from '../cli/review';
 import { batchProgressQuery } from '../workflows/messages';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 /**
  * The foundation end to end on real parts: Temporal dev server, embedded store over the wire,

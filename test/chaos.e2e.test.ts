@@ -14,7 +14,7 @@ import { listEvents } from '../store/auditTrail';
 import { batchProgressQuery, reviewStateQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
 import { reviewTeam } from './clerks';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -16,7 +16,7 @@ import { createUser, getCase, listEvents, type Role } from '../store';
 import { claimUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { HttpUser as BaseHttpUser } from './consoleHttpUser';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const EXAMPLES = path.join(ROOT, 'fixtures', 'examples');

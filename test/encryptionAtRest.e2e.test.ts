@@ -18,7 +18,7 @@ import { keyDir } from '../security/keyFiles';
 import { createUser, type Role } from '../store';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../temporal/payloadCodec';
 import { freePort, startDevServer } from '../temporal/devServer';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const PASSWORD = 'correct horse 42';
 const USERS: { username: string; role: Role; displayName: string }[] = [

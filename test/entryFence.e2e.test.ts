@@ -15,7 +15,7 @@ import { getCase } from '../store/caseRegister';
 import { currentEntryLease } from '../store/entryLeases';
 import { verifyChain } from '../store/verifyChain';
 import { TASK_QUEUES, type CaseResult } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const started = Date.now();

@@ -10,7 +10,7 @@ import { verifyChain } from '../store/verifyChain';
 import { reviewStateQuery } from '../workflows/messages';
 import { TASK_QUEUES, type BatchProgress, type CaseResult } from '../workflows/types';
 import { reviewTeam } from './clerks';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 
 /**

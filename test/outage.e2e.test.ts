@@ -14,7 +14,7 @@ import type { CaseFile } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { batchProgressQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const OUTAGE_MS = 120_000;
 const PASSWORD = 'correct horse 42';

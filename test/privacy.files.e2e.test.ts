@@ -13,7 +13,7 @@ import { seedCaseFiles } from '../cli/legacySeed';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { decide } from '../rules';
 import type { CaseFile } from '../rules/schemas';
-import { startTestStack, type TestStack } from './stackHarness';
+import { startTestStack, type TestStack } from '../harness/stack';
 
 /** Every file and directory below `root`, with its permission bits. */
 function walk(root: string): { file: string; mode: number; dir: boolean }[] {

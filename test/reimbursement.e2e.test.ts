@@ -13,7 +13,7 @@ import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { reviewStateQuery } from '../workflows/messages';
 import { must, reviewTeam } from './clerks';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 import { startConsole } from '../console/server';
 import { createLogger } from '../logging/logger';
 import { createUser } from '../store/users';

@@ -5,7 +5,7 @@ import { seedCaseFiles } from '../cli/legacySeed';
 import { queuesForBatch, unservedQueues, watchWorkers } from '../cli/workerWatch';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -21,7 +21,8 @@ import { configuredDataConverter } from '../temporal/dataConverter';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
- * A real stack for integration tests: the Temporal dev server (its own port, state on disk in a
+ * A real stack for integration tests and the benchmark (harness/ is neither product nor test: both
+ * test/ and bench/ start it): the Temporal dev server (its own port, state on disk in a
  * temp dir), the embedded store served over the wire, and workers as child processes that a test
  * can kill -9 and start again.
  */

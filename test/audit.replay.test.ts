@@ -5,7 +5,7 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { sha256File } from '../activities/hashing';
 import { archiveClosedCaseHistories, loadWorkflowHistory, saveWorkflowHistory } from '../audit/history';
 import { replayCase } from '../audit/replay';

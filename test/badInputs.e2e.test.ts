@@ -3,7 +3,7 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { CORPUS_DIR } from '../fixtures/bad-inputs/manifest';
 import { xlsx, type Sheets } from '../fixtures/bad-inputs/xlsx';
 import { applicationCells } from '../fixtures/generate';

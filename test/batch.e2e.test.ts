@@ -2,7 +2,7 @@ import { policyVersionPart, ruleSetVersionOf } from '../audit/ruleSetVersion';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { runBatch } from '../cli/batch';
 import { readResultReport } from '../intake/report';
 import { decide } from '../rules';

@@ -4,7 +4,7 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, Random, writeIntakeWorkbook, writeReceiptFiles } from '../fixtures/generate';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { decide } from '../rules';

@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { startConsole, type RunningConsole } from '../console/server';
 import { writeIntakeWorkbook } from '../fixtures/generate';
 import { createLogger } from '../logging/logger';

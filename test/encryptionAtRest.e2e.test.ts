@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { auditReplay } from '../cli/auditReplay';
 import { archiveClosedCaseHistories, saveWorkflowHistory } from '../audit/history';
 import { startConsole, type RunningConsole } from '../console/server';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { loadConfig } from '../config/env';
 import { startConsole } from '../console/server';
 import { createLogger } from '../logging/logger';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { decide } from '../rules';
 import type { CaseFile } from '../rules/schemas';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256File } from '../activities/hashing';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles, seedLegacy } from '../cli/legacySeed';
+import { seedCaseFiles, seedLegacy } from '../fixtures/legacy-system';
 import { attachmentName, writeIntakeWorkbook, writeReceiptFiles } from '../fixtures/generate';
 import { supplyDocuments } from '../temporal/supplyDocuments';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';

@@ -4,7 +4,7 @@ import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFil
 import type { IntakeRow } from '../intake/schemas';
 import { maskIdNumber } from '../rules/idNumber';
 import type { CaseInput, CaseResult } from '../workflows/types';
-import type { LegacyBotActivities } from './contracts';
+import type { LegacyBotActivities } from '../workflows/activityContracts';
 import { recordStep, roundStep } from './decision';
 import type { ActivityDeps } from './deps';
 import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entryFence';

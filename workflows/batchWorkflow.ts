@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { DefaultQueueActivities } from '../activities/contracts';
+import type { DefaultQueueActivities } from './activityContracts';
 import { BatchIdKey, CaseTypeKey } from '../temporal/searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, allHandlersFinished, patched, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
-import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from '../activities/contracts';
+import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
 import { CaseOutcomeKey } from '../temporal/searchAttributes';
 import { caseSettledSignal, caseStateQuery } from './messages';
 import { Mutex } from './mutex';

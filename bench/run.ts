@@ -22,7 +22,7 @@ import { legacyDataFile, loadLegacyData, seedCaseFiles, startLegacySystem, type 
 import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
 import { listCasesByBatch } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
-import { BatchIdKey } from '../temporal/searchAttributes';
+import { BatchIdKey } from '../workflows/searchAttributes';
 import { exited, startTestStack } from '../harness/stack';
 import { DEFAULT_BOT_SLOTS, defaultOcrSlots } from '../worker';
 import { batchProgressQuery } from '../workflows/messages';

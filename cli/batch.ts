@@ -5,7 +5,7 @@ import path from 'node:path';
 import { workflowUiLink, type AppConfig } from '../config/env';
 import { writeResultReport } from '../intake/report';
 import { openAppStore } from '../config/openAppStore';
-import { BatchIdKey } from '../temporal/searchAttributes';
+import { BatchIdKey } from '../workflows/searchAttributes';
 import { batchProgressQuery } from '../workflows/messages';
 import { batchWorkflowId, TASK_QUEUES, type BatchProgress, type WorkbookRef } from '../workflows/types';
 import { sha256File } from '../activities/hashing';

@@ -1,6 +1,6 @@
 import { ParentClosePolicy, WorkflowIdReusePolicy, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { BatchIdKey } from '../temporal/searchAttributes';
+import { BatchIdKey } from '../workflows/searchAttributes';
 import { batchStepOptions } from '../workflows/retryPolicies';
 import type { ScheduledIntakeActivities, ScheduledIntakeInput, ScheduledIntakeResult } from './types';
 

@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DefaultQueueActivities } from './activityContracts';
-import { BatchIdKey, CaseTypeKey } from '../temporal/searchAttributes';
+import { BatchIdKey, CaseTypeKey } from './searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';
 import { batchProgressQuery, caseSettledSignal } from './messages';

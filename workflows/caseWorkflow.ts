@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, allHandlersFinished, patched, cond
 import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
 import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
-import { CaseOutcomeKey } from '../temporal/searchAttributes';
+import { CaseOutcomeKey } from './searchAttributes';
 import { caseSettledSignal, caseStateQuery } from './messages';
 import { Mutex } from './mutex';
 import { awaitDocuments, awaitReview } from './review';

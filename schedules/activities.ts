@@ -7,7 +7,7 @@ import { sha256File } from '../activities/hashing';
 import { archiveClosedCaseHistories } from '../audit/history';
 import { defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
 import { isWorkbookTaken, type Store } from '../store';
-import type { PickedWorkbook, ScheduledIntakeActivities } from './types';
+import type { PickedWorkbook, ScheduledIntakeActivities } from '../workflows/scheduledIntakeTypes';
 
 export interface ScheduleActivityDeps {
   store: Store;

@@ -14,7 +14,7 @@ import { runUsersCommand } from './cli/users';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
 import { runOcr } from './cli/ocr';
-import { seedLegacy } from './cli/legacySeed';
+import { seedLegacy } from './fixtures/legacy-system';
 import { writeIntakeTemplate } from './intake/template';
 
 const USAGE = `usage: npx tsx client.ts COMMAND

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig, workflowUiLink } from './config/env';
 import { openAppStore } from './config/openAppStore';
 import { runBatch } from './cli/batch';
-import { seedLegacy } from './cli/legacySeed';
+import { seedLegacy } from './fixtures/legacy-system';
 import { createLogger } from './logging/logger';
 import { isListening } from './temporal/devServer';
 import { verifyChain } from './store/verifyChain';

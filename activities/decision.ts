@@ -5,7 +5,7 @@ import { appendEvent } from '../store/auditTrail';
 import { upsertCase, type CaseStatus } from '../store/caseRegister';
 import type { Store } from '../store';
 import type { CaseRowRef, CaseResult } from '../workflows/types';
-import type { DecidedCase } from './contracts';
+import type { DecidedCase } from '../workflows/activityContracts';
 import { sha256Json } from './hashing';
 import { ZHISHEN_VERSION } from './version';
 import { ruleSetVersionOf } from '../audit/ruleSetVersion';

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFile } from '../bots';
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
+import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFile, type FactsQuery } from '../bots';
 import type { IntakeRow } from '../intake/schemas';
 import { maskIdNumber } from '../rules/idNumber';
 import type { CaseInput, CaseResult } from '../workflows/types';
-import type { LegacyBotActivities } from './contracts';
+import type { LegacyBotActivities } from '../workflows/activityContracts';
 import { recordStep, roundStep } from './decision';
 import type { ActivityDeps } from './deps';
 import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entryFence';

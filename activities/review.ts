@@ -9,7 +9,7 @@ import { getCase } from '../store/caseRegister';
 import { setReviewStanding } from '../store/reviewQueue';
 import type { CaseInput, CaseResult } from '../workflows/types';
 import { applyCorrections, touchesCoreSystemData } from './corrections';
-import type { ReviewActivities, ReviewStandingInput } from './contracts';
+import type { ReviewActivities, ReviewStandingInput } from '../workflows/activityContracts';
 import { decideAndRecord, recordStep, registerCase, systemActor } from './decision';
 import type { ActivityDeps } from './deps';
 import { reviewSla } from './reviewSla';

@@ -1,5 +1,5 @@
 import { addWorkingDays, defaultCalendar, type BureauCalendar } from '../rules/calendar';
-import type { ReviewSla } from './contracts';
+import type { ReviewSla } from '../workflows/activityContracts';
 
 /** A clerk has this many bureau working days to decide an exception (reminder on the morning it is due). */
 export const REVIEW_SLA_WORKING_DAYS = 5;

@@ -5,6 +5,7 @@ export { createBrowserPool, type BrowserPool, type BrowserPoolOptions } from './
 export { launchChromium, defaultChromiumPath, CHROMIUM_ARGS } from './browser';
 export { saveEvidence, startEvidenceTrace, beginEvidenceChunk, discardEvidenceChunk } from './evidence';
 export { withRetries, type RetryOptions } from './retry';
+export type { FactsQuery, FactsReading } from './facts';
 export { readFacts, FACTS_SOURCE } from './readFacts';
 export { enterResult } from './enterResult';
 export { EntryRequestSchema, type EntryRequest, type EntryResult } from './lookBeforeSubmit';

@@ -1,6 +1,5 @@
-import type { FactsReading } from '../activities/contracts';
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
 import { BusinessFault } from './errors';
+import type { FactsQuery, FactsReading } from './facts';
 import { readLumpSumFacts } from './lumpSumBot';
 import { readReimbursementFacts } from './reimbursementBot';
 import type { BotSession } from './session';

@@ -1,7 +1,8 @@
 import { workflowUiLink } from '../config/env';
 import { listReviewInbox, type InboxFilter, type SlaState } from '../store';
 import { rulesOf } from '../rules/catalogue';
-import { attachmentForDisplay, findAttachment } from './attachments';
+import { findAttachment } from '../intake/attachments';
+import { attachmentForDisplay } from './attachments';
 import { loadCaseView, type CaseView } from './caseView';
 import type { AuthedContext } from './context';
 import { correctableFields, typedCorrection } from './correctableFields';

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { workflowUiLink, type AppConfig } from '../config/env';
-import { collectBatchResults } from '../cli/batchReport';
+import { collectBatchResults } from '../reports/batchResults';
 import { writeResultReport } from '../intake/report';
 import { batchStats, listBatchOverviews } from '../reports/batchStats';
 import { renderBatchSummary } from '../reports/batchSummary';

@@ -6,8 +6,8 @@ import type { Client } from '@temporalio/client';
 import { sha256File } from '../activities/hashing';
 import { archiveClosedCaseHistories } from '../audit/history';
 import { defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
-import type { Store } from '../store';
-import type { PickedWorkbook, ScheduledIntakeActivities } from './types';
+import { isWorkbookTaken, type Store } from '../store';
+import type { PickedWorkbook, ScheduledIntakeActivities } from '../workflows/scheduledIntakeTypes';
 
 export interface ScheduleActivityDeps {
   store: Store;
@@ -63,8 +63,7 @@ export async function pickNewestUnprocessed(deps: Pick<ScheduleActivityDeps, 'st
   files.sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
   for (const f of files) {
     const sha256 = await sha256File(f.file);
-    const [taken] = await deps.store.db.query('SELECT 1 FROM batches WHERE workbook_sha256 = $1 LIMIT 1', [sha256]);
-    if (taken) continue;
+    if (await isWorkbookTaken(deps.store, sha256)) continue;
     const stagedDir = path.join(deps.dataDir, 'intake');
     await mkdirOwnerOnlyAsync(stagedDir);
     const staged = path.join(stagedDir, `${sha256}.xlsx`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import { z } from 'zod';
 import { TASK_QUEUES } from '../workflows/types';
-import { SCHEDULED_INTAKE_WORKFLOW, type ScheduledIntakeInput } from './types';
+import { SCHEDULED_INTAKE_WORKFLOW, type ScheduledIntakeInput } from '../workflows/scheduledIntakeTypes';
 
 export const OVERLAP_POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
 export type Overlap = (typeof OVERLAP_POLICIES)[number];

@@ -11,7 +11,7 @@ export { hashEvent, sha256Hex } from './auditHash';
 export { appendEvent, listEvents } from './auditTrail';
 export { verifyChain, type ChainProblem, type ChainVerdict } from './verifyChain';
 export { CaseRecord, CaseStatus, Money, getCase, listCasesByBatch, listCasesByStatus, upsertCase, type StoredCase } from './caseRegister';
-export { BatchRecord, BatchStatus, IntakeError, getBatch, listIntakeErrors, recordIntakeErrors, setBatchStatus, upsertBatch } from './batches';
+export { BatchRecord, BatchStatus, IntakeError, getBatch, isWorkbookTaken, listIntakeErrors, recordIntakeErrors, setBatchStatus, upsertBatch } from './batches';
 export { Role, NewUser, Password, SCRYPT, createUser, getUser, getUserStanding, authenticate, listUsers, hashPassword, passwordMatches, needsRehash, setUserDisabled, setUserPassword, type User, type UserStanding } from './users';
 export { ADMIN_TRAIL_ID, addUserAsAdmin, setDisabledAsAdmin, resetPasswordAsAdmin, type AdminActor, type AdminStep } from './userAdmin';
 export { recordLoginAttempt, recentLoginAttempts, forgetLoginAttempt, clearLoginFailures, pruneLoginFailures, type AttemptScope } from './loginFailures';

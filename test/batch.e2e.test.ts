@@ -2,7 +2,7 @@ import { policyVersionPart, ruleSetVersionOf } from '../audit/ruleSetVersion';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { runBatch } from '../cli/batch';
 import { readResultReport } from '../intake/report';
 import { decide } from '../rules';
@@ -19,7 +19,7 @@ import { createUser } from '../store/users';
 import { runReviewCommand } from '../cli/review';
 import { batchProgressQuery } from '../workflows/messages';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 /**
  * The foundation end to end on real parts: Temporal dev server, embedded store over the wire,

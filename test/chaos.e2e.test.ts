@@ -4,7 +4,7 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, Random, writeIntakeWorkbook, writeReceiptFiles } from '../fixtures/generate';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { decide } from '../rules';
@@ -14,7 +14,7 @@ import { listEvents } from '../store/auditTrail';
 import { batchProgressQuery, reviewStateQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
 import { reviewTeam } from './clerks';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

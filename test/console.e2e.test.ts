@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { startConsole, type RunningConsole } from '../console/server';
 import { writeIntakeWorkbook } from '../fixtures/generate';
 import { createLogger } from '../logging/logger';
@@ -16,7 +16,7 @@ import { createUser, getCase, listEvents, type Role } from '../store';
 import { claimUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { HttpUser as BaseHttpUser } from './consoleHttpUser';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const EXAMPLES = path.join(ROOT, 'fixtures', 'examples');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { auditReplay } from '../cli/auditReplay';
 import { archiveClosedCaseHistories, saveWorkflowHistory } from '../audit/history';
 import { startConsole, type RunningConsole } from '../console/server';
@@ -18,7 +18,7 @@ import { keyDir } from '../security/keyFiles';
 import { createUser, type Role } from '../store';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../temporal/payloadCodec';
 import { freePort, startDevServer } from '../temporal/devServer';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const PASSWORD = 'correct horse 42';
 const USERS: { username: string; role: Role; displayName: string }[] = [

@@ -10,7 +10,7 @@ import { createActivities, legacyBotActivities } from '../activities';
 import { createReviewActivities } from '../activities/review';
 import { noticeActivities } from '../notices/activities';
 import { auditActivities } from '../audit/activities';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { loadConfig } from '../config/env';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { writeIntakeWorkbook } from '../fixtures/generate';

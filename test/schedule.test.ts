@@ -14,13 +14,13 @@ import { upsertBatch } from '../store/batches';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
 import { isBureauWorkingDay, pickNewestUnprocessed, scheduleActivities } from '../schedules/activities';
 import { createBatchSchedule, deleteBatchSchedule, describeBatchSchedule, listBatchSchedules, triggerBatchSchedule } from '../schedules/manage';
-import type { ScheduledIntakeResult } from '../schedules/types';
+import type { ScheduledIntakeResult } from '../workflows/scheduledIntakeTypes';
 import { handleDashboardGet, handleDashboardPost } from '../console/dashboard';
 import { intakeFoldersRoot } from '../console/dashboardSchedules';
 import type { AuthedContext } from '../console/context';
 import type { Role } from '../store';
 
-const WORKFLOW = fileURLToPath(new URL('../schedules/scheduledIntakeWorkflow.ts', import.meta.url));
+const WORKFLOW = fileURLToPath(new URL('../workflows/scheduledIntakeWorkflow.ts', import.meta.url));
 const QUEUE = 'schedule-test';
 
 describe('bureau calendar for scheduled runs', () => {

@@ -10,8 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { DefaultQueueActivities } from '../activities/contracts';
-import { BatchIdKey, CaseTypeKey } from '../temporal/searchAttributes';
+import type { DefaultQueueActivities } from './activityContracts';
+import { BatchIdKey, CaseTypeKey } from './searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';
 import { batchProgressQuery, caseSettledSignal } from './messages';

@@ -1,8 +1,8 @@
 import { ActivityFailure, ApplicationFailure, allHandlersFinished, patched, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
-import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from '../activities/contracts';
-import { CaseOutcomeKey } from '../temporal/searchAttributes';
+import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
+import { CaseOutcomeKey } from './searchAttributes';
 import { caseSettledSignal, caseStateQuery } from './messages';
 import { Mutex } from './mutex';
 import { awaitDocuments, awaitReview } from './review';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { HumanAction } from '../security/humanActs';
-import type { ReviewActivities } from '../activities/contracts';
+import type { ReviewActivities } from './activityContracts';
 import { claimUpdate, correctUpdate, releaseUpdate, reviewStateQuery, reviewUpdate, secondLookUpdate, supplyUpdate } from './messages';
 import { secondLookNeeds } from './fourEyes';
 import { Mutex } from './mutex';

@@ -1,9 +1,9 @@
 import { BusinessFault } from '../errors';
-import type { BotSession } from '../session';
+import type { ScreenSession } from './screenSession';
 
 /** 用户登录. */
 export class LoginPage {
-  constructor(private readonly session: BotSession) {}
+  constructor(private readonly session: ScreenSession) {}
 
   /** Opens the login screen. */
   async open(): Promise<void> {

@@ -1,17 +1,17 @@
+import type { FactsReading } from '../bots/facts';
 import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
 import type { HumanAction } from '../security/humanActs';
-import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from '../workflows/reviewTypes';
-import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
+import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from './reviewTypes';
+import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from './types';
 
 /**
- * The activities as the workflows see them, grouped by the task queue that runs them. Workflows
- * import these types only; `createActivities` builds the implementations.
+ * The activities as the workflows see them, grouped by the task queue that runs them. The workflows
+ * define what they call, so the contracts live here; `createActivities` (activities/) builds the
+ * implementations. Type-only: nothing here enters the workflow bundle.
  */
 
-/** What the core system said about a case: its facts, or a business fault a clerk must resolve. */
-export type FactsReading =
-  | { ok: true; facts: Record<string, unknown>; source: string }
-  | { ok: false; code: string; message: string };
+/** What the core system said about a case: its facts, or a business fault a clerk must resolve (the bots' reading). */
+export type { FactsReading } from '../bots/facts';
 
 export interface IntakeSummary {
   total: number;

@@ -1,8 +1,8 @@
 import { ParentClosePolicy, WorkflowIdReusePolicy, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { BatchIdKey } from '../temporal/searchAttributes';
-import { batchStepOptions } from '../workflows/retryPolicies';
-import type { ScheduledIntakeActivities, ScheduledIntakeInput, ScheduledIntakeResult } from './types';
+import { BatchIdKey } from './searchAttributes';
+import { batchStepOptions } from './retryPolicies';
+import type { ScheduledIntakeActivities, ScheduledIntakeInput, ScheduledIntakeResult } from './scheduledIntakeTypes';
 
 
 // Set by Temporal on every workflow a schedule starts: the action's nominal time (a backfill's past date too).

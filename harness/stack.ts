@@ -8,10 +8,8 @@ import pg from 'pg';
 import { loadConfig, type AppConfig } from '../config/env';
 import { serveEmbeddedStore, openStore, type EmbeddedStoreServer, type Store } from '../store';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
-import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
-import { legacyDataFile } from '../fixtures/legacy-system/records';
+import { legacyDataFile, startLegacySystem, type Faults, type RunningLegacySystem } from '../fixtures/legacy-system';
 import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
-import type { Faults } from '../fixtures/legacy-system/faults';
 import { testDatabaseUrl } from '../store/testing/backends';
 import { ALL_KEYS } from '../security/allKeys';
 import { ensureKeyFiles } from '../security/keyFiles';
@@ -21,7 +19,8 @@ import { configuredDataConverter } from '../temporal/dataConverter';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
- * A real stack for integration tests: the Temporal dev server (its own port, state on disk in a
+ * A real stack for integration tests and the benchmark (harness/ is neither product nor test: both
+ * test/ and bench/ start it): the Temporal dev server (its own port, state on disk in a
  * temp dir), the embedded store served over the wire, and workers as child processes that a test
  * can kill -9 and start again.
  */

@@ -14,7 +14,7 @@ export function seedLegacy(dataDir: string, files: string[]): { seeded: number; 
     try {
       json = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const parsed = parseCaseFile(json);
     if (!parsed.ok) throw new Error(`${file}: ${parsed.error}`);

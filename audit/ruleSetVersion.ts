@@ -105,7 +105,7 @@ export function loadParametersFromDir(dir: string): Parameters {
     try {
       return JSON.parse(fs.readFileSync(full, 'utf8'));
     } catch (err) {
-      throw new Error(`cannot read parameter file ${full}: ${(err as Error).message}`);
+      throw new Error(`cannot read parameter file ${full}: ${(err as Error).message}`, { cause: err });
     }
   };
   return loadParameters({

@@ -44,7 +44,7 @@ function checkpointPublicKeys(config: AppConfig, publicKeyFile: string | undefin
   try {
     return [checkpointPublicKey(checkpointSignerFromConfig(config).publicKeyPem)];
   } catch (err) {
-    throw new Error(`${(err as Error).message}; an auditor without the signing key gives --public-key FILE`);
+    throw new Error(`${(err as Error).message}; an auditor without the signing key gives --public-key FILE`, { cause: err });
   }
 }
 

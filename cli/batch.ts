@@ -137,13 +137,13 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
       say: (line) => bar.note(line),
     });
     // One query at a time, and none left in flight when the connection closes.
-    let inflight: Promise<void> | null = null;
+    const query: { inflight: Promise<void> | null } = { inflight: null };
     const poll = setInterval(() => {
-      inflight ??= handle
+      query.inflight ??= handle
         .query(batchProgressQuery)
         .then((p) => bar.update(p), () => {})
         .finally(() => {
-          inflight = null;
+          query.inflight = null;
         });
     }, 500);
     let progress: BatchProgress;
@@ -153,7 +153,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
       throw batchFailure(batchId, error);
     } finally {
       clearInterval(poll);
-      await Promise.all([inflight, watch.stop()]);
+      await Promise.all([query.inflight, watch.stop()]);
     }
     bar.update(progress);
     bar.finish();

@@ -169,7 +169,7 @@ export const attachmentsField = requiredText('票据', 2000).transform((v, ctx) 
 
 /** Why a name cannot be an attachment's, in Chinese; null when it can. */
 export function attachmentNameProblem(name: string): string | null {
-  if (/[\u0000-\u001f\u007f]/.test(name)) return '含有控制字符（如 NUL），不是有效的文件名';
+  if (/\p{Cc}/u.test(name)) return '含有控制字符（如 NUL），不是有效的文件名';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return '是网址，请提供票据文件本身';
   if (name.includes('\\')) return '含有反斜杠 \\，请使用文件名或 / 分隔的相对路径';
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return '是绝对路径，只能写附件目录下的相对路径';

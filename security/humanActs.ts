@@ -88,7 +88,7 @@ export function verifyActProof(
   const shaped = ActProof.safeParse(proof);
   if (!shaped.success) return refuse('操作未附身份证明（须经控制台或命令行登录后提交）');
   const bytes = Buffer.from(shaped.data.assertion, 'base64url');
-  let signatureOk = false;
+  let signatureOk: boolean;
   try {
     signatureOk = crypto.verify(null, bytes, key, Buffer.from(shaped.data.signature, 'base64url'));
   } catch {

@@ -46,7 +46,7 @@ export function readSecret(envVar: string, env: NodeJS.ProcessEnv = process.env)
   try {
     return fs.readFileSync(named, 'utf8');
   } catch (err) {
-    throw new Error(`${envVar}_FILE: cannot read ${named} (${(err as Error).message})`);
+    throw new Error(`${envVar}_FILE: cannot read ${named} (${(err as Error).message})`, { cause: err });
   }
 }
 

@@ -195,7 +195,7 @@ export function readCheckpointFile(file: string): Checkpoint {
   try {
     parsed = Checkpoint.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (err) {
-    throw new Error(`${file}: not a checkpoint (${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message})`);
+    throw new Error(`${file}: not a checkpoint (${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message})`, { cause: err });
   }
   const fields = parseCheckpointBody(parsed.body);
   if (!fields || fields.treeSize !== parsed.treeSize || fields.rootHash !== parsed.rootHash || fields.keyId !== parsed.keyId) {

@@ -246,7 +246,7 @@ describe('the standalone verifier (audit/verifyProof.ts, node:crypto only)', () 
       // One byte of the event's text (the amount), of the audit path, of the signature.
       const edited = await verifier({ ...proof, event: { ...proof.event, canonical: proof.event.canonical!.replace('987.60', '987.69') } });
       expect(edited).toMatchObject({ code: 1 });
-      expect(edited.out).toMatch(/FAIL  leaf hash/);
+      expect(edited.out).toMatch(/FAIL {2}leaf hash/);
       const path0 = proof.auditPath[0]!;
       const flipped = (path0[0] === '0' ? '1' : '0') + path0.slice(1);
       expect(await verifier({ ...proof, auditPath: [flipped, ...proof.auditPath.slice(1)] })).toMatchObject({ code: 1 });

@@ -86,7 +86,7 @@ async function loadBatch(input: BatchInput): Promise<BatchProgress> {
 }
 
 async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchProgress, settled: Map<string, CaseResult>): Promise<void> {
-  let result: CaseResult | null = null;
+  let result: CaseResult | null;
   let duplicate = false;
   try {
     const child = await startChild(caseWorkflow, {

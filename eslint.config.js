@@ -10,18 +10,23 @@ import tseslint from 'typescript-eslint';
 
 /** Workflow code is replayed: it may import only the workflow SDK, pure modules and types. */
 const WORKFLOW_IMPORTS = {
-  regex:
-    '^(?!@temporalio/(workflow|common)$|\\./|\\.\\./(workflows|rules)/|\\.\\./temporal/searchAttributes$|\\.\\./schedules/scheduledIntakeWorkflow$)',
+  regex: '^(?!@temporalio/(workflow|common)$|\\./|\\.\\./rules/)',
   allowTypeImports: true,
   message:
-    'workflow code is replayed deterministically: import only @temporalio/workflow, @temporalio/common, pure modules (rules/, workflows/) and types (`import type`)',
+    'workflow code is replayed deterministically: import only @temporalio/workflow, @temporalio/common, workflows/ itself, the pure rulebook (rules/) and types (`import type`)',
 };
 
 /** The core-system stand-in is a test fixture: the product reaches it only through the stack launcher. */
 const NO_FIXTURES = {
   regex: '(^|/)fixtures(/|$)',
   message:
-    'fixtures/ is the stand-in and test data: production code must not depend on it (the stand-in imports the bots\' types, not the reverse)',
+    'fixtures/ is the stand-in and test data: production code must not depend on it (the stand-in imports the bots\' types, not the reverse); only the launchers, harness/, bench/ and tests may (docs/architecture.md)',
+};
+
+/** The launchers that start or seed the stand-in use it through its one entry. */
+const STAND_IN_ENTRY_ONLY = {
+  regex: '(^|/)fixtures/(?!legacy-system$)',
+  message: 'use the stand-in through its entry, fixtures/legacy-system (docs/architecture.md)',
 };
 
 /** The rulebook is pure: it imports nothing of ours outside rules/. */
@@ -57,8 +62,24 @@ export default defineConfig(
   {
     files: ['**/*.ts'],
     // Tests, their support modules, the bench and the launchers that start the stand-in when LEGACY_URL is unset.
-    ignores: ['fixtures/**', 'test/**', '**/*.test.ts', '**/testing.ts', '**/testing/**', 'harness/**', 'bench/**', 'stack.ts', 'demo.ts'],
+    ignores: [
+      'fixtures/**',
+      'test/**',
+      '**/*.test.ts',
+      '**/testing.ts',
+      '**/testing/**',
+      '**/testkit/**',
+      'harness/**',
+      'bench/**',
+      'stack.ts',
+      'demo.ts',
+      'client.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_FIXTURES] }] },
+  },
+  {
+    files: ['stack.ts', 'demo.ts', 'client.ts', 'harness/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [STAND_IN_ENTRY_ONLY] }] },
   },
   {
     files: ['rules/*.ts'],
@@ -66,7 +87,7 @@ export default defineConfig(
     rules: { 'no-restricted-imports': ['error', { patterns: [rulesOnly(1), NO_FIXTURES] }] },
   },
   {
-    files: ['workflows/**/*.ts', 'schedules/scheduledIntakeWorkflow.ts'],
+    files: ['workflows/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [WORKFLOW_IMPORTS, NO_FIXTURES] }] },
   },

@@ -1,7 +1,8 @@
 import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
 import type { HumanAction } from '../security/humanActs';
 import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from '../workflows/reviewTypes';
-import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
+import type { CaseType } from '../rules/caseTypes';
+import type { CaseInput, CaseResult, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
 
 /**
  * The activities as the workflows see them, grouped by the task queue that runs them. Workflows

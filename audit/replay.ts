@@ -4,7 +4,7 @@
  */
 import type { DataConverter, Payload } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { defaultParameters, type Parameters } from '../rules';
+import { defaultParameters, isCaseType, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
@@ -140,7 +140,7 @@ export function compareRuleSet(recorded: string, params: Parameters): RuleSetCom
 
 function replayToday(caseFile: unknown, recorded: RecordedDecision, today: string, params: Parameters): TodayReplay {
   const type = (caseFile as { type?: unknown }).type;
-  if (type !== 'lump-sum' && type !== 'transfer' && type !== 'reimbursement') {
+  if (!isCaseType(type)) {
     return { parameterVersion: null, decision: null, differsFrom: [], error: `unknown case type ${String(type)}` };
   }
   const todays = todaysParameters(type, today, params);

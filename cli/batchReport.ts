@@ -1,4 +1,5 @@
-import { workflowUiLink, type AppConfig } from '../config/env';
+import type { AppConfig } from '../config/env';
+import { workflowUiLink } from '../config/temporalUi';
 import type { ResultRow } from '../intake/report';
 import { SHEET_ORDER, typeOfSheet } from '../intake/sheets';
 import { listEvents } from '../store/auditTrail';

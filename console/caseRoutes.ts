@@ -1,4 +1,4 @@
-import { workflowUiLink } from '../config/env';
+import { workflowUiLink } from '../config/temporalUi';
 import { listReviewInbox, type InboxFilter, type SlaState } from '../store';
 import { ALL_RULES } from '../rules/catalogue';
 import { attachmentForDisplay, findAttachment } from './attachments';

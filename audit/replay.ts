@@ -8,7 +8,7 @@ import { defaultParameters, isCaseType, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
-import type { Store } from '../store';
+import type { AuditStep, Store } from '../store';
 import { loadWorkflowHistory, type History } from './history';
 import { pinnedParameters, recordedOf, redecide, todaysParameters, type FieldDiff, type RecordedDecision } from './redecide';
 import { currentBuild, parseRuleSetVersion, ruleSetDigest } from './ruleSetVersion';
@@ -49,7 +49,7 @@ export type HistoryVerdict =
 
 export interface DecisionReplay {
   seq: number;
-  step: string;
+  step: AuditStep;
   recorded: RecordedDecision;
   ruleSet: RuleSetComparison;
   reDecided: Decision | null;

@@ -3,7 +3,7 @@ import { decide, parseCaseFile } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { appendEvent } from '../store/auditTrail';
 import { upsertCase, type CaseStatus } from '../store/caseRegister';
-import type { Store } from '../store';
+import type { Actor, AuditStep, EvidenceRef, Store } from '../store';
 import type { CaseRowRef, CaseResult } from '../workflows/types';
 import type { DecidedCase } from '../workflows/activityContracts';
 import { sha256Json } from './hashing';
@@ -14,7 +14,7 @@ export const rulebookActor = { kind: 'bot' as const, name: 'zhishen-rulebook', v
 export const systemActor = { kind: 'system' as const, name: 'zhishen', version: ZHISHEN_VERSION };
 
 /** The audit key of a step in a given pass over the case (the first pass keeps the plain step name). */
-export function roundStep(step: string, round: number | undefined): string {
+export function roundStep(step: AuditStep, round: number | undefined): string {
   return round && round > 1 ? `${step}@${round}` : step;
 }
 
@@ -70,9 +70,6 @@ export function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
   return decision.checks.some((c) => c.result === 'fail' && c.severity === 'reject') ? 'reject' : 'approve';
 }
 
-type Actor = { kind: 'bot' | 'user' | 'system'; name: string; version?: string };
-type Evidence = { kind: string; ref: string; sha256: string };
-
 /**
  * Writes one step of the running workflow to its case's audit trail. `key` names the step within
  * the run, so a retried activity records it once.
@@ -82,13 +79,13 @@ export function recordStep(
   event: {
     caseId: string;
     key: string;
-    step: string;
+    step: AuditStep;
     actor: Actor;
     at: string;
     inputs: unknown;
     outcome: unknown;
     ruleSetVersion?: string | null;
-    evidence?: Evidence[];
+    evidence?: EvidenceRef[];
   },
 ) {
   const { workflowId, runId, idempotencyKey } = execution(event.key);
@@ -119,14 +116,14 @@ export async function decideAndRecord(
   args: {
     caseRow: CaseRowRef;
     caseFile: unknown;
-    step: string;
+    step: AuditStep;
     /** The audit key of the step, when it differs from its name (later rounds, review acts). */
     key?: string;
     actor: Actor;
     at: string;
     extraInputs?: Record<string, unknown>;
     /** Files the case file was read from (receipts), besides the case file itself. */
-    evidence?: Evidence[];
+    evidence?: EvidenceRef[];
   },
 ): Promise<DecideOutcome> {
   const parsed = parseCaseFile(args.caseFile);

@@ -11,7 +11,8 @@ import type { DefaultQueueActivities } from '../workflows/activityContracts';
 import type { ActivityDeps } from './deps';
 import { sha256File } from './hashing';
 import { decideAndRecord, recordStep, registerCase, roundStep, systemActor, rulebookActor } from './decision';
-import type { CaseInput, CaseResult, CaseType } from '../workflows/types';
+import type { CaseType } from '../rules/caseTypes';
+import type { CaseInput, CaseResult } from '../workflows/types';
 
 export type { ActivityDeps } from './deps';
 

@@ -3,6 +3,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFile, type FactsQuery } from '../bots';
 import type { IntakeRow } from '../intake/schemas';
 import { maskIdNumber } from '../rules/idNumber';
+import type { AuditStep } from '../store/auditSteps';
 import type { CaseInput, CaseResult } from '../workflows/types';
 import type { LegacyBotActivities } from '../workflows/activityContracts';
 import { recordStep, roundStep } from './decision';
@@ -27,7 +28,7 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
    * Runs a bot step; a technical fault is put on the record with its screenshot and trace, then
    * thrown again for Temporal to retry (a new session, a new attempt).
    */
-  async function onRecord<T>(input: CaseInput, step: string, work: () => Promise<T>): Promise<T> {
+  async function onRecord<T>(input: CaseInput, step: AuditStep, work: () => Promise<T>): Promise<T> {
     // Heartbeats let Temporal notice a dead worker in seconds instead of at the step's timeout.
     const context = Context.current();
     const beat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);

@@ -6,6 +6,7 @@ import { spendActNonce } from '../store/humanActs';
 import { getUser } from '../store/users';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { getCase } from '../store/caseRegister';
+import type { AuditStep } from '../store/auditSteps';
 import { setReviewStanding } from '../store/reviewQueue';
 import type { CaseInput, CaseResult } from '../workflows/types';
 import { applyCorrections, touchesCoreSystemData } from './corrections';
@@ -21,7 +22,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
 
   const record = async (
     input: CaseInput & { key: string },
-    event: { step: string; actor: { kind: 'user' | 'system'; name: string; version?: string }; inputs: Record<string, unknown>; outcome: Record<string, unknown> | null; ruleSetVersion?: string | null },
+    event: { step: AuditStep; actor: { kind: 'user' | 'system'; name: string; version?: string }; inputs: Record<string, unknown>; outcome: Record<string, unknown> | null; ruleSetVersion?: string | null },
   ) => {
     await recordStep(store, { ...event, caseId: input.caseRow.caseId, key: input.key, at: now().toISOString() });
   };

@@ -4,11 +4,11 @@
  */
 import type { DataConverter, Payload } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { defaultParameters, type Parameters } from '../rules';
+import { defaultParameters, isCaseType, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
-import type { Store } from '../store';
+import type { AuditStep, Store } from '../store';
 import { loadWorkflowHistory, type History } from './history';
 import { pinnedParameters, recordedOf, redecide, todaysParameters, type FieldDiff, type RecordedDecision } from './redecide';
 import { currentBuild, parseRuleSetVersion, ruleSetDigest } from './ruleSetVersion';
@@ -49,7 +49,7 @@ export type HistoryVerdict =
 
 export interface DecisionReplay {
   seq: number;
-  step: string;
+  step: AuditStep;
   recorded: RecordedDecision;
   ruleSet: RuleSetComparison;
   reDecided: Decision | null;
@@ -140,7 +140,7 @@ export function compareRuleSet(recorded: string, params: Parameters): RuleSetCom
 
 function replayToday(caseFile: unknown, recorded: RecordedDecision, today: string, params: Parameters): TodayReplay {
   const type = (caseFile as { type?: unknown }).type;
-  if (type !== 'lump-sum' && type !== 'transfer' && type !== 'reimbursement') {
+  if (!isCaseType(type)) {
     return { parameterVersion: null, decision: null, differsFrom: [], error: `unknown case type ${String(type)}` };
   }
   const todays = todaysParameters(type, today, params);

@@ -1,4 +1,4 @@
-import type { CaseType } from '../rules/schemas';
+import type { CaseType } from '../rules/caseTypes';
 
 /**
  * What the bots read from the core system: the query they start from and the reading they return.

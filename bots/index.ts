@@ -2,7 +2,7 @@
 export { TechnicalFault, BusinessFault, isRetryable, asBotFault, type EvidenceFile, type TechnicalFaultKind, type BotFault } from './errors';
 export { BotSession, type BotSessionOptions, type LegacyCredentials } from './session';
 export { createBrowserPool, type BrowserPool, type BrowserPoolOptions } from './pool';
-export { launchChromium, defaultChromiumPath, CHROMIUM_ARGS } from './browser';
+export { launchChromium, CHROMIUM_ARGS } from './browser';
 export { saveEvidence, startEvidenceTrace, beginEvidenceChunk, discardEvidenceChunk } from './evidence';
 export { withRetries, type RetryOptions } from './retry';
 export type { FactsQuery, FactsReading } from './facts';

@@ -2,7 +2,8 @@ import { chmodTreeOwnerOnly, mkdirOwnerOnly, OWNER_ONLY_FILE } from '../security
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { workflowUiLink, type AppConfig } from '../config/env';
+import type { AppConfig } from '../config/env';
+import { workflowUiLink } from '../config/temporalUi';
 import { writeResultReport } from '../intake/report';
 import { openAppStore } from '../config/openAppStore';
 import { BatchIdKey } from '../workflows/searchAttributes';

@@ -187,8 +187,3 @@ function temporalSecurity(e: z.infer<typeof EnvSchema>): TemporalSecurity {
 export function temporalAddress(config: AppConfig): string {
   return config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
 }
-
-/** Link to one workflow in the Temporal Web UI, for reports and clerks. */
-export function workflowUiLink(config: AppConfig, workflowId: string): string {
-  return `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
-}

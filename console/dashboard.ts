@@ -5,7 +5,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { workflowUiLink, type AppConfig } from '../config/env';
+import type { AppConfig } from '../config/env';
+import { batchWorkflowsUiLink, workflowUiLink } from '../config/temporalUi';
 import { collectBatchResults } from '../reports/batchResults';
 import { writeResultReport } from '../intake/report';
 import { batchStats, listBatchOverviews } from '../reports/batchStats';
@@ -33,8 +34,7 @@ function requireDashboard(ctx: AuthedContext): void {
 export function temporalLinks(config: AppConfig): DashboardLinks {
   return {
     workflow: (workflowId) => workflowUiLink(config, workflowId),
-    batchWorkflows: (batchId) =>
-      `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(`BatchId="${batchId}"`)}`,
+    batchWorkflows: (batchId) => batchWorkflowsUiLink(config, batchId),
   };
 }
 

@@ -1,14 +1,10 @@
 /** The batch dashboard page: pure rendering of the figures reports/batchStats.ts computes. */
-import { rulesOf } from '../rules/catalogue';
+import { ruleById } from '../rules/catalogue';
 import type { BatchOverview, BatchStats } from '../reports/batchStats';
 import { html, type SafeHtml } from './html';
 import { OUTCOME_LABELS, SLA_LABELS, TYPE_LABELS } from './labels';
 import { layout } from './pages/layout';
 import type { Session } from './sessions';
-
-const RULE_TITLES: Record<string, string> = Object.fromEntries(
-  (['lump-sum', 'transfer', 'reimbursement'] as const).flatMap((t) => rulesOf(t)).map((r) => [r.id, r.title]),
-);
 
 export interface DashboardLinks {
   /** Temporal UI page of a workflow. */
@@ -64,7 +60,7 @@ ${s.exceptionRates.length === 0
   ? html`<p class="muted">没有未通过的规则</p>`
   : html`<table class="exception-rates"><thead><tr><th>规则</th><th>件数</th><th>比例</th></tr></thead><tbody>
 ${s.exceptionRates.map(
-  (r) => html`<tr data-rule="${r.rule}"><td><span class="rule">${r.rule}</span> ${RULE_TITLES[r.rule] ?? ''}</td><td>${r.cases}</td><td><meter min="0" max="1" value="${r.rate.toFixed(4)}">${pct(r.rate)}</meter> ${pct(r.rate)}</td></tr>`,
+  (r) => html`<tr data-rule="${r.rule}"><td><span class="rule">${r.rule}</span> ${ruleById(r.rule)?.title ?? ''}</td><td>${r.cases}</td><td><meter min="0" max="1" value="${r.rate.toFixed(4)}">${pct(r.rate)}</meter> ${pct(r.rate)}</td></tr>`,
 )}
 </tbody></table>`}
 <h3>待审核案件时限</h3>

@@ -3,7 +3,10 @@
  * hour, exception rate by rule, SLA state of open reviews. The dashboard and the summary PDF share it.
  */
 import { slaState, type SlaState } from '../store/reviewQueue';
-import type { Store } from '../store';
+import type { AuditStep, Store } from '../store';
+
+/** The steps at which the rules have had their say on a case: a decision, or the exception that stopped them. */
+const RULES_SPOKEN: readonly [AuditStep, AuditStep] = ['decided', 'exception'];
 
 export interface BatchOverview {
   batchId: string;
@@ -90,8 +93,8 @@ export async function batchStats(store: Store, batchId: string, now = new Date()
   const throughput = await store.db.query<{ hour: string; decided: string | number }>(
     `SELECT to_char(date_trunc('hour', a.at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24":00Z"') AS hour, count(DISTINCT a.case_id) AS decided
      FROM audit_events a JOIN batch_rows r ON r.case_id = a.case_id AND r.batch_id = $1
-     WHERE a.step IN ('decided', 'exception') GROUP BY 1 ORDER BY 1`,
-    [batchId],
+     WHERE a.step IN ($2, $3) GROUP BY 1 ORDER BY 1`,
+    [batchId, ...RULES_SPOKEN],
   );
 
   const rules = await store.db.query<{ rule: string; n: string | number }>(

@@ -1,13 +1,12 @@
 /** The batch summary PDF: counts by business and outcome, exception rate by rule, SLA of open reviews. */
-import { rulesOf } from '../rules/catalogue';
+import { BUSINESS_NAMES, isCaseType } from '../rules/caseTypes';
+import { ruleById } from '../rules/catalogue';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import type { Store } from '../store';
 import { batchStats, type BatchStats } from './batchStats';
 import { renderTextPdf, type Block } from './pdfDocument';
 
-const TYPE_NAMES: Record<string, string> = { 'lump-sum': '趸缴', transfer: '关系转移接续', reimbursement: '零星报销' };
-const ruleName = (id: string): string =>
-  (['lump-sum', 'transfer', 'reimbursement'] as const).flatMap((t) => rulesOf(t)).find((r) => r.id === id)?.title ?? id;
+const ruleName = (id: string): string => ruleById(id)?.title ?? id;
 const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
 
 /** The summary's text blocks (testable without a PDF). */
@@ -21,7 +20,7 @@ export function batchSummaryBlocks(s: BatchStats, generatedAt: Date): Block[] {
   for (const t of s.byType) {
     blocks.push({
       kind: 'paragraph',
-      text: `${TYPE_NAMES[t.type] ?? t.type}：共 ${t.total} 件，完成 ${t.done}；通过 ${t.approve}，不予受理 ${t.reject}，转人工 ${t.review}，失败 ${t.failed}，办理中 ${t.running}`,
+      text: `${isCaseType(t.type) ? BUSINESS_NAMES[t.type] : t.type}：共 ${t.total} 件，完成 ${t.done}；通过 ${t.approve}，不予受理 ${t.reject}，转人工 ${t.review}，失败 ${t.failed}，办理中 ${t.running}`,
     });
   }
   blocks.push({ kind: 'heading', text: '按规则的例外率' });

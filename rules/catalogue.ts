@@ -2,7 +2,8 @@
  * Every rule of POLICY.md in document order, with its severity and, where the rulebook names
  * one, its legal basis. Document order is the order of `checks` and of `reasons`.
  */
-import type { CaseType, Severity } from './schemas';
+import type { CaseType } from './caseTypes';
+import type { Severity } from './schemas';
 
 export interface RuleDefinition {
   readonly id: string;
@@ -59,3 +60,11 @@ export function rulesOf(type: CaseType): RuleDefinition[] {
   const business = type === 'lump-sum' ? LUMP_SUM_RULES : type === 'transfer' ? TRANSFER_RULES : REIMBURSEMENT_RULES;
   return [...Object.values(COMMON_RULES), ...Object.values(business)];
 }
+
+/** Every rule of every business, in document order (CM-01 first, then 趸缴, 关系转移接续, 零星报销). */
+export const ALL_RULES: readonly RuleDefinition[] = [COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((rules) => Object.values(rules));
+
+const RULES_BY_ID: ReadonlyMap<string, RuleDefinition> = new Map(ALL_RULES.map((r) => [r.id, r]));
+
+/** The rule with this ID, whatever its business; undefined for an ID the rulebook does not have (an exception code). */
+export const ruleById = (id: string): RuleDefinition | undefined => RULES_BY_ID.get(id);

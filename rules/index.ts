@@ -1,11 +1,13 @@
 /** The public API of the rulebook: schemas, parsing, the pure engine, money and 金额大写 helpers. */
 export { decide, decideInput, type DecideInputResult } from './engine';
 export { parseCaseFile, formatPath, type ParseResult } from './parseCaseFile';
+export * from './caseTypes';
 export * from './schemas';
-export { rulesOf, COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES, type RuleDefinition } from './catalogue';
+export { rulesOf, ruleById, ALL_RULES, COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES, type RuleDefinition } from './catalogue';
 export {
   defaultParameters,
   loadParameters,
+  PARAMETERS_OF_TYPE,
   versionInForce,
   contributionBaseFor,
   type Parameters,

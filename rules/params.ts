@@ -9,6 +9,7 @@ import reimbursementData from './params/reimbursement.json' with { type: 'json' 
 import calendarData from './data/calendar.json' with { type: 'json' };
 import { CountSchema, DateSchema, DecimalSchema, MoneySchema, MonthSchema } from './formats';
 import { loadCalendar, type BureauCalendar } from './calendar';
+import type { CaseType } from './caseTypes';
 import { yearOf } from './dates';
 
 /** A list of versions in strictly ascending order of their effective dates. */
@@ -104,6 +105,9 @@ export interface Parameters {
   readonly reimbursement: ReimbursementParams;
   readonly calendar: BureauCalendar;
 }
+
+/** Which parameter set of `Parameters` a business decides by. */
+export const PARAMETERS_OF_TYPE = { 'lump-sum': 'lumpSum', transfer: 'transfer', reimbursement: 'reimbursement' } as const satisfies Record<CaseType, keyof Parameters>;
 
 /** Validates raw parameter data (as read from the JSON files); throws a ZodError naming the bad entry. */
 export function loadParameters(raw: { lumpSum: unknown; transfer: unknown; reimbursement: unknown; calendar: unknown }): Parameters {

@@ -3,11 +3,10 @@
  * first; the types are inferred from them.
  */
 import { z } from 'zod';
+import { CASE_TYPES } from './caseTypes';
 import { CountSchema, DateSchema, MoneySchema, MonthSchema, SignedMoneySchema } from './formats';
 
-export const CASE_TYPES = ['lump-sum', 'transfer', 'reimbursement'] as const;
 export const CaseTypeSchema = z.enum(CASE_TYPES);
-export type CaseType = z.infer<typeof CaseTypeSchema>;
 
 export const SexSchema = z.enum(['M', 'F']);
 export const SchemeSchema = z.enum(['employee', 'resident']);

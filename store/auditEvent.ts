@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_STEPS } from './auditSteps';
 
 export const Actor = z.strictObject({
   kind: z.enum(['bot', 'user', 'system']),
@@ -19,8 +20,8 @@ export const AuditEventInput = z.strictObject({
   caseId: z.string().min(1),
   workflowId: z.string().min(1),
   runId: z.string().min(1),
-  /** e.g. 'intake', 'facts-read', 'decided', 'entered', 'reviewed', 'closed' */
-  step: z.string().min(1),
+  /** One of AUDIT_STEPS: a step not in the list is refused, not written. */
+  step: z.enum(AUDIT_STEPS),
   actor: Actor,
   /** The caller's clock (activities pass their own); normalised to UTC milliseconds before hashing. */
   at: z.iso.datetime({ offset: true }),

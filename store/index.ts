@@ -6,6 +6,7 @@ export { serveEmbeddedStore, type EmbeddedStoreServer } from './embedded/serveEm
 export { StoreInUseError } from './embedded/dataDirLock';
 export { migrate } from './migrate';
 export { canonicalJson } from './canonicalJson';
+export { AUDIT_STEPS, type AuditStep } from './auditSteps';
 export { Actor, AuditEvent, AuditEventInput, EvidenceRef, HashedEvent } from './auditEvent';
 export { hashEvent, sha256Hex } from './auditHash';
 export { appendEvent, listEvents } from './auditTrail';

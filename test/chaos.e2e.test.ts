@@ -10,6 +10,7 @@ import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/record
 import { decide } from '../rules';
 import type { CaseFile } from '../rules/schemas';
 import type { AuditEvent } from '../store/auditEvent';
+import type { AuditStep } from '../store/auditSteps';
 import { listEvents } from '../store/auditTrail';
 import { batchProgressQuery, reviewStateQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
@@ -149,8 +150,8 @@ describe(`a ${PROFILE.cases}-case batch on two workers and PostgreSQL, with ${PR
     let readExactly = 0;
     for (const caseFile of caseFiles) {
       const events = await listEvents(stack.store, caseFile.caseId);
-      const count = (step: string) => events.filter((e) => e.step === step).length;
-      for (const step of ['intake', 'facts-read', 'entered', 'closed', 'notice-issued']) expect(count(step), `${caseFile.caseId} ${step}`).toBe(1);
+      const count = (step: AuditStep) => events.filter((e) => e.step === step).length;
+      for (const step of ['intake', 'facts-read', 'entered', 'closed', 'notice-issued'] as const) expect(count(step), `${caseFile.caseId} ${step}`).toBe(1);
       expect(count('decided') + count('exception'), caseFile.caseId).toBe(1);
       expect(new Set(events.map((e) => e.runId)).size, caseFile.caseId).toBe(1);
       const decision = events.find((e) => e.step === 'decided' || e.step === 'exception')!;

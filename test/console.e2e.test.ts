@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { systemChromiumPath } from '../config/defaults';
 import { chromium, type Browser, type Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +79,7 @@ describe('review console in Chromium on the real stack', () => {
     const logger = createLogger('console-test', { terminal: false, logDir: path.join(stack.dataDir, 'logs') });
     console_ = await startConsole({ store: stack.store, temporal: stack.client, config: stack.config, logger, port: 0 });
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: systemChromiumPath(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   }, 240_000);

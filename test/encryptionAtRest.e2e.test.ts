@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { systemChromiumPath } from '../config/defaults';
 import { chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
@@ -141,7 +142,7 @@ describe('personal data encrypted at rest in Temporal', () => {
       namespace: 'default',
       uiCodecEndpoint: endpoint,
     });
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({ executablePath: systemChromiumPath(), args: ['--no-sandbox', '--disable-gpu'] });
     try {
       expect(((await (await fetch(`${uiOrigin}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } }).Codec.Endpoint).toBe(endpoint);
       const page = await browser.newPage();

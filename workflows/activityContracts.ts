@@ -2,7 +2,9 @@ import type { FactsReading } from '../bots/facts';
 import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
 import type { HumanAction } from '../security/humanActs';
 import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from './reviewTypes';
-import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from './types';
+import type { CaseType } from '../rules/caseTypes';
+import type { AuditStep } from '../store/auditSteps';
+import type { CaseInput, CaseResult, BatchProgress, CaseRowRef, WorkbookRef } from './types';
 
 /**
  * The activities as the workflows see them, grouped by the task queue that runs them. The workflows
@@ -89,7 +91,7 @@ export interface ReviewActivities {
    */
   verifyHumanAct(input: CaseInput & ReviewStep & { action: HumanAction; payload: Record<string, unknown>; allowedRoles: readonly string[] }): Promise<ActVerdict>;
   /** Records a claim or a release, and who now holds the case. */
-  recordReviewEvent(input: CaseInput & ReviewStep & { step: 'claimed' | 'released'; reviewer: ProvenPerson; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
+  recordReviewEvent(input: CaseInput & ReviewStep & { step: Extract<AuditStep, 'claimed' | 'released'>; reviewer: ProvenPerson; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
   /** Applies a clerk's corrections to the case file, decides again and records the before/after diff. */
   redecideWithCorrections(
     input: CaseInput & ReviewStep & Omit<CorrectionInput, 'proof'> & { reviewer: ProvenPerson; caseFile: Record<string, unknown> },

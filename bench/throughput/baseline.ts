@@ -22,7 +22,8 @@ import type { IntakeRow } from '../../intake/schemas';
 import { createReceiptReader } from '../../ocr';
 import { readReceiptFiles, type ReadReceiptsResult } from '../../ocr/activity';
 import { decide, parseCaseFile } from '../../rules';
-import type { CaseOutcome, CaseType } from '../../workflows/types';
+import type { CaseType } from '../../rules/caseTypes';
+import type { CaseOutcome } from '../../workflows/types';
 
 export interface BaselineSpec {
   workbook: string;

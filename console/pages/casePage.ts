@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { REIMBURSEMENT_RULES, COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES } from '../../rules/catalogue';
+import { ruleById } from '../../rules/catalogue';
 import type { AuditEvent } from '../../store';
 import type { CaseView, RuleCheck } from '../caseView';
 import { correctableFields, shownValue } from '../correctableFields';
@@ -13,7 +13,6 @@ import type { Proposal } from '../../workflows/reviewTypes';
 import { FOUR_EYES_RULE } from '../../workflows/fourEyes';
 import { csrfField, layout, notice } from './layout';
 
-const CATALOGUE = Object.fromEntries([COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((r) => Object.values(r).map((d) => [d.id, d])));
 const LOW_CONFIDENCE = 0.9;
 
 const FIELD_LABELS: Record<string, string> = {
@@ -70,7 +69,7 @@ function checksSection(view: CaseView): SafeHtml {
   const decision = view.decision;
   const failed = decision?.checks.filter((c) => c.result === 'fail') ?? [];
   const row = (c: RuleCheck) => {
-    const def = CATALOGUE[c.rule];
+    const def = ruleById(c.rule);
     const basis = c.basis ?? def?.basis;
     return html`<tr class="check-${c.result}" data-rule="${c.rule}"><td>${c.rule}</td><td>${def?.title ?? ''}</td><td>${label(RESULT_LABELS, c.result)}</td><td>${label(SEVERITY_LABELS, c.severity)}</td><td>${c.message}</td><td>${basis ?? '—'}</td></tr>`;
   };

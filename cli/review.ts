@@ -6,11 +6,10 @@ import { maskIdNumbersIn } from '../rules/idNumber';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import { listReviewInbox, type SlaState } from '../store/reviewQueue';
-import { authenticate } from '../store/users';
 import type { Store } from '../store';
 import { actSigningKey } from '../security/actKeys';
 import { reviewActions } from '../temporal/reviewActions';
-import { loginPassword } from './password';
+import { provenPerson } from './password';
 import { supplyDocuments } from '../temporal/supplyDocuments';
 import { SupplementRefused } from '../intake/supplements';
 import { reviewStateQuery } from '../workflows/messages';
@@ -30,18 +29,8 @@ function refused(message: string): number {
   return 1;
 }
 
-/**
- * The person at the terminal, proven by their console password (ZHISHEN_PASSWORD or a prompt):
- * a name alone proves nothing. The role is not asked for: the workflow reads it from the store.
- */
-async function authenticatePerson(store: Store, username: string | undefined): Promise<{ username: string }> {
-  if (!username) throw new UsageError('say who decides: --as USER (or ZHISHEN_USER), with the password in ZHISHEN_PASSWORD or at the prompt');
-  const password = await loginPassword(username);
-  if (!password) throw new UsageError(`--as ${username} needs the password of ${username}: ZHISHEN_PASSWORD or the prompt`);
-  const user = await authenticate(store, username, password);
-  if (!user) throw new UsageError(`${username}: wrong password, or no such active user`);
-  return { username: user.username };
-}
+/** The person at the terminal, proven by their password. The role is not asked for: the workflow reads it from the store. */
+const authenticatePerson = (store: Store, username: string | undefined) => provenPerson(store, username);
 
 /** `review list|show|decide|second-look`: the exception inbox from a terminal. */
 export async function runReviewCommand(config: AppConfig, argv: string[], out: Out): Promise<number> {

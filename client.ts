@@ -11,6 +11,7 @@ import { auditReplay } from './cli/auditReplay';
 import { auditExport } from './cli/auditExport';
 import { runScheduleCommand } from './cli/schedule';
 import { runUsersCommand } from './cli/users';
+import { runCalendarCommand } from './cli/calendar';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
 import { runOcr } from './cli/ocr';
@@ -36,7 +37,9 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   review show CASE | review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]
   users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME   (password: ZHISHEN_NEW_PASSWORD or prompt)
   users list | users disable USERNAME | users enable USERNAME
-  users reset-password USERNAME   (password: ZHISHEN_NEW_PASSWORD or prompt, never an argument)`;
+  users reset-password USERNAME   (password: ZHISHEN_NEW_PASSWORD or prompt, never an argument)
+  calendar import FILE.json|FILE.csv [--replace] --as USER   a year's holidays and make-up working days (admin or manager)
+  calendar show YEAR --as USER           the holidays and make-up working days of a year`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 
@@ -120,6 +123,14 @@ export async function main(argv: string[]): Promise<number> {
       const store = await openAppStore(loadConfig());
       try {
         return await runUsersCommand(argv.slice(1), store);
+      } finally {
+        await store.close();
+      }
+    }
+    case 'calendar': {
+      const store = await openAppStore(loadConfig());
+      try {
+        return await runCalendarCommand(argv.slice(1), store);
       } finally {
         await store.close();
       }

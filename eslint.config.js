@@ -10,10 +10,10 @@ import tseslint from 'typescript-eslint';
 
 /** Workflow code is replayed: it may import only the workflow SDK, pure modules and types. */
 const WORKFLOW_IMPORTS = {
-  regex: '^(?!@temporalio/(workflow|common)$|\\./|\\.\\./rules/)',
+  regex: '^(?!@temporalio/(workflow|common)$|\\./|\\.\\./(rules|time)/)',
   allowTypeImports: true,
   message:
-    'workflow code is replayed deterministically: import only @temporalio/workflow, @temporalio/common, workflows/ itself, the pure rulebook (rules/) and types (`import type`)',
+    'workflow code is replayed deterministically: import only @temporalio/workflow, @temporalio/common, workflows/ itself, the pure leaves rules/ and time/, and types (`import type`)',
 };
 
 /** The core-system stand-in is a test fixture: the product reaches it only through the stack launcher. */

@@ -26,6 +26,10 @@ import { checkpointSignerFromConfig } from './security/checkpointKey';
 import { checkpointExportDir } from './store/checkpoints';
 import { TASK_QUEUES } from './workflows/types';
 import { untilStopSignal } from './lifecycle/stopSignal';
+import { missingYearsAround } from './rules/calendar';
+import { loadBureauCalendar } from './store/calendarYears';
+import type { Store } from './store';
+import { beijingDate } from './time/beijing';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -132,6 +136,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     );
   }
   const workers = await Promise.all(creating);
+  if (queues.has(TASK_QUEUES.default)) await warnOfMissingCalendarYears(store, options.logger);
   const checkpointTimer = checkpointer
     ? startCheckpointTimer({ store, checkpointer, logger: options.logger, schedule: { everyEvents: options.config.checkpoints.everyEvents, everyMs: options.config.checkpoints.everyMinutes * 60_000 } })
     : null;
@@ -155,6 +160,14 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       return stopping;
     },
   };
+}
+
+/** Said once at start, where operators look: deadlines count Monday to Friday until the year is imported. */
+async function warnOfMissingCalendarYears(store: Store, logger: Logger): Promise<void> {
+  const missing = missingYearsAround(await loadBureauCalendar(store), beijingDate(new Date()));
+  if (missing.length > 0) {
+    logger.warn(`the bureau calendar has no ${missing.join(', ')}: review deadlines count Monday to Friday and transfers due then go to a clerk (TR-07) until it is imported (calendar import FILE)`);
+  }
 }
 
 /** `npm run worker`: a worker process against the configured Temporal and store. */

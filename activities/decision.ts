@@ -1,5 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { decide, parseCaseFile } from '../rules';
+import { decide, defaultParameters, parseCaseFile, type Parameters } from '../rules';
+import { calendarRecord } from '../rules/calendar';
+import { loadBureauCalendar } from '../store/calendarYears';
 import type { Decision } from '../rules/schemas';
 import { appendEvent } from '../store/auditTrail';
 import { upsertCase, type CaseStatus } from '../store/caseRegister';
@@ -85,6 +87,8 @@ export function recordStep(
     inputs: unknown;
     outcome: unknown;
     ruleSetVersion?: string | null;
+    /** The parameters and calendar the step decided with, for the rule-set digest; default: the shipped ones. */
+    params?: Parameters;
     evidence?: EvidenceRef[];
   },
 ) {
@@ -98,7 +102,7 @@ export function recordStep(
     at: event.at,
     inputs: event.inputs as never,
     // The parameter version a step names becomes the full rule-set version: date, data digest, build.
-    ruleSetVersion: ruleSetVersionOf(event.ruleSetVersion ?? null),
+    ruleSetVersion: ruleSetVersionOf(event.ruleSetVersion ?? null, event.params),
     outcome: event.outcome as never,
     evidence: event.evidence ?? [],
     idempotencyKey,
@@ -109,7 +113,8 @@ export type DecideOutcome = { ok: true; decided: DecidedCase & { caseFile: Recor
 
 /**
  * Decides a case file by the rulebook and records the decision with its exact inputs, each rule's
- * result and the parameter version, so that it can be re-run from the record alone.
+ * result, the parameter version and the bureau calendar it counted working days with (the store's
+ * years over the shipped seed), so that it can be re-run from the record alone.
  */
 export async function decideAndRecord(
   store: Store,
@@ -126,17 +131,19 @@ export async function decideAndRecord(
     evidence?: EvidenceRef[];
   },
 ): Promise<DecideOutcome> {
-  const parsed = parseCaseFile(args.caseFile);
+  const params: Parameters = { ...defaultParameters, calendar: await loadBureauCalendar(store) };
+  const parsed = parseCaseFile(args.caseFile, params);
   if (!parsed.ok) return { ok: false, error: parsed.error };
-  const decision = decide(parsed.caseFile);
+  const decision = decide(parsed.caseFile, params);
   await recordStep(store, {
     caseId: args.caseRow.caseId,
     key: args.key ?? args.step,
     step: args.step,
     actor: args.actor,
     at: args.at,
-    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile },
+    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile, calendar: calendarRecord(params.calendar) },
     ruleSetVersion: decision.policyVersion,
+    params,
     outcome: { outcome: decision.outcome, amount: decision.amount, reasons: decision.reasons, checks: decision.checks, details: decision.details },
     evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }, ...(args.evidence ?? [])],
   });

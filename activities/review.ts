@@ -14,6 +14,7 @@ import type { ReviewActivities, ReviewStandingInput } from '../workflows/activit
 import { decideAndRecord, recordStep, registerCase, systemActor } from './decision';
 import type { ActivityDeps } from './deps';
 import { reviewSla } from './reviewSla';
+import { loadBureauCalendar } from '../store/calendarYears';
 
 /** The activities of the exception review: the inbox, the SLA and every human act on the record. */
 export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
@@ -36,10 +37,22 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
 
   return {
     async openReview(input) {
-      const sla = reviewSla(input.enteredAt);
+      const counted = reviewSla(input.enteredAt, await loadBureauCalendar(store));
+      const sla = { reminderAt: counted.reminderAt, deadlineAt: counted.deadlineAt };
+      if (counted.weekdaysOnlyFor !== null) {
+        logger.warn(
+          `case ${input.caseRow.caseId}: the bureau calendar has no ${counted.weekdaysOnlyFor}; review deadline counted Monday to Friday (holidays unknown): import ${counted.weekdaysOnlyFor} with calendar import`,
+          { caseId: input.caseRow.caseId },
+        );
+      }
       await register(input, 'review', input.result);
       await stand(input.caseRow.caseId, { claimedBy: null, slaReminder: sla.reminderAt, slaDeadline: sla.deadlineAt, escalated: false });
-      await record(input, { step: 'review-opened', actor: systemActor, inputs: { reasons: input.result.reasons }, outcome: { ...sla } });
+      await record(input, {
+        step: 'review-opened',
+        actor: systemActor,
+        inputs: { reasons: input.result.reasons },
+        outcome: { ...sla, ...(counted.weekdaysOnlyFor === null ? {} : { weekdaysOnlyFor: counted.weekdaysOnlyFor }) },
+      });
       return sla;
     },
 

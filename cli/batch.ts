@@ -17,6 +17,7 @@ import { ProgressBar } from './progressBar';
 import { describeUnserved, queuesForBatch, unservedQueues, watchWorkers } from './workerWatch';
 import { connectClient } from './temporalClient';
 import { UsageError } from './args';
+import { beijingIso } from '../time/beijing';
 
 export interface BatchRunOptions {
   workbook: string;
@@ -88,9 +89,9 @@ function stageAttachments(config: AppConfig, batchId: string, dir: string | unde
   return staged;
 }
 
-/** A batch ID that sorts by submission time and names the workbook it came from. */
+/** A batch ID that sorts by submission time (Beijing, as people read it) and names the workbook it came from. */
 function newBatchId(sha256: string, at = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp = beijingIso(at).replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${sha256.slice(0, 8)}-${crypto.randomBytes(2).toString('hex')}`;
 }
 

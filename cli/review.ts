@@ -5,12 +5,11 @@ import { openAppStore } from '../config/openAppStore';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
-import { listReviewInbox, type SlaState } from '../store/reviewQueue';
-import { authenticate } from '../store/users';
+import { listReviewInbox, type InboxEntry, type SlaState } from '../store/reviewQueue';
 import type { Store } from '../store';
 import { actSigningKey } from '../security/actKeys';
 import { reviewActions } from '../temporal/reviewActions';
-import { loginPassword } from './password';
+import { provenPerson } from './password';
 import { supplyDocuments } from '../temporal/supplyDocuments';
 import { SupplementRefused } from '../intake/supplements';
 import { reviewStateQuery } from '../workflows/messages';
@@ -18,6 +17,7 @@ import type { HumanDecisionKind } from '../workflows/reviewTypes';
 import { caseWorkflowId } from '../workflows/types';
 import { parseArgs, UsageError } from './args';
 import { connectClient } from './temporalClient';
+import { beijingIso } from '../time/beijing';
 
 type Out = (line: string) => void;
 
@@ -30,18 +30,14 @@ function refused(message: string): number {
   return 1;
 }
 
-/**
- * The person at the terminal, proven by their console password (ZHISHEN_PASSWORD or a prompt):
- * a name alone proves nothing. The role is not asked for: the workflow reads it from the store.
- */
-async function authenticatePerson(store: Store, username: string | undefined): Promise<{ username: string }> {
-  if (!username) throw new UsageError('say who decides: --as USER (or ZHISHEN_USER), with the password in ZHISHEN_PASSWORD or at the prompt');
-  const password = await loginPassword(username);
-  if (!password) throw new UsageError(`--as ${username} needs the password of ${username}: ZHISHEN_PASSWORD or the prompt`);
-  const user = await authenticate(store, username, password);
-  if (!user) throw new UsageError(`${username}: wrong password, or no such active user`);
-  return { username: user.username };
+/** An inbox entry with its times as Beijing ISO (+08:00), as a person at the terminal reads them. */
+function inBeijingTime(e: InboxEntry): InboxEntry {
+  const at = (iso: string | null) => (iso === null ? null : beijingIso(iso));
+  return { ...e, slaReminder: at(e.slaReminder), slaDeadline: at(e.slaDeadline), updatedAt: beijingIso(e.updatedAt) };
 }
+
+/** The person at the terminal, proven by their password. The role is not asked for: the workflow reads it from the store. */
+const authenticatePerson = (store: Store, username: string | undefined) => provenPerson(store, username);
 
 /** `review list|show|decide|second-look`: the exception inbox from a terminal. */
 export async function runReviewCommand(config: AppConfig, argv: string[], out: Out): Promise<number> {
@@ -60,7 +56,7 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
           sla: sla as SlaState | undefined,
           ...(args.flags.has('proposed') ? { proposed: true } : {}),
         });
-        for (const e of entries) out(JSON.stringify(e));
+        for (const e of entries) out(JSON.stringify(inBeijingTime(e)));
         process.stderr.write(`${entries.length} case(s) waiting for review\n`);
         return 0;
       }
@@ -77,7 +73,7 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
         const checks = ((decided?.outcome as { checks?: { rule: string; result: string; message: string }[] } | null)?.checks ?? []).filter((c) => c.result === 'fail');
         const { client, close } = await connectClient(config);
         const review = await client.workflow.getHandle(caseWorkflowId(caseId)).query(reviewStateQuery).catch(() => null).finally(close);
-        out(maskIdNumbersIn(JSON.stringify({ case: stored, review, failedChecks: checks, trail: events.map((e) => ({ seq: e.seq, step: e.step, at: e.at, actor: e.actor })) })));
+        out(maskIdNumbersIn(JSON.stringify({ case: { ...stored, updatedAt: beijingIso(stored.updatedAt) }, review, failedChecks: checks, trail: events.map((e) => ({ seq: e.seq, step: e.step, at: beijingIso(e.at), actor: e.actor })) })));
         return 0;
       }
       case 'decide':

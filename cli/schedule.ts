@@ -13,6 +13,7 @@ import {
 } from '../schedules/manage';
 import { parseArgs, UsageError } from './args';
 import { connectClient } from './temporalClient';
+import { beijingIso } from '../time/beijing';
 
 export const SCHEDULE_USAGE = `schedule create ID --folder DIR [--at HH:MM | --cron EXPR] [--overlap ${OVERLAP_POLICIES.join('|')}] [--run-on-holidays] [--concurrency N] [--note TEXT] [--paused]
   schedule list | describe ID | pause ID --note TEXT | unpause ID [--note TEXT] | trigger ID [--overlap P]
@@ -92,7 +93,7 @@ export async function runScheduleCommand(config: AppConfig, argv: readonly strin
         const from = dateArg('from', args.options.get('from'));
         const to = dateArg('to', args.options.get('to'));
         await backfillBatchSchedule(client, needId(), from, to, overlapArg(args.options.get('overlap')));
-        out(JSON.stringify({ scheduleId: id, backfill: { from: from.toISOString(), to: to.toISOString() } }));
+        out(JSON.stringify({ scheduleId: id, backfill: { from: beijingIso(from), to: beijingIso(to) } }));
         return 0;
       }
       default:

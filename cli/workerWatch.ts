@@ -10,6 +10,7 @@ import proto from '@temporalio/proto';
 // The package is CommonJS: its namespaces are read off the default export under ESM.
 const { temporal } = proto;
 import { TASK_QUEUES } from '../workflows/types';
+import { beijingTime } from '../time/beijing';
 
 /** An idle worker long-polls again at least every ~70 s; a poller not seen for longer is a worker gone. */
 export const POLLER_STALE_MS = 75_000;
@@ -40,7 +41,7 @@ const millis = (t: { seconds?: unknown; nanos?: number | null } | null | undefin
   t?.seconds == null ? null : Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 
 /** Beijing time, to the second: what the operator's clock says. */
-const beijing = (ms: number) => new Date(ms).toLocaleTimeString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const beijing = (ms: number) => beijingTime(ms).slice(11);
 
 /** A queue and kind no live worker polls, with when a worker last polled it (null: never, as far as Temporal remembers). */
 export interface UnservedQueue {

@@ -19,6 +19,9 @@ import { schedulesSection } from './dashboardSchedules';
 import { listBatchSchedules } from '../schedules/manage';
 import { findStuckCases } from './stuckCases';
 import { stuckCasesSection } from './dashboardStuck';
+import { loadBureauCalendar } from '../store/calendarYears';
+import { missingYearsAround } from '../rules/calendar';
+import { beijingDate } from '../time/beijing';
 
 export { renderDashboard } from './dashboardPage';
 export { handleDashboardPost } from './dashboardSchedules';
@@ -58,7 +61,8 @@ export async function showDashboard(ctx: AuthedContext): Promise<void> {
         links,
       )
     : undefined;
-  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links, schedules, stuck }));
+  const missingCalendarYears = missingYearsAround(await loadBureauCalendar(ctx.deps.store), beijingDate(ctx.deps.now()));
+  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links, schedules, stuck, missingCalendarYears }));
 }
 
 /** GET /dashboard/batches/:id/report.xlsx and …/summary.pdf. */

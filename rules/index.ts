@@ -15,7 +15,8 @@ export {
   type TransferParams,
   type ReimbursementParams,
 } from './params';
-export { defaultCalendar, loadCalendar, isWorkingDay, addWorkingDays, type BureauCalendar } from './calendar';
+export { defaultCalendar, loadCalendar, calendarOf, calendarRecord, isWorkingDay, addWorkingDays, workingDaysAfter, missingYearsAround, type BureauCalendar, type CalendarRecord } from './calendar';
+export { CalendarYearSchema, parseCalendarYearFile, CalendarFileError, type CalendarYear } from './calendarYear';
 export { parseMoney, formatFen, toFen, sumFen, MONEY_PATTERN, NON_NEGATIVE_MONEY_PATTERN, type Fen } from './money';
 export { parseRatio, formatRatio, applyRatios, divideRoundHalfUp, type Ratio } from './ratio';
 export { parseChineseAmount, fenToChineseWords } from './chineseAmount';

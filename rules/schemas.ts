@@ -177,7 +177,8 @@ export const TransferDetailsSchema = z.object({
   waitingMonths: z.int(),
   benefitStartMonth: MonthSchema,
   mergedMonths: z.int(),
-  dueDate: DateSchema,
+  /** Null when the working days run into a year the bureau calendar lacks (TR-07). */
+  dueDate: DateSchema.nullable(),
 });
 export type TransferDetails = z.infer<typeof TransferDetailsSchema>;
 

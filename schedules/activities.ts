@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { sha256File } from '../activities/hashing';
 import { archiveClosedCaseHistories } from '../audit/history';
-import { defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
+import { log } from '@temporalio/activity';
+import { calendarCovers, defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
+import { loadBureauCalendar } from '../store/calendarYears';
 import { isWorkbookTaken, type Store } from '../store';
 import type { PickedWorkbook, ScheduledIntakeActivities } from '../workflows/scheduledIntakeTypes';
 
@@ -15,6 +17,7 @@ export interface ScheduleActivityDeps {
   dataDir: string;
   /** For the history archive after the batch; without it histories are left to a later sweep. */
   client?: Client;
+  /** Default: the store's years over the shipped seed, read at each run. */
   calendar?: BureauCalendar;
 }
 
@@ -27,7 +30,10 @@ export function isBureauWorkingDay(date: string, calendar: BureauCalendar = defa
 export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeActivities {
   return {
     async checkBureauDay({ date }) {
-      return { date, working: isBureauWorkingDay(date, deps.calendar) };
+      const calendar = deps.calendar ?? (await loadBureauCalendar(deps.store));
+      // A run must still happen or not: Monday to Friday, said in the log, until the year is imported.
+      if (!calendarCovers(calendar, date)) log.warn(`the bureau calendar has no ${date.slice(0, 4)}: ${date} counted as a ${isWorkingDay(calendar, date) ? 'working' : 'rest'} day by its weekday alone; import the year with calendar import`);
+      return { date, working: isBureauWorkingDay(date, calendar) };
     },
 
     async pickIntakeWorkbook({ intakeFolder, date, scheduleId }) {

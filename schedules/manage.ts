@@ -8,6 +8,7 @@ import { ScheduleNotFoundError, type Client, type ScheduleDescription, type Sche
 import { z } from 'zod';
 import { TASK_QUEUES } from '../workflows/types';
 import { SCHEDULED_INTAKE_WORKFLOW, type ScheduledIntakeInput } from '../workflows/scheduledIntakeTypes';
+import { beijingIso } from '../time/beijing';
 
 export const OVERLAP_POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
 export type Overlap = (typeof OVERLAP_POLICIES)[number];
@@ -163,11 +164,11 @@ function viewOf(scheduleId: string, d: ScheduleDescription): ScheduleView {
     overlap: overlapName(d.policies.overlap),
     paused: d.state.paused,
     note: d.state.note ?? null,
-    nextRuns: d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()),
+    nextRuns: d.info.nextActionTimes.slice(0, 5).map((t) => beijingIso(t)),
     recentRuns: d.info.recentActions.slice(-10).map((a) => ({
       workflowId: a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : '',
-      scheduledAt: a.scheduledAt.toISOString(),
-      takenAt: a.takenAt.toISOString(),
+      scheduledAt: beijingIso(a.scheduledAt),
+      takenAt: beijingIso(a.takenAt),
     })),
     runningWorkflows: d.info.runningActions.map((a) => a.workflow.workflowId),
   };

@@ -35,6 +35,10 @@ export const AUDIT_STEPS = [
   'user-disabled',
   'user-enabled',
   'password-reset',
+  // The bureau calendar's years, in the `_admin` trail (store/calendarYears.ts).
+  'calendar-imported',
+  'calendar-replaced',
+  'calendar-shown',
 ] as const;
 
 export type AuditStep = (typeof AUDIT_STEPS)[number];

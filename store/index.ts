@@ -19,3 +19,4 @@ export { recordLoginAttempt, recentLoginAttempts, forgetLoginAttempt, clearLogin
 export { setReviewStanding, listReviewInbox, slaState, type InboxEntry, type InboxFilter, type ReviewStanding, type SlaState } from './reviewQueue';
 export { recordBatchRows, batchRowsPage, countBatchRows, type BatchRow } from './batchRows';
 export { EntryLeaseRequest, takeEntryLease, currentEntryLease, type EntryLease, type TakeLeaseResult } from './entryLeases';
+export { calendarYears, calendarYear, loadBureauCalendar, importCalendarYear, recordCalendarShown, CalendarYearExists, type StoredCalendarYear, type CalendarActor } from './calendarYears';

@@ -9,7 +9,6 @@ import { isListening, startDevServer, type RunningDevServer } from './temporal/d
 import { startLegacySystem } from './fixtures/legacy-system/server';
 import { legacyDataFile } from './fixtures/legacy-system/records';
 import { faultsFromEnv } from './fixtures/legacy-system/faults';
-import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { startWorkers, type RunningWorkers } from './worker';
 import { startConsole } from './console/server';
 import { connectClient } from './cli/temporalClient';
@@ -74,7 +73,8 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
           dataFile: legacyDataFile(config.dataDir),
           port: config.legacy.port,
           faults: faultsFromEnv(),
-          users: [legacyCredentialsFromEnv()],
+          // The stand-in makes the account the bots log in with (the configured one, or its own).
+          users: [{ ...config.legacy.account, displayName: '智审机器人' }],
         });
         stops.push(() => legacy.close());
         legacyUrl = legacy.url;

@@ -14,7 +14,6 @@ import { noticeActivities } from './notices/activities';
 import { auditActivities } from './audit/activities';
 import { scheduleActivities } from './schedules/activities';
 import { ZHISHEN_VERSION } from './activities/version';
-import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { loadConfig, type AppConfig, type TaskQueueName } from './config/env';
 import { configuredTarget, connectionOptions, describeTarget } from './temporal/connection';
 import { configuredDataConverter, FAILURE_CONVERTER_PATH } from './temporal/dataConverter';
@@ -100,7 +99,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       : createBrowserPool({
           size: botSlots,
           legacyUrl: options.config.legacy.url,
-          credentials: legacyCredentialsFromEnv(),
+          credentials: options.config.legacy.account,
           timeoutMs: options.config.worker.botTimeoutMs,
           executablePath: options.config.chromiumPath,
           evidenceDir: path.join(options.config.dataDir, 'evidence'),

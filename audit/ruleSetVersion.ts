@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultParameters, loadParameters, type Parameters } from '../rules';
 import { canonicalJson } from '../store/canonicalJson';
+import { setting } from '../config/env';
 
 const BUSINESS_KEY = { 'lump-sum': 'lumpSum', transfer: 'transfer', reimbursement: 'reimbursement' } as const;
 type Business = keyof typeof BUSINESS_KEY;
@@ -36,11 +37,8 @@ let buildOnce: string | undefined;
 
 /** The build that runs: ZHISHEN_BUILD, else the git commit of this checkout (read once), else `unknown`. */
 export function currentBuild(env: NodeJS.ProcessEnv = process.env): string {
-  const given = env.ZHISHEN_BUILD?.trim();
-  if (given) {
-    if (!/^[\w.:+-]{1,80}$/.test(given)) throw new Error(`ZHISHEN_BUILD must be a commit or build name (letters, digits, . : + - _), got ${JSON.stringify(given)}`);
-    return given;
-  }
+  const given = setting('ZHISHEN_BUILD', env);
+  if (given) return given;
   if (buildOnce === undefined) {
     try {
       const root = path.resolve(import.meta.dirname, '..');

@@ -1,4 +1,5 @@
 import { chromium, type Browser } from 'playwright';
+import { setting } from '../config/env';
 
 /**
  * The features Playwright (1.65) disables on every launch. A second `--disable-features` replaces the
@@ -39,7 +40,7 @@ export const CHROMIUM_ARGS = [
 ] as const;
 
 /** The system's Chromium (Debian's /usr/bin/chromium unless CHROMIUM_PATH says otherwise); Playwright's own browsers are never downloaded. */
-export const defaultChromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const defaultChromiumPath = (): string => setting('CHROMIUM_PATH') ?? '/usr/bin/chromium';
 
 /** Launches one headless Chromium for the process. */
 export function launchChromium(executablePath: string = defaultChromiumPath()): Promise<Browser> {

@@ -10,9 +10,10 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { setting } from '../config/env';
 
-/** Debian's fonts-noto-cjk: a TrueType collection, of which we take the Simplified Chinese face. */
-export const CJK_FONT_PATH = process.env.ZHISHEN_CJK_FONT ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+/** ZHISHEN_CJK_FONT; by default Debian's fonts-noto-cjk, a TrueType collection of which we take the Simplified Chinese face. */
+const CJK_FONT_PATH = setting('ZHISHEN_CJK_FONT');
 export const CJK_FONT_MEMBER = 'NotoSansCJKsc-Regular';
 export const FONTKIT_PACKAGE = 'fontkit';
 

@@ -10,7 +10,7 @@ import { serveEmbeddedStore, openStore, type EmbeddedStoreServer, type Store } f
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
 import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
 import { legacyDataFile } from '../fixtures/legacy-system/records';
-import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
+import { STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system/credentials';
 import type { Faults } from '../fixtures/legacy-system/faults';
 import { testDatabaseUrl } from '../store/testing/backends';
 import { ALL_KEYS } from '../security/allKeys';
@@ -64,13 +64,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let temporal = await startDevServer(temporalOptions);
   const database = options.postgres ? await createDatabase() : null;
   const storeServer = database ? null : await serveEmbeddedStore({ dataDir });
-  const legacyOptions = { dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()], faults: options.faults };
+  const legacyOptions = { dataFile: legacyDataFile(dataDir), port: 0, users: [STAND_IN_DEFAULT_CREDENTIALS], faults: options.faults };
   let legacy: RunningLegacySystem | null = await startLegacySystem(legacyOptions);
   legacyOptions.port = Number(new URL(legacy.url).port);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
     LEGACY_URL: legacy.url,
+    // LEGACY_URL needs the bots' account: here the stand-in's, which it was started with.
+    LEGACY_USERNAME: STAND_IN_DEFAULT_CREDENTIALS.username,
+    LEGACY_PASSWORD: STAND_IN_DEFAULT_CREDENTIALS.password,
     ZHISHEN_DATA_DIR: dataDir,
     ZHISHEN_LOG_LEVEL: 'info',
     // Test batches back off at most 30 s between attempts of a failing step (production: 5 minutes).

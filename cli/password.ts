@@ -40,9 +40,8 @@ export async function firstLineOfStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-/** The acting person's password: ZHISHEN_PASSWORD, a prompt without echo, or a pipe; never an argument. */
-export async function loginPassword(username: string): Promise<string> {
-  const fromEnv = process.env.ZHISHEN_PASSWORD;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+/** The acting person's password: ZHISHEN_PASSWORD (config.cli.password), a prompt without echo, or a pipe; never an argument. */
+export async function loginPassword(username: string, fromConfig: string | undefined): Promise<string> {
+  if (fromConfig) return fromConfig;
   return process.stdin.isTTY ? askHidden(`password for ${username}: `) : firstLineOfStdin();
 }

@@ -83,3 +83,12 @@ describe('settings of the CLI and of shared code', () => {
     expect(() => setting('ZHISHEN_BUILD', { ZHISHEN_BUILD: 'a b' })).toThrow(/^environment variable ZHISHEN_BUILD: expected a commit or build name/);
   });
 });
+
+describe('keys given in the environment', () => {
+  it('takes a key as its text or as a file, not both', () => {
+    expect(() => loadConfig({ ZHISHEN_PAYLOAD_KEYS: 'k1 AAAA', ZHISHEN_PAYLOAD_KEYS_FILE: '/run/secrets/payload' })).toThrow(
+      /ZHISHEN_PAYLOAD_KEYS_FILE: set ZHISHEN_PAYLOAD_KEYS or ZHISHEN_PAYLOAD_KEYS_FILE, not both/,
+    );
+    expect(() => loadConfig({ ZHISHEN_ACT_SIGNING_KEY_FILE: '/run/secrets/act.pem', ZHISHEN_CHECKPOINT_SIGNING_KEY: '' })).not.toThrow();
+  });
+});

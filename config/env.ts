@@ -23,6 +23,9 @@ export interface LegacyAccount {
 /** An empty variable counts as unset, as a shell's `VAR=` means. */
 const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 const optionalText = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
+
+/** Secrets read by security/keyFiles.ts `readSecret`, from the variable or the file its `_FILE` names. */
+const SECRET_KEYS = ['ZHISHEN_ACT_SIGNING_KEY', 'ZHISHEN_ACT_VERIFY_KEY', 'ZHISHEN_CHECKPOINT_SIGNING_KEY', 'ZHISHEN_PAYLOAD_KEYS'] as const;
 export type TaskQueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -115,6 +118,19 @@ const EnvSchema = z.object({
   TEMPORAL_CLI: optionalText,
   /** The schema owner's postgres://… URL, for `client.ts store migrate` only. */
   ZHISHEN_DATABASE_OWNER_URL: z.preprocess(unsetIfEmpty, z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional()),
+  /**
+   * Keys, each given as its text or as `<name>_FILE` (a mounted secret), else kept under
+   * `<dataDir>/keys/`; read where they are used (security/keyFiles.ts), validated here.
+   */
+  ZHISHEN_ACT_SIGNING_KEY: optionalText,
+  ZHISHEN_ACT_SIGNING_KEY_FILE: optionalText,
+  /** The public key workers verify human acts with, on a cluster where they should not hold the signing key. */
+  ZHISHEN_ACT_VERIFY_KEY: optionalText,
+  ZHISHEN_ACT_VERIFY_KEY_FILE: optionalText,
+  ZHISHEN_CHECKPOINT_SIGNING_KEY: optionalText,
+  ZHISHEN_CHECKPOINT_SIGNING_KEY_FILE: optionalText,
+  ZHISHEN_PAYLOAD_KEYS: optionalText,
+  ZHISHEN_PAYLOAD_KEYS_FILE: optionalText,
   /** Who acting CLI commands (`review decide`, `review supply`) act as, when --as is not given. */
   ZHISHEN_USER: optionalText,
   /** That person's console password, instead of the prompt. */
@@ -123,7 +139,10 @@ const EnvSchema = z.object({
   ZHISHEN_NEW_PASSWORD: optionalText,
 }).superRefine((e, ctx) => {
   const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
-  if (e.LEGACY_PASSWORD && e.LEGACY_PASSWORD_FILE) problem('LEGACY_PASSWORD_FILE', 'set LEGACY_PASSWORD or LEGACY_PASSWORD_FILE, not both');
+  const given: Record<string, unknown> = e;
+  for (const name of [...SECRET_KEYS, 'LEGACY_PASSWORD']) {
+    if (given[name] && given[`${name}_FILE`]) problem(`${name}_FILE`, `set ${name} or ${name}_FILE, not both`);
+  }
   const legacyPassword = e.LEGACY_PASSWORD || e.LEGACY_PASSWORD_FILE;
   if (e.LEGACY_URL && !(e.LEGACY_USERNAME && legacyPassword)) {
     problem(

@@ -144,12 +144,6 @@ export async function loadWorkflowHistory(store: Store, workflowId: string, runI
   return { ...savedOf(row), history: HistoryProto.decode(bytes) };
 }
 
-/** Saved histories of one case, oldest first, without their text. */
-export async function listSavedHistories(store: Store, caseId: string): Promise<SavedHistory[]> {
-  const rows = await store.db.query<HistoryRow>(`SELECT ${columns} FROM workflow_histories WHERE case_id = $1 ORDER BY saved_at`, [caseId]);
-  return rows.map(savedOf);
-}
-
 /**
  * Saves the complete histories of closed cases that the store does not yet hold complete: the
  * post-close sweep (a case's own last step can only save its history up to that step). Cases whose

@@ -24,12 +24,6 @@ export const SHEET_OF_TYPE: Record<CaseType, CaseSheetName> = {
   reimbursement: SHEET.reimbursement,
 };
 
-export const CASE_ID_PREFIX: Record<CaseType, 'LS' | 'TR' | 'RB'> = {
-  'lump-sum': 'LS',
-  transfer: 'TR',
-  reimbursement: 'RB',
-};
-
 /**
  * How a cell is turned into text before validation:
  * - `text`: strings, rich text, hyperlinks; a number is taken as its digits (e.g. a 区划 code typed as a number);

@@ -1,7 +1,7 @@
 // The store's public surface: open it, append to and read the audit trail, keep the case register.
 export type { Backend, Db, Queryable } from './db';
 export type { Store } from './store';
-export { openStore, storeOptionsFromEnv, type OpenStoreOptions } from './openStore';
+export { openStore, type OpenStoreOptions } from './openStore';
 export { serveEmbeddedStore, type EmbeddedStoreServer } from './embedded/serveEmbeddedStore';
 export { StoreInUseError } from './embedded/dataDirLock';
 export { migrate } from './migrate';

@@ -3,7 +3,7 @@ import type { FactsQuery } from '../fixtures/legacy-system/facts';
 import type { FactsReading } from './contracts';
 import { ZHISHEN_VERSION } from './version';
 
-export type EntryOutcome =
+type EntryOutcome =
   | { ok: true; entryNumber: string; alreadyEntered: boolean }
   | { ok: false; code: string; message: string; evidence: EvidenceFile[] };
 

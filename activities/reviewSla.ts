@@ -2,7 +2,7 @@ import { addWorkingDays, defaultCalendar, type BureauCalendar } from '../rules/c
 import type { ReviewSla } from './contracts';
 
 /** A clerk has this many bureau working days to decide an exception (reminder on the morning it is due). */
-export const REVIEW_SLA_WORKING_DAYS = 5;
+const REVIEW_SLA_WORKING_DAYS = 5;
 
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 

@@ -32,7 +32,7 @@ export interface LoadedHistory extends SavedHistory {
 }
 
 /** Raised when a stored history no longer matches its own sha256: it was edited after saving. */
-export class HistoryTamperedError extends Error {
+class HistoryTamperedError extends Error {
   override name = 'HistoryTamperedError';
 }
 

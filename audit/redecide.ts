@@ -36,7 +36,7 @@ export function recordedOf(outcome: unknown, ruleSetVersion: string | null): Rec
 }
 
 /** The comparable part of a fresh decision: what decideAndRecord writes into the event. */
-export function comparableOf(decision: Decision): RecordedDecision {
+function comparableOf(decision: Decision): RecordedDecision {
   return {
     outcome: decision.outcome,
     amount: decision.amount,
@@ -91,7 +91,7 @@ export function redecide(caseFile: unknown, recorded: RecordedDecision, params: 
 }
 
 /** Paths where two JSON values differ, compared by their canonical text (key order never counts). */
-export function diffJson(recorded: unknown, now: unknown, path = '$'): FieldDiff[] {
+function diffJson(recorded: unknown, now: unknown, path = '$'): FieldDiff[] {
   if (canonicalOrUndefined(recorded) === canonicalOrUndefined(now)) return [];
   const bothObjects = isPlainObject(recorded) && isPlainObject(now);
   const bothArrays = Array.isArray(recorded) && Array.isArray(now);

@@ -42,12 +42,12 @@ export interface RuleSetComparison {
   todayBuild: string;
 }
 
-export type HistoryVerdict =
+type HistoryVerdict =
   | { status: 'ok'; workflowId: string; runId: string; events: number; complete: boolean; sha256: string }
   | { status: 'failed'; workflowId: string; runId: string; error: string; kind: string }
   | { status: 'missing'; error: string };
 
-export interface DecisionReplay {
+interface DecisionReplay {
   seq: number;
   step: string;
   recorded: RecordedDecision;
@@ -58,7 +58,7 @@ export interface DecisionReplay {
   error?: string;
 }
 
-export interface TodayReplay {
+interface TodayReplay {
   parameterVersion: string | null;
   decision: Decision | null;
   /** How today's decision differs from the recorded one (empty when it would decide the same). */
@@ -82,7 +82,7 @@ export interface CaseReplay {
 }
 
 /** Beijing's calendar date: the bureau's "today", whatever the server's time zone. */
-export function beijingToday(now = new Date()): string {
+function beijingToday(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
@@ -123,7 +123,7 @@ export async function replayCase(store: Store, caseId: string, options: ReplayOp
 }
 
 /** The recorded rule-set version against the digest of today's data for the same parameter version. */
-export function compareRuleSet(recorded: string, params: Parameters): RuleSetComparison {
+function compareRuleSet(recorded: string, params: Parameters): RuleSetComparison {
   const parsed = parseRuleSetVersion(recorded);
   const today = ruleSetDigest(parsed.policyVersion, params);
   const todayDigest = 'digest' in today ? today.digest : null;

@@ -15,7 +15,7 @@ const QUEUE_NAMES = Object.values(TASK_QUEUES);
 export const STAND_IN_ACCOUNT = { username: 'rpa01', password: 'zhishen-standin' } as const;
 
 /** The core system's account the bots log in with. */
-export interface LegacyAccount {
+interface LegacyAccount {
   username: string;
   password: string;
 }

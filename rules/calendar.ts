@@ -8,7 +8,7 @@ import { isRealDate, weekday, addDays, yearOf } from './dates';
 
 const calendarDate = z.string().refine(isRealDate, { message: 'expected a real date YYYY-MM-DD' });
 
-export const CalendarSchema = z.object({
+const CalendarSchema = z.object({
   description: z.string().optional(),
   holidays: z.array(calendarDate).min(1),
   workingDays: z.array(calendarDate),

@@ -7,12 +7,12 @@ export const Actor = z.strictObject({
 });
 export type Actor = z.infer<typeof Actor>;
 
-export const EvidenceRef = z.strictObject({
+const EvidenceRef = z.strictObject({
   kind: z.string().min(1),
   ref: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256'),
 });
-export type EvidenceRef = z.infer<typeof EvidenceRef>;
+type EvidenceRef = z.infer<typeof EvidenceRef>;
 
 /** What a caller hands to appendEvent: one automated decision or effect on one case. */
 export const AuditEventInput = z.strictObject({

@@ -5,7 +5,7 @@ import { bureauTime, label, SLA_LABELS, TYPE_LABELS } from '../labels';
 import type { Session } from '../sessions';
 import { layout } from './layout';
 
-export const RULE_TITLES: Record<string, string> = Object.fromEntries(
+const RULE_TITLES: Record<string, string> = Object.fromEntries(
   [COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((rules) => Object.values(rules).map((r) => [r.id, r.title])),
 );
 

@@ -8,7 +8,6 @@ import { serveEmbeddedStore, StoreInUseError, type EmbeddedStoreServer } from '.
 import { isListening, startDevServer, type RunningDevServer } from './temporal/devServer';
 import { startLegacySystem } from './fixtures/legacy-system/server';
 import { legacyDataFile } from './fixtures/legacy-system/records';
-import { faultsFromEnv } from './fixtures/legacy-system/faults';
 import { startWorkers, type RunningWorkers } from './worker';
 import { startConsole } from './console/server';
 import { connectClient } from './cli/temporalClient';
@@ -72,7 +71,8 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
         const legacy = await startLegacySystem({
           dataFile: legacyDataFile(config.dataDir),
           port: config.legacy.port,
-          faults: faultsFromEnv(),
+          faults: config.legacy.standInOptions.faults,
+          seed: config.legacy.standInOptions.faultSeed,
           // The stand-in makes the account the bots log in with (the configured one, or its own).
           users: [{ ...config.legacy.account, displayName: '智审机器人' }],
         });

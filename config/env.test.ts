@@ -32,8 +32,8 @@ describe('worker configuration from the environment', () => {
 
 describe('the core system and the bots account in it', () => {
   it('without LEGACY_URL: the stand-in on LEGACY_PORT, with its own account unless one is given', () => {
-    expect(loadConfig({}).legacy).toEqual({ url: 'http://127.0.0.1:8090', standIn: true, port: 8090, account: STAND_IN_ACCOUNT });
-    expect(loadConfig({ LEGACY_PORT: '9001', LEGACY_USERNAME: 'clerk7', LEGACY_PASSWORD: 's3cret' }).legacy).toEqual({
+    expect(loadConfig({}).legacy).toMatchObject({ url: 'http://127.0.0.1:8090', standIn: true, port: 8090, account: STAND_IN_ACCOUNT });
+    expect(loadConfig({ LEGACY_PORT: '9001', LEGACY_USERNAME: 'clerk7', LEGACY_PASSWORD: 's3cret' }).legacy).toMatchObject({
       url: 'http://127.0.0.1:9001',
       standIn: true,
       port: 9001,
@@ -48,7 +48,7 @@ describe('the core system and the bots account in it', () => {
       expect(() => loadConfig({ LEGACY_URL: 'https://core.example.gov.cn/', ...env })).toThrow(/LEGACY_URL is set.*set LEGACY_USERNAME and LEGACY_PASSWORD \(or LEGACY_PASSWORD_FILE\)/);
     }
     const config = loadConfig({ LEGACY_URL: 'https://core.example.gov.cn/', LEGACY_USERNAME: 'rpa-prod', LEGACY_PASSWORD: 'issued' });
-    expect(config.legacy).toEqual({ url: 'https://core.example.gov.cn', standIn: false, port: 8090, account: { username: 'rpa-prod', password: 'issued' } });
+    expect(config.legacy).toMatchObject({ url: 'https://core.example.gov.cn', standIn: false, port: 8090, account: { username: 'rpa-prod', password: 'issued' } });
   });
 
   it('reads the password from LEGACY_PASSWORD_FILE, a mounted secret', () => {

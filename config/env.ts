@@ -14,6 +14,13 @@ const QUEUE_NAMES = Object.values(TASK_QUEUES);
  */
 export const STAND_IN_ACCOUNT = { username: 'rpa01', password: 'zhishen-standin' } as const;
 
+/** How the stand-in runs; a fault left out is the stand-in's default (fixtures/legacy-system/faults.ts). */
+export interface StandInOptions {
+  host: string;
+  faultSeed: number | undefined;
+  faults: { latencyMs?: number; errorRate?: number; sessionIdleSeconds?: number; confirmModal?: boolean; pageSize?: number };
+}
+
 /** The core system's account the bots log in with. */
 interface LegacyAccount {
   username: string;
@@ -57,6 +64,20 @@ const EnvSchema = z.object({
   LEGACY_PASSWORD_FILE: optionalText,
   /** Port of the core-system stand-in that `npm start` runs when LEGACY_URL is unset. */
   LEGACY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  /** The stand-in's own settings (fixtures/legacy-system): where it listens when run alone, and how it misbehaves. */
+  LEGACY_HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
+  LEGACY_FAULT_SEED: z.preprocess(unsetIfEmpty, z.coerce.number().int().optional()),
+  LEGACY_LATENCY_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).optional()),
+  LEGACY_ERROR_RATE: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).optional()),
+  LEGACY_SESSION_IDLE_SECONDS: z.preprocess(unsetIfEmpty, z.coerce.number().positive().optional()),
+  LEGACY_CONFIRM_MODAL: z.preprocess(
+    (v) => (typeof v === 'string' ? unsetIfEmpty(v.toLowerCase()) : v),
+    z
+      .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+      .transform((v) => ['1', 'true', 'yes'].includes(v))
+      .optional(),
+  ),
+  LEGACY_PAGE_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).optional()),
   /** Port of the web console for clerks, managers and auditors. */
   ZHISHEN_CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /**
@@ -177,7 +198,7 @@ export type AppConfig = {
   temporal: { address: string | undefined; namespace: string; uiUrl: string; embeddedPort: number; security: TemporalSecurity };
   databaseUrl: string | undefined;
   /** The core business system the bots drive: LEGACY_URL, or the stand-in the stack runs; and the bots' account in it. */
-  legacy: { url: string; standIn: boolean; port: number; account: LegacyAccount };
+  legacy: { url: string; standIn: boolean; port: number; account: LegacyAccount; standInOptions: StandInOptions };
   chromiumPath: string | undefined;
   /** The schema owner's URL, for `store migrate` only. */
   databaseOwnerUrl: string | undefined;
@@ -231,6 +252,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       standIn: e.LEGACY_URL === undefined,
       port: e.LEGACY_PORT,
       account: legacyAccount(e),
+      standInOptions: {
+        host: e.LEGACY_HOST,
+        faultSeed: e.LEGACY_FAULT_SEED,
+        faults: Object.fromEntries(
+          Object.entries({
+            latencyMs: e.LEGACY_LATENCY_MS,
+            errorRate: e.LEGACY_ERROR_RATE,
+            sessionIdleSeconds: e.LEGACY_SESSION_IDLE_SECONDS,
+            confirmModal: e.LEGACY_CONFIRM_MODAL,
+            pageSize: e.LEGACY_PAGE_SIZE,
+          }).filter(([, value]) => value !== undefined),
+        ),
+      },
     },
     chromiumPath: e.CHROMIUM_PATH,
     databaseOwnerUrl: e.ZHISHEN_DATABASE_OWNER_URL,

@@ -15,7 +15,7 @@ const QUEUE_NAMES = Object.values(TASK_QUEUES);
 export const STAND_IN_ACCOUNT = { username: 'rpa01', password: 'zhishen-standin' } as const;
 
 /** How the stand-in runs; a fault left out is the stand-in's default (fixtures/legacy-system/faults.ts). */
-export interface StandInOptions {
+interface StandInOptions {
   host: string;
   faultSeed: number | undefined;
   faults: { latencyMs?: number; errorRate?: number; sessionIdleSeconds?: number; confirmModal?: boolean; pageSize?: number };

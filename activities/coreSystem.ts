@@ -2,7 +2,7 @@ import { BusinessFault, enterResult, readFacts, type BrowserPool, type EntryRequ
 import type { FactsQuery, FactsReading } from '../bots';
 import { ZHISHEN_VERSION } from './version';
 
-export type EntryOutcome =
+type EntryOutcome =
   | { ok: true; entryNumber: string; alreadyEntered: boolean }
   | { ok: false; code: string; message: string; evidence: EvidenceFile[] };
 

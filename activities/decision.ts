@@ -68,7 +68,7 @@ export function resultOf(caseRow: CaseRowRef, decision: Decision): CaseResult {
 }
 
 /** What the rules give when the review rules are left aside: a clerk deciding otherwise overrides them. */
-export function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
+function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
   return decision.checks.some((c) => c.result === 'fail' && c.severity === 'reject') ? 'reject' : 'approve';
 }
 

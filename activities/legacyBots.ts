@@ -12,7 +12,7 @@ import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entr
 import { sha256Json } from './hashing';
 
 /** How often a bot step tells Temporal it is alive; the workflows allow a few missed beats. */
-export const HEARTBEAT_MS = 2_000;
+const HEARTBEAT_MS = 2_000;
 
 /** The activities of the `legacy-bots` task queue: bots that work the core business system's screens. */
 export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {

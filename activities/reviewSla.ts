@@ -3,7 +3,7 @@ import { beijingDate } from '../time/beijing';
 import type { ReviewSla } from '../workflows/activityContracts';
 
 /** A clerk has this many bureau working days to decide an exception (reminder on the morning it is due). */
-export const REVIEW_SLA_WORKING_DAYS = 5;
+const REVIEW_SLA_WORKING_DAYS = 5;
 
 /** The SLA, and the year it had to count Monday to Friday for because the calendar lacks it. */
 export interface CountedReviewSla extends ReviewSla {

@@ -34,7 +34,7 @@ export async function exportCaseAudit(store: Store, caseId: string, out: string)
 }
 
 /** The PDF's text blocks: verdict first, then one entry per event with its hashes. */
-export function trailBlocks(caseId: string, events: readonly AuditEvent[], verdict: ChainVerdict): Block[] {
+function trailBlocks(caseId: string, events: readonly AuditEvent[], verdict: ChainVerdict): Block[] {
   const blocks: Block[] = [
     { kind: 'title', text: `审计轨迹 ${caseId}` },
     { kind: 'paragraph', text: verdictText(verdict) },

@@ -89,7 +89,7 @@ export function redecide(caseFile: unknown, recorded: RecordedDecision, params: 
 }
 
 /** Paths where two JSON values differ, compared by their canonical text (key order never counts). */
-export function diffJson(recorded: unknown, now: unknown, path = '$'): FieldDiff[] {
+function diffJson(recorded: unknown, now: unknown, path = '$'): FieldDiff[] {
   if (canonicalOrUndefined(recorded) === canonicalOrUndefined(now)) return [];
   const bothObjects = isPlainObject(recorded) && isPlainObject(now);
   const bothArrays = Array.isArray(recorded) && Array.isArray(now);

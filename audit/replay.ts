@@ -49,12 +49,12 @@ export interface RuleSetComparison {
   todayBuild: string;
 }
 
-export type HistoryVerdict =
+type HistoryVerdict =
   | { status: 'ok'; workflowId: string; runId: string; events: number; complete: boolean; sha256: string }
   | { status: 'failed'; workflowId: string; runId: string; error: string; kind: string }
   | { status: 'missing'; error: string };
 
-export interface DecisionReplay {
+interface DecisionReplay {
   seq: number;
   step: AuditStep;
   recorded: RecordedDecision;
@@ -65,7 +65,7 @@ export interface DecisionReplay {
   error?: string;
 }
 
-export interface TodayReplay {
+interface TodayReplay {
   parameterVersion: string | null;
   decision: Decision | null;
   /** How today's decision differs from the recorded one (empty when it would decide the same). */

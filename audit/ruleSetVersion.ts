@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CASE_TYPES, defaultParameters, loadParameters, PARAMETERS_OF_TYPE, type CaseType, type Parameters } from '../rules';
 import { canonicalJson } from '../store/canonicalJson';
+import { setting } from '../config/env';
 
 const BUSINESS = CASE_TYPES.join('|');
 const POLICY_VERSION = new RegExp(`^(${BUSINESS})@(\\d{4}-\\d{2}-\\d{2})$`);
@@ -34,11 +35,8 @@ let buildOnce: string | undefined;
 
 /** The build that runs: ZHISHEN_BUILD, else the git commit of this checkout (read once), else `unknown`. */
 export function currentBuild(env: NodeJS.ProcessEnv = process.env): string {
-  const given = env.ZHISHEN_BUILD?.trim();
-  if (given) {
-    if (!/^[\w.:+-]{1,80}$/.test(given)) throw new Error(`ZHISHEN_BUILD must be a commit or build name (letters, digits, . : + - _), got ${JSON.stringify(given)}`);
-    return given;
-  }
+  const given = setting('ZHISHEN_BUILD', env);
+  if (given) return given;
   if (buildOnce === undefined) {
     try {
       const root = path.resolve(import.meta.dirname, '..');

@@ -5,7 +5,7 @@ import { systemChromiumPath } from '../config/defaults';
  * The features Playwright (1.65) disables on every launch. A second `--disable-features` replaces the
  * first, so ours repeats them (browser.test.ts fails when Playwright's list grows).
  */
-export const PLAYWRIGHT_DISABLED_FEATURES = [
+const PLAYWRIGHT_DISABLED_FEATURES = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',
   'DestroyProfileOnBrowserClose',
   'HttpsUpgrades',

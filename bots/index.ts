@@ -1,25 +1,12 @@
 /** The bots that work the core business system (核心经办系统) through its screens. */
-export { TechnicalFault, BusinessFault, isRetryable, asBotFault, type EvidenceFile, type TechnicalFaultKind, type BotFault } from './errors';
+export { TechnicalFault, BusinessFault, isRetryable, asBotFault, type EvidenceFile, type TechnicalFaultKind } from './errors';
 export { BotSession, type BotSessionOptions, type LegacyCredentials } from './session';
 export { createBrowserPool, type BrowserPool, type BrowserPoolOptions } from './pool';
 export { launchChromium, CHROMIUM_ARGS } from './browser';
 export { saveEvidence, startEvidenceTrace, beginEvidenceChunk, discardEvidenceChunk } from './evidence';
 export { withRetries, type RetryOptions } from './retry';
 export type { FactsQuery, FactsReading } from './facts';
-export { readFacts, FACTS_SOURCE } from './readFacts';
+export { readFacts } from './readFacts';
 export { enterResult } from './enterResult';
-export { EntryRequestSchema, type EntryRequest, type EntryResult } from './lookBeforeSubmit';
+export { EntryRequestSchema, type EntryRequest } from './lookBeforeSubmit';
 export type { SubmitGuard } from './pages/EntryFormPage';
-export { readLumpSumFacts, enterLumpSumResult } from './lumpSumBot';
-export { readTransferFacts, enterTransferResult } from './transferBot';
-export { readReimbursementFacts, enterReimbursementResult } from './reimbursementBot';
-export { LoginPage } from './pages/LoginPage';
-export { PersonSearchPage } from './pages/PersonSearchPage';
-export { PersonDetailPage } from './pages/PersonDetailPage';
-export { HospitalLookupPage } from './pages/HospitalLookupPage';
-export { InvoiceLookupPage } from './pages/InvoiceLookupPage';
-export { LumpSumEntryPage } from './pages/LumpSumEntryPage';
-export { TransferEntryPage } from './pages/TransferEntryPage';
-export { ReimbursementEntryPage } from './pages/ReimbursementEntryPage';
-export { EntryListPage } from './pages/EntryListPage';
-export { entryRequestFromDecision } from './entryRequest';

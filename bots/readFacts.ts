@@ -6,7 +6,7 @@ import type { BotSession } from './session';
 import { readTransferFacts } from './transferBot';
 
 /** Where the facts came from, as the audit trail records it. */
-export const FACTS_SOURCE = 'core-system';
+const FACTS_SOURCE = 'core-system';
 
 /**
  * Reads the system-of-record facts a case file of the query's business needs (POLICY.md) through

@@ -31,13 +31,8 @@ describe('calendar import and show, against the store', () => {
   const run = async (args: string[], password = PASSWORD) => {
     const out: string[] = [];
     const err: string[] = [];
-    process.env.ZHISHEN_PASSWORD = password;
-    try {
-      const code = await runCalendarCommand(args, store, (l) => out.push(l), (l) => err.push(l));
-      return { code, out, err: err.join('\n') };
-    } finally {
-      delete process.env.ZHISHEN_PASSWORD;
-    }
+    const code = await runCalendarCommand(args, store, { user: undefined, password }, (l) => out.push(l), (l) => err.push(l));
+    return { code, out, err: err.join('\n') };
   };
   const transferReceived = async (receivedDate: string): Promise<TransferDecision> => {
     const params = { ...defaultParameters, calendar: await loadBureauCalendar(store) };

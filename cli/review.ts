@@ -15,15 +15,27 @@ import { SupplementRefused } from '../intake/supplements';
 import { reviewStateQuery } from '../workflows/messages';
 import type { HumanDecisionKind } from '../workflows/reviewTypes';
 import { caseWorkflowId } from '../workflows/types';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, type CommandSpec } from './args';
 import { connectClient } from './temporalClient';
 import { beijingIso } from '../time/beijing';
 
 type Out = (line: string) => void;
 
-const DECIDE_USAGE = 'review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]';
-const SECOND_LOOK_USAGE = 'review second-look CASE --approve|--send-back --comment TEXT --as USER';
-const SUPPLY_USAGE = 'review supply CASE --files FILE... [--note TEXT] [--replaces] --as USER';
+/** Each review command's arguments and usage line. */
+const REVIEW_COMMANDS = {
+  list: { usage: 'review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue] [--proposed]', options: ['type', 'rule', 'batch', 'sla'], flags: ['proposed'] },
+  show: { usage: 'review show CASE' },
+  decide: {
+    usage: 'review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]',
+    options: ['comment', 'as', 'amount', 'amount-reason'],
+    flags: ['approve', 'reject', 'return'],
+  },
+  'second-look': { usage: 'review second-look CASE --approve|--send-back --comment TEXT --as USER', options: ['comment', 'as'], flags: ['approve', 'send-back'] },
+  supply: { usage: 'review supply CASE --files FILE... [--note TEXT] [--replaces] --as USER', options: ['note', 'as'], flags: ['files', 'replaces'] },
+} as const satisfies Record<string, CommandSpec>;
+const REVIEW_USAGE = Object.values(REVIEW_COMMANDS)
+  .map((c) => c.usage)
+  .join('\n');
 
 function refused(message: string): number {
   process.stderr.write(`refused: ${message}\n`);
@@ -37,18 +49,21 @@ function inBeijingTime(e: InboxEntry): InboxEntry {
 }
 
 /** The person at the terminal, proven by their password. The role is not asked for: the workflow reads it from the store. */
-const authenticatePerson = (store: Store, username: string | undefined) => provenPerson(store, username);
+const authenticatePerson = (store: Store, username: string | undefined, passwordFromConfig: string | undefined) =>
+  provenPerson(store, username, passwordFromConfig);
 
 /** `review list|show|decide|second-look`: the exception inbox from a terminal. */
 export async function runReviewCommand(config: AppConfig, argv: string[], out: Out): Promise<number> {
   const [sub, ...rest] = argv;
-  const args = parseArgs(rest, ['type', 'rule', 'batch', 'sla', 'comment', 'amount', 'amount-reason', 'as', 'note']);
+  if (!sub || !Object.hasOwn(REVIEW_COMMANDS, sub)) throw new UsageError(sub ? `unknown review command: ${sub}` : 'review needs a command', REVIEW_USAGE);
+  const spec: CommandSpec = REVIEW_COMMANDS[sub as keyof typeof REVIEW_COMMANDS];
+  const args = parseArgs(rest, spec);
   const store = await openAppStore(config);
   try {
     switch (sub) {
       case 'list': {
         const sla = args.options.get('sla');
-        if (sla && !['on-time', 'due-soon', 'overdue'].includes(sla)) throw new UsageError('--sla on-time|due-soon|overdue');
+        if (sla && !['on-time', 'due-soon', 'overdue'].includes(sla)) throw new UsageError('--sla takes on-time, due-soon or overdue', spec.usage);
         const entries = await listReviewInbox(store, {
           type: args.options.get('type'),
           rule: args.options.get('rule'),
@@ -62,7 +77,7 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
       }
       case 'show': {
         const caseId = args.positionals[0];
-        if (!caseId) throw new UsageError('review show CASE');
+        if (!caseId || args.positionals.length > 1) throw new UsageError('review show needs one case', spec.usage);
         const stored = await getCase(store, caseId);
         if (!stored) {
           process.stderr.write(`no case ${caseId}\n`);
@@ -81,9 +96,9 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
         const caseId = args.positionals[0];
         const choices = sub === 'decide' ? (['approve', 'reject', 'return'] as const) : (['approve', 'send-back'] as const);
         const chosen = choices.filter((d) => args.flags.has(d));
-        const usage = sub === 'decide' ? DECIDE_USAGE : SECOND_LOOK_USAGE;
-        if (!caseId || chosen.length !== 1) throw new UsageError(usage);
-        const person = await authenticatePerson(store, args.options.get('as') ?? process.env.ZHISHEN_USER);
+        if (!caseId || args.positionals.length > 1) throw new UsageError(`review ${sub} needs one case`, spec.usage);
+        if (chosen.length !== 1) throw new UsageError(`say one of ${choices.map((c) => `--${c}`).join(', ')}`, spec.usage);
+        const person = await authenticatePerson(store, args.options.get('as') ?? config.cli.user, config.cli.password);
         const amount = args.options.get('amount');
         const { client, close } = await connectClient(config);
         try {
@@ -114,7 +129,7 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
       }
       case 'supply': {
         const [caseId, ...files] = args.positionals;
-        if (!caseId || !args.flags.has('files') || files.length === 0) throw new UsageError(SUPPLY_USAGE);
+        if (!caseId || !args.flags.has('files') || files.length === 0) throw new UsageError('review supply needs a case and --files with at least one file', spec.usage);
         const uploads = files.map((file) => {
           try {
             return { name: path.basename(file), bytes: fs.readFileSync(file) };
@@ -122,7 +137,7 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
             throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
           }
         });
-        const person = await authenticatePerson(store, args.options.get('as') ?? process.env.ZHISHEN_USER);
+        const person = await authenticatePerson(store, args.options.get('as') ?? config.cli.user, config.cli.password);
         const { client, close } = await connectClient(config);
         try {
           const result = await supplyDocuments({
@@ -146,7 +161,7 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
         }
       }
       default:
-        throw new UsageError(`review list [--proposed]|show CASE|${DECIDE_USAGE}|${SECOND_LOOK_USAGE}|${SUPPLY_USAGE}`);
+        throw new UsageError(`unknown review command: ${sub}`, REVIEW_USAGE);
     }
   } finally {
     await store.close();

@@ -42,7 +42,7 @@ export function temporalLinks(config: AppConfig): DashboardLinks {
 }
 
 /** GET /dashboard[?batch=ID]. */
-export async function showDashboard(ctx: AuthedContext): Promise<void> {
+async function showDashboard(ctx: AuthedContext): Promise<void> {
   requireDashboard(ctx);
   const overviews = await listBatchOverviews(ctx.deps.store);
   const wanted = ctx.url.searchParams.get('batch') ?? overviews[0]?.batchId ?? null;
@@ -66,7 +66,7 @@ export async function showDashboard(ctx: AuthedContext): Promise<void> {
 }
 
 /** GET /dashboard/batches/:id/report.xlsx and …/summary.pdf. */
-export async function sendBatchFile(ctx: AuthedContext, batchId: string, file: 'report.xlsx' | 'summary.pdf'): Promise<void> {
+async function sendBatchFile(ctx: AuthedContext, batchId: string, file: 'report.xlsx' | 'summary.pdf'): Promise<void> {
   requireDashboard(ctx);
   if (!BATCH_ID.test(batchId) || !(await batchStats(ctx.deps.store, batchId))) throw new HttpError(404, '没有这个批次');
   let body: Uint8Array;

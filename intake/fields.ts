@@ -43,7 +43,7 @@ export function isoDateField(label: string) {
 }
 
 /** True for `YYYY-MM-DD` naming a day that exists. */
-export function isIsoDate(text: string): boolean {
+function isIsoDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -124,7 +124,7 @@ export const hospitalCodeField = requiredText('医疗机构编码', 20)
   });
 
 /** A Chinese option list mapped to its code, e.g. 住院 → inpatient. */
-export function choiceField<const Code extends string>(
+function choiceField<const Code extends string>(
   label: string,
   options: Record<string, Code>,
   shown: readonly string[] = Object.keys(options),

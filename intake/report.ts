@@ -12,7 +12,7 @@ import { maskIdNumbersIn } from '../rules/idNumber';
 
 const MONEY = /^\d+\.\d{2}$/;
 
-export const ResultRowSchema = z.object({
+const ResultRowSchema = z.object({
   caseId: z.string().nullable(),
   sheet: z.string(),
   rowNumber: z.number().int().positive(),
@@ -31,8 +31,8 @@ export const ResultRowSchema = z.object({
 export type ResultRow = z.infer<typeof ResultRowSchema>;
 type Outcome = ResultRow['outcome'];
 
-export const RESULT_SHEET = '结果';
-export const SUMMARY_SHEET = '汇总';
+const RESULT_SHEET = '结果';
+const SUMMARY_SHEET = '汇总';
 
 const OUTCOME_TEXT: Record<Outcome, string> = { approve: '通过', reject: '不予受理', review: '转人工', error: '数据错误' };
 const OUTCOME_FILL: Record<Outcome, string> = { approve: 'FFE2EFDA', reject: 'FFFCE4D6', review: 'FFFFF2CC', error: 'FFEDEDED' };

@@ -29,12 +29,6 @@ export function typeOfSheet(sheet: string): CaseType | undefined {
   return (Object.keys(SHEET_OF_TYPE) as CaseType[]).find((type) => SHEET_OF_TYPE[type] === sheet);
 }
 
-export const CASE_ID_PREFIX: Record<CaseType, 'LS' | 'TR' | 'RB'> = {
-  'lump-sum': 'LS',
-  transfer: 'TR',
-  reimbursement: 'RB',
-};
-
 /**
  * How a cell is turned into text before validation:
  * - `text`: strings, rich text, hyperlinks; a number is taken as its digits (e.g. a 区划 code typed as a number);

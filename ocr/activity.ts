@@ -13,10 +13,8 @@ import { fileTooLarge, MAX_FILE_BYTES } from './input/limits';
 import type { ReceiptReader } from './reader';
 import type { ReceiptReading } from './schema';
 
-export const OCR_TASK_QUEUE = 'ocr';
-
 /** How often a reading tells Temporal it is alive; the workflow allows a few missed beats. */
-export const OCR_HEARTBEAT_MS = 2_000;
+const OCR_HEARTBEAT_MS = 2_000;
 
 export interface ReadReceiptsInput {
   caseId: string;

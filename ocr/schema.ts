@@ -15,7 +15,7 @@ export type ReceiptField = (typeof RECEIPT_FIELDS)[number];
 
 const Confidence = z.number().min(0).max(1);
 
-export const ReceiptItemSchema = z.object({ category: z.string(), amount: MoneySchema });
+const ReceiptItemSchema = z.object({ category: z.string(), amount: MoneySchema });
 
 export const ReceiptReadingSchema = z.object({
   code: z.string().nullable(),

@@ -11,7 +11,7 @@ import { isRealDate, weekday, addDays, yearOf } from './dates';
 const calendarDate = z.string().refine(isRealDate, { message: 'expected a real date YYYY-MM-DD' });
 const calendarYear = z.int().min(1900).max(9999);
 
-export const CalendarSchema = z.object({
+const CalendarSchema = z.object({
   description: z.string().optional(),
   /** The years the lists are complete for; default: every year from the first to the last listed date. */
   years: z.array(calendarYear).optional(),

@@ -9,11 +9,7 @@ export {
   loadParameters,
   PARAMETERS_OF_TYPE,
   versionInForce,
-  contributionBaseFor,
   type Parameters,
-  type LumpSumParams,
-  type TransferParams,
-  type ReimbursementParams,
 } from './params';
 export { defaultCalendar, loadCalendar, calendarOf, calendarRecord, isWorkingDay, addWorkingDays, workingDaysAfter, missingYearsAround, type BureauCalendar, type CalendarRecord } from './calendar';
 export { CalendarYearSchema, parseCalendarYearFile, CalendarFileError, type CalendarYear } from './calendarYear';
@@ -22,4 +18,4 @@ export { parseRatio, formatRatio, applyRatios, divideRoundHalfUp, type Ratio } f
 export { parseChineseAmount, fenToChineseWords } from './chineseAmount';
 export { statutoryRetirementMonth } from './lumpSum';
 export { computePayable } from './reimbursementPayable';
-export { idNumberProblems, idBirthDate, idSex, maskIdNumber, maskIdNumbersIn, ID_NUMBER_PATTERN, idCheckCharacter } from './idNumber';
+export { idNumberProblems, idBirthDate, idSex, maskIdNumber, maskIdNumbersIn, idCheckCharacter } from './idNumber';

@@ -25,7 +25,7 @@ function versions<T extends z.ZodObject<{ effectiveFrom: typeof DateSchema }>>(v
 const byLevel = <T extends z.ZodType>(value: T) => z.object({ 1: value, 2: value, 3: value });
 const byScheme = <T extends z.ZodType>(value: T) => z.object({ employee: value, resident: value });
 
-export const LumpSumParamsSchema = z.object({
+const LumpSumParamsSchema = z.object({
   business: z.literal('lump-sum'),
   source: z.string().optional(),
   versions: versions(
@@ -58,7 +58,7 @@ export type LumpSumParams = z.infer<typeof LumpSumParamsSchema>;
 export type LumpSumVersion = LumpSumParams['versions'][number];
 export type ContributionBase = LumpSumParams['contributionBases'][number];
 
-export const TransferParamsSchema = z.object({
+const TransferParamsSchema = z.object({
   business: z.literal('transfer'),
   source: z.string().optional(),
   versions: versions(
@@ -71,10 +71,10 @@ export const TransferParamsSchema = z.object({
     }),
   ),
 });
-export type TransferParams = z.infer<typeof TransferParamsSchema>;
+type TransferParams = z.infer<typeof TransferParamsSchema>;
 export type TransferVersion = TransferParams['versions'][number];
 
-export const ReimbursementParamsSchema = z.object({
+const ReimbursementParamsSchema = z.object({
   business: z.literal('reimbursement'),
   source: z.string().optional(),
   versions: versions(
@@ -95,7 +95,7 @@ export const ReimbursementParamsSchema = z.object({
     }),
   ),
 });
-export type ReimbursementParams = z.infer<typeof ReimbursementParamsSchema>;
+type ReimbursementParams = z.infer<typeof ReimbursementParamsSchema>;
 export type ReimbursementVersion = ReimbursementParams['versions'][number];
 
 /** Everything a decision depends on besides the case file. */

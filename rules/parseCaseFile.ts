@@ -28,7 +28,7 @@ export function parseCaseFile(input: unknown, params: Parameters = defaultParame
 }
 
 /** What the schema cannot see: cross-field impossibilities and effective dates no parameters cover. */
-export function inputProblemOf(caseFile: CaseFile, params: Parameters): InputProblem | null {
+function inputProblemOf(caseFile: CaseFile, params: Parameters): InputProblem | null {
   switch (caseFile.type) {
     case 'lump-sum':
       return problemOrNull(selectLumpSumParameters(caseFile, params));

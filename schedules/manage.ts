@@ -4,7 +4,7 @@
  * (the calendar knows 调休 Saturdays and holidays, a cron expression cannot).
  */
 import path from 'node:path';
-import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleDescription, ScheduleOverlapPolicy, ScheduleSpec } from '@temporalio/client';
 import { z } from 'zod';
 import { TASK_QUEUES } from '../workflows/types';
 import { SCHEDULED_INTAKE_WORKFLOW, type ScheduledIntakeInput } from '../workflows/scheduledIntakeTypes';
@@ -15,7 +15,7 @@ export type Overlap = (typeof OVERLAP_POLICIES)[number];
 const overlapOf = (o: Overlap): ScheduleOverlapPolicy => o.toUpperCase().replace('-', '_') as ScheduleOverlapPolicy;
 const overlapName = (p: string | undefined): Overlap | undefined => (p ? (p.toLowerCase().replace('_', '-') as Overlap) : undefined);
 
-export const SCHEDULE_TIMEZONE = 'Asia/Shanghai';
+const SCHEDULE_TIMEZONE = 'Asia/Shanghai';
 
 export const CreateScheduleOptions = z
   .object({
@@ -131,7 +131,6 @@ export async function deleteBatchSchedule(client: Client, scheduleId: string): P
   await client.schedule.getHandle(scheduleId).delete();
 }
 
-export { ScheduleNotFoundError };
 
 function rangeText(ranges: ReadonlyArray<{ start: unknown; end?: unknown; step?: number }> | undefined, pad = 2): string {
   if (!ranges || ranges.length === 0) return '*';

@@ -8,7 +8,7 @@ export const Actor = z.strictObject({
 });
 export type Actor = z.infer<typeof Actor>;
 
-export const EvidenceRef = z.strictObject({
+const EvidenceRef = z.strictObject({
   kind: z.string().min(1),
   ref: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256'),

@@ -14,7 +14,7 @@ export const ADMIN_TRAIL_ID = '_admin';
 export type AdminStep = Extract<AuditStep, 'user-added' | 'user-disabled' | 'user-enabled' | 'password-reset'>;
 
 /** Where an administrative act came from: the console (a logged-in admin) or the CLI (whoever holds the store). */
-export type AdminChannel = 'console' | 'cli';
+type AdminChannel = 'console' | 'cli';
 
 export interface AdminActor {
   actor: Actor;

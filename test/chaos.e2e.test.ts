@@ -30,7 +30,7 @@ const note = (message: string) => process.stderr.write(`[chaos +${((Date.now() -
  * so that bots seldom back off to their one-minute retry interval within CI's time).
  */
 const PROFILE =
-  process.env.ZHISHEN_FAULTS_PROFILE === 'full'
+  process.env.TEST_FAULTS_PROFILE === 'full'
     ? { cases: 200, kills: 10, faults: { errorRate: 0.1, latencyMs: 200, sessionIdleSeconds: 30 } }
     : { cases: 20, kills: 3, faults: { errorRate: 0.05, latencyMs: 50, sessionIdleSeconds: 5 } };
 

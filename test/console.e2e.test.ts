@@ -364,8 +364,8 @@ describe('review console in Chromium on the real stack', () => {
       });
     const decide = ['decide', caseId, '--approve', '--comment', '病退鉴定材料齐全', '--as', 'chief'];
     // A name alone proves nothing: no password, or a wrong one, and nothing is sent.
-    expect(await cli(decide, { ZHISHEN_PASSWORD: '' })).toMatchObject({ code: 64, stderr: expect.stringMatching(/needs the password/) });
-    expect(await cli(decide, { ZHISHEN_PASSWORD: 'not the password' })).toMatchObject({ code: 64, stderr: expect.stringMatching(/wrong password/) });
+    expect(await cli(decide, { ZHISHEN_PASSWORD: '' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs the password/) });
+    expect(await cli(decide, { ZHISHEN_PASSWORD: 'not the password' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/wrong password/) });
     expect((await reviewState(caseId)).claimedBy).toBeNull();
     const done = await cli(decide, { ZHISHEN_PASSWORD: PASSWORD });
     expect(done.code, done.stderr).toBe(0);

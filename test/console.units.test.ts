@@ -91,22 +91,19 @@ describe('users command', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('creates the first admin with the password from ZHISHEN_NEW_PASSWORD and lists users', async () => {
+  it('creates the first admin with the configured new password and lists users', async () => {
     const lines: string[] = [];
-    process.env.ZHISHEN_NEW_PASSWORD = 'first admin pass';
-    try {
-      expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, (l) => lines.push(l))).toBe(0);
-      await expect(runUsersCommand(['add', 'admin', '--role', 'admin'], store, () => {})).rejects.toThrow(/already exists/);
-      await expect(runUsersCommand(['add', 'x', '--role', 'root'], store, () => {})).rejects.toThrow(/users add/);
-      process.env.ZHISHEN_NEW_PASSWORD = 'short';
-      await expect(runUsersCommand(['add', 'y', '--role', 'clerk'], store, () => {})).rejects.toThrow(/10/);
-    } finally {
-      delete process.env.ZHISHEN_NEW_PASSWORD;
-    }
+    // The password as ZHISHEN_NEW_PASSWORD gives it (config.cli.newPassword).
+    const password = 'first admin pass';
+    expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, password, (l) => lines.push(l))).toBe(0);
+    await expect(runUsersCommand(['add', 'admin', '--role', 'admin'], store, password, () => {})).rejects.toThrow(/already exists/);
+    await expect(runUsersCommand(['add', 'x', '--role', 'root'], store, password, () => {})).rejects.toThrow(/users add/);
+    await expect(runUsersCommand(['add', 'x', '--role', 'clerk', '--nmae', 'X'], store, password, () => {})).rejects.toThrow(/unknown option --nmae/);
+    await expect(runUsersCommand(['add', 'y', '--role', 'clerk'], store, 'short', () => {})).rejects.toThrow(/10/);
     expect(JSON.parse(lines[0]!)).toEqual({ username: 'admin', displayName: '系统管理员', role: 'admin', disabled: false });
     expect(await authenticate(store, 'admin', 'first admin pass')).toMatchObject({ role: 'admin' });
     const listed: string[] = [];
-    await runUsersCommand(['list'], store, (l) => listed.push(l));
+    await runUsersCommand(['list'], store, undefined, (l) => listed.push(l));
     expect(listed.map((l) => (JSON.parse(l) as { username: string }).username)).toEqual(['admin']);
   });
 });

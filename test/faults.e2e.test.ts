@@ -18,7 +18,7 @@ import { exited, startTestStack, type TestStack } from '../harness/stack';
  * for 2 minutes expire; about ten minutes on two cores); `npm test` a short one with the same kinds of faults.
  */
 const PROFILE =
-  process.env.ZHISHEN_FAULTS_PROFILE === 'full'
+  process.env.TEST_FAULTS_PROFILE === 'full'
     ? { cases: 50, faults: { errorRate: 0.1, latencyMs: 1000, sessionIdleSeconds: 120 } }
     : { cases: 12, faults: { errorRate: 0.1, latencyMs: 150, sessionIdleSeconds: 3 } };
 

@@ -15,7 +15,7 @@ import type { CaseInput, CaseResult, BatchProgress, CaseRowRef, WorkbookRef } fr
 /** What the core system said about a case: its facts, or a business fault a clerk must resolve (the bots' reading). */
 export type { FactsReading } from '../bots/facts';
 
-export interface IntakeSummary {
+interface IntakeSummary {
   total: number;
   invalidRows: number;
   byType: Record<CaseType, number>;
@@ -55,7 +55,7 @@ export interface LegacyBotActivities {
 }
 
 /** What entering a result came to: the 受理号, or a refusal a clerk must sort out. */
-export type EntryReport = { ok: true; entryNumber: string; alreadyEntered: boolean } | { ok: false; code: string; message: string };
+type EntryReport = { ok: true; entryNumber: string; alreadyEntered: boolean } | { ok: false; code: string; message: string };
 
 /** A decision of the rulebook with the case file it was made on. */
 export interface DecidedCase {
@@ -75,10 +75,10 @@ export interface ReviewSla {
 export type ReviewStandingInput = { claimedBy: string | null; slaReminder: string | null; slaDeadline: string | null; escalated: boolean; proposal?: Proposal | null };
 
 /** A human act's proof checked: the person as the store knows them now, or why it was refused (on the record). */
-export type ActVerdict = { ok: true; person: ProvenPerson } | { ok: false; reason: string };
+type ActVerdict = { ok: true; person: ProvenPerson } | { ok: false; reason: string };
 
 /** Names one step of a review for the audit trail; unique within the run, so a retry records it once. */
-export interface ReviewStep {
+interface ReviewStep {
   key: string;
 }
 

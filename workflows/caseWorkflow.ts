@@ -20,7 +20,7 @@ function caseActivities(retry: RetrySettings | undefined) {
 }
 
 /** How long a case returned for documents (退回补正) waits for them by default, in calendar days. */
-export const DEFAULT_RETURN_DEADLINE_DAYS = 30;
+const DEFAULT_RETURN_DEADLINE_DAYS = 30;
 
 /**
  * One case, start to finish: accept the row, read its facts, decide by the rulebook; what the rules

@@ -48,7 +48,7 @@ export interface CaseInput {
   settings?: CaseSettings;
 }
 
-export interface CaseSettings {
+interface CaseSettings {
   /** Calendar days a case returned for documents (退回补正) waits before it closes as 不予受理. */
   returnDeadlineDays?: number;
 }

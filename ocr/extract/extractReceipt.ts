@@ -5,6 +5,7 @@
 import type { Row } from '../layout/rows';
 import type { ReceiptReading } from '../schema';
 import { crossCheckedConfidence, type RawReading } from './crossChecks';
+import { inferFromArithmetic } from './infer';
 import {
   readCheckCode, readCode, readHospitalName, readIssueDate, readNumber,
   readPayerId, readPayerName, readPayment, readTotal, readTotalInWords,
@@ -45,24 +46,25 @@ export function extractReceipt(rows: readonly Row[], source: ReceiptReading['sou
     accountPaid: readPayment(rows, 'accountPaid'),
     cashPaid: readPayment(rows, 'cashPaid'),
   };
-  const confidence = crossCheckedConfidence(raw);
+  const { raw: filled, confidence, inferred } = inferFromArithmetic(raw, crossCheckedConfidence(raw));
   for (const field of Object.keys(confidence) as (keyof typeof confidence)[]) confidence[field] = round(confidence[field]);
   return {
-    code: raw.code.value,
-    number: raw.number.value,
-    checkCode: raw.checkCode.value,
-    issueDate: raw.issueDate.value,
-    payerName: raw.payerName.value,
-    payerId: raw.payerId.value,
-    hospitalName: raw.hospitalName.value,
-    total: raw.total.value,
-    totalInWords: raw.totalInWords.value,
-    items: raw.items.value,
-    fundPaid: raw.fundPaid.value,
-    accountPaid: raw.accountPaid.value,
-    cashPaid: raw.cashPaid.value,
+    code: filled.code.value,
+    number: filled.number.value,
+    checkCode: filled.checkCode.value,
+    issueDate: filled.issueDate.value,
+    payerName: filled.payerName.value,
+    payerId: filled.payerId.value,
+    hospitalName: filled.hospitalName.value,
+    total: filled.total.value,
+    totalInWords: filled.totalInWords.value,
+    items: filled.items.value,
+    fundPaid: filled.fundPaid.value,
+    accountPaid: filled.accountPaid.value,
+    cashPaid: filled.cashPaid.value,
     confidence,
     source,
+    ...(inferred.length > 0 ? { inferred } : {}),
   };
 }
 

@@ -57,12 +57,20 @@ export function readIssueDate(rows: readonly Row[]): FieldReading<string> {
 }
 
 export function readPayerName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`${label('payerName')}(?!统|证件|身份)${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5·]{2,12})`));
+  const match = firstMatch(rows, new RegExp(`${label('payerName')}(?!统|证件|身份)${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5][\\u4e00-\\u9fa5·\\-]{1,11})`));
   if (match === null) return UNREAD;
-  const name = match.value.split(NEXT_LABELS)[0] ?? '';
+  const name = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
   if (name.length < 2 || name.length > 5) return UNREAD;
   const confidence = Math.min(match.confidence, nameConfidence(rows[match.rowIndex]!, match.start, name.length));
   return { value: name, confidence };
+}
+
+/**
+ * Recognisers read the one-stroke 一 as a dash; inside or at the end of a Chinese name a dash can
+ * only be 一 (付梅一, 第一人民医院). Same length, so offsets and confidences stay aligned.
+ */
+function withYi(text: string): string {
+  return text.replace(/(?<=[\u4e00-\u9fa5])-/g, '一');
 }
 
 function nameConfidence(row: Row, start: number, length: number): number {
@@ -94,9 +102,9 @@ function range(from: number, to: number): number[] {
 }
 
 export function readHospitalName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`${label('hospitalName')}${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5()]{4,40})`));
+  const match = firstMatch(rows, new RegExp(`${label('hospitalName')}${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5][\\u4e00-\\u9fa5()\\-]{3,39})`));
   if (match === null) return UNREAD;
-  const name = match.value.split(NEXT_LABELS)[0] ?? '';
+  const name = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
   if (name.length < 4) return UNREAD;
   const confidence = nameConfidence(rows[match.rowIndex]!, match.start, name.length);
   // Medical institutions name themselves by what they are; anything else is a misread or a guess.

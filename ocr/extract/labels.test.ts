@@ -39,6 +39,11 @@ describe('labels from the vocabulary', () => {
     expect(read(['医疗机构杭州市中医院开票日期2024-01-02']).hospitalName).toBe('杭州市中医院');
   });
 
+  it('reads a dash ending or inside a name as the one-stroke 一 it stands for', () => {
+    expect(read(['交款人|付梅-|开票日期|2024-06-13']).payerName).toBe('付梅一');
+    expect(read(['收款单位：长沙市第-人民医院']).hospitalName).toBe('长沙市第一人民医院');
+  });
+
   it('never lets a loosened label read another field’s label', () => {
     const fields = Object.keys(LABEL_SYNONYMS) as LabelledField[];
     for (const field of fields) {

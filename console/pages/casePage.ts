@@ -89,7 +89,7 @@ function amountSection(view: CaseView): SafeHtml {
 <table class="kv-table"><tbody>${Object.entries(decision.details).map(([k, v]) => html`<tr><th>${label(DETAIL_LABELS, k)}</th><td>${typeof v === 'object' ? valueView(v) : String(v)}</td></tr>`)}</tbody></table>`;
 }
 
-type ReceiptLike = Record<string, unknown> & { confidence?: Record<string, number>; boxes?: Record<string, unknown>; imageSize?: { width: number; height: number } };
+type ReceiptLike = Record<string, unknown> & { confidence?: Record<string, number>; inferred?: string[]; boxes?: Record<string, unknown>; imageSize?: { width: number; height: number } };
 
 function boxOf(raw: unknown): { x: number; y: number; w: number; h: number } | null {
   if (Array.isArray(raw) && raw.length === 4 && raw.every((n) => typeof n === 'number')) {
@@ -137,7 +137,7 @@ ${receiptImage(r, attachmentUrls[i] ?? null)}
 ${fields.map((k) => {
   const confidence = r.confidence?.[k];
   const low = confidence !== undefined && confidence < LOW_CONFIDENCE;
-  return html`<tr${low ? html` class="low-confidence"` : ''} data-field="${k}"><th>${label(RECEIPT_FIELD_LABELS, k)}</th><td>${valueView(r[k])}</td><td>${confidence === undefined ? '—' : confidence.toFixed(2)}${low ? html` <span class="badge low">低</span>` : ''}</td></tr>`;
+  return html`<tr${low ? html` class="low-confidence"` : ''} data-field="${k}"><th>${label(RECEIPT_FIELD_LABELS, k)}</th><td>${valueView(r[k])}${r.inferred?.includes(k) ? html` <span class="badge inferred" title="未识别，由票据金额关系推算">推算</span>` : ''}</td><td>${confidence === undefined ? '—' : confidence.toFixed(2)}${low ? html` <span class="badge low">低</span>` : ''}</td></tr>`;
 })}
 </tbody></table>
 ${r.confidence ? '' : html`<p class="muted">无识别置信度（票据字段由人工录入或来自电子票据）。</p>`}

@@ -89,6 +89,12 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
     expect(reading.totalInWords).toBe('叁拾元整');
   });
 
+  it('reads a Latin letter the recogniser gave an accent as the plain letter (校验码 é9cc86 → e9cc86)', () => {
+    const reading = read(['票据代码 44522146  NO 1217676925', '身份证号 440404********1746  校验码é9cc86']);
+    expect(reading.checkCode).toBe('e9cc86');
+    expect(reading.payerId).toBe('440404********1746');
+  });
+
   it('leaves an unreadable field null with confidence 0', () => {
     const reading = read(['票据代码 44060122', '合计（小写）¥12.00']);
     expect(reading.payerName).toBeNull();

@@ -1,6 +1,7 @@
 /**
  * Character normalisation before matching labels: full-width forms to ASCII (：→:, （→(, ￥→¥),
- * whitespace dropped. Values keep their characters; field parsers decide what a character means.
+ * accented Latin letters to plain ones (é→e), whitespace dropped. Values keep their characters;
+ * field parsers decide what a character means.
  */
 
 const SPECIAL: Readonly<Record<string, string>> = {
@@ -38,6 +39,8 @@ export function normalizeChar(char: string): string {
   if (/\s/.test(char) || char === '\u3000') return '';
   const special = SPECIAL[char];
   if (special !== undefined) return special;
+  // A receipt prints no accented letter: an é in a 校验码 is the recogniser's e with a speck above it.
+  if (/[\u00c0-\u024f]/.test(char)) return char.normalize('NFD').replace(/\p{M}/gu, '');
   // NFKC folds full-width ASCII (１２３ → 123) and the Kangxi radicals some PDF fonts map their
   // glyphs to (⼆ U+2F06 → 二) onto the characters everyone else uses.
   return Array.from(char.normalize('NFKC'), (folded) => SPECIAL[folded] ?? folded).join('');

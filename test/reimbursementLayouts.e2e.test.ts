@@ -31,8 +31,9 @@ const pick = ({ outcome, amount, reasons }: { outcome: string; amount: string | 
  * What the reader gets wrong on this batch's receipts today, receipt by receipt (`<caseId>-<n>
  * <layout>/<form>`): a field RB-11 checks read below its threshold ("low": the case reaches a clerk
  * with RB-11), a field left unread ("unread": CASE-FILE-INVALID) or one read wrong with confidence
- * ("misread": nobody is told). Every one of them is a field a person reads at a glance on the image,
- * so each entry is a shortfall of the reader, not a property of the receipt; the list is asserted
+ * ("misread": nobody is told). Every one of them is legible to a person on the image (the jiangxi-paper
+ * 票据号码 partly under the red 票据监制章 with some care, the rest at a glance), so each entry is a
+ * shortfall of the reader, not a property of the receipt; the list is asserted
  * exactly, so that a change to the reader, for better or worse, shows here and the list is brought
  * up to date. sichuan-ebill and hunan-paper are held out from tuning: their entries are only reported.
  */

@@ -22,7 +22,9 @@ export interface FieldChange {
 
 /**
  * The case file with a clerk's corrections applied, and the before/after of each field. Only fields
- * that already exist can be corrected: a correction never invents structure.
+ * that already exist can be corrected: a correction never invents structure. A receipt field the clerk
+ * corrects (or confirms with the same value) loses its OCR confidence: a person read it from the
+ * original, so it is no longer a measurement for RB-11 to doubt.
  */
 export function applyCorrections(caseFile: Record<string, unknown>, corrections: FieldCorrection[]): { caseFile: Record<string, unknown>; changes: FieldChange[] } {
   const copy = structuredClone(caseFile);
@@ -39,6 +41,10 @@ export function applyCorrections(caseFile: Record<string, unknown>, corrections:
     if (!(last in parent)) throw new Error(`案卷中没有字段 ${path}`);
     changes.push({ path, before: parent[last], after: value });
     parent[last] = value;
+    const confidence = parent.confidence;
+    if (typeof last === 'string' && confidence !== null && typeof confidence === 'object' && last in confidence) {
+      delete (confidence as Record<string, unknown>)[last];
+    }
   }
   return { caseFile: copy, changes };
 }

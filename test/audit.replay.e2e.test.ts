@@ -63,11 +63,8 @@ describe('audit replay from the store alone', () => {
     closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
     expect(closed.length).toBeGreaterThan(0);
     // Closed case workflows finish a moment after they tell the batch: wait until Temporal says so.
-    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
-      const statuses = await Promise.all(closed.map((c) => stack.client.workflow.getHandle(`case-${c.caseId}`).describe().then((d) => d.status.name)));
-      if (statuses.every((s) => s === 'COMPLETED')) break;
-      if (Date.now() > deadline) throw new Error(`cases not completed: ${statuses.join(',')}`);
-    }
+    const statusOf = (caseId: string) => stack.client.workflow.getHandle(`case-${caseId}`).describe().then((d) => d.status.name);
+    await expect.poll(() => Promise.all(closed.map((c) => statusOf(c.caseId))), { timeout: 30_000, interval: 250 }).toEqual(closed.map(() => 'COMPLETED'));
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     // Idempotent: a second sweep has nothing left to do.

@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /**
  * Three tiers, told apart by the file name (docs/testing.md):
  *   *.test.ts      unit         nothing outside the test's process: no store, no Temporal, no browser, no server
- *   *.int.test.ts  integration  a store (PGlite or PostgreSQL), a Temporal dev or time-skipping server, the stand-in
- *   *.e2e.test.ts  e2e          Chromium, the whole stack, faults and chaos
+ *   *.int.test.ts  integration  a store (PGlite, PostgreSQL), a Temporal dev or time-skipping server, the stand-in,
+ *                               Chromium only to print receipt fixtures
+ *   *.e2e.test.ts  e2e          the bots or the console in Chromium, the whole stack, faults and chaos
  * A unit file that opens any of those fails with a message naming the suffix it needs (test/unitTier.setup.ts).
  */
 const exclude = [...configDefaults.exclude, 'data/**', '.tools/**'];

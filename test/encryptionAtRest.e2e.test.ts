@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { runBatch } from '../cli/batch';
@@ -91,7 +91,8 @@ describe('personal data encrypted at rest in Temporal', () => {
     expect(batch.batchId).toBeTruthy();
     const closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
     const statusOf = (caseId: string) => stack.client.workflow.getHandle(`case-${caseId}`).describe().then((d) => d.status.name);
-    await expect.poll(() => Promise.all(closed.map((c) => statusOf(c.caseId))), { timeout: 60_000, interval: 250 }).toEqual(closed.map(() => 'COMPLETED'));
+    // vi.waitFor, not expect.poll: this runs in beforeAll, where expect.poll is not allowed.
+    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), { timeout: 60_000, interval: 250 });
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     for (const c of caseFiles.filter((x) => decide(x).outcome === 'review')) {

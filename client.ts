@@ -2,7 +2,7 @@ import { restrictNewFilesToOwner } from './security/ownerOnly';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config/env';
-import { parseArgs, UsageError } from './cli/args';
+import { HelpRequested, parseArgs, UsageError, type CommandSpec } from './cli/args';
 import { auditCheckpoint, auditCheckpointExport, auditProve, auditShow, auditVerify } from './cli/audit';
 import { storeMigrate } from './cli/storeMigrate';
 import { runBatch } from './cli/batch';
@@ -11,10 +11,11 @@ import { auditReplay } from './cli/auditReplay';
 import { auditExport } from './cli/auditExport';
 import { runScheduleCommand } from './cli/schedule';
 import { runUsersCommand } from './cli/users';
+import { runCalendarCommand } from './cli/calendar';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
 import { runOcr } from './cli/ocr';
-import { seedLegacy } from './cli/legacySeed';
+import { seedLegacy } from './fixtures/legacy-system';
 import { writeIntakeTemplate } from './intake/template';
 
 const USAGE = `usage: npx tsx client.ts COMMAND
@@ -32,39 +33,77 @@ const USAGE = `usage: npx tsx client.ts COMMAND
                                        (--params: a copy of rules/ with params/*.json and data/calendar.json instead of the shipped files)
   audit export CASE --out FILE.pdf|.xlsx
   schedule create|list|describe|pause|unpause|trigger|backfill|delete ...   recurring batch runs (schedule --help)
-  review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue]
+  review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue] [--proposed]
   review show CASE | review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]
+  review second-look CASE --approve|--send-back --comment TEXT --as USER
+  review supply CASE --files FILE... [--note TEXT] [--replaces] --as USER
   users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME   (password: ZHISHEN_NEW_PASSWORD or prompt)
   users list | users disable USERNAME | users enable USERNAME
-  users reset-password USERNAME   (password: ZHISHEN_NEW_PASSWORD or prompt, never an argument)`;
+  users reset-password USERNAME   (password: ZHISHEN_NEW_PASSWORD or prompt, never an argument)
+  calendar import FILE.json|FILE.csv [--replace] --as USER   a year's holidays and make-up working days (admin or manager)
+  calendar show YEAR --as USER           the holidays and make-up working days of a year`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
+
+/** A command's usage, one form a line, as it is typed. */
+const usageLines = (usage: string): string =>
+  usage
+    .split('\n')
+    .map((form, i) => `${i === 0 ? 'usage:' : '      '} npx tsx client.ts ${form.trim()}`)
+    .join('\n');
+
+/** Each command's arguments, and the usage line shown with a mistake in them. */
+const COMMANDS = {
+  decide: { usage: 'decide FILE...' },
+  ocr: { usage: 'ocr FILE...' },
+  template: { usage: 'template OUT.xlsx' },
+  legacySeed: { usage: 'legacy seed FILE...' },
+  batchRun: {
+    usage: 'batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx] [--concurrency N] [--attachments DIR]',
+    options: ['report', 'attachments', 'concurrency'],
+    flags: ['wait'],
+  },
+  auditShow: { usage: 'audit show CASE' },
+  auditVerify: { usage: 'audit verify [CASE] [--checkpoint FILE|DIR] [--public-key KEY.pem]', options: ['checkpoint', 'public-key'] },
+  auditCheckpoint: { usage: 'audit checkpoint\naudit checkpoint export [--out DIR]', options: ['out'] },
+  auditProve: { usage: 'audit prove CASE#SEQ|N [--with-id-numbers]\naudit prove --consistency OLD [NEW]', options: ['consistency'], flags: ['with-id-numbers'] },
+  auditReplay: { usage: 'audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR]', options: ['today', 'params'], flags: ['archive'] },
+  auditExport: { usage: 'audit export CASE --out FILE.pdf|.xlsx', options: ['out'] },
+  storeMigrate: { usage: 'store migrate' },
+} as const satisfies Record<string, CommandSpec>;
+
+const AUDIT_USAGE = [COMMANDS.auditShow, COMMANDS.auditVerify, COMMANDS.auditCheckpoint, COMMANDS.auditProve, COMMANDS.auditReplay, COMMANDS.auditExport].map((c) => c.usage).join('\n');
 
 /** Runs one CLI command and returns its exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   switch (command) {
-    case 'decide':
-      if (argv.length < 2) throw new UsageError('decide needs at least one case file');
-      return runDecide(argv.slice(1), out);
+    case 'decide': {
+      const files = parseArgs(argv.slice(1), COMMANDS.decide).positionals;
+      if (files.length === 0) throw new UsageError('decide needs at least one case file', COMMANDS.decide.usage);
+      return runDecide(files, out);
+    }
     case 'template': {
-      if (!sub) throw new UsageError('template needs an output path, e.g. template intake.xlsx');
-      await writeIntakeTemplate(path.resolve(sub));
-      out(JSON.stringify({ template: path.resolve(sub) }));
+      const [file, ...extra] = parseArgs(argv.slice(1), COMMANDS.template).positionals;
+      if (!file || extra.length > 0) throw new UsageError('template needs one output path, e.g. template intake.xlsx', COMMANDS.template.usage);
+      await writeIntakeTemplate(path.resolve(file));
+      out(JSON.stringify({ template: path.resolve(file) }));
       return 0;
     }
     case 'legacy': {
-      if (sub !== 'seed' || rest.length === 0) throw new UsageError('legacy seed FILE...');
-      out(JSON.stringify(seedLegacy(loadConfig().dataDir, rest)));
+      const files = parseArgs(rest, COMMANDS.legacySeed).positionals;
+      if (sub !== 'seed' || files.length === 0) throw new UsageError('legacy seed needs at least one case file', COMMANDS.legacySeed.usage);
+      out(JSON.stringify(seedLegacy(loadConfig().dataDir, files)));
       return 0;
     }
     case 'batch': {
-      if (sub !== 'run') throw new UsageError('batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx]');
-      const args = parseArgs(rest, ['report', 'attachments', 'concurrency']);
-      const workbook = args.positionals[0];
-      if (!workbook) throw new UsageError('batch run needs a workbook');
+      const spec = COMMANDS.batchRun;
+      if (sub !== 'run') throw new UsageError(sub ? `unknown batch command: ${sub}` : 'batch needs a command', spec.usage);
+      const args = parseArgs(rest, spec);
+      const [workbook, ...extra] = args.positionals;
+      if (!workbook || extra.length > 0) throw new UsageError('batch run needs one workbook', spec.usage);
       const concurrency = args.options.has('concurrency') ? Number(args.options.get('concurrency')) : undefined;
-      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError('--concurrency takes a whole number ≥ 1');
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError('--concurrency takes a whole number ≥ 1', spec.usage);
       const result = await runBatch(loadConfig(), {
         workbook,
         wait: args.flags.has('wait'),
@@ -75,62 +114,95 @@ export async function main(argv: string[]): Promise<number> {
       out(JSON.stringify(result));
       return result.progress && result.progress.byOutcome.failed > 0 ? 1 : 0;
     }
-    case 'audit': {
-      if (sub === 'show' && rest[0]) return auditShow(loadConfig(), rest[0], out);
-      if (sub === 'verify') {
-        const a = parseArgs(rest, ['checkpoint', 'public-key']);
-        return auditVerify(loadConfig(), a.positionals[0], out, { checkpoint: a.options.get('checkpoint'), publicKey: a.options.get('public-key') });
-      }
-      if (sub === 'checkpoint') {
-        const a = parseArgs(rest, ['out']);
-        if (a.positionals[0] === 'export') return auditCheckpointExport(loadConfig(), a.options.get('out'), out);
-        if (a.positionals.length === 0) return auditCheckpoint(loadConfig(), out);
-        throw new UsageError('audit checkpoint | audit checkpoint export [--out DIR]');
-      }
-      if (sub === 'prove') {
-        const a = parseArgs(rest, ['consistency']);
-        const first = a.options.get('consistency');
-        if (first !== undefined) {
-          const sizes = [first, ...a.positionals].map(Number);
-          if (sizes.length > 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError('audit prove --consistency OLD [NEW] takes checkpoint sizes (whole numbers ≥ 1)');
-          return auditProve(loadConfig(), { consistency: { first: sizes[0]!, second: sizes[1] } }, out);
-        }
-        if (a.positionals.length !== 1) throw new UsageError('audit prove CASE#SEQ|N [--with-id-numbers]');
-        return auditProve(loadConfig(), { event: a.positionals[0], withIdNumbers: a.flags.has('with-id-numbers') }, out);
-      }
-      if (sub === 'replay' && rest[0]) {
-        const a = parseArgs(rest, ['today', 'params']);
-        return auditReplay(loadConfig(), a.positionals[0]!, { archive: a.flags.has('archive'), today: a.options.get('today'), params: a.options.get('params') }, out);
-      }
-      if (sub === 'export' && rest[0]) {
-        const a = parseArgs(rest, ['out']);
-        const file = a.options.get('out');
-        if (!file) throw new UsageError('audit export CASE --out FILE.pdf|.xlsx');
-        return auditExport(loadConfig(), a.positionals[0]!, file, out);
-      }
-      throw new UsageError('audit show CASE | audit verify [CASE] | audit checkpoint [export] | audit prove EVENT | audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR] | audit export CASE --out FILE.pdf|.xlsx');
-    }
+    case 'audit':
+      return runAuditCommand(sub, rest);
     case 'store': {
-      if (sub !== 'migrate' || rest.length > 0) throw new UsageError('store migrate');
-      return storeMigrate(process.env, out);
+      const args = parseArgs(rest, COMMANDS.storeMigrate);
+      if (sub !== 'migrate' || args.positionals.length > 0) throw new UsageError(sub === 'migrate' ? 'store migrate takes no arguments' : `unknown store command: ${sub ?? ''}`.trim(), COMMANDS.storeMigrate.usage);
+      return storeMigrate(loadConfig(), out);
     }
     case 'review':
       return runReviewCommand(loadConfig(), argv.slice(1), out);
     case 'users': {
-      const store = await openAppStore(loadConfig());
+      const config = loadConfig();
+      const store = await openAppStore(config);
       try {
-        return await runUsersCommand(argv.slice(1), store);
+        return await runUsersCommand(argv.slice(1), store, config.cli.newPassword);
       } finally {
         await store.close();
       }
     }
-    case 'ocr':
-      if (argv.length < 2) throw new UsageError('ocr needs at least one receipt file (PNG, JPEG, PDF)');
-      return runOcr(argv.slice(1), out);
+    case 'calendar': {
+      const config = loadConfig();
+      const store = await openAppStore(config);
+      try {
+        return await runCalendarCommand(argv.slice(1), store, config.cli);
+      } finally {
+        await store.close();
+      }
+    }
+    case 'ocr': {
+      const files = parseArgs(argv.slice(1), COMMANDS.ocr).positionals;
+      if (files.length === 0) throw new UsageError('ocr needs at least one receipt file (PNG, JPEG, PDF)', COMMANDS.ocr.usage);
+      return runOcr(files, out);
+    }
     case 'schedule':
       return runScheduleCommand(loadConfig(), argv.slice(1), out);
+    case '--help':
+    case '-h':
+    case 'help':
+      throw new HelpRequested(USAGE);
     default:
       throw new UsageError(command ? `unknown command: ${command}` : 'no command given');
+  }
+}
+
+/** `audit show|verify|checkpoint|prove|replay|export`. */
+async function runAuditCommand(sub: string | undefined, rest: string[]): Promise<number> {
+  switch (sub) {
+    case 'show': {
+      const [caseId, ...extra] = parseArgs(rest, COMMANDS.auditShow).positionals;
+      if (!caseId || extra.length > 0) throw new UsageError('audit show needs one case', COMMANDS.auditShow.usage);
+      return auditShow(loadConfig(), caseId, out);
+    }
+    case 'verify': {
+      const a = parseArgs(rest, COMMANDS.auditVerify);
+      if (a.positionals.length > 1) throw new UsageError('audit verify checks one case or all', COMMANDS.auditVerify.usage);
+      return auditVerify(loadConfig(), a.positionals[0], out, { checkpoint: a.options.get('checkpoint'), publicKey: a.options.get('public-key') });
+    }
+    case 'checkpoint': {
+      const a = parseArgs(rest, COMMANDS.auditCheckpoint);
+      if (a.positionals.length === 1 && a.positionals[0] === 'export') return auditCheckpointExport(loadConfig(), a.options.get('out'), out);
+      if (a.positionals.length === 0 && !a.options.has('out')) return auditCheckpoint(loadConfig(), out);
+      throw new UsageError('audit checkpoint takes nothing, or export [--out DIR]', COMMANDS.auditCheckpoint.usage);
+    }
+    case 'prove': {
+      const spec = COMMANDS.auditProve;
+      const a = parseArgs(rest, spec);
+      const first = a.options.get('consistency');
+      if (first !== undefined) {
+        const sizes = [first, ...a.positionals].map(Number);
+        if (sizes.length > 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError('audit prove --consistency OLD [NEW] takes checkpoint sizes (whole numbers ≥ 1)', spec.usage);
+        return auditProve(loadConfig(), { consistency: { first: sizes[0]!, second: sizes[1] } }, out);
+      }
+      if (a.positionals.length !== 1) throw new UsageError('audit prove needs one event', spec.usage);
+      return auditProve(loadConfig(), { event: a.positionals[0], withIdNumbers: a.flags.has('with-id-numbers') }, out);
+    }
+    case 'replay': {
+      const a = parseArgs(rest, COMMANDS.auditReplay);
+      const [caseId, ...extra] = a.positionals;
+      if (!caseId || extra.length > 0) throw new UsageError('audit replay needs one case', COMMANDS.auditReplay.usage);
+      return auditReplay(loadConfig(), caseId, { archive: a.flags.has('archive'), today: a.options.get('today'), params: a.options.get('params') }, out);
+    }
+    case 'export': {
+      const a = parseArgs(rest, COMMANDS.auditExport);
+      const [caseId, ...extra] = a.positionals;
+      const file = a.options.get('out');
+      if (!caseId || extra.length > 0 || !file) throw new UsageError('audit export needs one case and --out FILE.pdf|.xlsx', COMMANDS.auditExport.usage);
+      return auditExport(loadConfig(), caseId, file, out);
+    }
+    default:
+      throw new UsageError(sub ? `unknown audit command: ${sub}` : 'audit needs a command', AUDIT_USAGE);
   }
 }
 
@@ -139,9 +211,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
+      if (err instanceof HelpRequested) {
+        process.stdout.write(`${err.usage === USAGE ? USAGE : usageLines(err.usage)}\n`);
+        process.exit(0);
+      }
       if (err instanceof UsageError) {
-        process.stderr.write(`${err.message}\n${USAGE}\n`);
-        process.exit(64);
+        // The command's own usage line when it has one: the whole list would bury the mistake.
+        process.stderr.write(`error: ${err.message}\n${err.usage ? usageLines(err.usage) : USAGE}\n`);
+        process.exit(2);
       }
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);

@@ -1,10 +1,11 @@
 import { restrictNewFilesToOwner } from './security/ownerOnly';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, workflowUiLink } from './config/env';
+import { loadConfig } from './config/env';
+import { workflowUiLink } from './config/temporalUi';
 import { openAppStore } from './config/openAppStore';
 import { runBatch } from './cli/batch';
-import { seedLegacy } from './cli/legacySeed';
+import { seedLegacy } from './fixtures/legacy-system';
 import { createLogger } from './logging/logger';
 import { isListening } from './temporal/devServer';
 import { verifyChain } from './store/verifyChain';

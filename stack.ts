@@ -6,10 +6,7 @@ import { openAppStore } from './config/openAppStore';
 import { createLogger, type Logger } from './logging/logger';
 import { serveEmbeddedStore, StoreInUseError, type EmbeddedStoreServer } from './store';
 import { isListening, startDevServer, type RunningDevServer } from './temporal/devServer';
-import { startLegacySystem } from './fixtures/legacy-system/server';
-import { legacyDataFile } from './fixtures/legacy-system/records';
-import { faultsFromEnv } from './fixtures/legacy-system/faults';
-import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
+import { legacyDataFile, startLegacySystem } from './fixtures/legacy-system';
 import { startWorkers, type RunningWorkers } from './worker';
 import { startConsole } from './console/server';
 import { connectClient } from './cli/temporalClient';
@@ -73,8 +70,10 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
         const legacy = await startLegacySystem({
           dataFile: legacyDataFile(config.dataDir),
           port: config.legacy.port,
-          faults: faultsFromEnv(),
-          users: [legacyCredentialsFromEnv()],
+          faults: config.legacy.standInOptions.faults,
+          seed: config.legacy.standInOptions.faultSeed,
+          // The stand-in makes the account the bots log in with (the configured one, or its own).
+          users: [{ ...config.legacy.account, displayName: '智审机器人' }],
         });
         stops.push(() => legacy.close());
         legacyUrl = legacy.url;

@@ -7,14 +7,13 @@ import { createActivities, legacyBotActivities, type ActivityDeps } from './acti
 import { createReviewActivities } from './activities/review';
 import { browserCoreSystem } from './activities/coreSystem';
 import { createBrowserPool } from './bots';
-import { createReceiptReader, ocrActivities } from './ocr';
+import { createReceiptReader, ocrActivities, type ReceiptReader } from './ocr';
 import { availableParallelism } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { noticeActivities } from './notices/activities';
 import { auditActivities } from './audit/activities';
 import { scheduleActivities } from './schedules/activities';
 import { ZHISHEN_VERSION } from './activities/version';
-import { legacyCredentialsFromEnv } from './fixtures/legacy-system/credentials';
 import { loadConfig, type AppConfig, type TaskQueueName } from './config/env';
 import { configuredTarget, connectionOptions, describeTarget } from './temporal/connection';
 import { configuredDataConverter, FAILURE_CONVERTER_PATH } from './temporal/dataConverter';
@@ -26,6 +25,10 @@ import { checkpointSignerFromConfig } from './security/checkpointKey';
 import { checkpointExportDir } from './store/checkpoints';
 import { TASK_QUEUES } from './workflows/types';
 import { untilStopSignal } from './lifecycle/stopSignal';
+import { missingYearsAround } from './rules/calendar';
+import { loadBureauCalendar } from './store/calendarYears';
+import type { Store } from './store';
+import { beijingDate } from './time/beijing';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -52,6 +55,11 @@ export interface RunningWorkers {
   done: Promise<void>;
   /** Stops polling, lets running tasks finish, then resolves. */
   shutdown(): Promise<void>;
+}
+
+/** The `ocr` queue's reader: the engine ZHISHEN_OCR_ENGINE names, one per process, loaded with the first receipt. */
+export function workerReceiptReader(config: Pick<AppConfig, 'worker'>): ReceiptReader {
+  return createReceiptReader({ engine: config.worker.ocrEngine });
 }
 
 /** Bundles the workflow code once (webpack), for workers that start several times in one process. */
@@ -100,13 +108,12 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       : createBrowserPool({
           size: botSlots,
           legacyUrl: options.config.legacy.url,
-          credentials: legacyCredentialsFromEnv(),
+          credentials: options.config.legacy.account,
           timeoutMs: options.config.worker.botTimeoutMs,
           executablePath: options.config.chromiumPath,
           evidenceDir: path.join(options.config.dataDir, 'evidence'),
         });
-  // One OCR engine per process, loaded with the first receipt.
-  const receiptReader = createReceiptReader({ engine: options.config.worker.ocrEngine });
+  const receiptReader = workerReceiptReader(options.config);
 
   const creating: Promise<Worker>[] = [];
   if (queues.has(TASK_QUEUES.default)) {
@@ -132,6 +139,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     );
   }
   const workers = await Promise.all(creating);
+  if (queues.has(TASK_QUEUES.default)) await warnOfMissingCalendarYears(store, options.logger);
   const checkpointTimer = checkpointer
     ? startCheckpointTimer({ store, checkpointer, logger: options.logger, schedule: { everyEvents: options.config.checkpoints.everyEvents, everyMs: options.config.checkpoints.everyMinutes * 60_000 } })
     : null;
@@ -155,6 +163,14 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       return stopping;
     },
   };
+}
+
+/** Said once at start, where operators look: deadlines count Monday to Friday until the year is imported. */
+async function warnOfMissingCalendarYears(store: Store, logger: Logger): Promise<void> {
+  const missing = missingYearsAround(await loadBureauCalendar(store), beijingDate(new Date()));
+  if (missing.length > 0) {
+    logger.warn(`the bureau calendar has no ${missing.join(', ')}: review deadlines count Monday to Friday and transfers due then go to a clerk (TR-07) until it is imported (calendar import FILE)`);
+  }
 }
 
 /** `npm run worker`: a worker process against the configured Temporal and store. */

@@ -1,9 +1,8 @@
 import { BusinessFault, enterResult, readFacts, type BrowserPool, type EntryRequest, type EvidenceFile, type SubmitGuard } from '../bots';
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
-import type { FactsReading } from './contracts';
+import type { FactsQuery, FactsReading } from '../bots';
 import { ZHISHEN_VERSION } from './version';
 
-export type EntryOutcome =
+type EntryOutcome =
   | { ok: true; entryNumber: string; alreadyEntered: boolean }
   | { ok: false; code: string; message: string; evidence: EvidenceFile[] };
 

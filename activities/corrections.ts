@@ -3,7 +3,7 @@ import type { FieldCorrection } from '../workflows/reviewTypes';
 type Token = string | number;
 
 /** `receipts[0].total` → ['receipts', 0, 'total']. */
-export function parsePath(path: string): Token[] {
+function parsePath(path: string): Token[] {
   const tokens: Token[] = [];
   for (const part of path.split('.')) {
     const m = /^([A-Za-z]+)((?:\[\d+\])*)$/.exec(part);

@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
-import { decide, parseCaseFile } from '../rules';
+import { decide, defaultParameters, parseCaseFile, type Parameters } from '../rules';
+import { calendarRecord } from '../rules/calendar';
+import { loadBureauCalendar } from '../store/calendarYears';
 import type { Decision } from '../rules/schemas';
 import { appendEvent } from '../store/auditTrail';
 import { upsertCase, type CaseStatus } from '../store/caseRegister';
-import type { Store } from '../store';
+import type { Actor, AuditStep, EvidenceRef, Store } from '../store';
 import type { CaseRowRef, CaseResult } from '../workflows/types';
-import type { DecidedCase } from './contracts';
+import type { DecidedCase } from '../workflows/activityContracts';
 import { sha256Json } from './hashing';
 import { ZHISHEN_VERSION } from './version';
 import { ruleSetVersionOf } from '../audit/ruleSetVersion';
@@ -14,7 +16,7 @@ export const rulebookActor = { kind: 'bot' as const, name: 'zhishen-rulebook', v
 export const systemActor = { kind: 'system' as const, name: 'zhishen', version: ZHISHEN_VERSION };
 
 /** The audit key of a step in a given pass over the case (the first pass keeps the plain step name). */
-export function roundStep(step: string, round: number | undefined): string {
+export function roundStep(step: AuditStep, round: number | undefined): string {
   return round && round > 1 ? `${step}@${round}` : step;
 }
 
@@ -66,12 +68,9 @@ export function resultOf(caseRow: CaseRowRef, decision: Decision): CaseResult {
 }
 
 /** What the rules give when the review rules are left aside: a clerk deciding otherwise overrides them. */
-export function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
+function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
   return decision.checks.some((c) => c.result === 'fail' && c.severity === 'reject') ? 'reject' : 'approve';
 }
-
-type Actor = { kind: 'bot' | 'user' | 'system'; name: string; version?: string };
-type Evidence = { kind: string; ref: string; sha256: string };
 
 /**
  * Writes one step of the running workflow to its case's audit trail. `key` names the step within
@@ -82,13 +81,15 @@ export function recordStep(
   event: {
     caseId: string;
     key: string;
-    step: string;
+    step: AuditStep;
     actor: Actor;
     at: string;
     inputs: unknown;
     outcome: unknown;
     ruleSetVersion?: string | null;
-    evidence?: Evidence[];
+    /** The parameters and calendar the step decided with, for the rule-set digest; default: the shipped ones. */
+    params?: Parameters;
+    evidence?: EvidenceRef[];
   },
 ) {
   const { workflowId, runId, idempotencyKey } = execution(event.key);
@@ -101,7 +102,7 @@ export function recordStep(
     at: event.at,
     inputs: event.inputs as never,
     // The parameter version a step names becomes the full rule-set version: date, data digest, build.
-    ruleSetVersion: ruleSetVersionOf(event.ruleSetVersion ?? null),
+    ruleSetVersion: ruleSetVersionOf(event.ruleSetVersion ?? null, event.params),
     outcome: event.outcome as never,
     evidence: event.evidence ?? [],
     idempotencyKey,
@@ -112,34 +113,37 @@ export type DecideOutcome = { ok: true; decided: DecidedCase & { caseFile: Recor
 
 /**
  * Decides a case file by the rulebook and records the decision with its exact inputs, each rule's
- * result and the parameter version, so that it can be re-run from the record alone.
+ * result, the parameter version and the bureau calendar it counted working days with (the store's
+ * years over the shipped seed), so that it can be re-run from the record alone.
  */
 export async function decideAndRecord(
   store: Store,
   args: {
     caseRow: CaseRowRef;
     caseFile: unknown;
-    step: string;
+    step: AuditStep;
     /** The audit key of the step, when it differs from its name (later rounds, review acts). */
     key?: string;
     actor: Actor;
     at: string;
     extraInputs?: Record<string, unknown>;
     /** Files the case file was read from (receipts), besides the case file itself. */
-    evidence?: Evidence[];
+    evidence?: EvidenceRef[];
   },
 ): Promise<DecideOutcome> {
-  const parsed = parseCaseFile(args.caseFile);
+  const params: Parameters = { ...defaultParameters, calendar: await loadBureauCalendar(store) };
+  const parsed = parseCaseFile(args.caseFile, params);
   if (!parsed.ok) return { ok: false, error: parsed.error };
-  const decision = decide(parsed.caseFile);
+  const decision = decide(parsed.caseFile, params);
   await recordStep(store, {
     caseId: args.caseRow.caseId,
     key: args.key ?? args.step,
     step: args.step,
     actor: args.actor,
     at: args.at,
-    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile },
+    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile, calendar: calendarRecord(params.calendar) },
     ruleSetVersion: decision.policyVersion,
+    params,
     outcome: { outcome: decision.outcome, amount: decision.amount, reasons: decision.reasons, checks: decision.checks, details: decision.details },
     evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }, ...(args.evidence ?? [])],
   });

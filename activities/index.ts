@@ -7,11 +7,12 @@ import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../st
 import { getCase } from '../store/caseRegister';
 import { listEvents } from '../store/auditTrail';
 import { assembleCaseFile } from './caseFile';
-import type { DefaultQueueActivities } from './contracts';
+import type { DefaultQueueActivities } from '../workflows/activityContracts';
 import type { ActivityDeps } from './deps';
 import { sha256File } from './hashing';
 import { decideAndRecord, recordStep, registerCase, roundStep, systemActor, rulebookActor } from './decision';
-import type { CaseInput, CaseResult, CaseType } from '../workflows/types';
+import type { CaseType } from '../rules/caseTypes';
+import type { CaseInput, CaseResult } from '../workflows/types';
 
 export type { ActivityDeps } from './deps';
 

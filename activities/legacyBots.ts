@@ -1,18 +1,18 @@
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFile } from '../bots';
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
+import { EntryRequestSchema, TechnicalFault, type EntryRequest, type EvidenceFile, type FactsQuery } from '../bots';
 import type { IntakeRow } from '../intake/schemas';
 import { maskIdNumber } from '../rules/idNumber';
+import type { AuditStep } from '../store/auditSteps';
 import type { CaseInput, CaseResult } from '../workflows/types';
-import type { LegacyBotActivities } from './contracts';
+import type { LegacyBotActivities } from '../workflows/activityContracts';
 import { recordStep, roundStep } from './decision';
 import type { ActivityDeps } from './deps';
 import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entryFence';
 import { sha256Json } from './hashing';
 
 /** How often a bot step tells Temporal it is alive; the workflows allow a few missed beats. */
-export const HEARTBEAT_MS = 2_000;
+const HEARTBEAT_MS = 2_000;
 
 /** The activities of the `legacy-bots` task queue: bots that work the core business system's screens. */
 export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
@@ -28,7 +28,7 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
    * Runs a bot step; a technical fault is put on the record with its screenshot and trace, then
    * thrown again for Temporal to retry (a new session, a new attempt).
    */
-  async function onRecord<T>(input: CaseInput, step: string, work: () => Promise<T>): Promise<T> {
+  async function onRecord<T>(input: CaseInput, step: AuditStep, work: () => Promise<T>): Promise<T> {
     // Heartbeats let Temporal notice a dead worker in seconds instead of at the step's timeout.
     const context = Context.current();
     const beat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);

@@ -6,13 +6,15 @@ import { spendActNonce } from '../store/humanActs';
 import { getUser } from '../store/users';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { getCase } from '../store/caseRegister';
+import type { AuditStep } from '../store/auditSteps';
 import { setReviewStanding } from '../store/reviewQueue';
 import type { CaseInput, CaseResult } from '../workflows/types';
 import { applyCorrections, touchesCoreSystemData } from './corrections';
-import type { ReviewActivities, ReviewStandingInput } from './contracts';
+import type { ReviewActivities, ReviewStandingInput } from '../workflows/activityContracts';
 import { decideAndRecord, recordStep, registerCase, systemActor } from './decision';
 import type { ActivityDeps } from './deps';
 import { reviewSla } from './reviewSla';
+import { loadBureauCalendar } from '../store/calendarYears';
 
 /** The activities of the exception review: the inbox, the SLA and every human act on the record. */
 export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
@@ -21,7 +23,7 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
 
   const record = async (
     input: CaseInput & { key: string },
-    event: { step: string; actor: { kind: 'user' | 'system'; name: string; version?: string }; inputs: Record<string, unknown>; outcome: Record<string, unknown> | null; ruleSetVersion?: string | null },
+    event: { step: AuditStep; actor: { kind: 'user' | 'system'; name: string; version?: string }; inputs: Record<string, unknown>; outcome: Record<string, unknown> | null; ruleSetVersion?: string | null },
   ) => {
     await recordStep(store, { ...event, caseId: input.caseRow.caseId, key: input.key, at: now().toISOString() });
   };
@@ -35,10 +37,22 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
 
   return {
     async openReview(input) {
-      const sla = reviewSla(input.enteredAt);
+      const counted = reviewSla(input.enteredAt, await loadBureauCalendar(store));
+      const sla = { reminderAt: counted.reminderAt, deadlineAt: counted.deadlineAt };
+      if (counted.weekdaysOnlyFor !== null) {
+        logger.warn(
+          `case ${input.caseRow.caseId}: the bureau calendar has no ${counted.weekdaysOnlyFor}; review deadline counted Monday to Friday (holidays unknown): import ${counted.weekdaysOnlyFor} with calendar import`,
+          { caseId: input.caseRow.caseId },
+        );
+      }
       await register(input, 'review', input.result);
       await stand(input.caseRow.caseId, { claimedBy: null, slaReminder: sla.reminderAt, slaDeadline: sla.deadlineAt, escalated: false });
-      await record(input, { step: 'review-opened', actor: systemActor, inputs: { reasons: input.result.reasons }, outcome: { ...sla } });
+      await record(input, {
+        step: 'review-opened',
+        actor: systemActor,
+        inputs: { reasons: input.result.reasons },
+        outcome: { ...sla, ...(counted.weekdaysOnlyFor === null ? {} : { weekdaysOnlyFor: counted.weekdaysOnlyFor }) },
+      });
       return sla;
     },
 

@@ -36,7 +36,7 @@ describe('when checkpoints are signed', () => {
     const exportDir = checkpointExportDir(dataDir);
     const checkpointer = trailCheckpointer({ store, signer, exportDir, logger });
     const activities = createActivities({ store, logger, config: loadConfig({ ZHISHEN_DATA_DIR: dataDir }), checkpointer });
-    for (const caseId of ['B1', 'B2']) for (const step of ['intake', 'decided', 'closed']) await appendEvent(store, sampleEvent({ caseId, step }));
+    for (const caseId of ['B1', 'B2']) for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     await upsertBatch(store, { batchId: 'b-1', workbookSha256: 'a'.repeat(64), fileName: 'intake.xlsx', submittedAt: new Date().toISOString(), totalRows: 2, status: 'running' });
     const progress: BatchProgress = {
       batchId: 'b-1', total: 2, invalidRows: 0, done: 2, alreadyProcessed: 0, byOutcome: { ...emptyOutcomeCounts(), approve: 2 },
@@ -57,16 +57,16 @@ describe('when checkpoints are signed', () => {
     // Every 3 events, never by time (an hour).
     const byCount = startCheckpointTimer({ store, checkpointer, logger, schedule: { everyEvents: 3, everyMs: 3_600_000, pollMs: 50 } });
     try {
-      for (const step of ['a', 'b']) await appendEvent(store, sampleEvent({ caseId: 'T1', step }));
+      for (const step of ['intake', 'facts-read'] as const) await appendEvent(store, sampleEvent({ caseId: 'T1', step }));
       await new Promise((r) => setTimeout(r, 500));
       expect(await sizes()).toEqual([6]);
-      await appendEvent(store, sampleEvent({ caseId: 'T1', step: 'c' }));
+      await appendEvent(store, sampleEvent({ caseId: 'T1', step: 'decided' }));
       await waitFor([6, 9]);
     } finally {
       await byCount.stop();
     }
     // One waiting event, and the last checkpoint older than 200 ms.
-    await appendEvent(store, sampleEvent({ caseId: 'T1', step: 'd' }));
+    await appendEvent(store, sampleEvent({ caseId: 'T1', step: 'closed' }));
     const byTime = startCheckpointTimer({ store, checkpointer, logger, schedule: { everyEvents: 1000, everyMs: 200, pollMs: 50 } });
     try {
       await waitFor([6, 9, 10]);

@@ -9,6 +9,7 @@ import type { AuditEvent } from '../store/auditEvent';
 import { verifyChain, type ChainVerdict } from '../store/verifyChain';
 import type { Store } from '../store';
 import { actorText, masked, outcomeText, STEP_NAMES, verdictText } from './trailText';
+import { beijingIso } from '../time/beijing';
 
 export interface ExportResult {
   caseId: string;
@@ -33,14 +34,14 @@ export async function exportCaseAudit(store: Store, caseId: string, out: string)
 }
 
 /** The PDF's text blocks: verdict first, then one entry per event with its hashes. */
-export function trailBlocks(caseId: string, events: readonly AuditEvent[], verdict: ChainVerdict): Block[] {
+function trailBlocks(caseId: string, events: readonly AuditEvent[], verdict: ChainVerdict): Block[] {
   const blocks: Block[] = [
     { kind: 'title', text: `审计轨迹 ${caseId}` },
     { kind: 'paragraph', text: verdictText(verdict) },
   ];
   for (const e of events) {
     blocks.push({ kind: 'heading', text: `#${e.seq} ${STEP_NAMES[e.step] ?? e.step}（${e.step}）` });
-    blocks.push({ kind: 'paragraph', text: masked(`${e.at}  ${actorText(e)}${e.ruleSetVersion ? '  ' + e.ruleSetVersion : ''}  ${outcomeText(e)}`) });
+    blocks.push({ kind: 'paragraph', text: masked(`${beijingIso(e.at)}  ${actorText(e)}${e.ruleSetVersion ? '  ' + e.ruleSetVersion : ''}  ${outcomeText(e)}`) });
     for (const ev of e.evidence) blocks.push({ kind: 'small', text: masked(`证据 ${ev.kind} ${ev.ref} sha256 ${ev.sha256}`) });
     blocks.push({ kind: 'small', text: `hash ${e.hash}` });
     blocks.push({ kind: 'small', text: `prev ${e.prevHash ?? '—'}` });
@@ -54,7 +55,7 @@ async function writeTrailWorkbook(out: string, caseId: string, events: readonly 
   const sheet = wb.addWorksheet('审计轨迹');
   sheet.columns = [
     { header: '序号', key: 'seq', width: 6 },
-    { header: '时间', key: 'at', width: 26 },
+    { header: '时间（北京时间）', key: 'at', width: 30 },
     { header: '步骤', key: 'step', width: 16 },
     { header: '步骤说明', key: 'label', width: 16 },
     { header: '执行者', key: 'actor', width: 30 },
@@ -67,7 +68,7 @@ async function writeTrailWorkbook(out: string, caseId: string, events: readonly 
   for (const e of events) {
     sheet.addRow({
       seq: e.seq,
-      at: e.at,
+      at: beijingIso(e.at),
       step: e.step,
       label: STEP_NAMES[e.step] ?? e.step,
       actor: masked(actorText(e)),

@@ -32,7 +32,7 @@ export interface LoadedHistory extends SavedHistory {
 }
 
 /** Raised when a stored history no longer matches its own sha256: it was edited after saving. */
-export class HistoryTamperedError extends Error {
+class HistoryTamperedError extends Error {
   override name = 'HistoryTamperedError';
 }
 
@@ -142,12 +142,6 @@ export async function loadWorkflowHistory(store: Store, workflowId: string, runI
     throw new HistoryTamperedError(`stored history of ${row.workflow_id}/${row.run_id} does not match its sha256: it was altered after saving`);
   }
   return { ...savedOf(row), history: HistoryProto.decode(bytes) };
-}
-
-/** Saved histories of one case, oldest first, without their text. */
-export async function listSavedHistories(store: Store, caseId: string): Promise<SavedHistory[]> {
-  const rows = await store.db.query<HistoryRow>(`SELECT ${columns} FROM workflow_histories WHERE case_id = $1 ORDER BY saved_at`, [caseId]);
-  return rows.map(savedOf);
 }
 
 /**

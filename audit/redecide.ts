@@ -3,7 +3,7 @@
  * byte for byte) and under the version in force today (shows what would change).
  */
 import { canonicalJson } from '../store/canonicalJson';
-import { decide, defaultParameters, parseCaseFile, versionInForce, type Parameters } from '../rules';
+import { decide, defaultParameters, isCaseType, parseCaseFile, PARAMETERS_OF_TYPE, versionInForce, type CaseType, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
 
 /** The part of a decision the 'decided' audit event records in its outcome. */
@@ -26,8 +26,6 @@ export interface FieldDiff {
 export type RedecideResult =
   | { ok: true; decision: Decision; match: boolean; diffs: FieldDiff[] }
   | { ok: false; error: string };
-
-const businessKey = { 'lump-sum': 'lumpSum', transfer: 'transfer', reimbursement: 'reimbursement' } as const;
 
 /** What the record says, in the shape decide() returns, so both compare field by field. */
 export function recordedOf(outcome: unknown, ruleSetVersion: string | null): RecordedDecision {
@@ -53,8 +51,8 @@ export function comparableOf(decision: Decision): RecordedDecision {
  */
 export function pinnedParameters(policyVersion: string, params: Parameters = defaultParameters): Parameters | { error: string } {
   const [business, effectiveFrom] = policyVersion.split('@') as [string, string | undefined];
-  const key = businessKey[business as keyof typeof businessKey];
-  if (!key || !effectiveFrom) return { error: `unknown parameter version ${policyVersion}` };
+  if (!isCaseType(business) || !effectiveFrom) return { error: `unknown parameter version ${policyVersion}` };
+  const key = PARAMETERS_OF_TYPE[business];
   const list = params[key].versions as ReadonlyArray<{ effectiveFrom: string }>;
   const version = list.find((v) => v.effectiveFrom === effectiveFrom);
   if (!version) return { error: `parameter version ${policyVersion} is no longer among rules/params (it was removed or re-dated)` };
@@ -65,8 +63,8 @@ export function pinnedParameters(policyVersion: string, params: Parameters = def
  * Parameters where the business's only version is the one in force on `today`, made effective for
  * any date, so the recorded case is decided as if it arrived today. Returns its label too.
  */
-export function todaysParameters(business: keyof typeof businessKey, today: string, params: Parameters = defaultParameters): { params: Parameters; label: string } | { error: string } {
-  const key = businessKey[business];
+export function todaysParameters(business: CaseType, today: string, params: Parameters = defaultParameters): { params: Parameters; label: string } | { error: string } {
+  const key = PARAMETERS_OF_TYPE[business];
   const list = params[key].versions as ReadonlyArray<{ effectiveFrom: string }>;
   const version = versionInForce(list, today);
   if (!version) return { error: `no ${business} parameter version in force on ${today}` };
@@ -91,7 +89,7 @@ export function redecide(caseFile: unknown, recorded: RecordedDecision, params: 
 }
 
 /** Paths where two JSON values differ, compared by their canonical text (key order never counts). */
-export function diffJson(recorded: unknown, now: unknown, path = '$'): FieldDiff[] {
+function diffJson(recorded: unknown, now: unknown, path = '$'): FieldDiff[] {
   if (canonicalOrUndefined(recorded) === canonicalOrUndefined(now)) return [];
   const bothObjects = isPlainObject(recorded) && isPlainObject(now);
   const bothArrays = Array.isArray(recorded) && Array.isArray(now);

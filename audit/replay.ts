@@ -4,14 +4,15 @@
  */
 import type { DataConverter, Payload } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { defaultParameters, type Parameters } from '../rules';
+import { defaultParameters, isCaseType, loadCalendar, type BureauCalendar, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
-import type { Store } from '../store';
+import type { AuditStep, Store } from '../store';
 import { loadWorkflowHistory, type History } from './history';
 import { pinnedParameters, recordedOf, redecide, todaysParameters, type FieldDiff, type RecordedDecision } from './redecide';
 import { currentBuild, parseRuleSetVersion, ruleSetDigest } from './ruleSetVersion';
+import { beijingDate } from '../time/beijing';
 
 export interface ReplayOptions {
   /** Today's workflow code: a prebuilt bundle (fast, for several replays) or the path of workflows/index.ts. */
@@ -26,6 +27,12 @@ export interface ReplayOptions {
   dataConverter: DataConverter;
   /** Today's parameter and calendar data; default: the files shipped in rules/ (see loadParametersFromDir). */
   parameters?: Parameters;
+  /**
+   * The bureau calendar in force today (the store's years over the shipped seed), for what today's
+   * parameters would decide; default: the calendar of `parameters`. Recorded decisions are re-decided
+   * with the calendar they recorded.
+   */
+  todaysCalendar?: BureauCalendar;
 }
 
 /** The recorded rule-set version against today's files and build. */
@@ -42,14 +49,14 @@ export interface RuleSetComparison {
   todayBuild: string;
 }
 
-export type HistoryVerdict =
+type HistoryVerdict =
   | { status: 'ok'; workflowId: string; runId: string; events: number; complete: boolean; sha256: string }
   | { status: 'failed'; workflowId: string; runId: string; error: string; kind: string }
   | { status: 'missing'; error: string };
 
-export interface DecisionReplay {
+interface DecisionReplay {
   seq: number;
-  step: string;
+  step: AuditStep;
   recorded: RecordedDecision;
   ruleSet: RuleSetComparison;
   reDecided: Decision | null;
@@ -58,7 +65,7 @@ export interface DecisionReplay {
   error?: string;
 }
 
-export interface TodayReplay {
+interface TodayReplay {
   parameterVersion: string | null;
   decision: Decision | null;
   /** How today's decision differs from the recorded one (empty when it would decide the same). */
@@ -83,7 +90,7 @@ export interface CaseReplay {
 
 /** Beijing's calendar date: the bureau's "today", whatever the server's time zone. */
 export function beijingToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return beijingDate(now);
 }
 
 /** Replays one case from the store: history, recorded decisions, and today's parameters. */
@@ -96,11 +103,19 @@ export async function replayCase(store: Store, caseId: string, options: ReplayOp
   const events = await listEvents(store, caseId);
   const decisions: DecisionReplay[] = [];
   for (const event of events) {
-    const caseFile = (event.inputs as { caseFile?: unknown } | null)?.caseFile;
+    const inputs = event.inputs as { caseFile?: unknown; calendar?: unknown } | null;
+    const caseFile = inputs?.caseFile;
     if (caseFile === undefined || event.ruleSetVersion === null) continue;
-    const ruleSet = compareRuleSet(event.ruleSetVersion, params);
+    const used = withRecordedCalendar(params, inputs?.calendar);
+    if ('error' in used) {
+      const ruleSet = compareRuleSet(event.ruleSetVersion, params);
+      const recorded = recordedOf(event.outcome, ruleSet.policyVersion);
+      decisions.push({ seq: event.seq, step: event.step, recorded, ruleSet, reDecided: null, match: false, diffs: [], error: used.error });
+      continue;
+    }
+    const ruleSet = compareRuleSet(event.ruleSetVersion, used);
     const recorded = recordedOf(event.outcome, ruleSet.policyVersion);
-    const pinned = pinnedParameters(ruleSet.policyVersion, params);
+    const pinned = pinnedParameters(ruleSet.policyVersion, used);
     const result = 'error' in pinned ? { ok: false as const, error: pinned.error } : redecide(caseFile, recorded, pinned);
     decisions.push(
       result.ok
@@ -110,7 +125,7 @@ export async function replayCase(store: Store, caseId: string, options: ReplayOp
   }
   const decision = decisions.at(-1) ?? null;
   const lastDecided = [...events].reverse().find((e) => decision && e.seq === decision.seq);
-  const today = decision && lastDecided ? replayToday((lastDecided.inputs as { caseFile: unknown }).caseFile, decision.recorded, options.today ?? beijingToday(), params) : null;
+  const today = decision && lastDecided ? replayToday((lastDecided.inputs as { caseFile: unknown }).caseFile, decision.recorded, options.today ?? beijingToday(), options.todaysCalendar ? { ...params, calendar: options.todaysCalendar } : params) : null;
 
   return {
     caseId,
@@ -120,6 +135,20 @@ export async function replayCase(store: Store, caseId: string, options: ReplayOp
     today,
     ok: history.status === 'ok' && decisions.every((d) => d.match && d.ruleSet.sameFiles !== false),
   };
+}
+
+/**
+ * The parameters a recorded decision is re-decided with: today's, with the bureau calendar the
+ * decision recorded (years imported or replaced since change nothing for it). Older records carry
+ * no calendar: theirs was the shipped file, which today's parameters hold.
+ */
+export function withRecordedCalendar(params: Parameters, recordedCalendar: unknown): Parameters | { error: string } {
+  if (recordedCalendar === undefined) return params;
+  try {
+    return { ...params, calendar: loadCalendar(recordedCalendar) };
+  } catch (err) {
+    return { error: `the recorded bureau calendar cannot be read: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 /** The recorded rule-set version against the digest of today's data for the same parameter version. */
@@ -140,7 +169,7 @@ export function compareRuleSet(recorded: string, params: Parameters): RuleSetCom
 
 function replayToday(caseFile: unknown, recorded: RecordedDecision, today: string, params: Parameters): TodayReplay {
   const type = (caseFile as { type?: unknown }).type;
-  if (type !== 'lump-sum' && type !== 'transfer' && type !== 'reimbursement') {
+  if (!isCaseType(type)) {
     return { parameterVersion: null, decision: null, differsFrom: [], error: `unknown case type ${String(type)}` };
   }
   const todays = todaysParameters(type, today, params);

@@ -15,14 +15,13 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultParameters, loadParameters, type Parameters } from '../rules';
+import { CASE_TYPES, defaultParameters, loadParameters, PARAMETERS_OF_TYPE, type CaseType, type Parameters } from '../rules';
 import { canonicalJson } from '../store/canonicalJson';
+import { setting } from '../config/env';
 
-const BUSINESS_KEY = { 'lump-sum': 'lumpSum', transfer: 'transfer', reimbursement: 'reimbursement' } as const;
-type Business = keyof typeof BUSINESS_KEY;
-
-const POLICY_VERSION = /^(lump-sum|transfer|reimbursement)@(\d{4}-\d{2}-\d{2})$/;
-const RULE_SET_VERSION = /^((?:lump-sum|transfer|reimbursement)@\d{4}-\d{2}-\d{2})\+sha256:([0-9a-f]{64})\/build:(.+)$/;
+const BUSINESS = CASE_TYPES.join('|');
+const POLICY_VERSION = new RegExp(`^(${BUSINESS})@(\\d{4}-\\d{2}-\\d{2})$`);
+const RULE_SET_VERSION = new RegExp(`^((?:${BUSINESS})@\\d{4}-\\d{2}-\\d{2})\\+sha256:([0-9a-f]{64})/build:(.+)$`);
 
 export interface RuleSetVersion {
   /** `business@effectiveFrom`, the decision's policyVersion. */
@@ -36,11 +35,8 @@ let buildOnce: string | undefined;
 
 /** The build that runs: ZHISHEN_BUILD, else the git commit of this checkout (read once), else `unknown`. */
 export function currentBuild(env: NodeJS.ProcessEnv = process.env): string {
-  const given = env.ZHISHEN_BUILD?.trim();
-  if (given) {
-    if (!/^[\w.:+-]{1,80}$/.test(given)) throw new Error(`ZHISHEN_BUILD must be a commit or build name (letters, digits, . : + - _), got ${JSON.stringify(given)}`);
-    return given;
-  }
+  const given = setting('ZHISHEN_BUILD', env);
+  if (given) return given;
   if (buildOnce === undefined) {
     try {
       const root = path.resolve(import.meta.dirname, '..');
@@ -59,8 +55,8 @@ export function currentBuild(env: NodeJS.ProcessEnv = process.env): string {
 export function ruleSetDigest(policyVersion: string, params: Parameters = defaultParameters): { digest: string } | { error: string } {
   const m = POLICY_VERSION.exec(policyVersion);
   if (!m) return { error: `unknown parameter version ${policyVersion}` };
-  const [, business, effectiveFrom] = m as unknown as [string, Business, string];
-  const file = params[BUSINESS_KEY[business]];
+  const [, business, effectiveFrom] = m as unknown as [string, CaseType, string];
+  const file = params[PARAMETERS_OF_TYPE[business]];
   const version = (file.versions as ReadonlyArray<{ effectiveFrom: string }>).find((v) => v.effectiveFrom === effectiveFrom);
   if (!version) return { error: `parameter version ${policyVersion} is no longer among rules/params (it was removed or re-dated)` };
   const used = {
@@ -105,7 +101,7 @@ export function loadParametersFromDir(dir: string): Parameters {
     try {
       return JSON.parse(fs.readFileSync(full, 'utf8'));
     } catch (err) {
-      throw new Error(`cannot read parameter file ${full}: ${(err as Error).message}`);
+      throw new Error(`cannot read parameter file ${full}: ${(err as Error).message}`, { cause: err });
     }
   };
   return loadParameters({

@@ -1,5 +1,7 @@
+import type { AuditStep } from '../store/auditSteps';
+
 /** Chinese names of the audit trail's steps, for every screen and document that shows a trail. */
-export const STEP_NAMES: Record<string, string> = {
+export const STEP_NAMES: Record<AuditStep, string> = {
   intake: '受理',
   'facts-read': '读取核心系统',
   decided: '规则决定',
@@ -14,6 +16,9 @@ export const STEP_NAMES: Record<string, string> = {
   'second-look-sent-back': '复核退回',
   'act-refused': '拒绝未经证明的操作',
   returned: '退回补正',
+  'awaiting-documents': '等待补交材料',
+  'documents-supplied': '补交材料',
+  'return-expired': '补正逾期（不予受理）',
   'review-reminder': '时限提醒',
   'review-escalated': '超时升级',
   entered: '录入核心系统',
@@ -27,4 +32,8 @@ export const STEP_NAMES: Record<string, string> = {
   'user-disabled': '停用用户',
   'user-enabled': '启用用户',
   'password-reset': '重置密码',
+  // The bureau calendar's years, in the `_admin` trail (store/calendarYears.ts).
+  'calendar-imported': '导入工作日历',
+  'calendar-replaced': '替换工作日历',
+  'calendar-shown': '查看工作日历',
 };

@@ -1,15 +1,18 @@
 /**
- * `npm run bench:ocr` (tsx bench/ocr.ts [--seed N] [--per-kind N] [--engines ppocr,tesseract] [--no-native]):
- * generates receipts the reader has never seen (a fresh seed, into a temp directory), reads them
- * with each engine and with Debian's native tesseract as the baseline, and prints per kind of
- * receipt the share of exact fields, the count of wrong fields at confidence ≥ 0.9 and seconds
- * per receipt. Writes everything to bench-results/ocr.json.
+ * `npm run bench:ocr` (tsx bench/ocr.ts [--seed N] [--per-kind N] [--sets tuning,held-out]
+ * [--engines ppocr,tesseract] [--no-native] [--keep]): generates receipts the reader has never seen
+ * (a fresh seed, into a temp directory) in two sets — the layouts it may be tuned on, and the
+ * layouts held out of all tuning (the figure that counts) — reads them with each engine and with
+ * Debian's native tesseract as the baseline, and prints per set and kind of receipt the share of
+ * exact fields, the count of wrong fields at confidence ≥ 0.9 and seconds per receipt. Writes
+ * everything to bench-results/ocr.json.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCorpus, RECEIPT_KINDS, type CorpusEntry, type ReceiptKind } from '../fixtures/receipts/corpus';
+import { HELD_OUT_LAYOUTS, TUNING_LAYOUTS } from '../fixtures/receipts/layouts';
 import { EngineNameSchema } from '../ocr/engines/engine';
 import { createReceiptReader } from '../ocr/reader';
 import type { ReceiptReading } from '../ocr/schema';
@@ -20,6 +23,7 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '20261124' },
     'per-kind': { type: 'string', default: '10' },
+    sets: { type: 'string', default: 'tuning,held-out' },
     engines: { type: 'string', default: 'ppocr,tesseract' },
     'no-native': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -31,12 +35,24 @@ const engines = values.engines.split(',').map((name) => EngineNameSchema.parse(n
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const corpusDir = await mkdtemp(path.join(tmpdir(), 'zhishen-bench-ocr-'));
-log(`generating ${perKind} receipts of each kind (seed ${seed}) in ${corpusDir}`);
-const corpus = await generateCorpus({ seed, perKind, outDir: corpusDir });
+const SETS = { tuning: { layouts: TUNING_LAYOUTS, seedOffset: 0 }, 'held-out': { layouts: HELD_OUT_LAYOUTS, seedOffset: 1 } } as const;
+type SetName = keyof typeof SETS;
+const sets = values.sets.split(',').map((name) => {
+  if (!(name in SETS)) throw new Error(`unknown set ${name} (tuning, held-out)`);
+  return name as SetName;
+});
+const corpus: (CorpusEntry & { set: SetName })[] = [];
+for (const set of sets) {
+  const { layouts, seedOffset } = SETS[set];
+  log(`generating ${perKind} receipts of each kind in the ${set} layouts (${layouts.join(', ')}; seed ${seed + seedOffset}) in ${corpusDir}`);
+  const entries = await generateCorpus({ seed: seed + seedOffset, perKind, layouts, prefix: `${set}-`, outDir: corpusDir });
+  corpus.push(...entries.map((entry) => ({ ...entry, set })));
+}
 const files = corpus.map((entry) => path.join(corpusDir, entry.file));
 
 type Summary = ReturnType<typeof summary>;
-type Results = Record<string, { byKind: Record<string, Summary>; clean: Summary; degraded: Summary; all: Summary; timeVersusNative?: number }>;
+type SetResult = { byKind: Record<string, Summary>; clean: Summary; degraded: Summary; all: Summary };
+type Results = Record<string, { sets: Partial<Record<SetName, SetResult>>; timeVersusNative?: number }>;
 
 async function timedNative(when: string) {
   log(`reading with native tesseract (one batch, ${when} the engines)`);
@@ -61,16 +77,17 @@ for (const engine of engines) {
     seconds.push((performance.now() - started) / 1000);
   }
   await reader.close();
-  results[engine] = tallies(corpus, readings, seconds);
+  results[engine] = { sets: tallySets(readings, seconds) };
 }
 
 if (nativeBefore) {
   const nativeAfter = await timedNative('after');
   const secondsPerReceipt = (nativeBefore.secondsPerReceipt + nativeAfter.secondsPerReceipt) / 2;
-  results['native-tesseract'] = tallies(corpus, nativeBefore.readings, corpus.map(() => secondsPerReceipt));
+  results['native-tesseract'] = { sets: tallySets(nativeBefore.readings, corpus.map(() => secondsPerReceipt)) };
   for (const engine of engines) {
     const result = results[engine]!;
-    result.timeVersusNative = Math.round((result.all.secondsPerReceipt / secondsPerReceipt) * 100) / 100;
+    const seconds = Object.values(result.sets).reduce((sum, set) => sum + set.all.secondsPerReceipt * set.all.receipts, 0) / corpus.length;
+    result.timeVersusNative = Math.round((seconds / secondsPerReceipt) * 100) / 100;
   }
   log(`native tesseract: ${nativeBefore.secondsPerReceipt.toFixed(2)} s/receipt before, ${nativeAfter.secondsPerReceipt.toFixed(2)} after`);
 }
@@ -79,6 +96,7 @@ const report = {
   generatedAt: new Date().toISOString(),
   seed,
   perKind,
+  layouts: Object.fromEntries(sets.map((set) => [set, SETS[set].layouts])),
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown' },
   kinds: { clean: ['clean-png', 'pdf-text'], degraded: ['scan-jpg', 'pdf-scan', 'photo-jpg'] },
   results,
@@ -88,6 +106,16 @@ await writeFile(path.join('bench-results', 'ocr.json'), JSON.stringify(report, n
 print(results);
 log('written to bench-results/ocr.json');
 if (!values.keep) await rm(corpusDir, { recursive: true, force: true });
+
+/** Tallies per set: the held-out layouts are reported on their own. */
+function tallySets(readings: (ReceiptReading | null)[], seconds: number[]): Partial<Record<SetName, SetResult>> {
+  const out: Partial<Record<SetName, SetResult>> = {};
+  for (const set of sets) {
+    const indices = corpus.flatMap((entry, i) => (entry.set === set ? [i] : []));
+    out[set] = tallies(indices.map((i) => corpus[i]!), indices.map((i) => readings[i] ?? null), indices.map((i) => seconds[i] ?? 0));
+  }
+  return out;
+}
 
 function tallies(entries: CorpusEntry[], readings: (ReceiptReading | null)[], seconds: number[]) {
   const byKind = new Map<ReceiptKind, Tally>(RECEIPT_KINDS.map((kind) => [kind, emptyTally()]));
@@ -108,10 +136,12 @@ function tallies(entries: CorpusEntry[], readings: (ReceiptReading | null)[], se
 }
 
 function print(all: Results): void {
-  const rows: string[][] = [['engine', 'kind', 'receipts', 'fields exact', 'wrong @≥0.9', 's/receipt']];
+  const rows: string[][] = [['engine', 'layouts', 'kind', 'receipts', 'fields exact', 'wrong @≥0.9', 's/receipt']];
   for (const [engine, result] of Object.entries(all)) {
-    const groups: [string, ReturnType<typeof summary>][] = [...Object.entries(result.byKind), ['= clean', result.clean], ['= scans+photos', result.degraded], ['= all', result.all]];
-    for (const [kind, s] of groups) rows.push([engine, kind, String(s.receipts), `${(s.accuracy * 100).toFixed(1)}%`, String(s.wrongAtConfidence090), s.secondsPerReceipt.toFixed(2)]);
+    for (const [set, r] of Object.entries(result.sets)) {
+      const groups: [string, Summary][] = [...Object.entries(r.byKind), ['= clean', r.clean], ['= scans+photos', r.degraded], ['= all', r.all]];
+      for (const [kind, s] of groups) rows.push([engine, set, kind, String(s.receipts), `${(s.accuracy * 100).toFixed(1)}%`, String(s.wrongAtConfidence090), s.secondsPerReceipt.toFixed(2)]);
+    }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
@@ -119,6 +149,8 @@ function print(all: Results): void {
     if (result.timeVersusNative !== undefined) process.stdout.write(`${engine}: ${result.timeVersusNative}× the time of native tesseract per receipt\n`);
   }
   for (const [engine, result] of Object.entries(all)) {
-    for (const mistake of result.all.trustedMistakes) process.stdout.write(`${engine}: wrong at ≥ 0.9: ${mistake}\n`);
+    for (const [set, r] of Object.entries(result.sets)) {
+      for (const mistake of r.all.trustedMistakes) process.stdout.write(`${engine} ${set}: wrong at ≥ 0.9: ${mistake}\n`);
+    }
   }
 }

@@ -30,10 +30,12 @@ export interface Tally {
   seconds: number;
   /** Fields wrong at ≥ 0.9: file, field, read value, truth — what to look at first. */
   trustedMistakes: string[];
+  /** Every field not exact (mostly nulls), in the same form. */
+  misses: string[];
 }
 
 export function emptyTally(): Tally {
-  return { receipts: 0, fields: 0, exact: 0, wrongAtHighConfidence: 0, seconds: 0, trustedMistakes: [] };
+  return { receipts: 0, fields: 0, exact: 0, wrongAtHighConfidence: 0, seconds: 0, trustedMistakes: [], misses: [] };
 }
 
 /** Adds one receipt's scores to a tally. */
@@ -43,7 +45,8 @@ export function addToTally(tally: Tally, file: string, scores: FieldScore[], sec
   for (const score of scores) {
     tally.fields++;
     if (score.right) tally.exact++;
-    else if (score.confidence >= TRUSTED_CONFIDENCE) {
+    else tally.misses.push(`${file} ${score.field}: ${describe(score.field)}`);
+    if (!score.right && score.confidence >= TRUSTED_CONFIDENCE) {
       tally.wrongAtHighConfidence++;
       tally.trustedMistakes.push(`${file} ${score.field}: ${describe(score.field)}`);
     }
@@ -60,5 +63,6 @@ export function summary(tally: Tally) {
     wrongAtConfidence090: tally.wrongAtHighConfidence,
     secondsPerReceipt: tally.receipts === 0 ? 0 : Math.round((tally.seconds / tally.receipts) * 1000) / 1000,
     trustedMistakes: tally.trustedMistakes,
+    misses: tally.misses,
   };
 }

@@ -18,14 +18,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256File } from '../activities/hashing';
-import { seedCaseFiles } from '../cli/legacySeed';
-import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
-import { legacyDataFile, loadLegacyData, type Entry } from '../fixtures/legacy-system/records';
-import { startLegacySystem } from '../fixtures/legacy-system/server';
+import { legacyDataFile, loadLegacyData, seedCaseFiles, startLegacySystem, STAND_IN_DEFAULT_CREDENTIALS, type Entry } from '../fixtures/legacy-system';
 import { listCasesByBatch } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
-import { BatchIdKey } from '../temporal/searchAttributes';
-import { exited, startTestStack } from '../test/stackHarness';
+import { BatchIdKey } from '../workflows/searchAttributes';
+import { exited, startTestStack } from '../harness/stack';
 import { DEFAULT_BOT_SLOTS, defaultOcrSlots } from '../worker';
 import { batchProgressQuery } from '../workflows/messages';
 import { batchWorkflowId, TASK_QUEUES, type BatchProgress } from '../workflows/types';
@@ -74,7 +71,7 @@ log(`corpus: ${JSON.stringify(byType)}; receipts ${JSON.stringify(corpus.receipt
 
 // Worker and baseline processes inherit it (bench/throughput/profiler.mjs); written when they exit.
 if (values.profile) {
-  process.env.ZHISHEN_BENCH_PROFILE_DIR = path.resolve(values.profile);
+  process.env.BENCH_PROFILE_DIR = path.resolve(values.profile);
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import=${path.join(ROOT, 'bench', 'throughput', 'profiler.mjs')}`.trim();
 }
 const stack = await startTestStack();
@@ -319,7 +316,7 @@ try {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-bench-baseline-'));
     try {
       seedCaseFiles(dir, caseFiles);
-      const legacy = await startLegacySystem({ dataFile: legacyDataFile(dir), port: 0, users: [legacyCredentialsFromEnv()] });
+      const legacy = await startLegacySystem({ dataFile: legacyDataFile(dir), port: 0, users: [STAND_IN_DEFAULT_CREDENTIALS] });
       try {
         const spec: BaselineSpec = {
           workbook: corpus.workbook,

@@ -1,10 +1,11 @@
 import { chromium } from 'playwright';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, defaultChromiumPath } from './browser';
+import { systemChromiumPath } from '../config/defaults';
+import { CHROMIUM_ARGS } from './browser';
 
 describe('Chromium flags', () => {
   it("keep every feature Playwright disables when adding ours (the last --disable-features wins)", async () => {
-    const server = await chromium.launchServer({ executablePath: defaultChromiumPath(), headless: true, args: [...CHROMIUM_ARGS] });
+    const server = await chromium.launchServer({ executablePath: systemChromiumPath(), headless: true, args: [...CHROMIUM_ARGS] });
     try {
       const lists = server
         .process()

@@ -1,10 +1,11 @@
 import { chromium, type Browser } from 'playwright';
+import { systemChromiumPath } from '../config/defaults';
 
 /**
  * The features Playwright (1.65) disables on every launch. A second `--disable-features` replaces the
  * first, so ours repeats them (browser.test.ts fails when Playwright's list grows).
  */
-export const PLAYWRIGHT_DISABLED_FEATURES = [
+const PLAYWRIGHT_DISABLED_FEATURES = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',
   'DestroyProfileOnBrowserClose',
   'HttpsUpgrades',
@@ -38,11 +39,8 @@ export const CHROMIUM_ARGS = [
   `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, 'RenderDocument'].join(',')}`,
 ] as const;
 
-/** The system's Chromium (Debian's /usr/bin/chromium unless CHROMIUM_PATH says otherwise); Playwright's own browsers are never downloaded. */
-export const defaultChromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 /** Launches one headless Chromium for the process. */
-export function launchChromium(executablePath: string = defaultChromiumPath()): Promise<Browser> {
+export function launchChromium(executablePath: string = systemChromiumPath()): Promise<Browser> {
   // Playwright's own signal handlers would close the browser and exit the process on Ctrl-C, in the
   // middle of the worker's shutdown; the process that runs the pool closes it when it stops.
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });

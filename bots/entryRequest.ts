@@ -13,7 +13,8 @@ export function entryRequestFromDecision(decision: Decision, applicant: { idNumb
       return { type: 'lump-sum', ...common, amount: decision.amount };
     case 'transfer': {
       const { benefitStartMonth, waitingMonths, mergedMonths, dueDate } = decision.details;
-      return { type: 'transfer', ...common, benefitStartMonth, waitingMonths, mergedMonths, dueDate };
+      // No due date while the calendar lacks its year (TR-07): the field stays empty, never a guess.
+      return { type: 'transfer', ...common, benefitStartMonth, waitingMonths, mergedMonths, ...(dueDate === null ? {} : { dueDate }) };
     }
     case 'reimbursement':
       return { type: 'reimbursement', ...common, amount: decision.amount, hospitalCode: applicant.hospitalCode };

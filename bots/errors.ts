@@ -53,8 +53,6 @@ export class BusinessFault extends Error {
   }
 }
 
-export type BotFault = TechnicalFault | BusinessFault;
-
 /** Whether a failure is worth another attempt: technical faults are, business faults and bugs are not. */
 export const isRetryable = (err: unknown): boolean => err instanceof TechnicalFault;
 

@@ -13,8 +13,8 @@ const common = {
   remark: z.string().optional(),
 };
 
-export const LumpSumEntryRequestSchema = z.object({ type: z.literal('lump-sum'), ...common, amount: money.nullable() });
-export const TransferEntryRequestSchema = z.object({
+const LumpSumEntryRequestSchema = z.object({ type: z.literal('lump-sum'), ...common, amount: money.nullable() });
+const TransferEntryRequestSchema = z.object({
   type: z.literal('transfer'),
   ...common,
   // Transfers carry no amount (POLICY.md); the field is accepted so a decision can be passed as it is.
@@ -24,7 +24,7 @@ export const TransferEntryRequestSchema = z.object({
   mergedMonths: z.number().int().min(0).optional(),
   dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 });
-export const ReimbursementEntryRequestSchema = z.object({
+const ReimbursementEntryRequestSchema = z.object({
   type: z.literal('reimbursement'),
   ...common,
   amount: money.nullable(),

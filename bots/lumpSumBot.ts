@@ -1,4 +1,4 @@
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
+import type { FactsQuery } from './facts';
 import { BusinessFault } from './errors';
 import { enterWithLookBeforeSubmit, type EntryResult, type LumpSumEntryRequest } from './lookBeforeSubmit';
 import { LumpSumEntryPage } from './pages/LumpSumEntryPage';

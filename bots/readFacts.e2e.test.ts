@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { factsFromRecords, type FactsQuery } from '../fixtures/legacy-system/facts';
+import { factsFromRecords } from '../fixtures/legacy-system/facts';
+import type { FactsQuery } from './facts';
 import { createBrowserPool, type BrowserPool } from './pool';
 import { readFacts } from './readFacts';
 import { queryFor, startSeededStandIn, TEST_CREDENTIALS, type SeededStandIn } from './testing';

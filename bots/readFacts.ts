@@ -1,13 +1,12 @@
-import type { FactsReading } from '../activities/contracts';
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
 import { BusinessFault } from './errors';
+import type { FactsQuery, FactsReading } from './facts';
 import { readLumpSumFacts } from './lumpSumBot';
 import { readReimbursementFacts } from './reimbursementBot';
 import type { BotSession } from './session';
 import { readTransferFacts } from './transferBot';
 
 /** Where the facts came from, as the audit trail records it. */
-export const FACTS_SOURCE = 'core-system';
+const FACTS_SOURCE = 'core-system';
 
 /**
  * Reads the system-of-record facts a case file of the query's business needs (POLICY.md) through

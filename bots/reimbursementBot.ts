@@ -1,4 +1,4 @@
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
+import type { FactsQuery } from './facts';
 import { formatFen, sumFen, toFen } from '../rules/money';
 import { BusinessFault } from './errors';
 import { enterWithLookBeforeSubmit, type EntryResult, type ReimbursementEntryRequest } from './lookBeforeSubmit';

@@ -2,6 +2,7 @@ import type { Page, Response } from 'playwright';
 import { asBotFault, TechnicalFault } from './errors';
 import { outsideEvidenceTrace } from './evidence';
 import { LoginPage } from './pages/LoginPage';
+import type { ScreenSession } from './pages/screenSession';
 
 export interface LegacyCredentials {
   username: string;
@@ -23,7 +24,7 @@ export interface BotSessionOptions {
  * login screen after a timeout (logs in again), the 500 page (a technical fault) — so page
  * objects and bots only deal with the screens they mean to work.
  */
-export class BotSession {
+export class BotSession implements ScreenSession {
   readonly baseUrl: string;
   private readonly credentials: LegacyCredentials;
   private readonly maxRelogins: number;

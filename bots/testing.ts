@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright';
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
+import type { FactsQuery } from './facts';
 import { STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system/credentials';
 import { SkippingClock } from '../fixtures/legacy-system/clock';
 import type { Faults } from '../fixtures/legacy-system/faults';

@@ -1,4 +1,4 @@
-import type { FactsQuery } from '../fixtures/legacy-system/facts';
+import type { FactsQuery } from './facts';
 import { BusinessFault } from './errors';
 import { enterWithLookBeforeSubmit, type EntryResult, type TransferEntryRequest } from './lookBeforeSubmit';
 import { TransferEntryPage } from './pages/TransferEntryPage';

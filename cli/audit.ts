@@ -9,6 +9,7 @@ import { checkpointPublicKey, checkpointSignerFromConfig } from '../security/che
 import { checkpointExportDir, exportCheckpoints, readCheckpointDir, readCheckpointFile, takeCheckpoint, type Checkpoint } from '../store/checkpoints';
 import { parseEventRef, proveConsistency, proveInclusion } from '../store/proofs';
 import { verifyTrail } from '../store/verifyTrail';
+import { beijingIso } from '../time/beijing';
 
 async function withStore<T>(config: AppConfig, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openAppStore(config);
@@ -30,7 +31,7 @@ export function auditShow(config: AppConfig, caseId: string, out: (line: string)
     for (const e of events) {
       const actor = `${e.actor.kind}:${e.actor.name}${e.actor.version ? '@' + e.actor.version : ''}`;
       const outcome = e.outcome && typeof e.outcome === 'object' && 'outcome' in e.outcome ? ` → ${String(e.outcome.outcome)}` : '';
-      process.stderr.write(`#${e.seq} ${e.at} ${e.step.padEnd(11)} ${actor}${e.ruleSetVersion ? ' ' + e.ruleSetVersion : ''}${outcome}  ${e.hash.slice(0, 12)}\n`);
+      process.stderr.write(`#${e.seq} ${beijingIso(e.at)} ${e.step.padEnd(11)} ${actor}${e.ruleSetVersion ? ' ' + e.ruleSetVersion : ''}${outcome}  ${e.hash.slice(0, 12)}\n`);
       // Audit output leaves the clerks' screens: 身份证号 masked.
       out(maskIdNumbersIn(JSON.stringify(e)));
     }
@@ -44,7 +45,7 @@ function checkpointPublicKeys(config: AppConfig, publicKeyFile: string | undefin
   try {
     return [checkpointPublicKey(checkpointSignerFromConfig(config).publicKeyPem)];
   } catch (err) {
-    throw new Error(`${(err as Error).message}; an auditor without the signing key gives --public-key FILE`);
+    throw new Error(`${(err as Error).message}; an auditor without the signing key gives --public-key FILE`, { cause: err });
   }
 }
 

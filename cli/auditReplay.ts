@@ -9,6 +9,7 @@ import { archiveClosedCaseHistories } from '../audit/history';
 import { replayCase, type CaseReplay, type RuleSetComparison } from '../audit/replay';
 import { loadParametersFromDir } from '../audit/ruleSetVersion';
 import { connectClient } from './temporalClient';
+import { loadBureauCalendar } from '../store/calendarYears';
 import { configuredDataConverter } from '../temporal/dataConverter';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -39,7 +40,9 @@ export async function auditReplay(
       }
     }
     // The archive holds the histories sealed: the key ring opens them, as the workers' did.
-    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today, parameters, dataConverter: configuredDataConverter(config) });
+    // What today's parameters decide counts working days with today's calendar: the store's years.
+    const todaysCalendar = parameters ? undefined : await loadBureauCalendar(store);
+    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today, parameters, todaysCalendar, dataConverter: configuredDataConverter(config) });
     process.stderr.write(replaySummary(replay));
     out(maskIdNumbersIn(JSON.stringify(replay)));
     return replay.ok ? 0 : 1;

@@ -2,20 +2,22 @@ import { chmodTreeOwnerOnly, mkdirOwnerOnly, OWNER_ONLY_FILE } from '../security
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { workflowUiLink, type AppConfig } from '../config/env';
+import type { AppConfig } from '../config/env';
+import { workflowUiLink } from '../config/temporalUi';
 import { writeResultReport } from '../intake/report';
 import { openAppStore } from '../config/openAppStore';
-import { BatchIdKey } from '../temporal/searchAttributes';
+import { BatchIdKey } from '../workflows/searchAttributes';
 import { batchProgressQuery } from '../workflows/messages';
 import { batchWorkflowId, TASK_QUEUES, type BatchProgress, type WorkbookRef } from '../workflows/types';
 import { sha256File } from '../activities/hashing';
 import { checkWorkbookFile, checkWorkbookSize, workbookLabel } from '../intake/workbookFile';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { collectBatchResults } from './batchReport';
+import { collectBatchResults } from '../reports/batchResults';
 import { ProgressBar } from './progressBar';
 import { describeUnserved, queuesForBatch, unservedQueues, watchWorkers } from './workerWatch';
 import { connectClient } from './temporalClient';
 import { UsageError } from './args';
+import { beijingIso } from '../time/beijing';
 
 export interface BatchRunOptions {
   workbook: string;
@@ -87,9 +89,9 @@ function stageAttachments(config: AppConfig, batchId: string, dir: string | unde
   return staged;
 }
 
-/** A batch ID that sorts by submission time and names the workbook it came from. */
+/** A batch ID that sorts by submission time (Beijing, as people read it) and names the workbook it came from. */
 function newBatchId(sha256: string, at = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp = beijingIso(at).replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${sha256.slice(0, 8)}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
@@ -137,13 +139,13 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
       say: (line) => bar.note(line),
     });
     // One query at a time, and none left in flight when the connection closes.
-    let inflight: Promise<void> | null = null;
+    const query: { inflight: Promise<void> | null } = { inflight: null };
     const poll = setInterval(() => {
-      inflight ??= handle
+      query.inflight ??= handle
         .query(batchProgressQuery)
         .then((p) => bar.update(p), () => {})
         .finally(() => {
-          inflight = null;
+          query.inflight = null;
         });
     }, 500);
     let progress: BatchProgress;
@@ -153,7 +155,7 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
       throw batchFailure(batchId, error);
     } finally {
       clearInterval(poll);
-      await Promise.all([inflight, watch.stop()]);
+      await Promise.all([query.inflight, watch.stop()]);
     }
     bar.update(progress);
     bar.finish();

@@ -17,7 +17,7 @@ export async function runDecide(files: string[], out: (line: string) => void): P
 }
 
 /** A case file is a few kilobytes; one far larger is not a case file and is not parsed. */
-export const MAX_CASE_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_CASE_FILE_BYTES = 5 * 1024 * 1024;
 
 async function decideFile(file: string): Promise<object | { file: string; error: string }> {
   const text = await readCaseFileText(file);

@@ -1,3 +1,5 @@
+import type { Store } from '../store';
+import { authenticate, type UserStanding } from '../store/users';
 import { UsageError } from './args';
 
 /** One line typed at the terminal without echo. */
@@ -40,9 +42,21 @@ export async function firstLineOfStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-/** The acting person's password: ZHISHEN_PASSWORD, a prompt without echo, or a pipe; never an argument. */
-export async function loginPassword(username: string): Promise<string> {
-  const fromEnv = process.env.ZHISHEN_PASSWORD;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+/** The acting person's password: ZHISHEN_PASSWORD (config.cli.password), a prompt without echo, or a pipe; never an argument. */
+export async function loginPassword(username: string, fromConfig: string | undefined): Promise<string> {
+  if (fromConfig) return fromConfig;
   return process.stdin.isTTY ? askHidden(`password for ${username}: `) : firstLineOfStdin();
+}
+
+/**
+ * The person at the terminal, proven by their console password (ZHISHEN_PASSWORD or a prompt):
+ * a name alone proves nothing. `what` says what they are about to do, for the usage message.
+ */
+export async function provenPerson(store: Store, username: string | undefined, passwordFromConfig: string | undefined, what = 'decides'): Promise<UserStanding> {
+  if (!username) throw new UsageError(`say who ${what}: --as USER (or ZHISHEN_USER), with the password in ZHISHEN_PASSWORD or at the prompt`);
+  const password = await loginPassword(username, passwordFromConfig);
+  if (!password) throw new UsageError(`--as ${username} needs the password of ${username}: ZHISHEN_PASSWORD or the prompt`);
+  const user = await authenticate(store, username, password);
+  if (!user) throw new UsageError(`${username}: wrong password, or no such active user`);
+  return user;
 }

@@ -11,12 +11,29 @@ import {
   unpauseBatchSchedule,
   type Overlap,
 } from '../schedules/manage';
-import { parseArgs, UsageError } from './args';
+import { HelpRequested, parseArgs, UsageError, type CommandSpec } from './args';
 import { connectClient } from './temporalClient';
+import { beijingIso } from '../time/beijing';
 
-export const SCHEDULE_USAGE = `schedule create ID --folder DIR [--at HH:MM | --cron EXPR] [--overlap ${OVERLAP_POLICIES.join('|')}] [--run-on-holidays] [--concurrency N] [--note TEXT] [--paused]
-  schedule list | describe ID | pause ID --note TEXT | unpause ID [--note TEXT] | trigger ID [--overlap P]
-  schedule backfill ID --from ISO --to ISO [--overlap P] | delete ID`;
+/** Each schedule command's arguments and usage line. */
+const SCHEDULE_COMMANDS = {
+  create: {
+    usage: `schedule create ID --folder DIR [--at HH:MM | --cron EXPR] [--overlap ${OVERLAP_POLICIES.join('|')}] [--run-on-holidays] [--concurrency N] [--note TEXT] [--paused]`,
+    // --today: the bureau date the runs check instead of their scheduled one (tests).
+    options: ['folder', 'at', 'cron', 'overlap', 'concurrency', 'note', 'today'],
+    flags: ['run-on-holidays', 'paused'],
+  },
+  list: { usage: 'schedule list' },
+  describe: { usage: 'schedule describe ID' },
+  pause: { usage: 'schedule pause ID --note TEXT', options: ['note'] },
+  unpause: { usage: 'schedule unpause ID [--note TEXT]', options: ['note'] },
+  trigger: { usage: 'schedule trigger ID [--overlap P]', options: ['overlap'] },
+  backfill: { usage: 'schedule backfill ID --from ISO --to ISO [--overlap P]', options: ['from', 'to', 'overlap'] },
+  delete: { usage: 'schedule delete ID' },
+} as const satisfies Record<string, CommandSpec>;
+const SCHEDULE_USAGE = Object.values(SCHEDULE_COMMANDS)
+  .map((c) => c.usage)
+  .join('\n');
 
 function overlapArg(value: string | undefined): Overlap | undefined {
   if (value === undefined) return undefined;
@@ -32,26 +49,27 @@ function dateArg(name: string, value: string | undefined): Date {
 
 /**
  * `schedule create|list|describe|pause|unpause|trigger|backfill|delete …`: recurring batch runs.
- * Prints JSON (one schedule per line for list); status 0, 1 for an unknown schedule, 64 for usage.
+ * Prints JSON (one schedule per line for list); status 0, 1 for an unknown schedule, 2 for usage.
  */
 export async function runScheduleCommand(config: AppConfig, argv: readonly string[], out: (line: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  const args = parseArgs(rest, ['folder', 'at', 'cron', 'overlap', 'concurrency', 'note', 'from', 'to', 'today']);
+  if (sub === '--help' || sub === '-h') throw new HelpRequested(SCHEDULE_USAGE);
+  if (!sub || !Object.hasOwn(SCHEDULE_COMMANDS, sub)) throw new UsageError(sub ? `unknown schedule command: ${sub}` : 'schedule needs a command', SCHEDULE_USAGE);
+  const spec: CommandSpec = SCHEDULE_COMMANDS[sub as keyof typeof SCHEDULE_COMMANDS];
+  const args = parseArgs(rest, spec);
   const id = args.positionals[0];
+  if (args.positionals.length > (sub === 'list' ? 0 : 1)) throw new UsageError(`schedule ${sub} takes ${sub === 'list' ? 'no arguments' : 'one schedule ID'}`, spec.usage);
   const needId = (): string => {
-    if (!id) throw new UsageError(`schedule ${sub} needs a schedule ID`);
+    if (!id) throw new UsageError(`schedule ${sub} needs a schedule ID`, spec.usage);
     return id;
   };
-  if (!sub || !['create', 'list', 'describe', 'pause', 'unpause', 'trigger', 'backfill', 'delete'].includes(sub)) {
-    throw new UsageError(SCHEDULE_USAGE);
-  }
   const temporal = await connectClient(config);
   const { client } = temporal;
   try {
     switch (sub) {
       case 'create': {
         const folder = args.options.get('folder');
-        if (!folder) throw new UsageError('schedule create needs --folder DIR (the intake folder)');
+        if (!folder) throw new UsageError('schedule create needs --folder DIR (the intake folder)', spec.usage);
         const concurrency = args.options.has('concurrency') ? Number(args.options.get('concurrency')) : undefined;
         const view = await createBatchSchedule(client, {
           scheduleId: needId(),
@@ -77,7 +95,7 @@ export async function runScheduleCommand(config: AppConfig, argv: readonly strin
         return 0;
       case 'pause': {
         const note = args.options.get('note');
-        if (!note) throw new UsageError('schedule pause needs --note TEXT saying why');
+        if (!note) throw new UsageError('schedule pause needs --note TEXT saying why', spec.usage);
         out(JSON.stringify(await pauseBatchSchedule(client, needId(), note)));
         return 0;
       }
@@ -92,7 +110,7 @@ export async function runScheduleCommand(config: AppConfig, argv: readonly strin
         const from = dateArg('from', args.options.get('from'));
         const to = dateArg('to', args.options.get('to'));
         await backfillBatchSchedule(client, needId(), from, to, overlapArg(args.options.get('overlap')));
-        out(JSON.stringify({ scheduleId: id, backfill: { from: from.toISOString(), to: to.toISOString() } }));
+        out(JSON.stringify({ scheduleId: id, backfill: { from: beijingIso(from), to: beijingIso(to) } }));
         return 0;
       }
       default:

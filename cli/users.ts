@@ -1,11 +1,21 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { addUserAsAdmin, listUsers, NewUser, Password, resetPasswordAsAdmin, Role, setDisabledAsAdmin, type AdminActor, type Store } from '../store';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, type CommandSpec } from './args';
 import { askHidden, firstLineOfStdin } from './password';
 
-const USAGE =
-  'users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME | users list | users disable USERNAME | users enable USERNAME | users reset-password USERNAME';
+/** Each users command's arguments and usage line; no password among them (it would sit in the shell history). */
+const USERS_COMMANDS = {
+  add: { usage: 'users add USERNAME --role admin|clerk|supervisor|manager|auditor --name DISPLAYNAME', options: ['role', 'name'] },
+  list: { usage: 'users list' },
+  disable: { usage: 'users disable USERNAME' },
+  enable: { usage: 'users enable USERNAME' },
+  'reset-password': { usage: 'users reset-password USERNAME' },
+} as const satisfies Record<string, CommandSpec>;
+const WHERE_PASSWORDS_COME_FROM = 'a password comes from ZHISHEN_NEW_PASSWORD or a prompt, never an argument';
+const USERS_USAGE = Object.values(USERS_COMMANDS)
+  .map((c) => c.usage)
+  .join('\n');
 
 /**
  * Who acts from the CLI: whoever holds the store, named by their operating-system account. Not a
@@ -21,10 +31,9 @@ async function promptPassword(): Promise<string> {
   return first;
 }
 
-/** Where the new password comes from: ZHISHEN_NEW_PASSWORD, a prompt without echo, or a pipe. Never an argument (it would sit in the shell history). */
-async function newPassword(): Promise<string> {
-  const fromEnv = process.env.ZHISHEN_NEW_PASSWORD;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+/** Where the new password comes from: ZHISHEN_NEW_PASSWORD (config.cli.newPassword), a prompt without echo, or a pipe. Never an argument. */
+async function newPassword(fromConfig: string | undefined): Promise<string> {
+  if (fromConfig) return fromConfig;
   return process.stdin.isTTY ? promptPassword() : firstLineOfStdin();
 }
 
@@ -33,19 +42,35 @@ async function newPassword(): Promise<string> {
  * and `users reset-password USERNAME`: the console's accounts. The first administrator is made here;
  * the console's 用户管理 page does the rest. Every change is written to the `_admin` audit trail.
  */
-export async function runUsersCommand(args: string[], store: Store, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<number> {
+export async function runUsersCommand(
+  args: string[],
+  store: Store,
+  configuredPassword: string | undefined,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Promise<number> {
   const [sub, ...rest] = args;
-  const parsed = parseArgs(rest, ['role', 'name']);
+  if (!sub || !Object.hasOwn(USERS_COMMANDS, sub)) throw new UsageError(sub ? `unknown users command: ${sub}` : 'users needs a command', USERS_USAGE);
+  const spec: CommandSpec = USERS_COMMANDS[sub as keyof typeof USERS_COMMANDS];
+  let parsed;
+  try {
+    parsed = parseArgs(rest, spec);
+  } catch (err) {
+    // `--password X` is the likely mistake: say where a password comes from instead.
+    if (err instanceof UsageError && sub !== 'list') throw new UsageError(`${err.message} (${WHERE_PASSWORDS_COME_FROM})`, spec.usage);
+    throw err;
+  }
+  const username = parsed.positionals[0];
+  if (sub === 'list' && parsed.positionals.length > 0) throw new UsageError('users list takes no arguments', spec.usage);
+  if (sub !== 'list' && (!username || parsed.positionals.length !== 1)) throw new UsageError(`users ${sub} takes one username (${WHERE_PASSWORDS_COME_FROM})`, spec.usage);
   switch (sub) {
     case 'list': {
       for (const u of await listUsers(store)) out(JSON.stringify(u));
       return 0;
     }
     case 'add': {
-      const username = parsed.positionals[0];
       const role = Role.safeParse(parsed.options.get('role'));
-      if (!username || !role.success) throw new UsageError(USAGE);
-      const input = { username, displayName: parsed.options.get('name') ?? username, role: role.data, password: await newPassword() };
+      if (!role.success) throw new UsageError('users add: --role takes admin, clerk, supervisor, manager or auditor', spec.usage);
+      const input = { username: username!, displayName: parsed.options.get('name') ?? username!, role: role.data, password: await newPassword(configuredPassword) };
       const checked = NewUser.safeParse(input);
       if (!checked.success) throw new UsageError(z.prettifyError(checked.error));
       const user = await addUserAsAdmin(store, cliActor(), checked.data);
@@ -55,26 +80,22 @@ export async function runUsersCommand(args: string[], store: Store, out: (line: 
     }
     case 'disable':
     case 'enable': {
-      const username = parsed.positionals[0];
-      if (!username || parsed.positionals.length !== 1) throw new UsageError(USAGE);
-      const user = await setDisabledAsAdmin(store, cliActor(), username, sub === 'disable');
+      const user = await setDisabledAsAdmin(store, cliActor(), username!, sub === 'disable');
       if (!user) throw new UsageError(`no user ${username}`);
       out(JSON.stringify(user));
       process.stderr.write(`user ${username} ${sub}d; their console sessions are ended\n`);
       return 0;
     }
     case 'reset-password': {
-      const username = parsed.positionals[0];
-      if (!username || parsed.positionals.length !== 1 || parsed.flags.size || parsed.options.size) throw new UsageError(`${USAGE} (the password comes from ZHISHEN_NEW_PASSWORD or a prompt, never an argument)`);
-      const password = Password.safeParse(await newPassword());
+      const password = Password.safeParse(await newPassword(configuredPassword));
       if (!password.success) throw new UsageError(z.prettifyError(password.error));
-      const user = await resetPasswordAsAdmin(store, cliActor(), username, password.data);
+      const user = await resetPasswordAsAdmin(store, cliActor(), username!, password.data);
       if (!user) throw new UsageError(`no user ${username}`);
       out(JSON.stringify(user));
       process.stderr.write(`password of ${username} reset; their console sessions are ended\n`);
       return 0;
     }
     default:
-      throw new UsageError(USAGE);
+      throw new UsageError(`unknown users command: ${sub}`, USERS_USAGE);
   }
 }

@@ -10,11 +10,12 @@ import proto from '@temporalio/proto';
 // The package is CommonJS: its namespaces are read off the default export under ESM.
 const { temporal } = proto;
 import { TASK_QUEUES } from '../workflows/types';
+import { beijingTime } from '../time/beijing';
 
 /** An idle worker long-polls again at least every ~70 s; a poller not seen for longer is a worker gone. */
-export const POLLER_STALE_MS = 75_000;
+const POLLER_STALE_MS = 75_000;
 /** A workflow task not started this long after it was scheduled: no worker takes the queue's work. */
-export const UNSTARTED_TASK_MS = 20_000;
+const UNSTARTED_TASK_MS = 20_000;
 
 type TaskKind = 'workflow' | 'activity';
 export interface NeededQueue {
@@ -40,7 +41,7 @@ const millis = (t: { seconds?: unknown; nanos?: number | null } | null | undefin
   t?.seconds == null ? null : Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 
 /** Beijing time, to the second: what the operator's clock says. */
-const beijing = (ms: number) => new Date(ms).toLocaleTimeString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const beijing = (ms: number) => beijingTime(ms).slice(11);
 
 /** A queue and kind no live worker polls, with when a worker last polled it (null: never, as far as Temporal remembers). */
 export interface UnservedQueue {
@@ -64,7 +65,7 @@ export async function unservedQueues(client: Client, namespace: string, queues: 
 }
 
 /** Seconds the workflow's pending workflow task has waited for a worker to start it, or null if none waits. */
-export async function unstartedWorkflowTaskAge(client: Client, workflowId: string, now = Date.now()): Promise<number | null> {
+async function unstartedWorkflowTaskAge(client: Client, workflowId: string, now = Date.now()): Promise<number | null> {
   const { raw } = await client.workflow.getHandle(workflowId).describe();
   const task = raw.pendingWorkflowTask;
   if (!task || task.state !== temporal.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED) return null;

@@ -4,8 +4,35 @@ import { z } from 'zod';
 import { EngineNameSchema, type EngineName } from '../ocr/engines/engine';
 import { TASK_QUEUES, type RetrySettings } from '../workflows/types';
 import { DEFAULT_RETRY } from '../workflows/retryPolicies';
+import { readSecret } from '../security/keyFiles';
 
 const QUEUE_NAMES = Object.values(TASK_QUEUES);
+
+/**
+ * The account the core-system stand-in creates and the bots use against it, when LEGACY_URL is unset
+ * (the stand-in re-exports it). Never used against a real core system: there the account is required.
+ */
+export const STAND_IN_ACCOUNT = { username: 'rpa01', password: 'zhishen-standin' } as const;
+
+/** How the stand-in runs; a fault left out is the stand-in's default (fixtures/legacy-system/faults.ts). */
+interface StandInOptions {
+  host: string;
+  faultSeed: number | undefined;
+  faults: { latencyMs?: number; errorRate?: number; sessionIdleSeconds?: number; confirmModal?: boolean; pageSize?: number };
+}
+
+/** The core system's account the bots log in with. */
+interface LegacyAccount {
+  username: string;
+  password: string;
+}
+
+/** An empty variable counts as unset, as a shell's `VAR=` means. */
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+const optionalText = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
+
+/** Secrets read by security/keyFiles.ts `readSecret`, from the variable or the file its `_FILE` names. */
+const SECRET_KEYS = ['ZHISHEN_ACT_SIGNING_KEY', 'ZHISHEN_ACT_VERIFY_KEY', 'ZHISHEN_CHECKPOINT_SIGNING_KEY', 'ZHISHEN_PAYLOAD_KEYS'] as const;
 export type TaskQueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -30,8 +57,27 @@ const EnvSchema = z.object({
   TEMPORAL_API_KEY_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional(),
   LEGACY_URL: z.string().url().optional(),
+  /** The bots' account in the core system: required with LEGACY_URL; the stand-in's own without. */
+  LEGACY_USERNAME: optionalText,
+  LEGACY_PASSWORD: optionalText,
+  /** A file holding LEGACY_PASSWORD (a mounted secret). */
+  LEGACY_PASSWORD_FILE: optionalText,
   /** Port of the core-system stand-in that `npm start` runs when LEGACY_URL is unset. */
   LEGACY_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  /** The stand-in's own settings (fixtures/legacy-system): where it listens when run alone, and how it misbehaves. */
+  LEGACY_HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
+  LEGACY_FAULT_SEED: z.preprocess(unsetIfEmpty, z.coerce.number().int().optional()),
+  LEGACY_LATENCY_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).optional()),
+  LEGACY_ERROR_RATE: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).optional()),
+  LEGACY_SESSION_IDLE_SECONDS: z.preprocess(unsetIfEmpty, z.coerce.number().positive().optional()),
+  LEGACY_CONFIRM_MODAL: z.preprocess(
+    (v) => (typeof v === 'string' ? unsetIfEmpty(v.toLowerCase()) : v),
+    z
+      .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+      .transform((v) => ['1', 'true', 'yes'].includes(v))
+      .optional(),
+  ),
+  LEGACY_PAGE_SIZE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).optional()),
   /** Port of the web console for clerks, managers and auditors. */
   ZHISHEN_CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /**
@@ -81,9 +127,52 @@ const EnvSchema = z.object({
   /** Seconds a step may be retried before the dashboard shows its case as held up by a fault. */
   ZHISHEN_STUCK_AFTER: z.coerce.number().int().min(1).default(600),
   /** The receipt OCR engine of workers and of `client.ts ocr`. */
-  ZHISHEN_OCR_ENGINE: z.preprocess((v) => (v === '' ? undefined : v), EngineNameSchema.default('ppocr')),
+  ZHISHEN_OCR_ENGINE: z.preprocess(unsetIfEmpty, EngineNameSchema.default('ppocr')),
+  /** The CJK font (TrueType collection, its Simplified Chinese member) of every PDF written. */
+  ZHISHEN_CJK_FONT: z.preprocess(unsetIfEmpty, z.string().min(1).default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')),
+  /** The build named in every decision's rule-set version; unset, the git commit of this checkout. */
+  ZHISHEN_BUILD: z.preprocess(
+    (v) => (typeof v === 'string' ? unsetIfEmpty(v.trim()) : v),
+    z.string().regex(/^[\w.:+-]{1,80}$/, 'expected a commit or build name (letters, digits, . : + - _)').optional(),
+  ),
+  /** The `temporal` CLI that runs the embedded dev server; unset, the copy `npm run setup` installs, then the PATH. */
+  TEMPORAL_CLI: optionalText,
+  /** The schema owner's postgres://… URL, for `client.ts store migrate` only. */
+  ZHISHEN_DATABASE_OWNER_URL: z.preprocess(unsetIfEmpty, z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://…').optional()),
+  /**
+   * Keys, each given as its text or as `<name>_FILE` (a mounted secret), else kept under
+   * `<dataDir>/keys/`; read where they are used (security/keyFiles.ts), validated here.
+   */
+  ZHISHEN_ACT_SIGNING_KEY: optionalText,
+  ZHISHEN_ACT_SIGNING_KEY_FILE: optionalText,
+  /** The public key workers verify human acts with, on a cluster where they should not hold the signing key. */
+  ZHISHEN_ACT_VERIFY_KEY: optionalText,
+  ZHISHEN_ACT_VERIFY_KEY_FILE: optionalText,
+  ZHISHEN_CHECKPOINT_SIGNING_KEY: optionalText,
+  ZHISHEN_CHECKPOINT_SIGNING_KEY_FILE: optionalText,
+  ZHISHEN_PAYLOAD_KEYS: optionalText,
+  ZHISHEN_PAYLOAD_KEYS_FILE: optionalText,
+  /** Who acting CLI commands (`review decide`, `review supply`) act as, when --as is not given. */
+  ZHISHEN_USER: optionalText,
+  /** That person's console password, instead of the prompt. */
+  ZHISHEN_PASSWORD: optionalText,
+  /** The password `users add` and `users reset-password` set, instead of the prompt. */
+  ZHISHEN_NEW_PASSWORD: optionalText,
 }).superRefine((e, ctx) => {
   const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  const given: Record<string, unknown> = e;
+  for (const name of [...SECRET_KEYS, 'LEGACY_PASSWORD']) {
+    if (given[name] && given[`${name}_FILE`]) problem(`${name}_FILE`, `set ${name} or ${name}_FILE, not both`);
+  }
+  const legacyPassword = e.LEGACY_PASSWORD || e.LEGACY_PASSWORD_FILE;
+  if (e.LEGACY_URL && !(e.LEGACY_USERNAME && legacyPassword)) {
+    problem(
+      e.LEGACY_USERNAME ? 'LEGACY_PASSWORD' : 'LEGACY_USERNAME',
+      'LEGACY_URL is set, so the bots log in to the real core system: set LEGACY_USERNAME and LEGACY_PASSWORD (or LEGACY_PASSWORD_FILE) to the account the bureau issued them',
+    );
+  } else if (Boolean(e.LEGACY_USERNAME) !== Boolean(legacyPassword)) {
+    problem(e.LEGACY_USERNAME ? 'LEGACY_PASSWORD' : 'LEGACY_USERNAME', 'set LEGACY_USERNAME and LEGACY_PASSWORD (or LEGACY_PASSWORD_FILE) together, or neither for the stand-in\'s own account');
+  }
   if (e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY) problem('TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CERT is set but its private key is not: set TEMPORAL_TLS_KEY to the key file of that certificate');
   if (e.TEMPORAL_TLS_KEY && !e.TEMPORAL_TLS_CERT) problem('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY is set but its certificate is not: set TEMPORAL_TLS_CERT to the certificate file');
   if (e.TEMPORAL_API_KEY && e.TEMPORAL_API_KEY_FILE) problem('TEMPORAL_API_KEY_FILE', 'set TEMPORAL_API_KEY or TEMPORAL_API_KEY_FILE, not both');
@@ -108,9 +197,13 @@ export interface TemporalSecurity {
 export type AppConfig = {
   temporal: { address: string | undefined; namespace: string; uiUrl: string; embeddedPort: number; security: TemporalSecurity };
   databaseUrl: string | undefined;
-  /** The core business system the bots drive: LEGACY_URL, or the stand-in the stack runs. */
-  legacy: { url: string; standIn: boolean; port: number };
+  /** The core business system the bots drive: LEGACY_URL, or the stand-in the stack runs; and the bots' account in it. */
+  legacy: { url: string; standIn: boolean; port: number; account: LegacyAccount; standInOptions: StandInOptions };
   chromiumPath: string | undefined;
+  /** The schema owner's URL, for `store migrate` only. */
+  databaseOwnerUrl: string | undefined;
+  /** The person at the terminal for acting CLI commands, and the passwords the CLI would otherwise prompt for. */
+  cli: { user: string | undefined; password: string | undefined; newPassword: string | undefined };
   dataDir: string;
   consolePort: number;
   /** The console's door: see docs/console-security.md. */
@@ -134,13 +227,15 @@ function isAddressOrBlock(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
+const failure = (error: z.ZodError, variable?: string): Error => {
+  const issue = error.issues[0]!;
+  return new Error(`environment variable ${variable ?? issue.path.join('.')}: ${issue.message}`);
+};
+
 /** Reads and validates the configuration; a bad value is reported by name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`environment variable ${issue.path.join('.')}: ${issue.message}`);
-  }
+  if (!parsed.success) throw failure(parsed.error);
   const e = parsed.data;
   const embeddedPort = e.ZHISHEN_TEMPORAL_PORT;
   return {
@@ -152,8 +247,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       security: temporalSecurity(e),
     },
     databaseUrl: e.DATABASE_URL,
-    legacy: { url: (e.LEGACY_URL ?? `http://127.0.0.1:${e.LEGACY_PORT}`).replace(/\/$/, ''), standIn: e.LEGACY_URL === undefined, port: e.LEGACY_PORT },
+    legacy: {
+      url: (e.LEGACY_URL ?? `http://127.0.0.1:${e.LEGACY_PORT}`).replace(/\/$/, ''),
+      standIn: e.LEGACY_URL === undefined,
+      port: e.LEGACY_PORT,
+      account: legacyAccount(e),
+      standInOptions: {
+        host: e.LEGACY_HOST,
+        faultSeed: e.LEGACY_FAULT_SEED,
+        faults: Object.fromEntries(
+          Object.entries({
+            latencyMs: e.LEGACY_LATENCY_MS,
+            errorRate: e.LEGACY_ERROR_RATE,
+            sessionIdleSeconds: e.LEGACY_SESSION_IDLE_SECONDS,
+            confirmModal: e.LEGACY_CONFIRM_MODAL,
+            pageSize: e.LEGACY_PAGE_SIZE,
+          }).filter(([, value]) => value !== undefined),
+        ),
+      },
+    },
     chromiumPath: e.CHROMIUM_PATH,
+    databaseOwnerUrl: e.ZHISHEN_DATABASE_OWNER_URL,
+    cli: { user: e.ZHISHEN_USER, password: e.ZHISHEN_PASSWORD, newPassword: e.ZHISHEN_NEW_PASSWORD },
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),
     consolePort: e.ZHISHEN_CONSOLE_PORT,
     console: {
@@ -167,6 +282,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stuckAfterSeconds: e.ZHISHEN_STUCK_AFTER,
     checkpoints: { everyEvents: e.ZHISHEN_CHECKPOINT_EVERY_EVENTS, everyMinutes: e.ZHISHEN_CHECKPOINT_EVERY_MINUTES },
   };
+}
+
+/**
+ * The bots' account: as configured (the schema made sure it is, when LEGACY_URL is set), else the
+ * stand-in's own. The password may be in a file (LEGACY_PASSWORD_FILE); a trailing newline is not part of it.
+ */
+function legacyAccount(e: z.infer<typeof EnvSchema>): LegacyAccount {
+  if (!e.LEGACY_USERNAME) return { ...STAND_IN_ACCOUNT };
+  const password = readSecret('LEGACY_PASSWORD', { LEGACY_PASSWORD: e.LEGACY_PASSWORD, LEGACY_PASSWORD_FILE: e.LEGACY_PASSWORD_FILE })!.replace(/\r?\n$/, '');
+  if (!password) throw new Error('environment variable LEGACY_PASSWORD_FILE: the file is empty');
+  return { username: e.LEGACY_USERNAME, password };
 }
 
 function temporalSecurity(e: z.infer<typeof EnvSchema>): TemporalSecurity {
@@ -183,12 +309,21 @@ function temporalSecurity(e: z.infer<typeof EnvSchema>): TemporalSecurity {
   return { tls, apiKey };
 }
 
+type Settings = typeof EnvSchema.shape;
+/** Settings read where no AppConfig reaches: once per process, or by a module every process shares. */
+type StandaloneSetting = 'ZHISHEN_BUILD' | 'ZHISHEN_CJK_FONT' | 'TEMPORAL_CLI' | 'CHROMIUM_PATH';
+
+/**
+ * One setting on its own, validated by the same schema as the rest: for the few read deep inside
+ * shared code (the build a decision records, the font of every PDF, the Temporal CLI, the bots' default browser).
+ */
+export function setting<K extends StandaloneSetting>(name: K, env: NodeJS.ProcessEnv = process.env): z.output<Settings[K]> {
+  const parsed = EnvSchema.shape[name].safeParse(env[name]);
+  if (!parsed.success) throw failure(parsed.error, name);
+  return parsed.data as z.output<Settings[K]>;
+}
+
 /** The address clients and workers connect to: the cluster's, or the embedded server's. */
 export function temporalAddress(config: AppConfig): string {
   return config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
-}
-
-/** Link to one workflow in the Temporal Web UI, for reports and clerks. */
-export function workflowUiLink(config: AppConfig, workflowId: string): string {
-  return `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

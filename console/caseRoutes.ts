@@ -1,7 +1,8 @@
-import { workflowUiLink } from '../config/env';
+import { workflowUiLink } from '../config/temporalUi';
 import { listReviewInbox, type InboxFilter, type SlaState } from '../store';
-import { rulesOf } from '../rules/catalogue';
-import { attachmentForDisplay, findAttachment } from './attachments';
+import { ALL_RULES } from '../rules/catalogue';
+import { findAttachment } from '../intake/attachments';
+import { attachmentForDisplay } from './attachments';
 import { loadCaseView, type CaseView } from './caseView';
 import type { AuthedContext } from './context';
 import { correctableFields, typedCorrection } from './correctableFields';
@@ -46,8 +47,7 @@ export async function showInbox(ctx: AuthedContext): Promise<void> {
   };
   const now = ctx.deps.now();
   const [entries, all] = await Promise.all([listReviewInbox(ctx.deps.store, filter, now), listReviewInbox(ctx.deps.store, {}, now)]);
-  const catalogueRules = (['lump-sum', 'transfer', 'reimbursement'] as const).flatMap((t) => rulesOf(t).map((r) => r.id));
-  const ruleOptions = [...new Set([...catalogueRules, ...all.flatMap((e) => e.reasons)])];
+  const ruleOptions = [...new Set([...ALL_RULES.map((r) => r.id), ...all.flatMap((e) => e.reasons)])];
   const batchOptions = [...new Set(all.map((e) => e.batchId).filter((b): b is string => !!b))].sort().reverse();
   sendHtml(ctx.res, 200, inboxPage(ctx.session, { entries, filter, ruleOptions, batchOptions }));
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { maskDeep } from '../logging/logger';
-import { getCase, listEvents, type AuditEvent, type StoredCase, type Store } from '../store';
+import { getCase, listEvents, type AuditEvent, type AuditStep, type StoredCase, type Store } from '../store';
 import { reviewStateQuery } from '../workflows/messages';
 import type { ReviewState } from '../workflows/reviewTypes';
 import { caseWorkflowId } from '../workflows/types';
@@ -15,7 +15,7 @@ export interface RuleCheck {
 
 /** The rules' latest word on the case: the first decision, or the last re-decision after a correction. */
 export interface LatestDecision {
-  step: string;
+  step: AuditStep;
   at: string;
   outcome: string;
   amount: string | null;

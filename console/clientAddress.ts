@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 
 /** `::ffff:10.0.0.5` (an IPv4 peer on a dual-stack socket) is `10.0.0.5`; anything else as given. */
-export function normalizeAddress(address: string): string {
+function normalizeAddress(address: string): string {
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   return (mapped ? mapped[1]! : address).toLowerCase();
 }

@@ -5,8 +5,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { workflowUiLink, type AppConfig } from '../config/env';
-import { collectBatchResults } from '../cli/batchReport';
+import type { AppConfig } from '../config/env';
+import { batchWorkflowsUiLink, workflowUiLink } from '../config/temporalUi';
+import { collectBatchResults } from '../reports/batchResults';
 import { writeResultReport } from '../intake/report';
 import { batchStats, listBatchOverviews } from '../reports/batchStats';
 import { renderBatchSummary } from '../reports/batchSummary';
@@ -18,6 +19,9 @@ import { schedulesSection } from './dashboardSchedules';
 import { listBatchSchedules } from '../schedules/manage';
 import { findStuckCases } from './stuckCases';
 import { stuckCasesSection } from './dashboardStuck';
+import { loadBureauCalendar } from '../store/calendarYears';
+import { missingYearsAround } from '../rules/calendar';
+import { beijingDate } from '../time/beijing';
 
 export { renderDashboard } from './dashboardPage';
 export { handleDashboardPost } from './dashboardSchedules';
@@ -33,13 +37,12 @@ function requireDashboard(ctx: AuthedContext): void {
 export function temporalLinks(config: AppConfig): DashboardLinks {
   return {
     workflow: (workflowId) => workflowUiLink(config, workflowId),
-    batchWorkflows: (batchId) =>
-      `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(`BatchId="${batchId}"`)}`,
+    batchWorkflows: (batchId) => batchWorkflowsUiLink(config, batchId),
   };
 }
 
 /** GET /dashboard[?batch=ID]. */
-export async function showDashboard(ctx: AuthedContext): Promise<void> {
+async function showDashboard(ctx: AuthedContext): Promise<void> {
   requireDashboard(ctx);
   const overviews = await listBatchOverviews(ctx.deps.store);
   const wanted = ctx.url.searchParams.get('batch') ?? overviews[0]?.batchId ?? null;
@@ -58,11 +61,12 @@ export async function showDashboard(ctx: AuthedContext): Promise<void> {
         links,
       )
     : undefined;
-  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links, schedules, stuck }));
+  const missingCalendarYears = missingYearsAround(await loadBureauCalendar(ctx.deps.store), beijingDate(ctx.deps.now()));
+  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links, schedules, stuck, missingCalendarYears }));
 }
 
 /** GET /dashboard/batches/:id/report.xlsx and …/summary.pdf. */
-export async function sendBatchFile(ctx: AuthedContext, batchId: string, file: 'report.xlsx' | 'summary.pdf'): Promise<void> {
+async function sendBatchFile(ctx: AuthedContext, batchId: string, file: 'report.xlsx' | 'summary.pdf'): Promise<void> {
   requireDashboard(ctx);
   if (!BATCH_ID.test(batchId) || !(await batchStats(ctx.deps.store, batchId))) throw new HttpError(404, '没有这个批次');
   let body: Uint8Array;

@@ -1,14 +1,10 @@
 /** The batch dashboard page: pure rendering of the figures reports/batchStats.ts computes. */
-import { rulesOf } from '../rules/catalogue';
+import { ruleById } from '../rules/catalogue';
 import type { BatchOverview, BatchStats } from '../reports/batchStats';
 import { html, type SafeHtml } from './html';
-import { OUTCOME_LABELS, SLA_LABELS, TYPE_LABELS } from './labels';
+import { bureauTime, OUTCOME_LABELS, SLA_LABELS, TYPE_LABELS } from './labels';
 import { layout } from './pages/layout';
 import type { Session } from './sessions';
-
-const RULE_TITLES: Record<string, string> = Object.fromEntries(
-  (['lump-sum', 'transfer', 'reimbursement'] as const).flatMap((t) => rulesOf(t)).map((r) => [r.id, r.title]),
-);
 
 export interface DashboardLinks {
   /** Temporal UI page of a workflow. */
@@ -28,11 +24,11 @@ function progress(done: number, total: number): SafeHtml {
 
 function batchList(overviews: readonly BatchOverview[], selected: string | null): SafeHtml {
   return html`<table class="batches">
-<thead><tr><th>批次</th><th>工作簿</th><th>提交时间（UTC）</th><th>状态</th><th>进度</th><th>无效行</th></tr></thead>
+<thead><tr><th>批次</th><th>工作簿</th><th>提交时间（北京时间）</th><th>状态</th><th>进度</th><th>无效行</th></tr></thead>
 <tbody>
 ${overviews.map(
   (b) => html`<tr data-batch="${b.batchId}"${b.batchId === selected ? html` class="selected"` : ''}>
-  <td><a href="${batchHref(b.batchId)}">${b.batchId}</a></td><td>${b.fileName}</td><td>${b.submittedAt}</td>
+  <td><a href="${batchHref(b.batchId)}">${b.batchId}</a></td><td>${b.fileName}</td><td>${bureauTime(b.submittedAt)}</td>
   <td>${b.status === 'done' ? '已完成' : b.status === 'running' ? '运行中' : '失败'}</td><td>${progress(b.done, b.cases)}</td><td>${b.invalidRows}</td>
 </tr>`,
 )}
@@ -64,7 +60,7 @@ ${s.exceptionRates.length === 0
   ? html`<p class="muted">没有未通过的规则</p>`
   : html`<table class="exception-rates"><thead><tr><th>规则</th><th>件数</th><th>比例</th></tr></thead><tbody>
 ${s.exceptionRates.map(
-  (r) => html`<tr data-rule="${r.rule}"><td><span class="rule">${r.rule}</span> ${RULE_TITLES[r.rule] ?? ''}</td><td>${r.cases}</td><td><meter min="0" max="1" value="${r.rate.toFixed(4)}">${pct(r.rate)}</meter> ${pct(r.rate)}</td></tr>`,
+  (r) => html`<tr data-rule="${r.rule}"><td><span class="rule">${r.rule}</span> ${ruleById(r.rule)?.title ?? ''}</td><td>${r.cases}</td><td><meter min="0" max="1" value="${r.rate.toFixed(4)}">${pct(r.rate)}</meter> ${pct(r.rate)}</td></tr>`,
 )}
 </tbody></table>`}
 <h3>待审核案件时限</h3>
@@ -72,12 +68,21 @@ ${s.exceptionRates.map(
 ${(['on-time', 'due-soon', 'overdue'] as const).map(
   (k) => html`<a class="badge sla-${k}" href="/?batch=${encodeURIComponent(s.batchId)}&amp;sla=${k}" data-sla="${k}">${SLA_LABELS[k]} ${s.sla[k]}</a> `,
 )}</p>
-<h3>处理量（每小时，UTC）</h3>
+<h3>处理量（每小时，北京时间）</h3>
 ${s.throughput.length === 0
   ? html`<p class="muted">尚无决定</p>`
   : html`<table class="throughput"><tbody>
 ${s.throughput.map((t) => html`<tr><td>${t.hour}</td><td><meter min="0" max="${maxPerHour}" value="${t.decided}">${t.decided}</meter> ${t.decided}</td></tr>`)}
 </tbody></table>`}
+</section>`;
+}
+
+/** What working-day counts do while the calendar lacks a year: said where managers look. */
+function calendarWarning(years: readonly number[]): SafeHtml {
+  const named = years.map((y) => `${y} 年`).join('、');
+  return html`<section class="card warning" id="calendar-warning" role="alert" data-missing-years="${years.join(',')}">
+<h2>工作日历缺少 ${named}</h2>
+<p>审核时限暂按周一至周五计算（节假日、调休未计入，可能偏早）；转移接续的办结时限无法确定，相关案件转人工审核。请管理员导入国务院办公厅公布的 ${named}节假日安排：<code>npx tsx client.ts calendar import FILE --as USER</code>。</p>
 </section>`;
 }
 
@@ -90,11 +95,14 @@ export function renderDashboard(args: {
   schedules?: SafeHtml;
   /** The selected batch's cases held up by retries (console/dashboardStuck.ts). */
   stuck?: SafeHtml;
+  /** Years the bureau calendar lacks that deadlines need now (this year; next year in December). */
+  missingCalendarYears?: readonly number[];
 }): SafeHtml {
   return layout({
     title: '批次看板',
     session: args.session,
-    body: html`${args.selected ? batchDetail(args.selected, args.links) : ''}
+    body: html`${args.missingCalendarYears?.length ? calendarWarning(args.missingCalendarYears) : ''}
+${args.selected ? batchDetail(args.selected, args.links) : ''}
 ${args.selected && args.stuck ? html`<section class="card">${args.stuck}</section>` : ''}
 <section class="card"><h2>最近的批次</h2>
 ${args.overviews.length === 0 ? html`<p class="muted">还没有批次</p>` : batchList(args.overviews, args.selected?.batchId ?? null)}

@@ -19,6 +19,7 @@ import {
 import type { AuthedContext } from './context';
 import { html, type SafeHtml } from './html';
 import { HttpError, redirect } from './http';
+import { bureauTime } from './labels';
 import { csrfField } from './pages/layout';
 import type { Session } from './sessions';
 
@@ -46,13 +47,13 @@ export function schedulesSection(session: Session, views: readonly ScheduleView[
   return html`<section class="card" id="schedules"><h2>定时批次</h2>
 ${views.length === 0
   ? html`<p class="muted">没有定时任务</p>`
-  : html`<table class="schedules"><thead><tr><th>任务</th><th>时间</th><th>接收目录</th><th>重叠策略</th><th>节假日</th><th>状态</th><th>下次运行（UTC）</th><th>最近运行</th>${canManage ? html`<th>操作</th>` : ''}</tr></thead><tbody>
+  : html`<table class="schedules"><thead><tr><th>任务</th><th>时间</th><th>接收目录</th><th>重叠策略</th><th>节假日</th><th>状态</th><th>下次运行（北京时间）</th><th>最近运行</th>${canManage ? html`<th>操作</th>` : ''}</tr></thead><tbody>
 ${views.map(
   (v) => html`<tr data-schedule="${v.scheduleId}">
   <td>${v.scheduleId}</td><td>${v.spec}</td><td>${v.intakeFolder ?? ''}</td><td>${v.overlap ? OVERLAP_LABELS[v.overlap] : ''}</td>
   <td>${v.runOnHolidays ? '照常运行' : '跳过'}</td>
   <td>${v.paused ? html`<span class="badge sla-overdue">已暂停</span> ${v.note ?? ''}` : html`<span class="badge sla-on-time">运行中</span>`}</td>
-  <td>${v.nextRuns[0] ?? ''}</td>
+  <td>${v.nextRuns[0] ? bureauTime(v.nextRuns[0]) : ''}</td>
   <td>${v.recentRuns.at(-1)?.workflowId ?? '—'}</td>
   ${canManage
     ? html`<td>${v.paused ? act(v.scheduleId, 'unpause', '恢复') : act(v.scheduleId, 'pause', '暂停', html`<input name="note" required maxlength="200" placeholder="暂停原因">`)}

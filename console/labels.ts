@@ -1,7 +1,9 @@
 /** Chinese names of what the console shows: businesses, outcomes, steps, roles, SLA states, computed values. */
+import { BUSINESS_NAMES } from '../rules/caseTypes';
 import type { Role } from '../store';
+import { beijingTime } from '../time/beijing';
 
-export const TYPE_LABELS: Record<string, string> = { 'lump-sum': '趸缴', transfer: '关系转移接续', reimbursement: '零星报销' };
+export const TYPE_LABELS: Record<string, string> = BUSINESS_NAMES;
 export const OUTCOME_LABELS: Record<string, string> = { approve: '通过', reject: '不予受理', review: '转人工审核' };
 export const DECISION_LABELS: Record<string, string> = { approve: '通过', reject: '不予受理', return: '退回补正' };
 export const STATUS_LABELS: Record<string, string> = { running: '办理中', review: '待人工审核', decided: '已决定，待录入核心系统', returned: '已退回补正，等待补交材料', closed: '已办结', failed: '失败' };
@@ -67,10 +69,5 @@ export const VALUE_LABELS: Record<string, Record<string, string>> = {
   remote: { local: '本地', filed: '已备案', referral: '转诊', unfiled: '未备案' },
 };
 
-/** A time as the bureau reads it: Beijing time, to the second. */
-export function bureauTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
-}
+/** A time as the bureau reads it: Beijing time, to the second (time/beijing.ts). */
+export const bureauTime = (iso: string | null | undefined): string => beijingTime(iso);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http';
 
 /** Supplied documents: up to ten receipts of at most 20 MB each would be more than any claimant sends at once. */
-export const MAX_UPLOAD_BYTES = 60 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 60 * 1024 * 1024;
 
 export interface UploadedFile {
   name: string;

@@ -1,4 +1,5 @@
 import { forgetLoginAttempt, clearLoginFailures, pruneLoginFailures, recentLoginAttempts, recordLoginAttempt, type AttemptScope, type Store } from '../store';
+import { beijingMinute } from '../time/beijing';
 
 export interface ThrottleLimits {
   /** Attempts of one account from one address. */
@@ -61,6 +62,6 @@ export class LoginThrottle {
 /** The refusal a person reads: how long to wait, and until when in Beijing time. */
 export function throttledMessage(retryAfterMs: number, now: number): string {
   const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
-  const until = new Date(now + retryAfterMs).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false });
+  const until = beijingMinute(now + retryAfterMs).slice(11);
   return `登录失败次数过多，请 ${minutes} 分钟后（北京时间 ${until} 之后）再试`;
 }

@@ -43,7 +43,7 @@ export function isoDateField(label: string) {
 }
 
 /** True for `YYYY-MM-DD` naming a day that exists. */
-export function isIsoDate(text: string): boolean {
+function isIsoDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -124,7 +124,7 @@ export const hospitalCodeField = requiredText('医疗机构编码', 20)
   });
 
 /** A Chinese option list mapped to its code, e.g. 住院 → inpatient. */
-export function choiceField<const Code extends string>(
+function choiceField<const Code extends string>(
   label: string,
   options: Record<string, Code>,
   shown: readonly string[] = Object.keys(options),
@@ -169,7 +169,7 @@ export const attachmentsField = requiredText('票据', 2000).transform((v, ctx) 
 
 /** Why a name cannot be an attachment's, in Chinese; null when it can. */
 export function attachmentNameProblem(name: string): string | null {
-  if (/[\u0000-\u001f\u007f]/.test(name)) return '含有控制字符（如 NUL），不是有效的文件名';
+  if (/\p{Cc}/u.test(name)) return '含有控制字符（如 NUL），不是有效的文件名';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return '是网址，请提供票据文件本身';
   if (name.includes('\\')) return '含有反斜杠 \\，请使用文件名或 / 分隔的相对路径';
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return '是绝对路径，只能写附件目录下的相对路径';

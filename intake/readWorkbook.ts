@@ -18,14 +18,14 @@ import { COLUMNS, SHEET, SHEET_ORDER, headerOf, type SheetName } from './sheets'
 import { looksLikeIntakeTable, readTable, type Table, type TableRow } from './table';
 import { inspectWorkbook, readWorkbookBytes, requireBusinessSheets, workbookLabel } from './workbookFile';
 
-export interface SheetStats {
+interface SheetStats {
   /** Non-empty data rows. */
   rows: number;
   valid: number;
   invalid: number;
 }
 
-export interface IntakeStats {
+interface IntakeStats {
   sheets: Record<SheetName, SheetStats>;
   /** Application rows on 趸缴, 转移接续 and 零星报销. */
   cases: number;

@@ -6,15 +6,17 @@ import { chmodOwnerOnly } from '../security/ownerOnly';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { IntakeError } from './errors';
+import { BUSINESS_NAMES, CASE_TYPES } from '../rules/caseTypes';
+import { CaseTypeSchema } from '../rules/schemas';
 import { maskIdNumbersIn } from '../rules/idNumber';
 
 const MONEY = /^\d+\.\d{2}$/;
 
-export const ResultRowSchema = z.object({
+const ResultRowSchema = z.object({
   caseId: z.string().nullable(),
   sheet: z.string(),
   rowNumber: z.number().int().positive(),
-  type: z.enum(['lump-sum', 'transfer', 'reimbursement']),
+  type: CaseTypeSchema,
   /** CONTRACT.md's tokens, plus `error` for a row that never became a case. */
   outcome: z.enum(['approve', 'reject', 'review', 'error']),
   amount: z.string().regex(MONEY).nullable(),
@@ -28,14 +30,12 @@ export const ResultRowSchema = z.object({
 });
 export type ResultRow = z.infer<typeof ResultRowSchema>;
 type Outcome = ResultRow['outcome'];
-type CaseType = ResultRow['type'];
 
-export const RESULT_SHEET = '结果';
-export const SUMMARY_SHEET = '汇总';
+const RESULT_SHEET = '结果';
+const SUMMARY_SHEET = '汇总';
 
 const OUTCOME_TEXT: Record<Outcome, string> = { approve: '通过', reject: '不予受理', review: '转人工', error: '数据错误' };
 const OUTCOME_FILL: Record<Outcome, string> = { approve: 'FFE2EFDA', reject: 'FFFCE4D6', review: 'FFFFF2CC', error: 'FFEDEDED' };
-const TYPE_TEXT: Record<CaseType, string> = { 'lump-sum': '趸缴', transfer: '关系转移接续', reimbursement: '零星报销' };
 const OUTCOMES: readonly Outcome[] = ['approve', 'reject', 'review', 'error'];
 
 const COLUMNS = [
@@ -74,7 +74,7 @@ function addResultSheet(workbook: ExcelJS.Workbook, rows: readonly ResultRow[]):
     const row = { ...unmasked, sheet: maskIdNumbersIn(unmasked.sheet), reasonsText: maskIdNumbersIn(unmasked.reasonsText), messages: maskIdNumbersIn(unmasked.messages) };
     const excelRow = worksheet.addRow({
       caseId: row.caseId ?? '',
-      type: TYPE_TEXT[row.type],
+      type: BUSINESS_NAMES[row.type],
       sheet: row.sheet,
       rowNumber: row.rowNumber,
       outcome: row.outcome,
@@ -101,15 +101,14 @@ function addSummarySheet(workbook: ExcelJS.Workbook, rows: readonly ResultRow[])
   ];
   worksheet.getRow(1).font = { bold: true };
   worksheet.getColumn('amount').alignment = { horizontal: 'right' };
-  const types = Object.keys(TYPE_TEXT) as CaseType[];
-  for (const type of [...types, null]) {
+  for (const type of [...CASE_TYPES, null]) {
     const ofType = rows.filter((r) => type === null || r.type === type);
     const counts = Object.fromEntries(OUTCOMES.map((o) => [o, ofType.filter((r) => r.outcome === o).length]));
     // In fen, as integers: a sum of decimal strings must not pass through binary floating point.
     const fen = ofType
       .filter((r) => (r.outcome === 'approve' || r.outcome === 'review') && r.amount !== null)
       .reduce((sum, r) => sum + BigInt(r.amount!.replace('.', '')), 0n);
-    const added = worksheet.addRow({ type: type === null ? '合计' : TYPE_TEXT[type], ...counts, total: ofType.length, amount: fenText(fen) });
+    const added = worksheet.addRow({ type: type === null ? '合计' : BUSINESS_NAMES[type], ...counts, total: ofType.length, amount: fenText(fen) });
     if (type === null) added.font = { bold: true };
   }
 }
@@ -131,7 +130,7 @@ export async function readResultReport(path: string): Promise<ResultRow[]> {
   if (!worksheet) throw new IntakeError(`结果报告 ${path} 中没有「${RESULT_SHEET}」工作表`);
   const columnOf = new Map<string, number>();
   worksheet.getRow(1).eachCell((cell, col) => columnOf.set(String(cell.value).trim(), col));
-  const typeOf = new Map(Object.entries(TYPE_TEXT).map(([type, text]) => [text, type]));
+  const typeOf = new Map(Object.entries(BUSINESS_NAMES).map(([type, text]) => [text, type]));
 
   const rows: ResultRow[] = [];
   worksheet.eachRow((excelRow, rowNumber) => {

@@ -55,7 +55,7 @@ export const detailRowSchema = z.object({
 });
 
 /** A 费用明细 line once attached to its case: already typed, so checked for shape only. */
-export const detailLineSchema = z.object({
+const detailLineSchema = z.object({
   rowNumber,
   name: z.string().min(1),
   class: z.enum(['A', 'B', 'C']),
@@ -97,21 +97,15 @@ export const reimbursementRowSchema = z
     }
   });
 
-export const intakeRowSchema = z.discriminatedUnion('type', [lumpSumRowSchema, transferRowSchema, reimbursementRowSchema]);
-
-export type LumpSumIntakeRow = z.output<typeof lumpSumRowSchema>;
-export type TransferIntakeRow = z.output<typeof transferRowSchema>;
-export type ReimbursementIntakeRow = z.output<typeof reimbursementRowSchema>;
-export type DetailRow = z.output<typeof detailRowSchema>;
 export type DetailLine = z.output<typeof detailLineSchema>;
 /** A valid application row of the workbook, with where it came from (`sheet`, Excel `rowNumber`). */
-export type IntakeRow = z.output<typeof intakeRowSchema>;
+export type IntakeRow = z.output<typeof lumpSumRowSchema> | z.output<typeof transferRowSchema> | z.output<typeof reimbursementRowSchema>;
 
 /**
  * A valid row as it travels from the batch to its case workflow: already typed, so checked for
  * shape rather than read again from cell text (where 住院 became `inpatient`, `a;b` became a list).
  */
-export const carriedReimbursementRowSchema = z.object({
+const carriedReimbursementRowSchema = z.object({
   ...reimbursementApplicant,
   visitKind: z.enum(['inpatient', 'outpatient']),
   hospitalCode: hospitalCodeField,

@@ -2,6 +2,7 @@
  * The shape of an intake workbook (INTAKE.md): sheet names, and for each sheet the columns by
  * their Chinese header, the row field they fill and how their cells are read.
  */
+import type { CaseType } from '../rules/caseTypes';
 
 export const SHEET = {
   lumpSum: '趸缴',
@@ -16,19 +17,17 @@ export type CaseSheetName = typeof SHEET.lumpSum | typeof SHEET.transfer | typeo
 /** Sheets in the order rows and errors are reported. */
 export const SHEET_ORDER: readonly SheetName[] = [SHEET.lumpSum, SHEET.transfer, SHEET.reimbursement, SHEET.details];
 
-export type CaseType = 'lump-sum' | 'transfer' | 'reimbursement';
-
 export const SHEET_OF_TYPE: Record<CaseType, CaseSheetName> = {
   'lump-sum': SHEET.lumpSum,
   transfer: SHEET.transfer,
   reimbursement: SHEET.reimbursement,
 };
 
-export const CASE_ID_PREFIX: Record<CaseType, 'LS' | 'TR' | 'RB'> = {
-  'lump-sum': 'LS',
-  transfer: 'TR',
-  reimbursement: 'RB',
-};
+/** The business of a sheet's rows, by sheet name; a 费用明细 row belongs to a 零星报销 case. */
+export function typeOfSheet(sheet: string): CaseType | undefined {
+  if (sheet === SHEET.details) return 'reimbursement';
+  return (Object.keys(SHEET_OF_TYPE) as CaseType[]).find((type) => SHEET_OF_TYPE[type] === sheet);
+}
 
 /**
  * How a cell is turned into text before validation:

@@ -7,7 +7,7 @@ import { openPdf } from '../ocr/input/pdf';
 import { attachmentNameProblem } from './fields';
 
 /** At most this many documents in one hand-in. */
-export const MAX_SUPPLEMENT_FILES = 10;
+const MAX_SUPPLEMENT_FILES = 10;
 
 /** A document handed in for a case returned for documents (退回补正), as uploaded. */
 export interface SupplementUpload {

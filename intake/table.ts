@@ -125,7 +125,7 @@ function headerPositions(row: ExcelJS.Row): Map<string, number[]> {
 }
 
 /** Tolerates what exports and hand edits add: spaces, a required-mark `*`, a hint in brackets. */
-export function normaliseHeader(text: string): string {
+function normaliseHeader(text: string): string {
   const bare = text
     .replace(/\s+/gu, '')
     .replace(/[*＊]+$/u, '')

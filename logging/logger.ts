@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
 import { maskIdNumbersIn } from '../rules/idNumber';
+import { beijingIso } from '../time/beijing';
 
 /** Deep copy of a log record with every 身份证号 in any string masked. */
 export function maskDeep(value: unknown, seen = new WeakSet<object>()): unknown {
@@ -67,7 +68,8 @@ export function createLogger(component: string, options: LoggerOptions = {}): Lo
   return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: { component },
-    format: winston.format.combine(maskIdNumbers(), winston.format.timestamp()),
+    // Beijing time with its offset: the operators read these lines (and the terminal shows HH:MM:SS of it).
+    format: winston.format.combine(maskIdNumbers(), winston.format.timestamp({ format: () => beijingIso(new Date()) })),
     transports,
   });
 }

@@ -1,11 +1,10 @@
 /** A notice's content from the audit trail: the last rules decision and, if any, the clerk's final word. */
 import type { AuditEvent } from '../store/auditEvent';
 import type { NoticeRecord } from './noticeContent';
+import { beijingDate } from '../time/beijing';
 
 type Check = { rule: string; result: 'pass' | 'fail' | 'skip'; message?: string };
 
-/** Beijing calendar date of an instant. */
-const beijingDate = (iso: string): string => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * Builds the notice of a case from its events, or says why there is none: no final outcome yet

@@ -3,12 +3,15 @@
  * rejection. Pure, so its wording is tested without drawing a PDF.
  */
 import { z } from 'zod';
-import { rulesOf } from '../rules/catalogue';
+import { BUSINESS_NAMES } from '../rules/caseTypes';
+import { ruleById } from '../rules/catalogue';
+import { CaseTypeSchema } from '../rules/schemas';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { policyVersionPart } from '../audit/ruleSetVersion';
 import type { Block } from '../reports/pdfDocument';
 
-const TYPE_NAMES = { 'lump-sum': '趸缴', transfer: '基本医疗保险关系转移接续', reimbursement: '零星报销' } as const;
+// A notice is a formal document: it names the transfer business by its full title.
+const TYPE_NAMES = { ...BUSINESS_NAMES, transfer: '基本医疗保险关系转移接续' } as const;
 
 export const NoticeBureau = z.object({
   /** The issuing bureau, e.g. 珠海市医疗保障局. */
@@ -23,7 +26,7 @@ export const defaultBureau: NoticeBureau = { name: '市医疗保障局', reconsi
 /** A final decision as the notice needs it; built from the audit trail by noticeRecordFromEvents. */
 export const NoticeRecord = z.object({
   caseId: z.string().min(1),
-  type: z.enum(['lump-sum', 'transfer', 'reimbursement']),
+  type: CaseTypeSchema,
   outcome: z.enum(['approve', 'reject']),
   amount: z.string().regex(/^\d+\.\d{2}$/).nullable(),
   person: z.object({ name: z.string().min(1), idNumber: z.string().min(4) }),
@@ -55,7 +58,7 @@ export function appealText(bureau: NoticeBureau): string {
   return `如不服本决定，可自收到本决定书之日起六十日内向${bureau.reconsiderationBody}申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。`;
 }
 
-const ruleTitle = (type: NoticeRecord['type'], id: string): string => rulesOf(type).find((r) => r.id === id)?.title ?? id;
+const ruleTitle = (id: string): string => ruleById(id)?.title ?? id;
 const RESULT_WORDS = { pass: '符合', fail: '不符合', skip: '不适用' } as const;
 
 function chineseDate(date: string): string {
@@ -83,13 +86,13 @@ export function noticeBlocks(input: NoticeRecord, bureau: NoticeBureau = default
     });
   } else {
     blocks.push({ kind: 'paragraph', text: `你（单位）提交的${business}申请（案件编号 ${r.caseId}），经审核，不符合下列规定，决定不予受理：` });
-    r.failed.forEach((f, i) => blocks.push({ kind: 'paragraph', text: `${i + 1}. ${ruleTitle(r.type, f.rule)}（${f.rule}）：${mask(f.message)}` }));
+    r.failed.forEach((f, i) => blocks.push({ kind: 'paragraph', text: `${i + 1}. ${ruleTitle(f.rule)}（${f.rule}）：${mask(f.message)}` }));
   }
   if (r.reviewedBy !== null && r.reviewComment) blocks.push({ kind: 'paragraph', text: `审核意见：${mask(r.reviewComment)}` });
   blocks.push({ kind: 'heading', text: '适用规则' });
   blocks.push({
     kind: 'paragraph',
-    text: r.applied.map((a) => `${a.rule} ${ruleTitle(r.type, a.rule)}：${RESULT_WORDS[a.result]}`).join('；') + '。',
+    text: r.applied.map((a) => `${a.rule} ${ruleTitle(a.rule)}：${RESULT_WORDS[a.result]}`).join('；') + '。',
   });
   // The applicant reads the parameter version; the digest and build stay in the audit trail.
   if (r.policyVersion) blocks.push({ kind: 'small', text: `参数版本：${policyVersionPart(r.policyVersion)}` });

@@ -13,10 +13,8 @@ import { fileTooLarge, MAX_FILE_BYTES } from './input/limits';
 import type { ReceiptReader } from './reader';
 import type { ReceiptReading } from './schema';
 
-export const OCR_TASK_QUEUE = 'ocr';
-
 /** How often a reading tells Temporal it is alive; the workflow allows a few missed beats. */
-export const OCR_HEARTBEAT_MS = 2_000;
+const OCR_HEARTBEAT_MS = 2_000;
 
 export interface ReadReceiptsInput {
   caseId: string;
@@ -83,7 +81,7 @@ export async function readReceiptFiles(
 async function insideAttachments(input: ReadReceiptsInput, file: string): Promise<string> {
   const refuse = (why: string) => ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${JSON.stringify(file)} ${why}`), 'AttachmentPathRefused');
   // Intake refuses these names already; a row that reached here otherwise is refused again, by name.
-  if (file === '' || /[\u0000-\u001f\u007f]/.test(file)) throw refuse('is not a file name (empty, or a control character such as NUL)');
+  if (file === '' || /\p{Cc}/u.test(file)) throw refuse('is not a file name (empty, or a control character such as NUL)');
   if (path.isAbsolute(file) || /^[A-Za-z]:/.test(file) || file.startsWith('\\\\') || file.split(/[\\/]/).includes('..')) {
     throw refuse("is outside the case's attachments directory");
   }

@@ -16,7 +16,7 @@ import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
 
 /** The default engine, chosen by `npm run bench:ocr` (README: PP-OCRv4 is more accurate at lower cost). */
-export const DEFAULT_ENGINE: EngineName = 'ppocr';
+const DEFAULT_ENGINE: EngineName = 'ppocr';
 
 export interface ReceiptReaderOptions {
   engine?: EngineName;

@@ -15,7 +15,7 @@ export type ReceiptField = (typeof RECEIPT_FIELDS)[number];
 
 const Confidence = z.number().min(0).max(1);
 
-export const ReceiptItemSchema = z.object({ category: z.string(), amount: MoneySchema });
+const ReceiptItemSchema = z.object({ category: z.string(), amount: MoneySchema });
 
 export const ReceiptReadingSchema = z.object({
   code: z.string().nullable(),
@@ -32,6 +32,11 @@ export const ReceiptReadingSchema = z.object({
   accountPaid: MoneySchema.nullable(),
   cashPaid: MoneySchema.nullable(),
   confidence: z.object(Object.fromEntries(RECEIPT_FIELDS.map((field) => [field, Confidence])) as Record<ReceiptField, typeof Confidence>),
+  /**
+   * Fields that were not read but worked out from the receipt's arithmetic (total = fund + account +
+   * cash, Σ items = total, 大写 = 小写); absent when every value was read.
+   */
+  inferred: z.array(z.enum(RECEIPT_FIELDS)).optional(),
   /** How the text was obtained: a PDF's text layer or an OCR engine. */
   source: z.enum(['pdf-text', 'ppocr', 'tesseract']),
   /**

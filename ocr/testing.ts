@@ -11,7 +11,7 @@ export function rowsFromLines(lines: readonly string[], confidence = 0.99): Row[
 }
 
 /** The fragments behind rowsFromLines. */
-export function fragmentsFromLines(lines: readonly string[], confidence = 0.99): TextFragment[] {
+function fragmentsFromLines(lines: readonly string[], confidence = 0.99): TextFragment[] {
   const fragments: TextFragment[] = [];
   lines.forEach((line, row) => {
     let x = 0;

@@ -3,7 +3,11 @@
  * hour, exception rate by rule, SLA state of open reviews. The dashboard and the summary PDF share it.
  */
 import { slaState, type SlaState } from '../store/reviewQueue';
-import type { Store } from '../store';
+import type { AuditStep, Store } from '../store';
+import { beijingHour } from '../time/beijing';
+
+/** The steps at which the rules have had their say on a case: a decision, or the exception that stopped them. */
+const RULES_SPOKEN: readonly [AuditStep, AuditStep] = ['decided', 'exception'];
 
 export interface BatchOverview {
   batchId: string;
@@ -20,7 +24,7 @@ export interface BatchOverview {
 
 export interface BatchStats extends BatchOverview {
   byType: Array<{ type: string; total: number; done: number; approve: number; reject: number; review: number; failed: number; running: number }>;
-  /** Cases whose rules decision (or exception) was recorded, per hour (UTC hour start). */
+  /** Cases whose rules decision (or exception) was recorded, per Beijing hour (`2026-12-02 00:00`, its start). */
   throughput: Array<{ hour: string; decided: number }>;
   /** Share of the batch's decided cases in which each rule (or exception code) failed. */
   exceptionRates: Array<{ rule: string; cases: number; rate: number }>;
@@ -90,8 +94,8 @@ export async function batchStats(store: Store, batchId: string, now = new Date()
   const throughput = await store.db.query<{ hour: string; decided: string | number }>(
     `SELECT to_char(date_trunc('hour', a.at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24":00Z"') AS hour, count(DISTINCT a.case_id) AS decided
      FROM audit_events a JOIN batch_rows r ON r.case_id = a.case_id AND r.batch_id = $1
-     WHERE a.step IN ('decided', 'exception') GROUP BY 1 ORDER BY 1`,
-    [batchId],
+     WHERE a.step IN ($2, $3) GROUP BY 1 ORDER BY 1`,
+    [batchId, ...RULES_SPOKEN],
   );
 
   const rules = await store.db.query<{ rule: string; n: string | number }>(
@@ -117,7 +121,8 @@ export async function batchStats(store: Store, batchId: string, now = new Date()
   return {
     ...overview,
     byType: [...byType.values()].sort((a, b) => a.type.localeCompare(b.type)),
-    throughput: throughput.map((t) => ({ hour: t.hour, decided: Number(t.decided) })),
+    // Beijing is a whole number of hours from UTC: each UTC hour is exactly one Beijing hour.
+    throughput: throughput.map((t) => ({ hour: beijingHour(t.hour), decided: Number(t.decided) })),
     exceptionRates: rules.map((r) => ({ rule: r.rule, cases: Number(r.n), rate: decidedCases === 0 ? 0 : Number(r.n) / decidedCases })),
     sla,
   };

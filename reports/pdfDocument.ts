@@ -10,11 +10,12 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { setting } from '../config/env';
 
-/** Debian's fonts-noto-cjk: a TrueType collection, of which we take the Simplified Chinese face. */
-export const CJK_FONT_PATH = process.env.ZHISHEN_CJK_FONT ?? '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
-export const CJK_FONT_MEMBER = 'NotoSansCJKsc-Regular';
-export const FONTKIT_PACKAGE = 'fontkit';
+/** ZHISHEN_CJK_FONT; by default Debian's fonts-noto-cjk, a TrueType collection of which we take the Simplified Chinese face. */
+const CJK_FONT_PATH = setting('ZHISHEN_CJK_FONT');
+const CJK_FONT_MEMBER = 'NotoSansCJKsc-Regular';
+const FONTKIT_PACKAGE = 'fontkit';
 
 /** Raised when the font engine pdf-lib needs to embed the CJK font is not installed. */
 export class FontkitMissingError extends Error {
@@ -72,7 +73,7 @@ function adaptForPdfLib(font: { createSubset(): FontkitSubset } & Record<string,
 let fontkitPromise: Promise<Fontkit | null> | undefined;
 
 /** fontkit if installed, else null; imported by a computed name so the code compiles without it. */
-export function loadFontkit(): Promise<Fontkit | null> {
+function loadFontkit(): Promise<Fontkit | null> {
   const name = FONTKIT_PACKAGE;
   fontkitPromise ??= import(/* @vite-ignore */ name).then(
     (mod: { default?: Fontkit } & Partial<Fontkit>) => (mod.default ?? (mod as Fontkit)),
@@ -165,7 +166,7 @@ const advancesByFace = new WeakMap<object, Map<string, number>>();
  * (`npm run bench`). The width is summed per character instead, and the exact width is asked only
  * within an em of the limit, where a ligature could tip it: the same breaks, far fewer layouts.
  */
-export function wrap(text: string, font: Pick<PDFFont, 'widthOfTextAtSize'>, size: number, width: number, advances = new Map<string, number>()): string[] {
+function wrap(text: string, font: Pick<PDFFont, 'widthOfTextAtSize'>, size: number, width: number, advances = new Map<string, number>()): string[] {
   const key = (ch: string) => `${size}\u0000${ch}`;
   const advance = (ch: string) => {
     let w = advances.get(key(ch));

@@ -2,13 +2,16 @@
  * Every rule of POLICY.md in document order, with its severity and, where the rulebook names
  * one, its legal basis. Document order is the order of `checks` and of `reasons`.
  */
-import type { CaseType, Severity } from './schemas';
+import type { CaseType } from './caseTypes';
+import type { Severity } from './schemas';
 
 export interface RuleDefinition {
   readonly id: string;
   readonly severity: Severity;
   readonly title: string;
   readonly basis?: string;
+  /** A check a decision carries only when it fails (older decisions never had it, and re-decide identically). */
+  readonly onlyWhenFailing?: true;
 }
 
 const rule = (id: string, severity: Severity, title: string, basis?: string): RuleDefinition =>
@@ -36,6 +39,7 @@ export const TRANSFER_RULES = {
   'TR-04': rule('TR-04', 'reject', '居民医保同年转移'),
   'TR-05': rule('TR-05', 'review', '重复参保'),
   'TR-06': rule('TR-06', 'review', '个人账户资金'),
+  'TR-07': { ...rule('TR-07', 'review', '办结时限工作日历'), onlyWhenFailing: true },
 } as const;
 
 export const REIMBURSEMENT_RULES = {
@@ -54,8 +58,16 @@ export const REIMBURSEMENT_RULES = {
   'RB-13': rule('RB-13', 'review', '大额'),
 } as const;
 
-/** The rules that apply to a business, in document order (CM-01 first). */
+/** The rules that apply to a business, in document order (CM-01 first), those only shown when failing included. */
 export function rulesOf(type: CaseType): RuleDefinition[] {
   const business = type === 'lump-sum' ? LUMP_SUM_RULES : type === 'transfer' ? TRANSFER_RULES : REIMBURSEMENT_RULES;
   return [...Object.values(COMMON_RULES), ...Object.values(business)];
 }
+
+/** Every rule of every business, in document order (CM-01 first, then 趸缴, 关系转移接续, 零星报销). */
+export const ALL_RULES: readonly RuleDefinition[] = [COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((rules) => Object.values(rules));
+
+const RULES_BY_ID: ReadonlyMap<string, RuleDefinition> = new Map(ALL_RULES.map((r) => [r.id, r]));
+
+/** The rule with this ID, whatever its business; undefined for an ID the rulebook does not have (an exception code). */
+export const ruleById = (id: string): RuleDefinition | undefined => RULES_BY_ID.get(id);

@@ -14,7 +14,7 @@ export function isRealDate(date: string): boolean {
 }
 
 /** Number of days in a month of the Gregorian calendar. */
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
@@ -35,7 +35,7 @@ export function monthIndex(month: string): number {
 }
 
 /** Inverse of monthIndex. */
-export function monthFromIndex(index: number): string {
+function monthFromIndex(index: number): string {
   const year = Math.floor(index / 12);
   const month = index - year * 12 + 1;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;

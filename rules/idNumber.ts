@@ -52,7 +52,7 @@ export function maskIdNumber(id: string): string {
 }
 
 /** Any 18-character ID-number-shaped token in free text; used to scrub logs. */
-export const ID_NUMBER_PATTERN = /(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])/g;
+const ID_NUMBER_PATTERN = /(?<![\dA-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])/g;
 
 /** Replaces every 身份证号 in a text by its masked form. */
 export function maskIdNumbersIn(text: string): string {

@@ -9,6 +9,7 @@ import reimbursementData from './params/reimbursement.json' with { type: 'json' 
 import calendarData from './data/calendar.json' with { type: 'json' };
 import { CountSchema, DateSchema, DecimalSchema, MoneySchema, MonthSchema } from './formats';
 import { loadCalendar, type BureauCalendar } from './calendar';
+import type { CaseType } from './caseTypes';
 import { yearOf } from './dates';
 
 /** A list of versions in strictly ascending order of their effective dates. */
@@ -24,7 +25,7 @@ function versions<T extends z.ZodObject<{ effectiveFrom: typeof DateSchema }>>(v
 const byLevel = <T extends z.ZodType>(value: T) => z.object({ 1: value, 2: value, 3: value });
 const byScheme = <T extends z.ZodType>(value: T) => z.object({ employee: value, resident: value });
 
-export const LumpSumParamsSchema = z.object({
+const LumpSumParamsSchema = z.object({
   business: z.literal('lump-sum'),
   source: z.string().optional(),
   versions: versions(
@@ -57,7 +58,7 @@ export type LumpSumParams = z.infer<typeof LumpSumParamsSchema>;
 export type LumpSumVersion = LumpSumParams['versions'][number];
 export type ContributionBase = LumpSumParams['contributionBases'][number];
 
-export const TransferParamsSchema = z.object({
+const TransferParamsSchema = z.object({
   business: z.literal('transfer'),
   source: z.string().optional(),
   versions: versions(
@@ -70,10 +71,10 @@ export const TransferParamsSchema = z.object({
     }),
   ),
 });
-export type TransferParams = z.infer<typeof TransferParamsSchema>;
+type TransferParams = z.infer<typeof TransferParamsSchema>;
 export type TransferVersion = TransferParams['versions'][number];
 
-export const ReimbursementParamsSchema = z.object({
+const ReimbursementParamsSchema = z.object({
   business: z.literal('reimbursement'),
   source: z.string().optional(),
   versions: versions(
@@ -94,7 +95,7 @@ export const ReimbursementParamsSchema = z.object({
     }),
   ),
 });
-export type ReimbursementParams = z.infer<typeof ReimbursementParamsSchema>;
+type ReimbursementParams = z.infer<typeof ReimbursementParamsSchema>;
 export type ReimbursementVersion = ReimbursementParams['versions'][number];
 
 /** Everything a decision depends on besides the case file. */
@@ -104,6 +105,9 @@ export interface Parameters {
   readonly reimbursement: ReimbursementParams;
   readonly calendar: BureauCalendar;
 }
+
+/** Which parameter set of `Parameters` a business decides by. */
+export const PARAMETERS_OF_TYPE = { 'lump-sum': 'lumpSum', transfer: 'transfer', reimbursement: 'reimbursement' } as const satisfies Record<CaseType, keyof Parameters>;
 
 /** Validates raw parameter data (as read from the JSON files); throws a ZodError naming the bad entry. */
 export function loadParameters(raw: { lumpSum: unknown; transfer: unknown; reimbursement: unknown; calendar: unknown }): Parameters {

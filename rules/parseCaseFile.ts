@@ -3,7 +3,8 @@
  * field (POLICY.md "Invalid input"). Never throws for bad input and never shows a stack trace.
  */
 import type { z } from 'zod';
-import { CASE_TYPES, CaseFileSchema, type CaseFile } from './schemas';
+import { CASE_TYPES, isCaseType } from './caseTypes';
+import { CaseFileSchema, type CaseFile } from './schemas';
 import { defaultParameters, type Parameters } from './params';
 import { formatInputProblem, isInputProblem, type InputProblem } from './inputProblem';
 import { selectLumpSumParameters } from './lumpSum';
@@ -27,7 +28,7 @@ export function parseCaseFile(input: unknown, params: Parameters = defaultParame
 }
 
 /** What the schema cannot see: cross-field impossibilities and effective dates no parameters cover. */
-export function inputProblemOf(caseFile: CaseFile, params: Parameters): InputProblem | null {
+function inputProblemOf(caseFile: CaseFile, params: Parameters): InputProblem | null {
   switch (caseFile.type) {
     case 'lump-sum':
       return problemOrNull(selectLumpSumParameters(caseFile, params));
@@ -62,7 +63,7 @@ function caseTypeProblem(input: unknown): InputProblem | null {
     return { field: 'caseFile', problem: `expected a JSON object, got ${describeValue(input)}` };
   }
   const type = (input as Record<string, unknown>)['type'];
-  if (typeof type === 'string' && (CASE_TYPES as readonly string[]).includes(type)) return null;
+  if (isCaseType(type)) return null;
   const expected = CASE_TYPES.map((name) => JSON.stringify(name)).join(', ');
   return { field: 'type', problem: type === undefined ? `required field is missing (one of ${expected})` : `expected one of ${expected}, got ${describeValue(type)}` };
 }

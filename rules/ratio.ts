@@ -43,13 +43,6 @@ export function subtractRatio(a: Ratio, b: Ratio): Ratio {
   return { units: rescale(a, scale).units - rescale(b, scale).units, scale };
 }
 
-/** Compares two ratios: negative, zero or positive like a sort comparator. */
-export function compareRatio(a: Ratio, b: Ratio): number {
-  const scale = Math.max(a.scale, b.scale);
-  const difference = rescale(a, scale).units - rescale(b, scale).units;
-  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
-}
-
 /** round_half_up(numerator / denominator) for a positive denominator: halves go away from zero. */
 export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
   if (denominator <= 0n) throw new Error('denominator must be positive');

@@ -20,7 +20,7 @@ export interface ReimbursementPayable {
 }
 
 /** The base ratio of POLICY.md's table for this person and visit, before the remote adjustment. */
-export function baseRatio(caseFile: ReimbursementCase, version: ReimbursementVersion): Ratio {
+function baseRatio(caseFile: ReimbursementCase, version: ReimbursementVersion): Ratio {
   const { person, visit } = caseFile;
   if (visit.kind === 'outpatient') return toRatio(version.outpatientRatio[person.scheme]);
   if (person.scheme === 'resident') return toRatio(version.inpatientRatio.resident);

@@ -3,18 +3,17 @@
  * first; the types are inferred from them.
  */
 import { z } from 'zod';
+import { CASE_TYPES } from './caseTypes';
 import { CountSchema, DateSchema, MoneySchema, MonthSchema, SignedMoneySchema } from './formats';
 
-export const CASE_TYPES = ['lump-sum', 'transfer', 'reimbursement'] as const;
 export const CaseTypeSchema = z.enum(CASE_TYPES);
-export type CaseType = z.infer<typeof CaseTypeSchema>;
 
-export const SexSchema = z.enum(['M', 'F']);
-export const SchemeSchema = z.enum(['employee', 'resident']);
+const SexSchema = z.enum(['M', 'F']);
+const SchemeSchema = z.enum(['employee', 'resident']);
 
 const nonEmptyText = z.string({ error: 'expected text' }).min(1, { error: 'must not be empty' });
 
-export const PersonSchema = z.object({
+const PersonSchema = z.object({
   // Any string: a malformed 身份证号 is a finding of CM-01 (review), not an input error.
   idNumber: z.string({ error: 'expected text' }),
   name: nonEmptyText,
@@ -29,12 +28,12 @@ const caseHeader = {
 };
 
 // ── 趸缴 ────────────────────────────────────────────────────────────────────────────────────
-export const RetirementSchema = z.object({
+const RetirementSchema = z.object({
   date: DateSchema,
   kind: z.enum(['normal', 'illness', 'special-occupation']),
 });
 
-export const ContributionsSchema = z.object({
+const ContributionsSchema = z.object({
   localActualMonths: CountSchema,
   transferredMonths: CountSchema,
   transferStatus: z.enum(['none', 'completed', 'pending']),
@@ -44,7 +43,7 @@ export const ContributionsSchema = z.object({
   arrearsMonths: CountSchema,
 });
 
-export const LumpSumCaseSchema = z.object({
+const LumpSumCaseSchema = z.object({
   type: z.literal('lump-sum'),
   ...caseHeader,
   person: PersonSchema,
@@ -56,7 +55,7 @@ export const LumpSumCaseSchema = z.object({
 export type LumpSumCase = z.infer<typeof LumpSumCaseSchema>;
 
 // ── 关系转移接续 ────────────────────────────────────────────────────────────────────────────
-export const TransferCaseSchema = z.object({
+const TransferCaseSchema = z.object({
   type: z.literal('transfer'),
   ...caseHeader,
   receivedDate: DateSchema,
@@ -85,7 +84,7 @@ export type TransferCase = z.infer<typeof TransferCaseSchema>;
 /** Fields whose OCR confidence RB-11 looks at. */
 export const CONFIDENCE_FIELDS = ['code', 'number', 'checkCode', 'issueDate', 'payerName', 'total', 'items'] as const;
 
-export const ReceiptSchema = z.object({
+const ReceiptSchema = z.object({
   // Free text: formats are checked by RB-12 (review) because OCR may misread them.
   code: z.string({ error: 'expected text' }),
   number: z.string({ error: 'expected text' }),
@@ -107,7 +106,7 @@ export const ReceiptSchema = z.object({
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;
 
-export const DetailLineSchema = z.object({
+const DetailLineSchema = z.object({
   name: z.string({ error: 'expected text' }),
   class: z.enum(['A', 'B', 'C']),
   amount: MoneySchema,
@@ -115,9 +114,9 @@ export const DetailLineSchema = z.object({
 });
 export type DetailLine = z.infer<typeof DetailLineSchema>;
 
-export const CoveragePeriodSchema = z.object({ from: MonthSchema, to: MonthSchema.nullable() });
+const CoveragePeriodSchema = z.object({ from: MonthSchema, to: MonthSchema.nullable() });
 
-export const ReimbursementCaseSchema = z.object({
+const ReimbursementCaseSchema = z.object({
   type: z.literal('reimbursement'),
   ...caseHeader,
   person: PersonSchema.extend({ scheme: SchemeSchema, retired: z.boolean() }),
@@ -147,14 +146,13 @@ export const CaseFileSchema = z.discriminatedUnion('type', [LumpSumCaseSchema, T
 export type CaseFile = z.infer<typeof CaseFileSchema>;
 
 // ── Decisions ─────────────────────────────────────────────────────────────────────────────
-export const OutcomeSchema = z.enum(['approve', 'reject', 'review']);
+const OutcomeSchema = z.enum(['approve', 'reject', 'review']);
 export type Outcome = z.infer<typeof OutcomeSchema>;
-export const SeveritySchema = z.enum(['reject', 'review', 'info']);
+const SeveritySchema = z.enum(['reject', 'review', 'info']);
 export type Severity = z.infer<typeof SeveritySchema>;
-export const CheckResultSchema = z.enum(['pass', 'fail', 'skip']);
-export type CheckResult = z.infer<typeof CheckResultSchema>;
+const CheckResultSchema = z.enum(['pass', 'fail', 'skip']);
 
-export const CheckSchema = z.object({
+const CheckSchema = z.object({
   rule: z.string(),
   result: CheckResultSchema,
   severity: SeveritySchema,
@@ -163,7 +161,7 @@ export const CheckSchema = z.object({
 });
 export type Check = z.infer<typeof CheckSchema>;
 
-export const LumpSumDetailsSchema = z.object({
+const LumpSumDetailsSchema = z.object({
   statutoryMonth: MonthSchema,
   cumulativeMonths: z.int(),
   requiredMonths: z.int(),
@@ -173,16 +171,17 @@ export const LumpSumDetailsSchema = z.object({
 });
 export type LumpSumDetails = z.infer<typeof LumpSumDetailsSchema>;
 
-export const TransferDetailsSchema = z.object({
+const TransferDetailsSchema = z.object({
   gapMonths: z.int(),
   waitingMonths: z.int(),
   benefitStartMonth: MonthSchema,
   mergedMonths: z.int(),
-  dueDate: DateSchema,
+  /** Null when the working days run into a year the bureau calendar lacks (TR-07). */
+  dueDate: DateSchema.nullable(),
 });
 export type TransferDetails = z.infer<typeof TransferDetailsSchema>;
 
-export const ReimbursementDetailsSchema = z.object({
+const ReimbursementDetailsSchema = z.object({
   eligible: SignedMoneySchema,
   selfPayFirst: SignedMoneySchema,
   selfPayFull: SignedMoneySchema,

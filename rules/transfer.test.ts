@@ -3,6 +3,9 @@ import { decide } from './engine';
 import { parseCaseFile } from './parseCaseFile';
 import { checkOf, exampleInput } from './testkit/examples';
 import type { TransferDecision } from './schemas';
+import { calendarOf } from './calendar';
+import { parseCalendarYearFile } from './calendarYear';
+import { defaultParameters, type Parameters } from './params';
 
 /** TR-2024-0010 (employee → employee, an approve) with changes. */
 function decideVariant(change: (input: any) => void): TransferDecision {
@@ -97,5 +100,46 @@ describe('transfer rules', () => {
     expect(checkOf(resident('0.00', '0.00'), 'TR-06').result).toBe('pass');
     expect(checkOf(resident('0.00', '0.01'), 'TR-06').result).toBe('fail');
     expect(checkOf(resident('0.01', null), 'TR-06').result).toBe('fail');
+  });
+});
+
+describe('transfer due date and the years of the bureau calendar', () => {
+  /** The State Council's 2027 arrangement as a manager would import it (元旦 2027-01-01…03). */
+  const with2027 = (): Parameters => {
+    const year = parseCalendarYearFile('2027.json', JSON.stringify({ year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workingDays: [] }));
+    const base = defaultParameters.calendar;
+    return { ...defaultParameters, calendar: calendarOf([...base.years, year.year], [...base.holidays, ...year.holidays], [...base.workingDays, ...year.workingDays]) };
+  };
+  const decideWith = (receivedDate: string, params: Parameters = defaultParameters): TransferDecision => {
+    const parsed = parseCaseFile({ ...exampleInput('TR-2024-0010'), receivedDate }, params);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return decide(parsed.caseFile, params) as TransferDecision;
+  };
+
+  it('without 2027, a due date that runs into 2027 is left open and the case goes to a clerk naming 2027', () => {
+    const decision = decideWith('2026-12-28');
+    expect(decision.outcome).toBe('review');
+    expect(decision.reasons).toEqual(['TR-07']);
+    expect(decision.details.dueDate).toBeNull();
+    expect(checkOf(decision, 'TR-07').message).toMatch(/缺少 2027 年工作日历/);
+  });
+
+  it('a case received in 2027 without 2027 goes to a clerk too; with 2027 imported it is decided', () => {
+    expect(decideWith('2027-01-04').reasons).toEqual(['TR-07']);
+    const decided = decideWith('2027-01-04', with2027());
+    expect(decided.outcome).toBe('approve');
+    expect(decided.details.dueDate).toBe('2027-01-11'); // Mon 01-04 + 5 working days
+    expect(decided.checks.map((c) => c.rule)).not.toContain('TR-07');
+  });
+
+  it('with 2027 imported, its holidays count: received on 2026-12-28, due after 元旦', () => {
+    // Tue 12-29, Wed 12-30, Thu 12-31, (Fri 01-01 … Sun 01-03 holidays), Mon 01-04, Tue 01-05.
+    expect(decideWith('2026-12-28', with2027()).details.dueDate).toBe('2027-01-05');
+  });
+
+  it('a decision within the calendar carries exactly the checks it always had', () => {
+    const decision = decideWith('2024-11-18');
+    expect(decision.details.dueDate).toBe('2024-11-25');
+    expect(decision.checks.map((c) => c.rule)).toEqual(['CM-01', 'TR-01', 'TR-02', 'TR-03', 'TR-04', 'TR-05', 'TR-06']);
   });
 });

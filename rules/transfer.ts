@@ -8,34 +8,31 @@ import { policyVersionOf, versionInForce } from './params';
 import type { InputProblem } from './inputProblem';
 import { TRANSFER_RULES as RULES } from './catalogue';
 import { evaluate, identityCheck, outcomeOf, reasonsOf } from './common';
-import { addWorkingDays, calendarCovers } from './calendar';
+import { workingDaysAfter } from './calendar';
 import { addMonthsToMonth, monthsStrictlyBetween, yearOf } from './dates';
 import { toFen } from './money';
 
 export interface TransferSelection {
   readonly version: TransferVersion;
-  readonly dueDate: string;
+  /** Null when the working days run into a year the bureau calendar lacks (`missingYear`). */
+  readonly dueDate: string | null;
+  readonly missingYear: number | null;
   readonly policyVersion: string;
 }
 
-/** The parameters in force on `receivedDate`, and the due date, which needs the calendar to cover it. */
+/**
+ * The parameters in force on `receivedDate`, and the due date by the bureau calendar. A due date
+ * that needs a year the calendar lacks is left open, never guessed: the case goes to a clerk (TR-07).
+ */
 export function selectTransferParameters(caseFile: TransferCase, params: Parameters): TransferSelection | InputProblem {
   const received = caseFile.receivedDate;
   const version = versionInForce(params.transfer.versions, received);
   if (version === null) {
     return { field: 'receivedDate', problem: `${received} is before the earliest transfer parameter version ${params.transfer.versions[0]?.effectiveFrom}` };
   }
-  const { calendar } = params;
-  const years = `${calendar.firstYear}–${calendar.lastYear}`;
-  if (!calendarCovers(calendar, received)) {
-    return { field: 'receivedDate', problem: `${received} is outside the years of the bureau calendar (${years})` };
-  }
-  const dueDate = addWorkingDays(calendar, received, version.dueWorkingDays);
-  if (dueDate === null) {
-    // The holidays of the following year are unknown, so no honest due date can be given.
-    return { field: 'receivedDate', problem: `${received} + ${version.dueWorkingDays} working days runs past the bureau calendar (${years})` };
-  }
-  return { version, dueDate, policyVersion: policyVersionOf('transfer', version) };
+  const due = workingDaysAfter(params.calendar, received, version.dueWorkingDays);
+  const policyVersion = policyVersionOf('transfer', version);
+  return 'date' in due ? { version, dueDate: due.date, missingYear: null, policyVersion } : { version, dueDate: null, missingYear: due.missingYear, policyVersion };
 }
 
 /** Decides a transfer-in case; `amount` is always null. */
@@ -84,6 +81,8 @@ export function decideTransfer(caseFile: TransferCase, selection: TransferSelect
         : `转出截止 ${from.coverage.to} 与转入起始 ${to.coverageStart} 间隔 ${gapMonths} 个月`,
     ),
     accountFundsCheck(caseFile),
+    // Only when it fails: a decision whose due date the calendar gives carries the checks it always had.
+    ...(selection.missingYear === null ? [] : [calendarCheck(caseFile, selection)]),
   ];
 
   return {
@@ -96,6 +95,16 @@ export function decideTransfer(caseFile: TransferCase, selection: TransferSelect
     details,
     policyVersion: selection.policyVersion,
   };
+}
+
+/** TR-07: the due date needs the holidays of a year the bureau calendar lacks (not yet imported). */
+function calendarCheck(caseFile: TransferCase, selection: TransferSelection): Check {
+  const year = selection.missingYear;
+  return evaluate(
+    RULES['TR-07'],
+    true,
+    `办结时限：收件日 ${caseFile.receivedDate} 后 ${selection.version.dueWorkingDays} 个工作日落入 ${year} 年，缺少 ${year} 年工作日历（节假日、调休上班日），须导入后人工确定办结日期`,
+  );
 }
 
 /** TR-06: employee accounts must arrive in full; resident schemes have no personal account. */

@@ -5,9 +5,11 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { sha256File } from '../activities/hashing';
 import { archiveClosedCaseHistories } from '../audit/history';
-import { defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
-import type { Store } from '../store';
-import type { PickedWorkbook, ScheduledIntakeActivities } from './types';
+import { log } from '@temporalio/activity';
+import { calendarCovers, defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
+import { loadBureauCalendar } from '../store/calendarYears';
+import { isWorkbookTaken, type Store } from '../store';
+import type { PickedWorkbook, ScheduledIntakeActivities } from '../workflows/scheduledIntakeTypes';
 
 export interface ScheduleActivityDeps {
   store: Store;
@@ -15,6 +17,7 @@ export interface ScheduleActivityDeps {
   dataDir: string;
   /** For the history archive after the batch; without it histories are left to a later sweep. */
   client?: Client;
+  /** Default: the store's years over the shipped seed, read at each run. */
   calendar?: BureauCalendar;
 }
 
@@ -27,7 +30,10 @@ export function isBureauWorkingDay(date: string, calendar: BureauCalendar = defa
 export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeActivities {
   return {
     async checkBureauDay({ date }) {
-      return { date, working: isBureauWorkingDay(date, deps.calendar) };
+      const calendar = deps.calendar ?? (await loadBureauCalendar(deps.store));
+      // A run must still happen or not: Monday to Friday, said in the log, until the year is imported.
+      if (!calendarCovers(calendar, date)) log.warn(`the bureau calendar has no ${date.slice(0, 4)}: ${date} counted as a ${isWorkingDay(calendar, date) ? 'working' : 'rest'} day by its weekday alone; import the year with calendar import`);
+      return { date, working: isBureauWorkingDay(date, calendar) };
     },
 
     async pickIntakeWorkbook({ intakeFolder, date, scheduleId }) {
@@ -63,8 +69,7 @@ export async function pickNewestUnprocessed(deps: Pick<ScheduleActivityDeps, 'st
   files.sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
   for (const f of files) {
     const sha256 = await sha256File(f.file);
-    const [taken] = await deps.store.db.query('SELECT 1 FROM batches WHERE workbook_sha256 = $1 LIMIT 1', [sha256]);
-    if (taken) continue;
+    if (await isWorkbookTaken(deps.store, sha256)) continue;
     const stagedDir = path.join(deps.dataDir, 'intake');
     await mkdirOwnerOnlyAsync(stagedDir);
     const staged = path.join(stagedDir, `${sha256}.xlsx`);

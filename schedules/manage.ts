@@ -4,17 +4,18 @@
  * (the calendar knows 调休 Saturdays and holidays, a cron expression cannot).
  */
 import path from 'node:path';
-import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleDescription, ScheduleOverlapPolicy, ScheduleSpec } from '@temporalio/client';
 import { z } from 'zod';
 import { TASK_QUEUES } from '../workflows/types';
-import { SCHEDULED_INTAKE_WORKFLOW, type ScheduledIntakeInput } from './types';
+import { SCHEDULED_INTAKE_WORKFLOW, type ScheduledIntakeInput } from '../workflows/scheduledIntakeTypes';
+import { beijingIso } from '../time/beijing';
 
 export const OVERLAP_POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
 export type Overlap = (typeof OVERLAP_POLICIES)[number];
 const overlapOf = (o: Overlap): ScheduleOverlapPolicy => o.toUpperCase().replace('-', '_') as ScheduleOverlapPolicy;
 const overlapName = (p: string | undefined): Overlap | undefined => (p ? (p.toLowerCase().replace('_', '-') as Overlap) : undefined);
 
-export const SCHEDULE_TIMEZONE = 'Asia/Shanghai';
+const SCHEDULE_TIMEZONE = 'Asia/Shanghai';
 
 export const CreateScheduleOptions = z
   .object({
@@ -130,7 +131,6 @@ export async function deleteBatchSchedule(client: Client, scheduleId: string): P
   await client.schedule.getHandle(scheduleId).delete();
 }
 
-export { ScheduleNotFoundError };
 
 function rangeText(ranges: ReadonlyArray<{ start: unknown; end?: unknown; step?: number }> | undefined, pad = 2): string {
   if (!ranges || ranges.length === 0) return '*';
@@ -163,11 +163,11 @@ function viewOf(scheduleId: string, d: ScheduleDescription): ScheduleView {
     overlap: overlapName(d.policies.overlap),
     paused: d.state.paused,
     note: d.state.note ?? null,
-    nextRuns: d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()),
+    nextRuns: d.info.nextActionTimes.slice(0, 5).map((t) => beijingIso(t)),
     recentRuns: d.info.recentActions.slice(-10).map((a) => ({
       workflowId: a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : '',
-      scheduledAt: a.scheduledAt.toISOString(),
-      takenAt: a.takenAt.toISOString(),
+      scheduledAt: beijingIso(a.scheduledAt),
+      takenAt: beijingIso(a.takenAt),
     })),
     runningWorkflows: d.info.runningActions.map((a) => a.workflow.workflowId),
   };

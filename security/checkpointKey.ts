@@ -30,7 +30,7 @@ export function ed25519Signer(privateKeyPem: string): CheckpointSigner {
   try {
     privateKey = createPrivateKey(privateKeyPem);
   } catch (err) {
-    throw new Error(`${CHECKPOINT_SIGNING_KEY.envVar}: not a private key in PEM (${(err as Error).message})`);
+    throw new Error(`${CHECKPOINT_SIGNING_KEY.envVar}: not a private key in PEM (${(err as Error).message})`, { cause: err });
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new Error(`${CHECKPOINT_SIGNING_KEY.envVar}: expected an Ed25519 key, got ${privateKey.asymmetricKeyType}`);

@@ -8,7 +8,7 @@ import { canonicalJson } from '../store/canonicalJson';
  * exactly what they asked, signed with Ed25519 by the console/CLI. Workers hold only the public
  * key, so neither a worker nor anyone who can merely reach Temporal can make one.
  */
-export const HUMAN_ACTIONS = ['claim', 'release', 'correct', 'review', 'second-look', 'supply'] as const;
+const HUMAN_ACTIONS = ['claim', 'release', 'correct', 'review', 'second-look', 'supply'] as const;
 export type HumanAction = (typeof HUMAN_ACTIONS)[number];
 
 export const ActAssertion = z.object({
@@ -29,12 +29,12 @@ export const ActProof = z.object({ assertion: z.string().min(1).max(2000), signa
 export type ActProof = z.infer<typeof ActProof>;
 
 /** How long an assertion is good for: long enough for one request, too short to be worth stealing. */
-export const ACT_LIFETIME_MS = 2 * 60_000;
+const ACT_LIFETIME_MS = 2 * 60_000;
 /** Clocks of console and worker may disagree a little. */
 const CLOCK_SKEW_MS = 30_000;
 
 /** The digest an assertion binds: the payload as the handler receives it, without the proof. */
-export function actPayloadDigest(payload: Record<string, unknown>): string {
+function actPayloadDigest(payload: Record<string, unknown>): string {
   const { proof: _proof, ...rest } = payload;
   return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
@@ -88,7 +88,7 @@ export function verifyActProof(
   const shaped = ActProof.safeParse(proof);
   if (!shaped.success) return refuse('操作未附身份证明（须经控制台或命令行登录后提交）');
   const bytes = Buffer.from(shaped.data.assertion, 'base64url');
-  let signatureOk = false;
+  let signatureOk: boolean;
   try {
     signatureOk = crypto.verify(null, bytes, key, Buffer.from(shaped.data.signature, 'base64url'));
   } catch {

@@ -22,13 +22,13 @@ export interface KeySpec {
 export const keyDir = (dataDir: string): string => path.join(dataDir, 'keys');
 
 /** Creates a directory owner-only (0700), tightening it if it already exists. */
-export function ensurePrivateDir(dir: string): void {
+function ensurePrivateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dir, 0o700);
 }
 
 /** Writes a new key file owner-only; an existing file is never replaced (another process may have won). */
-export function writeKeyFile(file: string, text: string): void {
+function writeKeyFile(file: string, text: string): void {
   ensurePrivateDir(path.dirname(file));
   try {
     fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
@@ -46,7 +46,7 @@ export function readSecret(envVar: string, env: NodeJS.ProcessEnv = process.env)
   try {
     return fs.readFileSync(named, 'utf8');
   } catch (err) {
-    throw new Error(`${envVar}_FILE: cannot read ${named} (${(err as Error).message})`);
+    throw new Error(`${envVar}_FILE: cannot read ${named} (${(err as Error).message})`, { cause: err });
   }
 }
 

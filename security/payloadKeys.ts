@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AppConfig } from '../config/env';
 import { readKey, type KeySpec } from './keyFiles';
 
-export const PAYLOAD_KEY_BYTES = 32;
+const PAYLOAD_KEY_BYTES = 32;
 
 export const PayloadKeysSpec: KeySpec = {
   envVar: 'ZHISHEN_PAYLOAD_KEYS',

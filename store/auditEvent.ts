@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_STEPS } from './auditSteps';
 
 export const Actor = z.strictObject({
   kind: z.enum(['bot', 'user', 'system']),
@@ -7,7 +8,7 @@ export const Actor = z.strictObject({
 });
 export type Actor = z.infer<typeof Actor>;
 
-export const EvidenceRef = z.strictObject({
+const EvidenceRef = z.strictObject({
   kind: z.string().min(1),
   ref: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256'),
@@ -19,8 +20,8 @@ export const AuditEventInput = z.strictObject({
   caseId: z.string().min(1),
   workflowId: z.string().min(1),
   runId: z.string().min(1),
-  /** e.g. 'intake', 'facts-read', 'decided', 'entered', 'reviewed', 'closed' */
-  step: z.string().min(1),
+  /** One of AUDIT_STEPS: a step not in the list is refused, not written. */
+  step: z.enum(AUDIT_STEPS),
   actor: Actor,
   /** The caller's clock (activities pass their own); normalised to UTC milliseconds before hashing. */
   at: z.iso.datetime({ offset: true }),

@@ -1,4 +1,5 @@
 import type { AuditEvent, HashedEvent } from './auditEvent';
+import type { AuditStep } from './auditSteps';
 import { isoUtc } from './sqlTime';
 
 /** The columns read back for an event; times as UTC ISO text so both drivers agree. */
@@ -12,7 +13,8 @@ export interface AuditEventRow {
   seq: number;
   workflow_id: string;
   run_id: string;
-  step: string;
+  /** Only appendEvent writes the table, and it admits AUDIT_STEPS only. */
+  step: AuditStep;
   actor: HashedEvent['actor'];
   at: string;
   inputs: HashedEvent['inputs'];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appendEvent, listEvents } from './auditTrail';
 import { hashEvent } from './auditHash';
+import type { AuditStep } from './auditSteps';
 import { verifyChain } from './verifyChain';
 import type { Store } from './store';
 import { backendKinds, type TestBackend } from './testing/backends';
@@ -31,7 +32,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
 
   it('chains the events of a case: seq from 1, each prevHash the previous hash', async () => {
     const caseId = 'CHAIN-1';
-    const steps = ['intake', 'facts-read', 'decided', 'entered', 'closed'];
+    const steps = ['intake', 'facts-read', 'decided', 'entered', 'closed'] as const;
     for (const step of steps) await appendEvent(store, sampleEvent({ caseId, step }));
     const events = await listEvents(store, caseId);
     expect(events.map((e) => [e.seq, e.step])).toEqual(steps.map((step, i) => [i + 1, step]));
@@ -72,7 +73,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
   it('keeps one contiguous chain when many events of one case are appended at once', async () => {
     const caseId = 'CONCURRENT-1';
     const appended = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => appendEvent(store, sampleEvent({ caseId, step: `step-${i}` }))),
+      Array.from({ length: 20 }, (_, i) => appendEvent(store, sampleEvent({ caseId, runId: `run-${i}` }))),
     );
     expect(appended.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await verifyChain(store, caseId)).toEqual({ ok: true, cases: 1, events: 20 });
@@ -88,7 +89,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
 
   it('catches an edited payload and names the case and seq', async () => {
     const caseId = 'TAMPER-PAYLOAD';
-    for (const step of ['intake', 'decided', 'closed']) await appendEvent(store, sampleEvent({ caseId, step }));
+    for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     await withTriggerDisabled(() =>
       store.db.query(
         `UPDATE audit_events SET outcome = jsonb_set(outcome, '{amount}', '"9987.60"') WHERE case_id = $1 AND seq = 2`,
@@ -100,7 +101,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
 
   it('catches an event whose hashed text was rewritten', async () => {
     const caseId = 'TAMPER-CANONICAL';
-    for (const step of ['intake', 'decided']) await appendEvent(store, sampleEvent({ caseId, step }));
+    for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     await withTriggerDisabled(() =>
       store.db.query(
         `UPDATE audit_events SET canonical = replace(canonical, '987.60', '9987.60'),
@@ -113,7 +114,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
 
   it('catches an event rewritten with a fresh hash: the next event no longer links to it', async () => {
     const caseId = 'TAMPER-REHASH';
-    for (const step of ['intake', 'decided', 'closed']) await appendEvent(store, sampleEvent({ caseId, step }));
+    for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     const [original] = (await listEvents(store, caseId)).filter((e) => e.seq === 2);
     if (!original) throw new Error('event 2 missing');
     const { hash: _hash, recordedAt: _recordedAt, ...fields } = original;
@@ -129,7 +130,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
 
   it('catches a deleted event as missing, and the whole-store check finds the one bad case', async () => {
     const caseId = 'TAMPER-DELETE';
-    for (const step of ['intake', 'decided', 'entered', 'closed']) await appendEvent(store, sampleEvent({ caseId, step }));
+    for (const step of ['intake', 'decided', 'entered', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     await withTriggerDisabled(() => store.db.query('DELETE FROM audit_events WHERE case_id = $1 AND seq = 2', [caseId]));
     expect(await verifyChain(store, caseId)).toMatchObject({ ok: false, caseId, seq: 2, problem: 'missing event' });
     const whole = await verifyChain(store);
@@ -138,7 +139,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
 
   it('catches a deleted first event', async () => {
     const caseId = 'TAMPER-DELETE-FIRST';
-    for (const step of ['intake', 'decided']) await appendEvent(store, sampleEvent({ caseId, step }));
+    for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     await withTriggerDisabled(() => store.db.query('DELETE FROM audit_events WHERE case_id = $1 AND seq = 1', [caseId]));
     expect(await verifyChain(store, caseId)).toMatchObject({ ok: false, caseId, seq: 1, problem: 'missing event' });
   });
@@ -149,6 +150,9 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
     await expect(
       appendEvent(store, sampleEvent({ evidence: [{ kind: 'receipt', ref: 'r.png', sha256: 'not-a-hash' }] })),
     ).rejects.toThrow();
+    // A step outside AUDIT_STEPS (here from untyped code) would be a trail nobody can read by name.
+    await expect(appendEvent(store, sampleEvent({ caseId: 'STEP-1', step: 'decidd' as AuditStep }))).rejects.toThrow(/step/);
+    expect(await listEvents(store, 'STEP-1')).toEqual([]);
   });
 });
 
@@ -158,7 +162,7 @@ describeEachBackend(backendKinds, 'whole-store verification on $name', (kind) =>
     const store = await backend.open();
     try {
       for (const caseId of ['A', 'B', 'C']) {
-        for (const step of ['intake', 'decided']) await appendEvent(store, sampleEvent({ caseId, step }));
+        for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
       }
       expect(await verifyChain(store)).toEqual({ ok: true, cases: 3, events: 6 });
     } finally {

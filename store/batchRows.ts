@@ -56,8 +56,3 @@ export async function batchRowsPage(store: Store, batchId: string, offset: numbe
   return rows.map(ofRecord);
 }
 
-/** How many valid rows a batch recorded. */
-export async function countBatchRows(store: Store, batchId: string): Promise<number> {
-  const [row] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM batch_rows WHERE batch_id = $1', [batchId]);
-  return row?.n ?? 0;
-}

@@ -81,6 +81,12 @@ export async function getBatch(store: Store, batchId: string): Promise<BatchReco
   return row && batchOfRow(row);
 }
 
+/** Whether some batch already took the workbook with this content (its sha256). */
+export async function isWorkbookTaken(store: Store, workbookSha256: string): Promise<boolean> {
+  const [taken] = await store.db.query('SELECT 1 FROM batches WHERE workbook_sha256 = $1 LIMIT 1', [workbookSha256]);
+  return taken !== undefined;
+}
+
 /** Records bad rows of a batch; recording the same error twice (a retried activity) keeps one. */
 export async function recordIntakeErrors(store: Store, batchId: string, errors: readonly IntakeError[]): Promise<void> {
   for (const error of errors.map((e) => IntakeError.parse(e))) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getBatch, listIntakeErrors, recordIntakeErrors, setBatchStatus, upsertBatch } from './batches';
+import { getBatch, isWorkbookTaken, listIntakeErrors, recordIntakeErrors, setBatchStatus, upsertBatch } from './batches';
 import { getCase, listCasesByBatch, listCasesByStatus, upsertCase, type CaseRecord } from './caseRegister';
 import type { Store } from './store';
 import { backendKinds, type TestBackend } from './testing/backends';
@@ -83,5 +83,13 @@ describeEachBackend(backendKinds, 'case register on $name', (kind) => {
     await recordIntakeErrors(store, batch.batchId, errors);
     await recordIntakeErrors(store, batch.batchId, errors);
     expect(await listIntakeErrors(store, batch.batchId)).toEqual([errors[1], errors[0]]);
+  });
+
+  it('knows which workbook contents a batch has taken', async () => {
+    const sha256 = 'c'.repeat(64);
+    expect(await isWorkbookTaken(store, sha256)).toBe(false);
+    await upsertBatch(store, { batchId: 'B-TAKEN', workbookSha256: sha256, fileName: 'a.xlsx', submittedAt: '2025-03-04T09:00:00+08:00', totalRows: 1, status: 'running' });
+    expect(await isWorkbookTaken(store, sha256)).toBe(true);
+    expect(await isWorkbookTaken(store, 'd'.repeat(64))).toBe(false);
   });
 });

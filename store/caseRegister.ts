@@ -3,7 +3,7 @@ import { isoUtc } from './sqlTime';
 import type { Store } from './store';
 
 /** Money is a decimal string with at most two places, never a float. */
-export const Money = z.string().regex(/^-?\d{1,12}(\.\d{1,2})?$/, 'decimal string like "1234.50"');
+const Money = z.string().regex(/^-?\d{1,12}(\.\d{1,2})?$/, 'decimal string like "1234.50"');
 
 /** 'decided': decided, not yet in the core system (待录入); 'returned': waiting for documents (退回补正). */
 export const CaseStatus = z.enum(['running', 'review', 'decided', 'returned', 'closed', 'failed']);

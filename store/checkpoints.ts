@@ -10,8 +10,8 @@ import type { Store } from './store';
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256');
 
 /** One event a checkpoint added: which it is, and its leaf hash. */
-export const CheckpointLeaf = z.strictObject({ caseId: z.string().min(1), seq: z.number().int().min(1), leaf: hex64 });
-export type CheckpointLeaf = z.infer<typeof CheckpointLeaf>;
+const CheckpointLeaf = z.strictObject({ caseId: z.string().min(1), seq: z.number().int().min(1), leaf: hex64 });
+type CheckpointLeaf = z.infer<typeof CheckpointLeaf>;
 
 /**
  * A signed checkpoint as exported: `body` is the signed text (tree size, root, time, key id) and
@@ -63,12 +63,6 @@ function checkpointOfRow(row: CheckpointRow): Checkpoint {
 export async function listCheckpoints(store: Store): Promise<Checkpoint[]> {
   const rows = await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints ORDER BY tree_size`);
   return rows.map(checkpointOfRow);
-}
-
-/** The store's newest checkpoint, if any. */
-export async function latestCheckpoint(store: Store): Promise<Checkpoint | undefined> {
-  const [row] = await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1`);
-  return row && checkpointOfRow(row);
 }
 
 export interface CheckpointOptions {
@@ -195,7 +189,7 @@ export function readCheckpointFile(file: string): Checkpoint {
   try {
     parsed = Checkpoint.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (err) {
-    throw new Error(`${file}: not a checkpoint (${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message})`);
+    throw new Error(`${file}: not a checkpoint (${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message})`, { cause: err });
   }
   const fields = parseCheckpointBody(parsed.body);
   if (!fields || fields.treeSize !== parsed.treeSize || fields.rootHash !== parsed.rootHash || fields.keyId !== parsed.keyId) {

@@ -157,11 +157,11 @@ describe('embedded store served to other processes', () => {
     const caseId = 'SOCKET-RACE';
     await Promise.all(
       stores.flatMap((store, s) =>
-        Array.from({ length: 10 }, (_, i) => appendEvent(store, sampleEvent({ caseId, step: `s${s}-${i}` }))),
+        Array.from({ length: 10 }, (_, i) => appendEvent(store, sampleEvent({ caseId, runId: `s${s}-${i}` }))),
       ),
     );
     // Both retry the same step at once: written once.
-    const retries = await Promise.all(stores.map((store) => appendEvent(store, sampleEvent({ caseId, step: 's0-3' }))));
+    const retries = await Promise.all(stores.map((store) => appendEvent(store, sampleEvent({ caseId, runId: 's0-3' }))));
     expect(retries[0]).toEqual(retries[1]);
     expect(await verifyChain(stores[0]!, caseId)).toEqual({ ok: true, cases: 1, events: 20 });
   });

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import pg from 'pg';
 import { assertSchemaName, type Db } from './db';
 import { lockDataDir } from './embedded/dataDirLock';
@@ -18,11 +17,6 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** PostgreSQL only: use (and create) this schema instead of the default search_path. */
   schema?: string;
-}
-
-/** The options every entry point uses: DATABASE_URL if set, else ./data under the working directory. */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): OpenStoreOptions {
-  return { databaseUrl: env.DATABASE_URL || undefined, dataDir: resolve(cwd, 'data') };
 }
 
 /**

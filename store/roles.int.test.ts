@@ -62,7 +62,7 @@ describeOnPostgres('database roles on postgres: the application cannot rewrite t
   });
 
   it('lets the application append and read the trail, checkpoint it, and keep the case register', async () => {
-    for (const step of ['intake', 'decided']) await appendEvent(store, sampleEvent({ caseId: 'ROLE-1', step }));
+    for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId: 'ROLE-1', step }));
     expect(await listEvents(store, 'ROLE-1')).toHaveLength(2);
     const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     expect(await takeCheckpoint(store, signer)).toMatchObject({ treeSize: 2 });

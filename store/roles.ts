@@ -6,13 +6,13 @@ import { pgDb } from './pgDb';
  * Tables the application may only add to and read: no UPDATE, DELETE or TRUNCATE. A new
  * append-only table (a migration of its own) is added here, so `store migrate` grants it so.
  */
-export const appendOnlyTables = ['audit_events', 'audit_checkpoints'] as const;
+const appendOnlyTables = ['audit_events', 'audit_checkpoints'] as const;
 
 /** Tables the application reads but never writes. */
-export const readOnlyTables = ['schema_migrations'] as const;
+const readOnlyTables = ['schema_migrations'] as const;
 
 /** A SQL identifier, quoted. */
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -22,7 +22,7 @@ export function quoteIdent(name: string): string {
  * structure. ALTER TABLE, DISABLE TRIGGER, DROP stay with the owner, whose role the application
  * must not be (nor a member of, nor a superuser).
  */
-export function appRoleGrantsSql(schema: string, appRole: string): string {
+function appRoleGrantsSql(schema: string, appRole: string): string {
   const s = quoteIdent(schema);
   const r = quoteIdent(appRole);
   const table = (name: string) => `${s}.${quoteIdent(name)}`;

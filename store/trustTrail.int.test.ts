@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkProof } from '../audit/verifyProof';
 import { ed25519Signer, type CheckpointSigner } from '../security/checkpointKey';
 import { appendEvent } from './auditTrail';
+import type { AuditStep } from './auditSteps';
 import { checkpointBody } from '../audit/verifyProof';
 import { checkpointFileName, exportCheckpoint, listCheckpoints, readCheckpointDir, takeCheckpoint, type Checkpoint } from './checkpoints';
 import { merkleRoot } from './merkle';
@@ -49,7 +50,7 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
 
   /** Cases A (3 events), B (2), C (3), interleaved as a batch would write them; then a checkpoint. */
   async function normalRun(): Promise<Checkpoint> {
-    const plan: [string, string][] = [
+    const plan: [string, AuditStep][] = [
       ['A', 'intake'], ['B', 'intake'], ['A', 'decided'], ['C', 'intake'], ['B', 'decided'],
       ['C', 'decided'], ['A', 'closed'], ['C', 'closed'],
     ];
@@ -65,7 +66,7 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
     expect(first.leaves.map((l) => `${l.caseId}#${l.seq}`)).toEqual(['A#1', 'B#1', 'A#2', 'C#1', 'B#2', 'C#2', 'A#3', 'C#3']);
     // Nothing new: the same checkpoint, not another.
     expect(await checkpoint()).toEqual(first);
-    for (const step of ['reviewed', 'closed-again']) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
+    for (const step of ['reviewed', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
     await appendEvent(store, sampleEvent({ caseId: '_admin', step: 'user-added' }));
     const second = await checkpoint();
     expect(second).toMatchObject({ treeSize: 11, previousSize: 8 });
@@ -81,7 +82,7 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
 
   it('assigns gap-free global numbers to events appended at once from many writers', async () => {
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => appendEvent(store, sampleEvent({ caseId: `P${i % 5}`, step: `step-${i}` }))),
+      Array.from({ length: 30 }, (_, i) => appendEvent(store, sampleEvent({ caseId: `P${i % 5}`, runId: `run-${i}` }))),
     );
     const made = await checkpoint();
     expect(made?.treeSize).toBe(30);
@@ -104,7 +105,7 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
 
   it('catches a chain’s tail cut off, and names the case', async () => {
     await normalRun();
-    for (const step of ['x', 'y']) await appendEvent(store, sampleEvent({ caseId: 'Z', step }));
+    for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId: 'Z', step }));
     await checkpoint();
     // Case A's last event is number 7, with later events after it: a gap in the global order.
     await deleteEvents(store, 'case_id = $1 AND seq = 3', ['A']);
@@ -170,7 +171,7 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
        VALUES (9, $1, now(), $2, 'junk', 'junk', 8, $3::text::jsonb, '[]'::jsonb)`,
       [junkFrontier[0], signer.keyId, JSON.stringify(['x'])],
     );
-    for (const step of ['reviewed', 'closed-again']) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
+    for (const step of ['reviewed', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
     const next = await checkpoint();
     expect(next).toMatchObject({ treeSize: 10, previousSize: genuine.treeSize });
     const verdict = await verify();
@@ -196,7 +197,7 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
 
   it('proves an event’s inclusion and two checkpoints’ consistency, checked with the public key alone', async () => {
     const first = await normalRun();
-    for (const step of ['reviewed', 'closed-again']) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
+    for (const step of ['reviewed', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId: 'B', step }));
     await appendEvent(store, sampleEvent({ caseId: 'ID', step: 'intake', inputs: { insuredId: '11010119900307123X' } }));
     await checkpoint();
     const proof = await proveInclusion(store, { caseId: 'C', seq: 2 }, signer.publicKeyPem);
@@ -228,7 +229,7 @@ describe('the standalone verifier (audit/verifyProof.ts, node:crypto only)', () 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zs-proof-'));
     try {
       const signer = newSigner();
-      for (const caseId of ['A', 'B', 'C']) for (const step of ['intake', 'decided']) await appendEvent(store, sampleEvent({ caseId, step }));
+      for (const caseId of ['A', 'B', 'C']) for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
       await takeCheckpoint(store, signer);
       const proof = await proveInclusion(store, { caseId: 'B', seq: 2 }, signer.publicKeyPem);
       const keyFile = path.join(dir, 'checkpoint-public.pem');
@@ -247,7 +248,7 @@ describe('the standalone verifier (audit/verifyProof.ts, node:crypto only)', () 
       // One byte of the event's text (the amount), of the audit path, of the signature.
       const edited = await verifier({ ...proof, event: { ...proof.event, canonical: proof.event.canonical!.replace('987.60', '987.69') } });
       expect(edited).toMatchObject({ code: 1 });
-      expect(edited.out).toMatch(/FAIL  leaf hash/);
+      expect(edited.out).toMatch(/FAIL {2}leaf hash/);
       const path0 = proof.auditPath[0]!;
       const flipped = (path0[0] === '0' ? '1' : '0') + path0.slice(1);
       expect(await verifier({ ...proof, auditPath: [flipped, ...proof.auditPath.slice(1)] })).toMatchObject({ code: 1 });

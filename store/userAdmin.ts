@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Actor } from './auditEvent';
+import type { AuditStep } from './auditSteps';
 import { appendEvent } from './auditTrail';
 import type { Store } from './store';
 import { createUser, setUserDisabled, setUserPassword, type NewUser, type User } from './users';
@@ -10,10 +11,10 @@ import { createUser, setUserDisabled, setUserPassword, type NewUser, type User }
  */
 export const ADMIN_TRAIL_ID = '_admin';
 
-export type AdminStep = 'user-added' | 'user-disabled' | 'user-enabled' | 'password-reset';
+export type AdminStep = Extract<AuditStep, 'user-added' | 'user-disabled' | 'user-enabled' | 'password-reset'>;
 
 /** Where an administrative act came from: the console (a logged-in admin) or the CLI (whoever holds the store). */
-export type AdminChannel = 'console' | 'cli';
+type AdminChannel = 'console' | 'cli';
 
 export interface AdminActor {
   actor: Actor;

@@ -34,7 +34,7 @@ export interface UserStanding extends User {
  * scrypt at N=2^17, r=8, p=1 (OWASP's figure): 128·N·r = 128 MiB of memory per hash, above Node's
  * default maxmem of 32 MiB, hence the explicit maxmem with room to spare.
  */
-export const SCRYPT = { N: 2 ** 17, r: 8, p: 1, keylen: 32 };
+const SCRYPT = { N: 2 ** 17, r: 8, p: 1, keylen: 32 };
 const maxmemFor = (N: number, r: number, p: number) => 256 * N * r * p + 1024 * 1024;
 
 /**
@@ -60,7 +60,7 @@ const runScrypt = (password: string, salt: Buffer, keylen: number, N: number, r:
   limited(() => scrypt(password, salt, keylen, { N, r, p, maxmem: maxmemFor(N, r, p) }));
 
 /** A salted scrypt hash, self-describing so that its parameters can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
   const hash = await runScrypt(password, salt, SCRYPT.keylen, SCRYPT.N, SCRYPT.r, SCRYPT.p);
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('hex')}$${hash.toString('hex')}`;
@@ -85,7 +85,7 @@ function parseHash(stored: string): ParsedHash | undefined {
 }
 
 /** Constant-time comparison of a password with a stored hash. */
-export async function passwordMatches(password: string, stored: string): Promise<boolean> {
+async function passwordMatches(password: string, stored: string): Promise<boolean> {
   const parsed = parseHash(stored);
   if (!parsed) return false;
   const actual = await runScrypt(password, parsed.salt, parsed.hash.length, parsed.N, parsed.r, parsed.p);

@@ -28,7 +28,7 @@ export type TrailProblem =
   /** A case's hash chain is broken (see verifyChain). */
   | { problem: ChainProblem; caseId: string; seq: number; detail: string };
 
-export type CheckpointSource = 'store' | 'export';
+type CheckpointSource = 'store' | 'export';
 
 export interface TrailVerdict {
   ok: boolean;

@@ -33,7 +33,7 @@ function readPem(variable: string, file: string, kind: 'CERTIFICATE' | 'PRIVATE 
   try {
     text = fs.readFileSync(file);
   } catch (err) {
-    throw new Error(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
   // "PRIVATE KEY" also matches "RSA PRIVATE KEY" and "EC PRIVATE KEY".
   if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text.toString('latin1'))) {
@@ -48,7 +48,7 @@ function readApiKey(apiKey: NonNullable<TemporalSecurity['apiKey']>): string {
   try {
     text = fs.readFileSync(apiKey.file, 'utf8').trim();
   } catch (err) {
-    throw new Error(`TEMPORAL_API_KEY_FILE: cannot read ${apiKey.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(`TEMPORAL_API_KEY_FILE: cannot read ${apiKey.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
   if (!text) throw new Error(`TEMPORAL_API_KEY_FILE: ${apiKey.file} is empty`);
   return text;

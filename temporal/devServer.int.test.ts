@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort, isListening, startDevServer } from './devServer';
-import { PROJECT_SEARCH_ATTRIBUTES } from './searchAttributes';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 describe('embedded Temporal dev server', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-temporal-'));

@@ -11,7 +11,8 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 
-const GRACE_MS = Number(process.env.ZHISHEN_GUARDIAN_GRACE_MS ?? 15_000);
+/** How long the program has to stop after SIGTERM before it is killed. */
+const GRACE_MS = 15_000;
 const [program, ...args] = process.argv.slice(2);
 if (!program) {
   process.stderr.write('usage: node guardian.mjs PROGRAM [ARGS…]\n');

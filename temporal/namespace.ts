@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import { PROJECT_SEARCH_ATTRIBUTES } from './searchAttributes';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 // temporal.api.enums.v1.IndexedValueType: the proto enum is not re-exported by the SDK's ESM entry points.
 const INDEXED_VALUE_TYPE = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as const;

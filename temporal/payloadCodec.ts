@@ -29,7 +29,7 @@ export class PayloadDecryptionError extends ValueError {
   override name = 'PayloadDecryptionError';
 }
 
-export function isEncrypted(payload: Payload): boolean {
+function isEncrypted(payload: Payload): boolean {
   return text(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
 }
 

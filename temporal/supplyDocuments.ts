@@ -1,4 +1,4 @@
-import { findAttachment } from '../console/attachments';
+import { findAttachment } from '../intake/attachments';
 import { stageSupplement, type SupplementUpload } from '../intake/supplements';
 import type { Store } from '../store';
 import { getCase } from '../store/caseRegister';

@@ -5,7 +5,7 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { sha256File } from '../activities/hashing';
 import { archiveClosedCaseHistories, loadWorkflowHistory, saveWorkflowHistory } from '../audit/history';
 import { replayCase } from '../audit/replay';
@@ -16,7 +16,7 @@ import type { CaseFile } from '../rules/schemas';
 import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 import { pdfText } from '../reports/pdfText';
 import { batchStats, listBatchOverviews } from '../reports/batchStats';
 import { batchSummaryBlocks, renderBatchSummary } from '../reports/batchSummary';
@@ -219,7 +219,7 @@ describe('audit replay from the store alone', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ caseId: c.caseId, ok: true, history: { status: 'ok' } });
     expect(code).toBe(0);
   });
-  it('says DATA MISMATCH when today\'s parameter or calendar files differ from the recorded digest', async () => {
+  it('says DATA MISMATCH when today\'s parameter files differ from the recorded digest; the recorded calendar decides', async () => {
     const c = closed.find((x) => x.caseId !== closed[0]!.caseId && x.caseId !== closed.at(-1)!.caseId)!;
     const dir = fs.mkdtempSync(path.join(ROOT, '.replay-params-'));
     try {
@@ -230,18 +230,29 @@ describe('audit replay from the store alone', () => {
       expect(same.decision?.ruleSet.sameFiles).toBe(true);
       expect(same.ok).toBe(true);
 
-      // One more holiday in the calendar: every decision used it, so none re-decides with the recorded data.
+      // One more holiday in the calendar file: decisions recorded the calendar they used, so they replay as before.
       const calendarFile = path.join(dir, 'data', 'calendar.json');
       const calendar = JSON.parse(fs.readFileSync(calendarFile, 'utf8')) as { holidays: string[] };
       calendar.holidays.push('2099-01-02');
       fs.writeFileSync(calendarFile, JSON.stringify(calendar, null, 2));
+      const otherCalendar = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, parameters: loadParametersFromDir(dir), dataConverter: configuredDataConverter(stack.config, stack.env) });
+      expect(otherCalendar.decision?.ruleSet.sameFiles).toBe(true);
+      expect(otherCalendar.ok).toBe(true);
+
+      // An edited parameter file (its source line): the data is no longer what decided.
+      for (const file of ['lump-sum', 'transfer', 'reimbursement']) {
+        const paramFile = path.join(dir, 'params', `${file}.json`);
+        const params = JSON.parse(fs.readFileSync(paramFile, 'utf8')) as { source?: string };
+        params.source = `${params.source ?? ''} (edited)`;
+        fs.writeFileSync(paramFile, JSON.stringify(params, null, 2));
+      }
       const changed = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, parameters: loadParametersFromDir(dir), dataConverter: configuredDataConverter(stack.config, stack.env) });
       const recorded = parseRuleSetVersion(changed.decision!.ruleSet.recorded);
       expect(recorded.digest).toMatch(/^[0-9a-f]{64}$/);
       expect(changed.decision?.ruleSet).toMatchObject({ sameFiles: false, recordedDigest: recorded.digest });
       expect(changed.decision?.ruleSet.todayDigest).toMatch(/^[0-9a-f]{64}$/);
       expect(changed.decision?.ruleSet.todayDigest).not.toBe(recorded.digest);
-      // The outcome itself does not change (a holiday in 2099), yet the replay fails: the data is not what decided.
+      // The outcome itself does not change (only the source line), yet the replay fails: the data is not what decided.
       expect(changed.decision?.match).toBe(true);
       expect(changed.ok).toBe(false);
       const text = replaySummary(changed);

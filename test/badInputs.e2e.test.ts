@@ -3,7 +3,7 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { CORPUS_DIR } from '../fixtures/bad-inputs/manifest';
 import { xlsx, type Sheets } from '../fixtures/bad-inputs/xlsx';
 import { applicationCells } from '../fixtures/generate';
@@ -17,7 +17,7 @@ import { listEvents } from '../store/auditTrail';
 import { listIntakeErrors } from '../store/batches';
 import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const DEMO = path.join(import.meta.dirname, '..', 'fixtures', 'demo');
 const demoCase = (id: string) => JSON.parse(fs.readFileSync(path.join(DEMO, 'cases', `${id}.json`), 'utf8')) as CaseFile;

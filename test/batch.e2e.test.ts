@@ -2,7 +2,7 @@ import { policyVersionPart, ruleSetVersionOf } from '../audit/ruleSetVersion';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { runBatch } from '../cli/batch';
 import { readResultReport } from '../intake/report';
 import { decide } from '../rules';
@@ -19,7 +19,7 @@ import { createUser } from '../store/users';
 import { runReviewCommand } from '../cli/review';
 import { batchProgressQuery } from '../workflows/messages';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 /**
  * The foundation end to end on real parts: Temporal dev server, embedded store over the wire,
@@ -187,15 +187,11 @@ describe('batch of an intake workbook on the real stack', () => {
     expect(shown.failedChecks.length).toBeGreaterThan(0);
     expect(lines[0]).not.toMatch(/\d{17}[\dX]/);
 
-    // The person proves who they are with their password; the role is the store's.
-    process.env.ZHISHEN_PASSWORD = 'correct horse battery';
-    try {
-      expect(await runReviewCommand(stack.config, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'audit.li'], () => {})).toBe(1);
-      lines.length = 0;
-      expect(await runReviewCommand(stack.config, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'clerk.wang'], (l) => lines.push(l))).toBe(0);
-    } finally {
-      delete process.env.ZHISHEN_PASSWORD;
-    }
+    // The person proves who they are with their password (ZHISHEN_PASSWORD); the role is the store's.
+    const withPassword = { ...stack.config, cli: { ...stack.config.cli, password: 'correct horse battery' } };
+    expect(await runReviewCommand(withPassword, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'audit.li'], () => {})).toBe(1);
+    lines.length = 0;
+    expect(await runReviewCommand(withPassword, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'clerk.wang'], (l) => lines.push(l))).toBe(0);
     expect(JSON.parse(lines[0]!)).toMatchObject({ status: 'decided', decision: { by: 'clerk.wang', decision: 'approve' } });
     await stack.client.workflow.getHandle(`case-${target}`).result();
     expect(await getCase(stack.store, target)).toMatchObject({ status: 'closed', outcome: 'approve' });

@@ -4,17 +4,18 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, Random, writeIntakeWorkbook, writeReceiptFiles } from '../fixtures/generate';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { decide } from '../rules';
 import type { CaseFile } from '../rules/schemas';
 import type { AuditEvent } from '../store/auditEvent';
+import type { AuditStep } from '../store/auditSteps';
 import { listEvents } from '../store/auditTrail';
 import { batchProgressQuery, reviewStateQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
 import { reviewTeam } from './clerks';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 import { describeOnPostgres } from '../store/testing/onPostgres';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -30,7 +31,7 @@ const note = (message: string) => process.stderr.write(`[chaos +${((Date.now() -
  * so that bots seldom back off to their one-minute retry interval within CI's time).
  */
 const PROFILE =
-  process.env.ZHISHEN_FAULTS_PROFILE === 'full'
+  process.env.TEST_FAULTS_PROFILE === 'full'
     ? { cases: 200, kills: 10, faults: { errorRate: 0.1, latencyMs: 200, sessionIdleSeconds: 30 } }
     : { cases: 20, kills: 3, faults: { errorRate: 0.05, latencyMs: 50, sessionIdleSeconds: 5 } };
 
@@ -150,8 +151,8 @@ describeOnPostgres(`a ${PROFILE.cases}-case batch on two workers and PostgreSQL,
     let readExactly = 0;
     for (const caseFile of caseFiles) {
       const events = await listEvents(stack.store, caseFile.caseId);
-      const count = (step: string) => events.filter((e) => e.step === step).length;
-      for (const step of ['intake', 'facts-read', 'entered', 'closed', 'notice-issued']) expect(count(step), `${caseFile.caseId} ${step}`).toBe(1);
+      const count = (step: AuditStep) => events.filter((e) => e.step === step).length;
+      for (const step of ['intake', 'facts-read', 'entered', 'closed', 'notice-issued'] as const) expect(count(step), `${caseFile.caseId} ${step}`).toBe(1);
       expect(count('decided') + count('exception'), caseFile.caseId).toBe(1);
       expect(new Set(events.map((e) => e.runId)).size, caseFile.caseId).toBe(1);
       const decision = events.find((e) => e.step === 'decided' || e.step === 'exception')!;

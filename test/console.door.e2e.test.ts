@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
+import { systemChromiumPath } from '../config/defaults';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/env';
@@ -52,7 +53,7 @@ describe('console door: throttling, sessions, HTTPS setting, account administrat
     direct = await startConsole({ store, temporal, config, logger, port: 0 });
     https = await startConsole({ store, temporal, config: loadConfig({ ZHISHEN_DATA_DIR: dataDir, ZHISHEN_CONSOLE_PUBLIC_URL: 'https://zhishen.bureau.example' }), logger, port: 0 });
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: systemChromiumPath(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   }, 180_000);

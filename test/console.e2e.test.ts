@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { systemChromiumPath } from '../config/defaults';
 import { chromium, type Browser, type Page } from 'playwright';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { startConsole, type RunningConsole } from '../console/server';
 import { writeIntakeWorkbook } from '../fixtures/generate';
 import { createLogger } from '../logging/logger';
@@ -16,7 +17,7 @@ import { createUser, getCase, listEvents, type Role } from '../store';
 import { claimUpdate, reviewStateQuery, reviewUpdate } from '../workflows/messages';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { HttpUser as BaseHttpUser } from './consoleHttpUser';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const EXAMPLES = path.join(ROOT, 'fixtures', 'examples');
@@ -78,7 +79,7 @@ describe('review console in Chromium on the real stack', () => {
     const logger = createLogger('console-test', { terminal: false, logDir: path.join(stack.dataDir, 'logs') });
     console_ = await startConsole({ store: stack.store, temporal: stack.client, config: stack.config, logger, port: 0 });
     browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: systemChromiumPath(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   }, 240_000);
@@ -363,8 +364,8 @@ describe('review console in Chromium on the real stack', () => {
       });
     const decide = ['decide', caseId, '--approve', '--comment', '病退鉴定材料齐全', '--as', 'chief'];
     // A name alone proves nothing: no password, or a wrong one, and nothing is sent.
-    expect(await cli(decide, { ZHISHEN_PASSWORD: '' })).toMatchObject({ code: 64, stderr: expect.stringMatching(/needs the password/) });
-    expect(await cli(decide, { ZHISHEN_PASSWORD: 'not the password' })).toMatchObject({ code: 64, stderr: expect.stringMatching(/wrong password/) });
+    expect(await cli(decide, { ZHISHEN_PASSWORD: '' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs the password/) });
+    expect(await cli(decide, { ZHISHEN_PASSWORD: 'not the password' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/wrong password/) });
     expect((await reviewState(caseId)).claimedBy).toBeNull();
     const done = await cli(decide, { ZHISHEN_PASSWORD: PASSWORD });
     expect(done.code, done.stderr).toBe(0);

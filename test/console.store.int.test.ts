@@ -154,20 +154,15 @@ describe('console door against the store', () => {
     await createUser(store, { username: 'cli.user', displayName: '命令行', role: 'clerk', password: 'cli password 11' });
     const before = (await getUserStanding(store, 'cli.user'))!.sessionEpoch;
     const lines: string[] = [];
-    expect(await runUsersCommand(['disable', 'cli.user'], store, (l) => lines.push(l))).toBe(0);
+    expect(await runUsersCommand(['disable', 'cli.user'], store, undefined, (l) => lines.push(l))).toBe(0);
     expect(JSON.parse(lines[0]!)).toMatchObject({ username: 'cli.user', disabled: true });
-    expect(await runUsersCommand(['enable', 'cli.user'], store, () => {})).toBe(0);
-    await expect(runUsersCommand(['disable', 'nobody'], store, () => {})).rejects.toThrow(/no user nobody/);
-    await expect(runUsersCommand(['reset-password', 'cli.user', 'argv password 1'], store, () => {})).rejects.toThrow(/never an argument/);
-    await expect(runUsersCommand(['reset-password', 'cli.user', '--password', 'argv password 1'], store, () => {})).rejects.toThrow(/never an argument/);
-    process.env.ZHISHEN_NEW_PASSWORD = 'short';
-    try {
-      await expect(runUsersCommand(['reset-password', 'cli.user'], store, () => {})).rejects.toThrow(/10/);
-      process.env.ZHISHEN_NEW_PASSWORD = 'cli new password 2';
-      expect(await runUsersCommand(['reset-password', 'cli.user'], store, () => {})).toBe(0);
-    } finally {
-      delete process.env.ZHISHEN_NEW_PASSWORD;
-    }
+    expect(await runUsersCommand(['enable', 'cli.user'], store, undefined, () => {})).toBe(0);
+    await expect(runUsersCommand(['disable', 'nobody'], store, undefined, () => {})).rejects.toThrow(/no user nobody/);
+    await expect(runUsersCommand(['reset-password', 'cli.user', 'argv password 1'], store, undefined, () => {})).rejects.toThrow(/never an argument/);
+    await expect(runUsersCommand(['reset-password', 'cli.user', '--password', 'argv password 1'], store, undefined, () => {})).rejects.toThrow(/unknown option --password.*never an argument/);
+    // The password as ZHISHEN_NEW_PASSWORD gives it (config.cli.newPassword).
+    await expect(runUsersCommand(['reset-password', 'cli.user'], store, 'short', () => {})).rejects.toThrow(/10/);
+    expect(await runUsersCommand(['reset-password', 'cli.user'], store, 'cli new password 2', () => {})).toBe(0);
     expect(await authenticate(store, 'cli.user', 'cli new password 2')).toMatchObject({ username: 'cli.user', disabled: false });
     expect((await getUserStanding(store, 'cli.user'))!.sessionEpoch).toBe(before + 3);
     const cliActs = (await listEvents(store, ADMIN_TRAIL_ID)).filter((e) => (e.inputs as { username: string }).username === 'cli.user');
@@ -189,22 +184,19 @@ describe('users command', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('creates the first admin with the password from ZHISHEN_NEW_PASSWORD and lists users', async () => {
+  it('creates the first admin with the configured new password and lists users', async () => {
     const lines: string[] = [];
-    process.env.ZHISHEN_NEW_PASSWORD = 'first admin pass';
-    try {
-      expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, (l) => lines.push(l))).toBe(0);
-      await expect(runUsersCommand(['add', 'admin', '--role', 'admin'], store, () => {})).rejects.toThrow(/already exists/);
-      await expect(runUsersCommand(['add', 'x', '--role', 'root'], store, () => {})).rejects.toThrow(/users add/);
-      process.env.ZHISHEN_NEW_PASSWORD = 'short';
-      await expect(runUsersCommand(['add', 'y', '--role', 'clerk'], store, () => {})).rejects.toThrow(/10/);
-    } finally {
-      delete process.env.ZHISHEN_NEW_PASSWORD;
-    }
+    // The password as ZHISHEN_NEW_PASSWORD gives it (config.cli.newPassword).
+    const password = 'first admin pass';
+    expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, password, (l) => lines.push(l))).toBe(0);
+    await expect(runUsersCommand(['add', 'admin', '--role', 'admin'], store, password, () => {})).rejects.toThrow(/already exists/);
+    await expect(runUsersCommand(['add', 'x', '--role', 'root'], store, password, () => {})).rejects.toThrow(/users add/);
+    await expect(runUsersCommand(['add', 'x', '--role', 'clerk', '--nmae', 'X'], store, password, () => {})).rejects.toThrow(/unknown option --nmae/);
+    await expect(runUsersCommand(['add', 'y', '--role', 'clerk'], store, 'short', () => {})).rejects.toThrow(/10/);
     expect(JSON.parse(lines[0]!)).toEqual({ username: 'admin', displayName: '系统管理员', role: 'admin', disabled: false });
     expect(await authenticate(store, 'admin', 'first admin pass')).toMatchObject({ role: 'admin' });
     const listed: string[] = [];
-    await runUsersCommand(['list'], store, (l) => listed.push(l));
+    await runUsersCommand(['list'], store, undefined, (l) => listed.push(l));
     expect(listed.map((l) => (JSON.parse(l) as { username: string }).username)).toEqual(['admin']);
   });
 });

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { systemChromiumPath } from '../config/defaults';
 import { chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { auditReplay } from '../cli/auditReplay';
 import { archiveClosedCaseHistories, saveWorkflowHistory } from '../audit/history';
 import { startConsole, type RunningConsole } from '../console/server';
@@ -18,7 +19,7 @@ import { keyDir } from '../security/keyFiles';
 import { createUser, type Role } from '../store';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../temporal/payloadCodec';
 import { freePort, startDevServer } from '../temporal/devServer';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const PASSWORD = 'correct horse 42';
 const USERS: { username: string; role: Role; displayName: string }[] = [
@@ -139,7 +140,7 @@ describe('personal data encrypted at rest in Temporal', () => {
       namespace: 'default',
       uiCodecEndpoint: endpoint,
     });
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({ executablePath: systemChromiumPath(), args: ['--no-sandbox', '--disable-gpu'] });
     try {
       expect(((await (await fetch(`${uiOrigin}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } }).Codec.Endpoint).toBe(endpoint);
       const page = await browser.newPage();

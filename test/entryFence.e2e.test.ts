@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256File } from '../activities/hashing';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import { ENTRY_FORMS } from '../fixtures/legacy-system/screens/entryForms';
@@ -15,7 +15,7 @@ import { getCase } from '../store/caseRegister';
 import { currentEntryLease } from '../store/entryLeases';
 import { verifyChain } from '../store/verifyChain';
 import { TASK_QUEUES, type CaseResult } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const started = Date.now();

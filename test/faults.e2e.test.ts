@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../activities/hashing';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { legacyDataFile, loadLegacyData } from '../fixtures/legacy-system/records';
 import type { CaseFile } from '../rules/schemas';
@@ -10,7 +10,7 @@ import { verifyChain } from '../store/verifyChain';
 import { reviewStateQuery } from '../workflows/messages';
 import { TASK_QUEUES, type BatchProgress, type CaseResult } from '../workflows/types';
 import { reviewTeam } from './clerks';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 
 /**
@@ -18,7 +18,7 @@ import { exited, startTestStack, type TestStack } from './stackHarness';
  * for 2 minutes expire; about ten minutes on two cores); `npm test` a short one with the same kinds of faults.
  */
 const PROFILE =
-  process.env.ZHISHEN_FAULTS_PROFILE === 'full'
+  process.env.TEST_FAULTS_PROFILE === 'full'
     ? { cases: 50, faults: { errorRate: 0.1, latencyMs: 1000, sessionIdleSeconds: 120 } }
     : { cases: 12, faults: { errorRate: 0.1, latencyMs: 150, sessionIdleSeconds: 3 } };
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { loadConfig } from '../config/env';
 import { startConsole } from '../console/server';
 import { createLogger } from '../logging/logger';
@@ -14,7 +14,7 @@ import type { CaseFile } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { batchProgressQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
-import { exited, startTestStack, type TestStack } from './stackHarness';
+import { exited, startTestStack, type TestStack } from '../harness/stack';
 
 const OUTAGE_MS = 120_000;
 const PASSWORD = 'correct horse 42';

@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedCaseFiles } from '../cli/legacySeed';
+import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { decide } from '../rules';
 import type { CaseFile } from '../rules/schemas';
-import { startTestStack, type TestStack } from './stackHarness';
+import { startTestStack, type TestStack } from '../harness/stack';
 
 /** Every file and directory below `root`, with its permission bits. */
 function walk(root: string): { file: string; mode: number; dir: boolean }[] {

@@ -14,7 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { exportCaseAudit } from '../audit/export';
-import { collectBatchResults } from '../cli/batchReport';
+import { collectBatchResults } from '../reports/batchResults';
 import { loadConfig } from '../config/env';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { writeResultReport } from '../intake/report';

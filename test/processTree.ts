@@ -26,7 +26,7 @@ function readEntry(pid: number): ProcessEntry | null {
 }
 
 /** Every process on the machine (Linux /proc). */
-export function listProcesses(): ProcessEntry[] {
+function listProcesses(): ProcessEntry[] {
   return fs
     .readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))

@@ -10,7 +10,7 @@ import { createActivities, legacyBotActivities } from '../activities';
 import { createReviewActivities } from '../activities/review';
 import { noticeActivities } from '../notices/activities';
 import { auditActivities } from '../audit/activities';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { loadConfig } from '../config/env';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import { writeIntakeWorkbook } from '../fixtures/generate';
@@ -37,7 +37,7 @@ import { browserCoreSystem } from '../activities/coreSystem';
 import { createBrowserPool, type BrowserPool } from '../bots';
 import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
 import { legacyDataFile } from '../fixtures/legacy-system/records';
-import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
+import { STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system/credentials';
 
 const EXAMPLES = path.join(import.meta.dirname, '..', 'fixtures', 'examples');
 const PEOPLE = [
@@ -93,8 +93,8 @@ describe('exception review in the case workflow', () => {
     await ensureSearchAttributes(env.connection, 'default');
     const logger = createLogger('review-test', { terminal: false });
     const config = loadConfig({ ZHISHEN_DATA_DIR: dataDir });
-    legacy = await startLegacySystem({ dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()] });
-    pool = createBrowserPool({ size: 2, legacyUrl: legacy.url, credentials: legacyCredentialsFromEnv(), evidenceDir: path.join(dataDir, 'evidence') });
+    legacy = await startLegacySystem({ dataFile: legacyDataFile(dataDir), port: 0, users: [STAND_IN_DEFAULT_CREDENTIALS] });
+    pool = createBrowserPool({ size: 2, legacyUrl: legacy.url, credentials: STAND_IN_DEFAULT_CREDENTIALS, evidenceDir: path.join(dataDir, 'evidence') });
     const deps = { store, logger, config, coreSystem: browserCoreSystem(pool) };
     bundle = await bundleWorkflows(logger);
     worker = await Worker.create({

@@ -14,13 +14,13 @@ import { upsertBatch } from '../store/batches';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
 import { isBureauWorkingDay, pickNewestUnprocessed, scheduleActivities } from '../schedules/activities';
 import { createBatchSchedule, deleteBatchSchedule, describeBatchSchedule, listBatchSchedules, triggerBatchSchedule } from '../schedules/manage';
-import type { ScheduledIntakeResult } from '../schedules/types';
+import type { ScheduledIntakeResult } from '../workflows/scheduledIntakeTypes';
 import { handleDashboardGet, handleDashboardPost } from '../console/dashboard';
 import { intakeFoldersRoot } from '../console/dashboardSchedules';
 import type { AuthedContext } from '../console/context';
 import type { Role } from '../store';
 
-const WORKFLOW = fileURLToPath(new URL('../schedules/scheduledIntakeWorkflow.ts', import.meta.url));
+const WORKFLOW = fileURLToPath(new URL('../workflows/scheduledIntakeWorkflow.ts', import.meta.url));
 const QUEUE = 'schedule-test';
 
 describe('bureau calendar for scheduled runs', () => {
@@ -93,8 +93,9 @@ describe('batch schedules on the Temporal dev server', () => {
     expect(created).toMatchObject({ scheduleId: 'nightly', intakeFolder: intake, overlap: 'buffer-one', paused: false, runOnHolidays: false, workflowType: 'scheduledIntakeWorkflow' });
     expect(created.spec).toContain('02:00');
     expect(created.spec).toContain('Asia/Shanghai');
-    // Next run at 02:00 Beijing = 18:00 UTC.
-    expect(created.nextRuns[0]).toMatch(/T18:00:00/);
+    // Next run at 02:00 Beijing (18:00 UTC the day before), shown with its +08:00 offset.
+    expect(created.nextRuns[0]).toMatch(/T02:00:00\.000\+08:00$/);
+    expect(new Date(created.nextRuns[0]).getUTCHours()).toBe(18);
 
     expect(await runScheduleCommand(config, ['list'], out)).toBe(0);
     expect(lines.map((l) => JSON.parse(l).scheduleId)).toContain('nightly');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runBatch } from '../cli/batch';
-import { seedLegacy } from '../cli/legacySeed';
+import { seedLegacy } from '../fixtures/legacy-system';
 import { loadConfig } from '../config/env';
 import { freePort, isListening } from '../temporal/devServer';
 import { processTree, stillRunning, type ProcessEntry } from './processTree';

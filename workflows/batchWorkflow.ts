@@ -10,8 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { DefaultQueueActivities } from '../activities/contracts';
-import { BatchIdKey, CaseTypeKey } from '../temporal/searchAttributes';
+import type { DefaultQueueActivities } from './activityContracts';
+import { BatchIdKey, CaseTypeKey } from './searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';
 import { batchProgressQuery, caseSettledSignal } from './messages';
@@ -86,7 +86,7 @@ async function loadBatch(input: BatchInput): Promise<BatchProgress> {
 }
 
 async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchProgress, settled: Map<string, CaseResult>): Promise<void> {
-  let result: CaseResult | null = null;
+  let result: CaseResult | null;
   let duplicate = false;
   try {
     const child = await startChild(caseWorkflow, {

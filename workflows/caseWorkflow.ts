@@ -1,8 +1,8 @@
 import { ActivityFailure, ApplicationFailure, allHandlersFinished, patched, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
-import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from '../activities/contracts';
-import { CaseOutcomeKey } from '../temporal/searchAttributes';
+import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
+import { CaseOutcomeKey } from './searchAttributes';
 import { caseSettledSignal, caseStateQuery } from './messages';
 import { Mutex } from './mutex';
 import { awaitDocuments, awaitReview } from './review';
@@ -20,7 +20,7 @@ function caseActivities(retry: RetrySettings | undefined) {
 }
 
 /** How long a case returned for documents (退回补正) waits for them by default, in calendar days. */
-export const DEFAULT_RETURN_DEADLINE_DAYS = 30;
+const DEFAULT_RETURN_DEADLINE_DAYS = 30;
 
 /**
  * One case, start to finish: accept the row, read its facts, decide by the rulebook; what the rules

@@ -1,3 +1,3 @@
 export { batchWorkflow } from './batchWorkflow';
 export { caseWorkflow } from './caseWorkflow';
-export { scheduledIntakeWorkflow } from '../schedules/scheduledIntakeWorkflow';
+export { scheduledIntakeWorkflow } from './scheduledIntakeWorkflow';

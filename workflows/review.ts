@@ -1,6 +1,6 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { HumanAction } from '../security/humanActs';
-import type { ReviewActivities } from '../activities/contracts';
+import type { ReviewActivities } from './activityContracts';
 import { claimUpdate, correctUpdate, releaseUpdate, reviewStateQuery, reviewUpdate, secondLookUpdate, supplyUpdate } from './messages';
 import { secondLookNeeds } from './fourEyes';
 import { Mutex } from './mutex';
@@ -28,14 +28,14 @@ export type ReviewEnd = { kind: 'decided'; result: CaseResult } | { kind: 'retur
 const reviewActivities = (input: CaseInput) => proxyActivities<ReviewActivities>(reviewOptions(input.retry));
 
 /** A refusal the person sees, in Chinese; it fails the Update, not the case. */
-export const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'ReviewRefused');
+const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'ReviewRefused');
 
 /**
  * Runs a human act on a case: one at a time per case (`gate`); first the signed assertion is
  * checked and the person's current role read from the store (a refusal is recorded there); then
  * the act, as that person.
  */
-export function provenAct<T>(
+function provenAct<T>(
   gate: Mutex,
   input: CaseInput,
   key: string,

@@ -3,7 +3,6 @@ import type { CaseResult } from './types';
 
 /** Roles that may decide exceptions; managers and auditors look but do not decide. */
 export const REVIEWER_ROLES = ['clerk', 'supervisor'] as const;
-export type ReviewerRole = (typeof REVIEWER_ROLES)[number];
 /** Only a supervisor takes the second look (双人复核). */
 export const SECOND_LOOK_ROLES = ['supervisor'] as const;
 
@@ -15,7 +14,7 @@ export interface ProvenPerson {
 }
 
 /** Every Update that changes a case carries the proof of who sent it. */
-export interface ProvenAct {
+interface ProvenAct {
   proof: ActProof;
 }
 

@@ -1,6 +1,6 @@
 /** Inputs and results of the workflows: plain data, so they travel through Temporal's history unchanged. */
+import type { CaseType } from '../rules/caseTypes';
 
-export type CaseType = 'lump-sum' | 'transfer' | 'reimbursement';
 export type CaseOutcome = 'approve' | 'reject' | 'review';
 
 /** Task queues per resource, so that each can be scaled and rate-limited on its own. */
@@ -48,7 +48,7 @@ export interface CaseInput {
   settings?: CaseSettings;
 }
 
-export interface CaseSettings {
+interface CaseSettings {
   /** Calendar days a case returned for documents (退回补正) waits before it closes as 不予受理. */
   returnDeadlineDays?: number;
 }

@@ -16,13 +16,14 @@ import { browserCoreSystem } from '../../activities/coreSystem';
 import { resultOf } from '../../activities/decision';
 import { entryRequestOf, factsQuery } from '../../activities/legacyBots';
 import { createBrowserPool, TechnicalFault } from '../../bots';
-import { legacyCredentialsFromEnv } from '../../fixtures/legacy-system/credentials';
+import { STAND_IN_DEFAULT_CREDENTIALS } from '../../fixtures/legacy-system/credentials';
 import { readIntakeWorkbook } from '../../intake/readWorkbook';
 import type { IntakeRow } from '../../intake/schemas';
 import { createReceiptReader } from '../../ocr';
 import { readReceiptFiles, type ReadReceiptsResult } from '../../ocr/activity';
 import { decide, parseCaseFile } from '../../rules';
-import type { CaseOutcome, CaseType } from '../../workflows/types';
+import type { CaseType } from '../../rules/caseTypes';
+import type { CaseOutcome } from '../../workflows/types';
 
 export interface BaselineSpec {
   workbook: string;
@@ -83,7 +84,7 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
   const pool = createBrowserPool({
     size: spec.botSlots,
     legacyUrl: spec.legacyUrl,
-    credentials: legacyCredentialsFromEnv(),
+    credentials: STAND_IN_DEFAULT_CREDENTIALS,
     executablePath: spec.chromiumPath,
     evidenceDir: spec.evidenceDir,
   });

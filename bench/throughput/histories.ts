@@ -9,7 +9,7 @@ import type proto from '@temporalio/proto';
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 type Timestamp = { seconds?: number | { toNumber(): number } | null; nanos?: number | null } | null | undefined;
 
-export interface ActivitySpan {
+interface ActivitySpan {
   type: string;
   scheduledMs: number;
   startedMs: number;

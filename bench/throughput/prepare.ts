@@ -14,7 +14,7 @@ import type { GeneratedCase } from '../../fixtures/generate';
  * How receipts are uploaded, in turn: mostly the e-bill PDF with its text layer, some screenshots of
  * e-bills and scans of paper receipts (5 : 1 : 1). Seven, so the four layouts rotate through every form.
  */
-export const RECEIPT_MIX: readonly ReceiptForm[] = ['ebill-pdf', 'ebill-pdf', 'ebill-png', 'ebill-pdf', 'ebill-pdf', 'scan-jpg', 'ebill-pdf'];
+const RECEIPT_MIX: readonly ReceiptForm[] = ['ebill-pdf', 'ebill-pdf', 'ebill-png', 'ebill-pdf', 'ebill-pdf', 'scan-jpg', 'ebill-pdf'];
 
 export interface Corpus {
   dir: string;

@@ -80,7 +80,7 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: busy / TICKS_PER_SECOND, total: (busy + idle! + iowait!) / TICKS_PER_SECOND };
 }
 
-export interface GroupUsage {
+interface GroupUsage {
   /** CPU seconds the group's processes used during the sampling (processes that ended early count up to their last sample). */
   cpuSeconds: number;
   /** Highest sum of the group's resident sets seen in one sample (shared pages counted once per process). */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
 
-const dir = process.env.ZHISHEN_BENCH_PROFILE_DIR;
+const dir = process.env.BENCH_PROFILE_DIR;
 if (dir) {
   const session = new inspector.Session();
   session.connect();

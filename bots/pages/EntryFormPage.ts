@@ -3,14 +3,14 @@ import type { BotSession } from '../session';
 import { labelled, readLabelledTable } from '../screenText';
 import { OUTCOME_OPTION_LABELS } from '../screenVocabulary';
 
-export type Outcome = keyof typeof OUTCOME_OPTION_LABELS;
+type Outcome = keyof typeof OUTCOME_OPTION_LABELS;
 
 /**
  * Asked right before the click that sends an entry; throws when the bot has lost the right to
  * enter the case (a stalled attempt that another one took over), and nothing is sent.
  */
 export type SubmitGuard = () => Promise<void>;
-export const allowSubmit: SubmitGuard = async () => undefined;
+const allowSubmit: SubmitGuard = async () => undefined;
 
 /** What the 业务受理成功 screen shows. */
 export interface EntryConfirmation {

@@ -1,3 +1,4 @@
+import type { CaseType } from '../../rules/caseTypes';
 import type { BotSession } from '../session';
 import { decode, parseScreenMoney, readGrid } from '../screenText';
 import { BUSINESS_WORDS, OUTCOME_WORDS } from '../screenVocabulary';
@@ -6,7 +7,7 @@ import { Pager } from './Pager';
 export interface EntryRow {
   entryNumber: string;
   caseId: string;
-  type: 'lump-sum' | 'transfer' | 'reimbursement';
+  type: CaseType;
   /** As listed: the clerk's screen shows it in full; never log it unmasked. */
   idNumber: string;
   name: string;

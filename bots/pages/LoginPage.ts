@@ -1,9 +1,9 @@
 import { BusinessFault } from '../errors';
-import type { BotSession } from '../session';
+import type { ScreenSession } from './screenSession';
 
 /** 用户登录. */
 export class LoginPage {
-  constructor(private readonly session: BotSession) {}
+  constructor(private readonly session: ScreenSession) {}
 
   /** Opens the login screen. */
   async open(): Promise<void> {
@@ -22,10 +22,5 @@ export class LoginPage {
       throw new BusinessFault('SYS-LOGIN-REJECTED', `核心系统拒绝登录：${message}`, false);
     }
     await this.session.expectScreen('home');
-  }
-
-  /** Whether the screen says the previous session timed out. */
-  async saysSessionTimedOut(): Promise<boolean> {
-    return (await this.session.page.locator('#infoMessage').textContent().catch(() => ''))?.includes('会话已超时') ?? false;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { REIMBURSEMENT_RULES, COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES } from '../../rules/catalogue';
+import { ruleById } from '../../rules/catalogue';
 import type { AuditEvent } from '../../store';
 import type { CaseView, RuleCheck } from '../caseView';
 import { correctableFields, shownValue } from '../correctableFields';
@@ -13,7 +13,6 @@ import type { Proposal } from '../../workflows/reviewTypes';
 import { FOUR_EYES_RULE } from '../../workflows/fourEyes';
 import { csrfField, layout, notice } from './layout';
 
-const CATALOGUE = Object.fromEntries([COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((r) => Object.values(r).map((d) => [d.id, d])));
 const LOW_CONFIDENCE = 0.9;
 
 const FIELD_LABELS: Record<string, string> = {
@@ -70,7 +69,7 @@ function checksSection(view: CaseView): SafeHtml {
   const decision = view.decision;
   const failed = decision?.checks.filter((c) => c.result === 'fail') ?? [];
   const row = (c: RuleCheck) => {
-    const def = CATALOGUE[c.rule];
+    const def = ruleById(c.rule);
     const basis = c.basis ?? def?.basis;
     return html`<tr class="check-${c.result}" data-rule="${c.rule}"><td>${c.rule}</td><td>${def?.title ?? ''}</td><td>${label(RESULT_LABELS, c.result)}</td><td>${label(SEVERITY_LABELS, c.severity)}</td><td>${c.message}</td><td>${basis ?? '—'}</td></tr>`;
   };
@@ -90,7 +89,7 @@ function amountSection(view: CaseView): SafeHtml {
 <table class="kv-table"><tbody>${Object.entries(decision.details).map(([k, v]) => html`<tr><th>${label(DETAIL_LABELS, k)}</th><td>${typeof v === 'object' ? valueView(v) : String(v)}</td></tr>`)}</tbody></table>`;
 }
 
-type ReceiptLike = Record<string, unknown> & { confidence?: Record<string, number>; boxes?: Record<string, unknown>; imageSize?: { width: number; height: number } };
+type ReceiptLike = Record<string, unknown> & { confidence?: Record<string, number>; inferred?: string[]; boxes?: Record<string, unknown>; imageSize?: { width: number; height: number } };
 
 function boxOf(raw: unknown): { x: number; y: number; w: number; h: number } | null {
   if (Array.isArray(raw) && raw.length === 4 && raw.every((n) => typeof n === 'number')) {
@@ -138,7 +137,7 @@ ${receiptImage(r, attachmentUrls[i] ?? null)}
 ${fields.map((k) => {
   const confidence = r.confidence?.[k];
   const low = confidence !== undefined && confidence < LOW_CONFIDENCE;
-  return html`<tr${low ? html` class="low-confidence"` : ''} data-field="${k}"><th>${label(RECEIPT_FIELD_LABELS, k)}</th><td>${valueView(r[k])}</td><td>${confidence === undefined ? '—' : confidence.toFixed(2)}${low ? html` <span class="badge low">低</span>` : ''}</td></tr>`;
+  return html`<tr${low ? html` class="low-confidence"` : ''} data-field="${k}"><th>${label(RECEIPT_FIELD_LABELS, k)}</th><td>${valueView(r[k])}${r.inferred?.includes(k) ? html` <span class="badge inferred" title="未识别，由票据金额关系推算">推算</span>` : ''}</td><td>${confidence === undefined ? '—' : confidence.toFixed(2)}${low ? html` <span class="badge low">低</span>` : ''}</td></tr>`;
 })}
 </tbody></table>
 ${r.confidence ? '' : html`<p class="muted">无识别置信度（票据字段由人工录入或来自电子票据）。</p>`}

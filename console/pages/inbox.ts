@@ -1,13 +1,14 @@
-import { COMMON_RULES, LUMP_SUM_RULES, REIMBURSEMENT_RULES, TRANSFER_RULES } from '../../rules/catalogue';
+import { ruleById } from '../../rules/catalogue';
 import type { InboxEntry, InboxFilter } from '../../store';
 import { html, type SafeHtml } from '../html';
 import { bureauTime, label, SLA_LABELS, TYPE_LABELS } from '../labels';
 import type { Session } from '../sessions';
 import { layout } from './layout';
 
-export const RULE_TITLES: Record<string, string> = Object.fromEntries(
-  [COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((rules) => Object.values(rules).map((r) => [r.id, r.title])),
-);
+const ruleOption = (id: string): string => {
+  const rule = ruleById(id);
+  return rule ? `${id} ${rule.title}` : id;
+};
 
 const option = (value: string, text: string, selected: string | undefined) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${text}</option>`;
 
@@ -25,7 +26,7 @@ export function inboxPage(session: Session, args: { entries: InboxEntry[]; filte
     session,
     body: html`<form class="filters" method="get" action="/">
   <label>业务 <select name="type">${option('', '全部', filter.type ?? '')}${Object.entries(TYPE_LABELS).map(([v, t]) => option(v, t, filter.type))}</select></label>
-  <label>未通过规则 <select name="rule">${option('', '全部', filter.rule ?? '')}${args.ruleOptions.map((r) => option(r, RULE_TITLES[r] ? `${r} ${RULE_TITLES[r]}` : r, filter.rule))}</select></label>
+  <label>未通过规则 <select name="rule">${option('', '全部', filter.rule ?? '')}${args.ruleOptions.map((r) => option(r, ruleOption(r), filter.rule))}</select></label>
   <label>批次 <select name="batch">${option('', '全部', filter.batchId ?? '')}${args.batchOptions.map((b) => option(b, b, filter.batchId))}</select></label>
   <label>时限 <select name="sla">${option('', '全部', filter.sla ?? '')}${Object.entries(SLA_LABELS).map(([v, t]) => option(v, t, filter.sla))}</select></label>
   <label class="check"><input type="checkbox" name="mine" value="1"${filter.mine ? html` checked` : ''}> 只看我认领的</label>
@@ -40,7 +41,7 @@ ${entries.map(
   (e) => html`<tr data-case="${e.caseId}">
   <td><a href="/cases/${encodeURIComponent(e.caseId)}">${e.caseId}</a></td>
   <td>${label(TYPE_LABELS, e.type)}</td>
-  <td>${e.reasons.map((r) => html`<span class="rule" title="${RULE_TITLES[r] ?? ''}">${r}</span> `)}</td>
+  <td>${e.reasons.map((r) => html`<span class="rule" title="${ruleById(r)?.title ?? ''}">${r}</span> `)}</td>
   <td class="money">${e.amount ?? '—'}</td>
   <td><small>${e.batchId ?? '—'}</small></td>
   <td>${e.claimedBy ?? html`<span class="muted">未认领</span>`}${e.proposal ? html` <span class="badge proposed" title="${e.proposal.needs.join('；')}">待复核</span>` : ''}</td>

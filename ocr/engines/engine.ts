@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { GreyImage } from '../image/greyImage';
 
-export const ENGINE_NAMES = ['ppocr', 'tesseract'] as const;
+const ENGINE_NAMES = ['ppocr', 'tesseract'] as const;
 export const EngineNameSchema = z.enum(ENGINE_NAMES);
 export type EngineName = z.infer<typeof EngineNameSchema>;
 

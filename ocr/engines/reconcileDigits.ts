@@ -10,9 +10,9 @@ export interface CharReading {
 }
 
 /** Ceiling on characters the two engines disagree about. */
-export const DISAGREEMENT_CEILING = 0.5;
+const DISAGREEMENT_CEILING = 0.5;
 /** Ceiling when only chi_sim saw the run (eng read nothing). */
-export const UNCONFIRMED_CEILING = 0.8;
+const UNCONFIRMED_CEILING = 0.8;
 
 /** The reconciled reading of a run of digits. */
 export function reconcileDigits(chinese: CharReading, english: CharReading): CharReading {

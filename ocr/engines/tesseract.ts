@@ -21,7 +21,7 @@ const MODEL_FOLDER = '4.0.0_best_int';
  * Tesseract's symbol confidences run high: on the benchmark, misread names and check codes came
  * out at 0.92–0.93. Cubing keeps 0.99 near 0.97 and brings those misreads to about 0.8.
  */
-export function calibrated(tesseractConfidence: number): number {
+function calibrated(tesseractConfidence: number): number {
   return (tesseractConfidence / 100) ** 3;
 }
 
@@ -29,7 +29,7 @@ export function calibrated(tesseractConfidence: number): number {
 const DIGITISH = /[0-9.\-*a-fA-FXIl工|¥]/;
 
 /** Where a language's traineddata.gz lives inside node_modules. */
-export function tesseractLangPath(lang: 'chi_sim' | 'eng'): string {
+function tesseractLangPath(lang: 'chi_sim' | 'eng'): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)), MODEL_FOLDER);
 }

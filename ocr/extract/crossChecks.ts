@@ -27,9 +27,9 @@ export interface RawReading {
 }
 
 /** Confidence of fields confirmed by an independent reading that agrees. */
-export const CONFIRMED = 0.99;
+const CONFIRMED = 0.99;
 /** Ceiling for fields implicated by a failed check. */
-export const DOUBTED = 0.5;
+const DOUBTED = 0.5;
 
 type Verdict = 'agree' | 'disagree' | 'unchecked';
 

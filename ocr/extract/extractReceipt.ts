@@ -5,14 +5,23 @@
 import type { Row } from '../layout/rows';
 import type { ReceiptReading } from '../schema';
 import { crossCheckedConfidence, type RawReading } from './crossChecks';
+import { inferFromArithmetic } from './infer';
 import {
-  ACCOUNT_LABELS, CASH_LABELS, FUND_LABELS, readCheckCode, readCode, readHospitalName, readIssueDate, readNumber,
+  readCheckCode, readCode, readHospitalName, readIssueDate, readNumber,
   readPayerId, readPayerName, readPayment, readTotal, readTotalInWords,
 } from './fields';
 import { readItems } from './items';
+import { label } from './labels';
 
 /** Landmarks every 医疗收费票据 prints; a page with fewer than two of them is something else. */
-const LANDMARKS = [/票据代码/, /票据号码|N[Oo0]\d/, /合计|大写|小写/, /收费|票据/, /交款人/, /校验码/];
+const LANDMARKS = [
+  new RegExp(label('code')),
+  new RegExp(`${label('number')}[:.]?\\d`),
+  new RegExp(`${label('total')}|${label('totalInWords')}`),
+  /收费|票据/,
+  new RegExp(label('payerName')),
+  new RegExp(label('checkCode')),
+];
 
 /** True when the rows look like a medical receipt at all. */
 export function looksLikeReceipt(rows: readonly Row[]): boolean {
@@ -33,28 +42,29 @@ export function extractReceipt(rows: readonly Row[], source: ReceiptReading['sou
     total: readTotal(rows),
     totalInWords: readTotalInWords(rows),
     items: readItems(rows),
-    fundPaid: readPayment(rows, FUND_LABELS),
-    accountPaid: readPayment(rows, ACCOUNT_LABELS),
-    cashPaid: readPayment(rows, CASH_LABELS),
+    fundPaid: readPayment(rows, 'fundPaid'),
+    accountPaid: readPayment(rows, 'accountPaid'),
+    cashPaid: readPayment(rows, 'cashPaid'),
   };
-  const confidence = crossCheckedConfidence(raw);
+  const { raw: filled, confidence, inferred } = inferFromArithmetic(raw, crossCheckedConfidence(raw));
   for (const field of Object.keys(confidence) as (keyof typeof confidence)[]) confidence[field] = round(confidence[field]);
   return {
-    code: raw.code.value,
-    number: raw.number.value,
-    checkCode: raw.checkCode.value,
-    issueDate: raw.issueDate.value,
-    payerName: raw.payerName.value,
-    payerId: raw.payerId.value,
-    hospitalName: raw.hospitalName.value,
-    total: raw.total.value,
-    totalInWords: raw.totalInWords.value,
-    items: raw.items.value,
-    fundPaid: raw.fundPaid.value,
-    accountPaid: raw.accountPaid.value,
-    cashPaid: raw.cashPaid.value,
+    code: filled.code.value,
+    number: filled.number.value,
+    checkCode: filled.checkCode.value,
+    issueDate: filled.issueDate.value,
+    payerName: filled.payerName.value,
+    payerId: filled.payerId.value,
+    hospitalName: filled.hospitalName.value,
+    total: filled.total.value,
+    totalInWords: filled.totalInWords.value,
+    items: filled.items.value,
+    fundPaid: filled.fundPaid.value,
+    accountPaid: filled.accountPaid.value,
+    cashPaid: filled.cashPaid.value,
     confidence,
     source,
+    ...(inferred.length > 0 ? { inferred } : {}),
   };
 }
 

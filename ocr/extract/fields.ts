@@ -5,6 +5,7 @@
  */
 import { maskIdNumber } from '../../rules/idNumber';
 import type { Row } from '../layout/rows';
+import { label, nextLabelPattern } from './labels';
 import { allMatches, firstMatch, type Match } from './match';
 import { chineseAmountValue, dateValue, digitsOnly, isCheckCode, moneyValue } from './values';
 
@@ -14,16 +15,18 @@ export interface FieldReading<T> {
   confidence: number;
 }
 
-export const UNREAD: FieldReading<never> = { value: null, confidence: 0 };
+const UNREAD: FieldReading<never> = { value: null, confidence: 0 };
 
 /** Confidence ceiling for a value read but not in its field's form (a 7-digit 票据代码). */
-export const MALFORMED_CEILING = 0.3;
+const MALFORMED_CEILING = 0.3;
 
-const GAP = '[:;|]*';
+const GAP = '[:;|.]*';
+/** What may follow a label before its value: a closing bracket, (元), (章), (小写)… */
+const TAIL = '(?:\\((?:元|小写|大写|盖?章|人民币)\\)?|盖?章|\\))?';
 const DIGITISH = '[0-9OoDQIlZSBg]';
 const MONEY = '¥?\\d[\\d,]*\\.\\d{2}';
 /** Labels that end a free-text value (a name, a hospital) when fragments ran together. */
-const NEXT_LABELS = /(开票日期|开票|身份证|统一社会|校验码|票据|交款人|复核人|收款人|收费员|开票人|\||$)/;
+const NEXT_LABELS = nextLabelPattern();
 
 /** Reads a value with `parse`; a value that does not parse is kept only as a low-confidence reading. */
 function reading<T>(match: Match | null, parse: (text: string) => T | null): FieldReading<T> {
@@ -33,33 +36,41 @@ function reading<T>(match: Match | null, parse: (text: string) => T | null): Fie
 }
 
 export function readCode(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:票据代码|票.代码|票据.码)${GAP}(?<v>${DIGITISH}{6,10})`));
+  const match = firstMatch(rows, new RegExp(`${label('code')}${TAIL}${GAP}(?<v>${DIGITISH}{6,10})`));
   return formCapped(reading(match, digitsOnly), (v) => v.length === 8);
 }
 
 export function readNumber(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:票据号码|N[Oo0][.:]?|№)${GAP}(?<v>${DIGITISH}{8,12})`));
+  const match = firstMatch(rows, new RegExp(`${label('number')}${TAIL}${GAP}(?<v>${DIGITISH}{8,12})`));
   return formCapped(reading(match, digitsOnly), (v) => v.length === 10);
 }
 
 export function readCheckCode(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:校验码|校.码)${GAP}(?<v>[0-9A-Za-z]{4,8})`));
+  const match = firstMatch(rows, new RegExp(`${label('checkCode')}${TAIL}${GAP}(?<v>[0-9A-Za-z]{4,8})`));
   const read = reading(match, (text) => text.toLowerCase().replace(/o/g, '0').replace(/[il]/g, '1'));
   return formCapped(read, isCheckCode);
 }
 
 export function readIssueDate(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:开票日期|.票日期|开.日期|日期)${GAP}(?<v>\\d{4}[-年/.]\\d{1,2}[-月/.]\\d{1,2}日?)`));
+  const match = firstMatch(rows, new RegExp(`${label('issueDate')}${TAIL}${GAP}(?<v>\\d{4}[-年/.]\\d{1,2}[-月/.]\\d{1,2}日?)`));
   return reading(match, dateValue);
 }
 
 export function readPayerName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`交款人(?!统|证件|身份)(?:姓名)?${GAP}(?<v>[\\u4e00-\\u9fa5·]{2,12})`));
+  const match = firstMatch(rows, new RegExp(`${label('payerName')}(?!统|证件|身份)${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5][\\u4e00-\\u9fa5·\\-]{1,11})`));
   if (match === null) return UNREAD;
-  const name = match.value.split(NEXT_LABELS)[0] ?? '';
+  const name = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
   if (name.length < 2 || name.length > 5) return UNREAD;
   const confidence = Math.min(match.confidence, nameConfidence(rows[match.rowIndex]!, match.start, name.length));
   return { value: name, confidence };
+}
+
+/**
+ * Recognisers read the one-stroke 一 as a dash; inside or at the end of a Chinese name a dash can
+ * only be 一 (付梅一, 第一人民医院). Same length, so offsets and confidences stay aligned.
+ */
+function withYi(text: string): string {
+  return text.replace(/(?<=[\u4e00-\u9fa5])-/g, '一');
 }
 
 function nameConfidence(row: Row, start: number, length: number): number {
@@ -71,7 +82,7 @@ function nameConfidence(row: Row, start: number, length: number): number {
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
   // The hidden middle is printed as * which recognisers also render as quotes, dots or carets.
-  const match = firstMatch(rows, new RegExp(`(?:社会信用代码|身份证号码?|证件号码?)[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|]{1,14}[0-9Xx]{4})`));
+  const match = firstMatch(rows, new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|]{1,14}[0-9Xx]{4})`));
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();
   const row = rows[match.rowIndex]!;
@@ -91,9 +102,9 @@ function range(from: number, to: number): number[] {
 }
 
 export function readHospitalName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:收款单位|收.单位|医疗机构|医疗.构|收费单位)(?:\\((?:盖?章)\\)?|盖章)?${GAP}(?<v>[\\u4e00-\\u9fa5()]{4,40})`));
+  const match = firstMatch(rows, new RegExp(`${label('hospitalName')}${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5][\\u4e00-\\u9fa5()\\-]{3,39})`));
   if (match === null) return UNREAD;
-  const name = match.value.split(NEXT_LABELS)[0] ?? '';
+  const name = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
   if (name.length < 4) return UNREAD;
   const confidence = nameConfidence(rows[match.rowIndex]!, match.start, name.length);
   // Medical institutions name themselves by what they are; anything else is a misread or a guess.
@@ -101,11 +112,13 @@ export function readHospitalName(rows: readonly Row[]): FieldReading<string> {
   return { value: name, confidence: plausible ? confidence : Math.min(confidence, 0.6) };
 }
 
+const TOTAL_ROW = new RegExp(`${label('total')}|${label('totalInWords')}`);
+
 /** 合计 (小写): the amount after 小写, or the money on the 合计/大写 row. */
 export function readTotal(rows: readonly Row[]): FieldReading<string> {
-  const labelled = firstMatch(rows, new RegExp(`小写\\)?${GAP}(?<v>${MONEY})`));
+  const labelled = firstMatch(rows, new RegExp(`${label('total')}${TAIL}${GAP}(?<v>${MONEY})`));
   if (labelled) return reading(labelled, moneyValue);
-  const totalRow = rows.findIndex((row) => /合计|大写/.test(row.text));
+  const totalRow = rows.findIndex((row) => TOTAL_ROW.test(row.text));
   if (totalRow < 0) return UNREAD;
   const money = allMatches([rows[totalRow]!], new RegExp(`(?<v>${MONEY})`))[0];
   return money ? reading({ ...money, rowIndex: totalRow }, moneyValue) : UNREAD;
@@ -113,7 +126,7 @@ export function readTotal(rows: readonly Row[]): FieldReading<string> {
 
 /** 合计 (大写) as printed, look-alike characters repaired. */
 export function readTotalInWords(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`大写\\)?${GAP}(?<v>[\\u4e00-\\u9fa5]{2,30})`));
+  const match = firstMatch(rows, new RegExp(`${label('totalInWords')}${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5]{2,30})`));
   if (match === null) return UNREAD;
   // The words end where the 小写 part or the next cell begins.
   const words = match.value.split(/小写|\(|合计/)[0] ?? '';
@@ -123,14 +136,10 @@ export function readTotalInWords(rows: readonly Row[]): FieldReading<string> {
 }
 
 /** One of the three payment parts, by its label. */
-export function readPayment(rows: readonly Row[], labels: readonly string[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`(?:${labels.join('|')})(?:\\(元\\))?${GAP}(?<v>${MONEY})`));
+export function readPayment(rows: readonly Row[], field: 'fundPaid' | 'accountPaid' | 'cashPaid'): FieldReading<string> {
+  const match = firstMatch(rows, new RegExp(`${label(field)}${TAIL}${GAP}(?<v>${MONEY})`));
   return reading(match, moneyValue);
 }
-
-export const FUND_LABELS = ['医保统筹基金支付', '统筹基金支付', '医保统筹支付', '统筹支付', '基金支付'];
-export const ACCOUNT_LABELS = ['个人账户支付', '账户支付', '个人帐户支付'];
-export const CASH_LABELS = ['个人现金支付', '现金支付'];
 
 /** Keeps a reading that fails its form, but never with a confidence a clerk would trust. */
 function formCapped(read: FieldReading<string>, wellFormed: (value: string) => boolean): FieldReading<string> {

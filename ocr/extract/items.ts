@@ -8,7 +8,7 @@ import { spanConfidence } from './match';
 import type { FieldReading } from './fields';
 import { moneyValue } from './values';
 
-export interface ReceiptItem {
+interface ReceiptItem {
   category: string;
   amount: string;
 }

@@ -4,23 +4,13 @@
  */
 import type { Row } from '../layout/rows';
 import type { ReceiptField, ReceiptValues } from '../schema';
+import { label, LABEL_SYNONYMS, type LabelledField } from './labels';
 
 export type FieldBox = [x: number, y: number, width: number, height: number];
 
-const LABELS: Partial<Record<ReceiptField, RegExp>> = {
-  code: /票据代码/,
-  number: /票据号码|N[Oo0]/,
-  checkCode: /校验码/,
-  issueDate: /日期/,
-  payerName: /交款人/,
-  payerId: /身份证|信用代码|证件/,
-  hospitalName: /收款单位|医疗机构|收费单位/,
-  total: /小写|合计/,
-  totalInWords: /大写/,
-  fundPaid: /统筹/,
-  accountPaid: /账户|帐户/,
-  cashPaid: /现金/,
-};
+const LABELS: Partial<Record<ReceiptField, RegExp>> = Object.fromEntries(
+  (Object.keys(LABEL_SYNONYMS) as LabelledField[]).map((field) => [field, new RegExp(label(field))]),
+);
 
 function boxOf(rows: readonly Row[]): FieldBox {
   const left = Math.min(...rows.map((r) => r.left));

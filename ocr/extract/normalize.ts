@@ -42,8 +42,3 @@ export function normalizeChar(char: string): string {
   // glyphs to (⼆ U+2F06 → 二) onto the characters everyone else uses.
   return Array.from(char.normalize('NFKC'), (folded) => SPECIAL[folded] ?? folded).join('');
 }
-
-/** Normal form of a whole string. */
-export function normalizeText(text: string): string {
-  return Array.from(text, normalizeChar).join('');
-}

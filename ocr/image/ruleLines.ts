@@ -14,12 +14,14 @@ export function removeRuleLines(image: GreyImage, inkBelow: number, minLength: n
   for (let y = 0; y < height; y++) markRuns(width, (x) => ink(x, y), minLength, MAX_GAP, (x) => (rule[y * width + x] = 1));
   for (let x = 0; x < width; x++) markRuns(height, (y) => ink(x, y), minLength, MAX_GAP, (y) => (rule[y * width + x] = 1));
   // Dotted leaders (西药费 ……… 12.50) are rules with wide gaps; what tells them from a line of text
-  // is that nothing is inked a few pixels above and below them.
+  // is that nothing is inked a few pixels above and below them, and that they are dotted: a solid
+  // stroke with clear space around it is a character (the 一 of 王一, the middle of 王 beside it).
   for (let y = LEADER_CLEARANCE; y < height - LEADER_CLEARANCE; y++) {
     markRuns(width, (x) => ink(x, y), minLength / 2, LEADER_GAP, (x) => (rule[y * width + x] = 2), (from, to) => {
       let crossings = 0;
       for (let x = from; x <= to; x++) if (ink(x, y - LEADER_CLEARANCE) || ink(x, y + LEADER_CLEARANCE)) crossings++;
-      return crossings < (to - from + 1) * 0.05;
+      const length = to - from + 1;
+      return crossings < length * 0.05 && (length >= minLength || !solidNearby(ink, from, to, y));
     });
   }
   const out = Uint8Array.from(data);
@@ -41,6 +43,29 @@ export function removeRuleLines(image: GreyImage, inkBelow: number, minLength: n
 const MAX_GAP = 2;
 const LEADER_GAP = 9;
 const LEADER_CLEARANCE = 4;
+/** Unbroken ink at least this long is a stroke; a leader's dots are a few pixels each. */
+const SOLID_STRETCH = 12;
+/** Share of a short run that may lie in strokes for it still to be a leader. */
+const LEADER_MAX_SOLID = 0.5;
+
+/**
+ * True when most of [from, to] lies in long unbroken stretches of ink (within a pixel of row `y`):
+ * strokes of characters, not the short dots of a leader.
+ */
+function solidNearby(ink: (x: number, y: number) => boolean, from: number, to: number, y: number): boolean {
+  let inLong = 0;
+  let stretch = 0;
+  const close = () => {
+    if (stretch >= SOLID_STRETCH) inLong += stretch;
+    stretch = 0;
+  };
+  for (let x = from; x <= to; x++) {
+    if (ink(x, y - 1) || ink(x, y) || ink(x, y + 1)) stretch++;
+    else close();
+  }
+  close();
+  return inLong >= (to - from + 1) * LEADER_MAX_SOLID;
+}
 
 function markRuns(
   length: number,

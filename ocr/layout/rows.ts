@@ -6,7 +6,7 @@
 import type { TextFragment } from '../engines/engine';
 import { normalizeChar } from '../extract/normalize';
 
-export const CELL_SEPARATOR = '|';
+const CELL_SEPARATOR = '|';
 
 export interface Row {
   /** Normalised text of the row's fragments joined by `|`, spaces removed. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { idCheckCharacter } from '../idNumber';
 import type { Check, Decision } from '../schemas';
 
-export const EXAMPLES_DIR = fileURLToPath(new URL('../../fixtures/examples/', import.meta.url));
+const EXAMPLES_DIR = fileURLToPath(new URL('../../fixtures/examples/', import.meta.url));
 
 /** Case IDs of every worked example, sorted. */
 export function exampleIds(): string[] {

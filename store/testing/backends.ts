@@ -7,7 +7,7 @@ import { openStore } from '../openStore';
 import type { Store } from '../store';
 
 /** The PostgreSQL the store tests use; each run works in its own throwaway schema. */
-export const testDatabaseUrl = process.env.ZHISHEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** One place to put a store for a test: open it (again), and remove every trace afterwards. */
 export interface TestBackend {

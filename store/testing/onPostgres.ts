@@ -1,5 +1,5 @@
 /**
- * The store suites run on PGlite and on the PostgreSQL server at ZHISHEN_TEST_DATABASE_URL. Where no
+ * The store suites run on PGlite and on the PostgreSQL server at TEST_DATABASE_URL. Where no
  * server answers there, the PostgreSQL half is skipped with a note saying how to get one; under CI=true
  * it fails instead, since CI must run it. Imported only by suites that use PostgreSQL: it asks the
  * server once, when the suite file is loaded.
@@ -11,7 +11,7 @@ import { testDatabaseUrl } from './backends';
 const inCi = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
 
 const howToGetOne =
-  'set ZHISHEN_TEST_DATABASE_URL to a PostgreSQL superuser’s postgres://… URL (the suites create schemas and roles), ' +
+  'set TEST_DATABASE_URL to a PostgreSQL superuser’s postgres://… URL (the suites create schemas and roles), ' +
   'or start a server at the default postgres://postgres@127.0.0.1:5432/test — on Debian: apt-get install postgresql, then ' +
   'sudo -u postgres createdb test (npm run setup does not install PostgreSQL)';
 

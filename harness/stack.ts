@@ -8,10 +8,7 @@ import pg from 'pg';
 import { loadConfig, type AppConfig } from '../config/env';
 import { serveEmbeddedStore, openStore, type EmbeddedStoreServer, type Store } from '../store';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
-import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
-import { legacyDataFile } from '../fixtures/legacy-system/records';
-import { legacyCredentialsFromEnv } from '../fixtures/legacy-system/credentials';
-import type { Faults } from '../fixtures/legacy-system/faults';
+import { legacyDataFile, startLegacySystem, STAND_IN_DEFAULT_CREDENTIALS, type Faults, type RunningLegacySystem } from '../fixtures/legacy-system';
 import { testDatabaseUrl } from '../store/testing/backends';
 import { ALL_KEYS } from '../security/allKeys';
 import { ensureKeyFiles } from '../security/keyFiles';
@@ -21,7 +18,8 @@ import { configuredDataConverter } from '../temporal/dataConverter';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
- * A real stack for integration tests: the Temporal dev server (its own port, state on disk in a
+ * A real stack for integration tests and the benchmark (harness/ is neither product nor test: both
+ * test/ and bench/ start it): the Temporal dev server (its own port, state on disk in a
  * temp dir), the embedded store served over the wire, and workers as child processes that a test
  * can kill -9 and start again.
  */
@@ -64,13 +62,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let temporal = await startDevServer(temporalOptions);
   const database = options.postgres ? await createDatabase() : null;
   const storeServer = database ? null : await serveEmbeddedStore({ dataDir });
-  const legacyOptions = { dataFile: legacyDataFile(dataDir), port: 0, users: [legacyCredentialsFromEnv()], faults: options.faults };
+  const legacyOptions = { dataFile: legacyDataFile(dataDir), port: 0, users: [STAND_IN_DEFAULT_CREDENTIALS], faults: options.faults };
   let legacy: RunningLegacySystem | null = await startLegacySystem(legacyOptions);
   legacyOptions.port = Number(new URL(legacy.url).port);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
     LEGACY_URL: legacy.url,
+    // LEGACY_URL needs the bots' account: here the stand-in's, which it was started with.
+    LEGACY_USERNAME: STAND_IN_DEFAULT_CREDENTIALS.username,
+    LEGACY_PASSWORD: STAND_IN_DEFAULT_CREDENTIALS.password,
     ZHISHEN_DATA_DIR: dataDir,
     ZHISHEN_LOG_LEVEL: 'info',
     // Test batches back off at most 30 s between attempts of a failing step (production: 5 minutes).

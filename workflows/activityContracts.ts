@@ -1,19 +1,21 @@
+import type { FactsReading } from '../bots/facts';
 import type { ReadReceiptsInput, ReadReceiptsResult } from '../ocr/activity';
 import type { HumanAction } from '../security/humanActs';
-import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from '../workflows/reviewTypes';
-import type { CaseInput, CaseResult, CaseType, BatchProgress, CaseRowRef, WorkbookRef } from '../workflows/types';
+import type { CorrectionInput, ProvenPerson, Proposal, ReviewDecisionInput, SupplyInput } from './reviewTypes';
+import type { CaseType } from '../rules/caseTypes';
+import type { AuditStep } from '../store/auditSteps';
+import type { CaseInput, CaseResult, BatchProgress, CaseRowRef, WorkbookRef } from './types';
 
 /**
- * The activities as the workflows see them, grouped by the task queue that runs them. Workflows
- * import these types only; `createActivities` builds the implementations.
+ * The activities as the workflows see them, grouped by the task queue that runs them. The workflows
+ * define what they call, so the contracts live here; `createActivities` (activities/) builds the
+ * implementations. Type-only: nothing here enters the workflow bundle.
  */
 
-/** What the core system said about a case: its facts, or a business fault a clerk must resolve. */
-export type FactsReading =
-  | { ok: true; facts: Record<string, unknown>; source: string }
-  | { ok: false; code: string; message: string };
+/** What the core system said about a case: its facts, or a business fault a clerk must resolve (the bots' reading). */
+export type { FactsReading } from '../bots/facts';
 
-export interface IntakeSummary {
+interface IntakeSummary {
   total: number;
   invalidRows: number;
   byType: Record<CaseType, number>;
@@ -53,7 +55,7 @@ export interface LegacyBotActivities {
 }
 
 /** What entering a result came to: the 受理号, or a refusal a clerk must sort out. */
-export type EntryReport = { ok: true; entryNumber: string; alreadyEntered: boolean } | { ok: false; code: string; message: string };
+type EntryReport = { ok: true; entryNumber: string; alreadyEntered: boolean } | { ok: false; code: string; message: string };
 
 /** A decision of the rulebook with the case file it was made on. */
 export interface DecidedCase {
@@ -73,10 +75,10 @@ export interface ReviewSla {
 export type ReviewStandingInput = { claimedBy: string | null; slaReminder: string | null; slaDeadline: string | null; escalated: boolean; proposal?: Proposal | null };
 
 /** A human act's proof checked: the person as the store knows them now, or why it was refused (on the record). */
-export type ActVerdict = { ok: true; person: ProvenPerson } | { ok: false; reason: string };
+type ActVerdict = { ok: true; person: ProvenPerson } | { ok: false; reason: string };
 
 /** Names one step of a review for the audit trail; unique within the run, so a retry records it once. */
-export interface ReviewStep {
+interface ReviewStep {
   key: string;
 }
 
@@ -89,7 +91,7 @@ export interface ReviewActivities {
    */
   verifyHumanAct(input: CaseInput & ReviewStep & { action: HumanAction; payload: Record<string, unknown>; allowedRoles: readonly string[] }): Promise<ActVerdict>;
   /** Records a claim or a release, and who now holds the case. */
-  recordReviewEvent(input: CaseInput & ReviewStep & { step: 'claimed' | 'released'; reviewer: ProvenPerson; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
+  recordReviewEvent(input: CaseInput & ReviewStep & { step: Extract<AuditStep, 'claimed' | 'released'>; reviewer: ProvenPerson; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
   /** Applies a clerk's corrections to the case file, decides again and records the before/after diff. */
   redecideWithCorrections(
     input: CaseInput & ReviewStep & Omit<CorrectionInput, 'proof'> & { reviewer: ProvenPerson; caseFile: Record<string, unknown> },

@@ -1,6 +1,6 @@
 /** Inputs and results of the scheduled intake run: plain data, as they travel through Temporal's history. */
 
-import type { RetrySettings } from '../workflows/types';
+import type { RetrySettings } from './types';
 
 export const SCHEDULED_INTAKE_WORKFLOW = 'scheduledIntakeWorkflow';
 

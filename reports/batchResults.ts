@@ -1,14 +1,14 @@
-import { workflowUiLink, type AppConfig } from '../config/env';
+import type { AppConfig } from '../config/env';
+import { workflowUiLink } from '../config/temporalUi';
 import type { ResultRow } from '../intake/report';
-import { SHEET_ORDER } from '../intake/sheets';
+import { SHEET_ORDER, typeOfSheet } from '../intake/sheets';
 import { listEvents } from '../store/auditTrail';
 import { batchRowsPage } from '../store/batchRows';
 import { listIntakeErrors } from '../store/batches';
 import { getCase } from '../store/caseRegister';
 import type { Store } from '../store';
-import { caseWorkflowId, type CaseType } from '../workflows/types';
-
-const TYPE_OF_SHEET: Record<string, CaseType> = { 趸缴: 'lump-sum', 转移接续: 'transfer', 零星报销: 'reimbursement', 费用明细: 'reimbursement' };
+import type { CaseType } from '../rules/caseTypes';
+import { caseWorkflowId } from '../workflows/types';
 
 interface Explained {
   reasonsText: string;
@@ -70,7 +70,7 @@ export async function collectBatchResults(store: Store, config: AppConfig, batch
       caseId: e.caseId,
       sheet: e.sheet,
       rowNumber: e.rowNumber,
-      type: TYPE_OF_SHEET[e.sheet] ?? 'lump-sum',
+      type: typeOfSheet(e.sheet) ?? 'lump-sum',
       outcome: 'error',
       amount: null,
       reasons: [],

@@ -1,17 +1,14 @@
 import { ParentClosePolicy, WorkflowIdReusePolicy, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { BatchIdKey } from '../temporal/searchAttributes';
-import { batchStepOptions } from '../workflows/retryPolicies';
-import type { ScheduledIntakeActivities, ScheduledIntakeInput, ScheduledIntakeResult } from './types';
+import { BatchIdKey } from './searchAttributes';
+import { batchStepOptions } from './retryPolicies';
+import type { ScheduledIntakeActivities, ScheduledIntakeInput, ScheduledIntakeResult } from './scheduledIntakeTypes';
+import { beijingDate } from '../time/beijing';
 
 
 // Set by Temporal on every workflow a schedule starts: the action's nominal time (a backfill's past date too).
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
-/** The bureau's calendar date (Beijing) of an instant. */
-function beijingDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /**
  * One scheduled run: on a bureau working day (or when asked to run on rest days) take the newest

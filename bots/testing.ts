@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright';
 import type { FactsQuery } from './facts';
 import { STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system/credentials';
+import { SkippingClock } from '../fixtures/legacy-system/clock';
 import type { Faults } from '../fixtures/legacy-system/faults';
 import { saveLegacyData, type LegacyData } from '../fixtures/legacy-system/records';
 import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
@@ -20,6 +21,8 @@ export interface SeededStandIn {
   data: LegacyData;
   caseFiles: CaseFile[];
   dataFile: string;
+  /** The stand-in's clock: skip it past the idle limit to expire sessions without waiting. */
+  clock: SkippingClock;
 }
 
 /** A stand-in seeded with the worked examples and `generated` generated cases; `adjust` may change the data first. */
@@ -31,8 +34,9 @@ export async function startSeededStandIn(
   const data = seededLegacyData(caseFiles);
   options.adjust?.(data);
   saveLegacyData(dataFile, data);
-  const system = await startLegacySystem({ dataFile, faults: options.faults, seed: options.seed });
-  return { system, data, caseFiles, dataFile };
+  const clock = new SkippingClock();
+  const system = await startLegacySystem({ dataFile, faults: options.faults, seed: options.seed, now: clock.now });
+  return { system, data, caseFiles, dataFile, clock };
 }
 
 /** The query an intake row of this case file gives (what the clerk types into 人员查询). */

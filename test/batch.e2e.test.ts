@@ -1,6 +1,6 @@
 import { policyVersionPart, ruleSetVersionOf } from '../audit/ruleSetVersion';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { seedCaseFiles } from '../fixtures/legacy-system';
 import { runBatch } from '../cli/batch';
@@ -55,13 +55,15 @@ describe('batch of an intake workbook on the real stack', () => {
     });
 
     // Kill the worker once some cases are done and others are not.
-    let progress: BatchProgress | undefined;
-    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-      progress = await handle.query(batchProgressQuery).catch(() => undefined);
-      if (progress && progress.done >= 5) break;
-    }
-    expect(progress?.done).toBeGreaterThanOrEqual(5);
-    expect(progress!.done).toBeLessThan(caseFiles.length);
+    const progress = await vi.waitFor(
+      async () => {
+        const now = await handle.query(batchProgressQuery);
+        expect(now.done).toBeGreaterThanOrEqual(5);
+        return now;
+      },
+      { timeout: 120_000, interval: 100 },
+    );
+    expect(progress.done).toBeLessThan(caseFiles.length);
     worker.kill('SIGKILL');
     await exited(worker);
 

@@ -2,7 +2,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import proto from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runBatch } from '../cli/batch';
 import { seedCaseFiles } from '../fixtures/legacy-system';
 import { generateCases, Random, writeIntakeWorkbook, writeReceiptFiles } from '../fixtures/generate';
@@ -16,6 +16,7 @@ import { batchProgressQuery, reviewStateQuery } from '../workflows/messages';
 import type { BatchProgress, CaseResult } from '../workflows/types';
 import { reviewTeam } from './clerks';
 import { exited, startTestStack, type TestStack } from '../harness/stack';
+import { describeOnPostgres } from '../store/testing/onPostgres';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,7 +40,7 @@ const PROFILE =
  * and one PostgreSQL store. Whatever dies when, every case is decided once, entered once, and the
  * audit chain verifies.
  */
-describe(`a ${PROFILE.cases}-case batch on two workers and PostgreSQL, with ${PROFILE.kills} kill -9s and a Temporal restart`, () => {
+describeOnPostgres(`a ${PROFILE.cases}-case batch on two workers and PostgreSQL, with ${PROFILE.kills} kill -9s and a Temporal restart`, () => {
   let stack: TestStack;
   let caseFiles: CaseFile[];
   let workbook: string;

@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runUsersCommand } from '../cli/users';
+import { describe, expect, it } from 'vitest';
 import { attachmentForDisplay } from '../console/attachments';
 import { safeNext } from '../console/authRoutes';
 import { correctableFields, typedCorrection } from '../console/correctableFields';
 import { escapeHtml, html } from '../console/html';
 import { csrfMatches, SessionStore } from '../console/sessions';
-import { authenticate, openStore, type Store } from '../store';
 
 describe('console building blocks', () => {
   it('escapes every interpolation once, and only what html itself built passes through', () => {
@@ -76,34 +72,5 @@ describe('receipt attachments shown to a clerk', () => {
     for (const file of ['svg-named-png.png', 'html-named-pdf.pdf', 'receipt.svg', 'text-named-jpg.jpg']) {
       expect(await status(attachmentForDisplay(path.join(badInputs, file), file)), file).toBe(415);
     }
-  });
-});
-
-describe('users command', () => {
-  let store: Store;
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-users-'));
-    store = await openStore({ dataDir });
-  });
-  afterAll(async () => {
-    await store?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('creates the first admin with the configured new password and lists users', async () => {
-    const lines: string[] = [];
-    // The password as ZHISHEN_NEW_PASSWORD gives it (config.cli.newPassword).
-    const password = 'first admin pass';
-    expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, password, (l) => lines.push(l))).toBe(0);
-    await expect(runUsersCommand(['add', 'admin', '--role', 'admin'], store, password, () => {})).rejects.toThrow(/already exists/);
-    await expect(runUsersCommand(['add', 'x', '--role', 'root'], store, password, () => {})).rejects.toThrow(/users add/);
-    await expect(runUsersCommand(['add', 'x', '--role', 'clerk', '--nmae', 'X'], store, password, () => {})).rejects.toThrow(/unknown option --nmae/);
-    await expect(runUsersCommand(['add', 'y', '--role', 'clerk'], store, 'short', () => {})).rejects.toThrow(/10/);
-    expect(JSON.parse(lines[0]!)).toEqual({ username: 'admin', displayName: '系统管理员', role: 'admin', disabled: false });
-    expect(await authenticate(store, 'admin', 'first admin pass')).toMatchObject({ role: 'admin' });
-    const listed: string[] = [];
-    await runUsersCommand(['list'], store, undefined, (l) => listed.push(l));
-    expect(listed.map((l) => (JSON.parse(l) as { username: string }).username)).toEqual(['admin']);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { systemChromiumPath } from '../config/defaults';
 import { chromium } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { runBatch } from '../cli/batch';
@@ -91,11 +91,9 @@ describe('personal data encrypted at rest in Temporal', () => {
     const batch = await runBatch(stack.config, { workbook, wait: true });
     expect(batch.batchId).toBeTruthy();
     const closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
-    for (const deadline = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
-      const statuses = await Promise.all(closed.map((c) => stack.client.workflow.getHandle(`case-${c.caseId}`).describe().then((d) => d.status.name)));
-      if (statuses.every((s) => s === 'COMPLETED')) break;
-      if (Date.now() > deadline) throw new Error(`cases not completed: ${statuses.join(',')}`);
-    }
+    const statusOf = (caseId: string) => stack.client.workflow.getHandle(`case-${caseId}`).describe().then((d) => d.status.name);
+    // vi.waitFor, not expect.poll: this runs in beforeAll, where expect.poll is not allowed.
+    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), { timeout: 60_000, interval: 250 });
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     for (const c of caseFiles.filter((x) => decide(x).outcome === 'review')) {

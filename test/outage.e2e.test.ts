@@ -91,9 +91,7 @@ describe('an outage of the core system in the middle of a batch', () => {
     const batch = stack.client.workflow.getHandle(workflowId);
     const batchId = workflowId.replace(/^batch-/, '');
 
-    for (const deadline = Date.now() + 300_000; entriesIn(stack).length === 0; await sleep(200)) {
-      if (Date.now() > deadline) throw new Error('no case reached the core system');
-    }
+    await expect.poll(() => entriesIn(stack).length, { timeout: 300_000, interval: 200, message: 'no case reached the core system' }).toBeGreaterThan(0);
     await stack.stopLegacy();
     const downAt = Date.now();
     const enteredBefore = entriesIn(stack).length;
@@ -131,9 +129,8 @@ describe('an outage of the core system in the middle of a batch', () => {
     note(`core system back after ${((upAt - downAt) / 1000).toFixed(0)} s; ${progressDuring.done} of ${caseFiles.length} cases settled`);
 
     // Within the maximum interval (and a slow page or two), the bots are at work again.
-    for (const deadline = upAt + (MAX_INTERVAL_S + 40) * 1000; entriesIn(stack).length === enteredAtReturn; await sleep(200)) {
-      if (Date.now() > deadline) throw new Error(`no case entered within ${MAX_INTERVAL_S + 40} s of the core system's return`);
-    }
+    const backAtWork = { timeout: Math.max(0, upAt + (MAX_INTERVAL_S + 40) * 1000 - Date.now()), interval: 200, message: `no case entered within ${MAX_INTERVAL_S + 40} s of the core system's return` };
+    await expect.poll(() => entriesIn(stack).length, backAtWork).toBeGreaterThan(enteredAtReturn);
     note(`first entry after the outage ${((Date.now() - upAt) / 1000).toFixed(1)} s after the return`);
 
     const result = (await batch.result()) as BatchProgress;

@@ -58,16 +58,12 @@ describe('files under the data directory are owner only', () => {
     // Once the bots are logged in (a case's facts are read), the core system fails until a bot has
     // kept evidence of a failure; then it recovers and the bots retry.
     const running = runBatch(stack.config, { workbook: path.join(source, 'intake.xlsx'), wait: true, concurrency: 2 });
-    for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 100))) {
-      if ((await stack.store.db.query(`SELECT 1 FROM audit_events WHERE step = 'facts-read' LIMIT 1`)).length > 0) break;
-      if (Date.now() > deadline) throw new Error('no case read from the core system');
-    }
+    const factsRead = async () => (await stack.store.db.query(`SELECT 1 FROM audit_events WHERE step = 'facts-read' LIMIT 1`)).length;
+    await expect.poll(factsRead, { timeout: 180_000, interval: 100, message: 'no case read from the core system' }).toBe(1);
     stack.legacy.setFaults({ errorRate: 1 });
     const evidenceDir = path.join(stack.dataDir, 'evidence');
-    for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 250))) {
-      if (fs.existsSync(evidenceDir) && fs.readdirSync(evidenceDir).some((f) => f.endsWith('.trace.zip'))) break;
-      if (Date.now() > deadline) throw new Error('no evidence kept while the core system failed');
-    }
+    const traceKept = () => fs.existsSync(evidenceDir) && fs.readdirSync(evidenceDir).some((f) => f.endsWith('.trace.zip'));
+    await expect.poll(traceKept, { timeout: 180_000, interval: 250, message: 'no evidence kept while the core system failed' }).toBe(true);
     stack.legacy.setFaults({ errorRate: 0 });
     const result = await running;
     expect(result.progress?.done).toBe(caseFiles.length);

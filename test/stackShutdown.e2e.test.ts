@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runBatch } from '../cli/batch';
 import { seedLegacy } from '../fixtures/legacy-system';
 import { loadConfig } from '../config/env';
@@ -11,7 +11,6 @@ import { processTree, stillRunning, type ProcessEntry } from './processTree';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DEMO = path.join(ROOT, 'fixtures', 'demo');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A free port whose neighbour 1000 above is free too (the dev server's Web UI). */
 async function freeTemporalPort(): Promise<number> {
@@ -58,10 +57,11 @@ describe('Ctrl-C on `npm start`', () => {
     npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exitedWith = new Promise<number | null>((resolve) => npm!.once('exit', (code) => resolve(code)));
-    for (const deadline = Date.now() + 180_000; !/stack is up/.test(output); await sleep(250)) {
-      if (npm.exitCode !== null) throw new Error(`npm start exited with ${npm.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-    }
+    const exitedEarly = exitedWith.then((code) => {
+      throw new Error(`npm start exited with ${code}:\n${output}`);
+    });
+    const up = vi.waitFor(() => expect(output, 'npm start did not come up').toMatch(/stack is up/), { timeout: 180_000, interval: 250 });
+    await Promise.race([up, exitedEarly]);
 
     // The demo batch: the bots and OCR work (Chromium runs), and some cases end up waiting for a clerk.
     const batch = await runBatch(config, { workbook: path.join(DEMO, 'intake.xlsx'), wait: true });
@@ -77,11 +77,13 @@ describe('Ctrl-C on `npm start`', () => {
     const signalled = Date.now();
     process.kill(-npm.pid!, 'SIGINT');
     const code = await exitedWith;
-    for (const deadline = Date.now() + 60_000; tree.some(stillRunning); await sleep(250)) {
-      if (Date.now() > deadline) break;
-    }
-    const left = tree.filter(stillRunning).map((p) => `${p.pid} ${p.command}`);
-    expect(left, `still running after Ctrl-C:\n${left.join('\n')}\n--- output:\n${output}`).toEqual([]);
+    await vi.waitFor(
+      () => {
+        const left = tree.filter(stillRunning).map((p) => `${p.pid} ${p.command}`);
+        expect(left, `still running after Ctrl-C:\n${left.join('\n')}\n--- output:\n${output}`).toEqual([]);
+      },
+      { timeout: 60_000, interval: 250 },
+    );
     for (const port of [...Object.values(ports), ports.temporal + 1000]) expect(await isListening(port), `port ${port}`).toBe(false);
     expect(output).toMatch(/stopping…/);
     expect(output).toMatch(/stopped/);

@@ -7,7 +7,6 @@ import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
 import { exited, startTestStack, type TestStack } from '../harness/stack';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A batch submitted right after the only worker was killed: Temporal still lists the dead worker's
@@ -32,11 +31,11 @@ describe('following a batch that no live worker serves', () => {
 
   it('warns within a minute though the dead worker\'s pollers are still listed, and says when a worker is back', async () => {
     const first = await stack.startWorker();
-    // Let it poll every queue, then kill it without a goodbye.
-    await sleep(2000);
+    const queues = queuesForBatch(false);
+    // Once it polls every queue, kill it without a goodbye.
+    await expect.poll(() => unservedQueues(stack.client, 'default', queues), { timeout: 60_000, interval: 250 }).toEqual([]);
     first.kill('SIGKILL');
     await exited(first);
-    const queues = queuesForBatch(false);
     // Still looks served: what fooled the demo.
     expect(await unservedQueues(stack.client, 'default', queues)).toEqual([]);
 
@@ -50,15 +49,14 @@ describe('following a batch that no live worker serves', () => {
     const submitted = Date.now();
     const watch = watchWorkers({ client: stack.client, namespace: 'default', workflowId, queues, intervalMs: 2000, say: (text) => lines.push({ at: Date.now(), text }) });
     try {
-      for (const deadline = submitted + 60_000; lines.length === 0 && Date.now() < deadline; ) await sleep(250);
-      expect(lines.length, 'a warning within a minute').toBeGreaterThan(0);
+      const withinAMinute = Math.max(0, submitted + 60_000 - Date.now());
+      await expect.poll(() => lines.length, { timeout: withinAMinute, interval: 250, message: 'a warning within a minute' }).toBeGreaterThan(0);
       expect(lines[0]!.text).toMatch(/no live worker/);
       expect(lines[0]!.text).toContain(`"${TASK_QUEUES.default}"`);
       process.stderr.write(`[worker-watch] warned ${((lines[0]!.at - submitted) / 1000).toFixed(1)} s after submission:\n${lines[0]!.text}\n`);
 
       const second = await stack.startWorker();
-      for (const deadline = Date.now() + 60_000; !lines.some((l) => /workers are back/.test(l.text)) && Date.now() < deadline; ) await sleep(250);
-      expect(lines.map((l) => l.text).join('\n')).toMatch(/workers are back/);
+      await expect.poll(() => lines.map((l) => l.text).join('\n'), { timeout: 60_000, interval: 250 }).toMatch(/workers are back/);
       expect(((await handle.result()) as BatchProgress).finished).toBe(true);
       second.kill('SIGTERM');
       await exited(second);

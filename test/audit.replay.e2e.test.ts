@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { seedLegacy } from '../fixtures/legacy-system';
 import { sha256File } from '../activities/hashing';
@@ -63,11 +63,9 @@ describe('audit replay from the store alone', () => {
     closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
     expect(closed.length).toBeGreaterThan(0);
     // Closed case workflows finish a moment after they tell the batch: wait until Temporal says so.
-    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
-      const statuses = await Promise.all(closed.map((c) => stack.client.workflow.getHandle(`case-${c.caseId}`).describe().then((d) => d.status.name)));
-      if (statuses.every((s) => s === 'COMPLETED')) break;
-      if (Date.now() > deadline) throw new Error(`cases not completed: ${statuses.join(',')}`);
-    }
+    const statusOf = (caseId: string) => stack.client.workflow.getHandle(`case-${caseId}`).describe().then((d) => d.status.name);
+    // vi.waitFor, not expect.poll: this runs in beforeAll, where expect.poll is not allowed.
+    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), { timeout: 30_000, interval: 250 });
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     // Idempotent: a second sweep has nothing left to do.

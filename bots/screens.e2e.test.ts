@@ -205,11 +205,16 @@ describe('EntryListPage', () => {
 });
 
 describe('BotSession', () => {
+  // Sessions expire by the stand-in's clock skipping past the idle limit. The limit goes back to half
+  // an hour after each test, and the clock skips far less in all, so the shared session stays alive.
+  const IDLE_SECONDS = 60;
+  const pastIdle = (IDLE_SECONDS + 1) * 1000;
+
   it('logs in again when the session expired before opening a screen', async () => {
     const s = await openSession(browser, standIn.system.url);
     await s.login();
-    standIn.system.setFaults({ sessionIdleSeconds: 0.3 });
-    await new Promise((r) => setTimeout(r, 450));
+    standIn.system.setFaults({ sessionIdleSeconds: IDLE_SECONDS });
+    standIn.clock.skip(pastIdle);
     await new PersonSearchPage(s).open();
     expect(await s.screen()).toBe('person-search');
     expect(s.loginCount).toBe(2);
@@ -221,20 +226,20 @@ describe('BotSession', () => {
     await s.login();
     const search = new PersonSearchPage(s);
     await search.open();
-    // Seconds, not fractions: on a loaded machine a page alone can take longer than a short idle limit.
-    standIn.system.setFaults({ sessionIdleSeconds: 2 });
-    await new Promise((r) => setTimeout(r, 2_500));
+    // A minute's idle limit, which no page takes on a loaded machine, and the stand-in's clock skipped past it.
+    standIn.system.setFaults({ sessionIdleSeconds: IDLE_SECONDS });
+    standIn.clock.skip(pastIdle);
     const err = await search.searchByIdNumber(standIn.caseFiles[0]!.person.idNumber).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TechnicalFault);
     expect(err).toMatchObject({ kind: 'session-expired', retryable: true });
     expect(s.loginCount).toBe(2);
 
-    await new Promise((r) => setTimeout(r, 2_500));
+    standIn.clock.skip(pastIdle);
     let attempts = 0;
     const rows = await s.run(async () => {
       attempts += 1;
       await search.open();
-      await new Promise((r) => setTimeout(r, attempts === 1 ? 2_500 : 0));
+      if (attempts === 1) standIn.clock.skip(pastIdle);
       return search.searchByIdNumber(standIn.caseFiles[0]!.person.idNumber);
     });
     expect(rows).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appendEvent, listEvents } from './auditTrail';
 import { hashEvent } from './auditHash';
 import type { AuditStep } from './auditSteps';
@@ -6,8 +6,9 @@ import { verifyChain } from './verifyChain';
 import type { Store } from './store';
 import { backendKinds, type TestBackend } from './testing/backends';
 import { sampleEvent } from './testing/sampleEvent';
+import { describeEachBackend } from './testing/onPostgres';
 
-describe.each(backendKinds)('audit trail on $name', (kind) => {
+describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
   let backend: TestBackend;
   let store: Store;
   beforeAll(async () => {
@@ -155,7 +156,7 @@ describe.each(backendKinds)('audit trail on $name', (kind) => {
   });
 });
 
-describe.each(backendKinds)('whole-store verification on $name', (kind) => {
+describeEachBackend(backendKinds, 'whole-store verification on $name', (kind) => {
   it('counts every case and event of an untouched store', async () => {
     const backend = kind.create();
     const store = await backend.open();

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { currentEntryLease, takeEntryLease } from './entryLeases';
 import type { Store } from './store';
 import { backendKinds, type TestBackend } from './testing/backends';
+import { describeEachBackend } from './testing/onPostgres';
 
 const at = (second: number) => new Date(Date.UTC(2026, 11, 1, 8, 0, second)).toISOString();
 const minutes = 3 * 60_000;
 
-describe.each(backendKinds)('entry leases on $name', (kind) => {
+describeEachBackend(backendKinds, 'entry leases on $name', (kind) => {
   let backend: TestBackend;
   let store: Store;
   beforeAll(async () => {

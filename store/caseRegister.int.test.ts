@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getBatch, isWorkbookTaken, listIntakeErrors, recordIntakeErrors, setBatchStatus, upsertBatch } from './batches';
 import { getCase, listCasesByBatch, listCasesByStatus, upsertCase, type CaseRecord } from './caseRegister';
 import type { Store } from './store';
 import { backendKinds, type TestBackend } from './testing/backends';
+import { describeEachBackend } from './testing/onPostgres';
 
 function sampleCase(overrides: Partial<CaseRecord> = {}): CaseRecord {
   return {
@@ -20,7 +21,7 @@ function sampleCase(overrides: Partial<CaseRecord> = {}): CaseRecord {
   };
 }
 
-describe.each(backendKinds)('case register on $name', (kind) => {
+describeEachBackend(backendKinds, 'case register on $name', (kind) => {
   let backend: TestBackend;
   let store: Store;
   beforeAll(async () => {

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort, isListening, startDevServer } from './devServer';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
@@ -52,14 +53,13 @@ describe('embedded Temporal dev server', () => {
     const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     parent.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    for (const deadline = Date.now() + 90_000; !out.includes('up'); await new Promise((r) => setTimeout(r, 200))) {
-      if (parent.exitCode !== null || Date.now() > deadline) throw new Error(`the starter did not bring the server up (exit ${parent.exitCode})`);
-    }
+    const starterExited = once(parent, 'exit').then(([code]) => {
+      throw new Error(`the starter exited (${code}) without bringing the server up`);
+    });
+    await Promise.race([vi.waitFor(() => expect(out).toContain('up'), { timeout: 90_000, interval: 200 }), starterExited]);
     expect(await isListening(port)).toBe(true);
 
     parent.kill('SIGKILL');
-    const killedAt = Date.now();
-    while ((await isListening(port)) && Date.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 200));
-    expect(await isListening(port)).toBe(false);
+    await expect.poll(() => isListening(port), { timeout: 30_000, interval: 200 }).toBe(false);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALL_KEYS } from '../security/allKeys';
 import { ensureKeyFiles } from '../security/keyFiles';
 import { loadConfig } from '../config/env';
@@ -73,12 +73,15 @@ describe('batch schedules on the Temporal dev server', () => {
 
   async function runOnce(scheduleId: string): Promise<ScheduledIntakeResult> {
     await triggerBatchSchedule(client, scheduleId);
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-      const view = await describeBatchSchedule(client, scheduleId);
-      const last = view.recentRuns.at(-1);
-      if (last) return (await client.workflow.getHandle(last.workflowId).result()) as ScheduledIntakeResult;
-    }
-    throw new Error(`schedule ${scheduleId} started nothing`);
+    const last = await vi.waitFor(
+      async () => {
+        const run = (await describeBatchSchedule(client, scheduleId)).recentRuns.at(-1);
+        if (!run) throw new Error(`schedule ${scheduleId} started nothing`);
+        return run;
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    return (await client.workflow.getHandle(last.workflowId).result()) as ScheduledIntakeResult;
   }
 
   it('creates, lists, describes, pauses with a note, unpauses and deletes from the CLI', async () => {

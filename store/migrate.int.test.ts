@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from './migrate';
 import { openStore } from './openStore';
 import { backendKinds, testDatabaseUrl, unusedDataDir } from './testing/backends';
+import { describeEachBackend, describeOnPostgres } from './testing/onPostgres';
 
 describe('migration files', () => {
   it('are numbered, named and in order', () => {
@@ -14,7 +15,7 @@ describe('migration files', () => {
   });
 });
 
-describe.each(backendKinds)('migrations on $name', (kind) => {
+describeEachBackend(backendKinds, 'migrations on $name', (kind) => {
   it('apply once and record themselves; opening again applies nothing', async () => {
     const backend = kind.create();
     try {
@@ -33,7 +34,7 @@ describe.each(backendKinds)('migrations on $name', (kind) => {
   });
 });
 
-describe('migrations on postgres started by several processes at once', () => {
+describeOnPostgres('migrations on postgres started by several processes at once', () => {
   const schema = `zs_test_${randomBytes(6).toString('hex')}`;
   afterAll(async () => {
     const client = new pg.Client({ connectionString: testDatabaseUrl });

@@ -40,14 +40,6 @@ function requestFor(caseFile: CaseFile, caseId = caseFile.caseId): EntryRequest 
 const entriesOf = (caseId: string) => (loadLegacyData(standIn.dataFile).entries ?? []).filter((e) => e.caseId === caseId);
 const byType = (type: string) => standIn.caseFiles.filter((c) => c.type === type);
 
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
-
 describe('enterResult: look before submit', () => {
   it('enters each business once; entering again finds the entry and submits nothing', async () => {
     const session = await openSession(browser, standIn.system.url);
@@ -138,7 +130,7 @@ describe('enterResult: look before submit', () => {
     await sleep(100);
     await crashing.page.context().close();
     expect(confirmationSeen).toBe(false);
-    await until(() => entriesOf('LS-CRASH-0001').length === 1);
+    await expect.poll(() => entriesOf('LS-CRASH-0001').length, { timeout: 5_000 }).toBe(1);
 
     standIn.system.setFaults({ latencyMs: 0 });
     const fresh = await openSession(browser, standIn.system.url);
@@ -171,8 +163,8 @@ describe('enterResult: look before submit', () => {
 });
 
 describe('bots against a misbehaving core system', () => {
-  it('with 10% 500s, 200 ms latency and short sessions, a retry loop reads and enters every case correctly, once each', async () => {
-    standIn.system.setFaults({ errorRate: 0.1, latencyMs: 200, sessionIdleSeconds: 1.2 });
+  it('with 10% 500s, 200 ms latency and sessions expiring under it, a retry loop reads and enters every case correctly, once each', async () => {
+    standIn.system.setFaults({ errorRate: 0.1, latencyMs: 200, sessionIdleSeconds: 60 });
     const pool = createBrowserPool({ size: 2, legacyUrl: standIn.system.url, credentials: TEST_CREDENTIALS, timeoutMs: 10_000 });
     const cases = [...byType('lump-sum').slice(3, 5), ...byType('transfer').slice(1, 3), ...byType('reimbursement').slice(2, 4)];
     let retries = 0;
@@ -191,8 +183,8 @@ describe('bots against a misbehaving core system', () => {
             const entered = await withRetries(
               () =>
                 pool.withSession(async (s) => {
-                  // Holding the session idle long enough for the core system to expire it.
-                  if (expireFirst) await sleep(1_400);
+                  // The core system's clock skipped past the idle limit: this session (and the other lane's) has expired.
+                  if (expireFirst) standIn.clock.skip(61_000);
                   const before = s.loginCount;
                   try {
                     return await enterResult(s, requestFor(caseFile));

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, createPublicKey, randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ed25519Signer } from '../security/checkpointKey';
 import { appendEvent } from './auditTrail';
 import { takeCheckpoint } from './checkpoints';
@@ -13,6 +13,7 @@ import type { Store } from './store';
 import { testDatabaseUrl } from './testing/backends';
 import { sampleEvent } from './testing/sampleEvent';
 import { verifyTrail } from './verifyTrail';
+import { describeEachBackend } from './testing/onPostgres';
 
 const before060 = loadMigrations().filter((m) => m.version < '060');
 
@@ -39,7 +40,7 @@ const engines: { name: string; open(): Promise<{ db: Db; drop(): Promise<void> }
   },
 ];
 
-describe.each(engines)('migration 060 on a trail that already has events ($name)', (engine) => {
+describeEachBackend(engines, 'migration 060 on a trail that already has events ($name)', (engine) => {
   it('numbers the stored events in the order they were recorded, and checkpoints them', async () => {
     const { db, drop } = await engine.open();
     const store: Store = { db, backend: db.backend, location: 'test', close: () => db.close() };

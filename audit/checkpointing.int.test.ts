@@ -53,12 +53,7 @@ describe('when checkpoints are signed', () => {
   it('on the timer: after N waiting events, and after M minutes with fewer', async () => {
     const checkpointer = trailCheckpointer({ store, signer, exportDir: checkpointExportDir(dataDir), logger });
     const sizes = async () => (await listCheckpoints(store)).map((c) => c.treeSize);
-    const waitFor = async (want: number[]) => {
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-        if ((await sizes()).join() === want.join()) return;
-      }
-      expect(await sizes()).toEqual(want);
-    };
+    const waitFor = (want: number[]) => expect.poll(sizes, { timeout: 20_000, interval: 50 }).toEqual(want);
     // Every 3 events, never by time (an hour).
     const byCount = startCheckpointTimer({ store, checkpointer, logger, schedule: { everyEvents: 3, everyMs: 3_600_000, pollMs: 50 } });
     try {

@@ -19,13 +19,14 @@ import { sampleEvent } from './testing/sampleEvent';
 import { deleteEvents, rewriteWithChain, swapGlobalPlaces, withTriggersOff } from './testing/tamper';
 import { verifyChain } from './verifyChain';
 import { verifyTrail, type TrailProblem } from './verifyTrail';
+import { describeEachBackend } from './testing/onPostgres';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 
 const newSigner = (): CheckpointSigner => ed25519Signer(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
-describe.each(backendKinds)('signed checkpoints over the audit trail on $name', (kind) => {
+describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $name', (kind) => {
   let backend: TestBackend;
   let store: Store;
   let signer: CheckpointSigner;

@@ -134,14 +134,15 @@ describe('exception review in the case workflow', () => {
       args: [{ batchId: 'review-test', workbook: workbookRef, caseRow: rows.get(caseId)! } satisfies CaseInput],
     });
 
-  async function inReview(handle: Awaited<ReturnType<typeof start>>) {
-    for (let i = 0; i < 200; i++) {
-      const state = await handle.query(reviewStateQuery).catch(() => null);
-      if (state) return state;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('case never reached review');
-  }
+  const inReview = (handle: Awaited<ReturnType<typeof start>>) =>
+    vi.waitFor(
+      async () => {
+        const state = await handle.query(reviewStateQuery).catch(() => null);
+        if (!state) throw new Error('case never reached review');
+        return state;
+      },
+      { timeout: 30_000, interval: 50 },
+    );
 
   /** The refusal's message, failing the test if the act went through. */
   const refusal = async (p: Promise<ActionResult>) => {

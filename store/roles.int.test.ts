@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ed25519Signer } from '../security/checkpointKey';
 import { appendEvent, listEvents } from './auditTrail';
 import { getCase, upsertCase } from './caseRegister';
@@ -10,6 +10,7 @@ import { migrateAsOwner } from './roles';
 import type { Store } from './store';
 import { testDatabaseUrl, unusedDataDir } from './testing/backends';
 import { sampleEvent } from './testing/sampleEvent';
+import { describeOnPostgres } from './testing/onPostgres';
 
 /** The same server as another role: user and password swapped into the test database's URL. */
 function urlAs(role: string, password: string): string {
@@ -33,7 +34,7 @@ async function asSuperuser(sql: string, params: unknown[] = []): Promise<pg.Quer
  * Least privilege on PostgreSQL: an owner role migrates, the application's role may only INSERT
  * and SELECT the trail. Roles and schema are this test's own (random names), dropped afterwards.
  */
-describe('database roles on postgres: the application cannot rewrite the trail', () => {
+describeOnPostgres('database roles on postgres: the application cannot rewrite the trail', () => {
   const suffix = randomBytes(5).toString('hex');
   const owner = `zs_owner_${suffix}`;
   const app = `zs_app_${suffix}`;

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskIdNumber } from '../rules/idNumber';
@@ -53,9 +52,9 @@ describe('bot evidence', () => {
     });
     expect(first!.loginCount).toBe(1);
 
-    // The core system forgets idle sessions after a second: the next step lands on the login screen.
-    standIn.system.setFaults({ sessionIdleSeconds: 1 });
-    await sleep(1_500);
+    // The core system forgets the idle session (its clock skipped past the limit): the next step lands on the login screen.
+    standIn.system.setFaults({ sessionIdleSeconds: 60 });
+    standIn.clock.skip(61_000);
     const label = `LS-2025-0001-${ID}`;
     const err = await pool
       .withSession(async (session) => {

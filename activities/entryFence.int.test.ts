@@ -1,11 +1,12 @@
 import { ActivityCancellationDetails } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SubmitGuard } from '../bots';
 import type { Store } from '../store';
 import { backendKinds, type TestBackend } from '../store/testing/backends';
 import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entryFence';
+import { describeEachBackend } from '../store/testing/onPostgres';
 
 const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 
@@ -33,7 +34,7 @@ const fenced = (err: unknown) => {
   return err as EntryFenced;
 };
 
-describe.each(backendKinds)('the entry fence on $name', (kind) => {
+describeEachBackend(backendKinds, 'the entry fence on $name', (kind) => {
   let backend: TestBackend;
   let store: Store;
   beforeAll(async () => {

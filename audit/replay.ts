@@ -89,7 +89,7 @@ export interface CaseReplay {
 }
 
 /** Beijing's calendar date: the bureau's "today", whatever the server's time zone. */
-export function beijingToday(now = new Date()): string {
+function beijingToday(now = new Date()): string {
   return beijingDate(now);
 }
 

@@ -43,7 +43,7 @@ export async function firstLineOfStdin(): Promise<string> {
 }
 
 /** The acting person's password: ZHISHEN_PASSWORD (config.cli.password), a prompt without echo, or a pipe; never an argument. */
-export async function loginPassword(username: string, fromConfig: string | undefined): Promise<string> {
+async function loginPassword(username: string, fromConfig: string | undefined): Promise<string> {
   if (fromConfig) return fromConfig;
   return process.stdin.isTTY ? askHidden(`password for ${username}: `) : firstLineOfStdin();
 }

@@ -14,7 +14,7 @@ export interface RuleCheck {
 }
 
 /** The rules' latest word on the case: the first decision, or the last re-decision after a correction. */
-export interface LatestDecision {
+interface LatestDecision {
   step: AuditStep;
   at: string;
   outcome: string;

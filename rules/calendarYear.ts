@@ -16,7 +16,7 @@ import { isRealDate, weekday, yearOf } from './dates';
 const year = z.int().min(1900).max(9999);
 const date = z.string().refine(isRealDate, { message: 'expected a real date YYYY-MM-DD' });
 
-export const CalendarYearSchema = z
+const CalendarYearSchema = z
   .object({
     year,
     source: z.string().max(200).optional(),

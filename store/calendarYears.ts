@@ -35,7 +35,7 @@ interface YearRow {
 }
 
 /** The shipped calendar, cut into its years. */
-export function shippedYears(): StoredCalendarYear[] {
+function shippedYears(): StoredCalendarYear[] {
   return defaultCalendar.years.map((year) => ({
     year,
     holidays: [...defaultCalendar.holidays].filter((d) => yearOf(d) === year).sort(),
@@ -61,7 +61,7 @@ async function importedYears(store: Store): Promise<StoredCalendarYear[]> {
 }
 
 /** Every year the bureau calendar knows, ascending: imported ones over the shipped seed. */
-export async function calendarYears(store: Store): Promise<StoredCalendarYear[]> {
+async function calendarYears(store: Store): Promise<StoredCalendarYear[]> {
   const byYear = new Map<number, StoredCalendarYear>();
   for (const y of shippedYears()) byYear.set(y.year, y);
   for (const y of await importedYears(store)) byYear.set(y.year, y);

@@ -11,7 +11,7 @@ import { createUser, setUserDisabled, setUserPassword, type NewUser, type User }
  */
 export const ADMIN_TRAIL_ID = '_admin';
 
-export type AdminStep = Extract<AuditStep, 'user-added' | 'user-disabled' | 'user-enabled' | 'password-reset'>;
+type AdminStep = Extract<AuditStep, 'user-added' | 'user-disabled' | 'user-enabled' | 'password-reset'>;
 
 /** Where an administrative act came from: the console (a logged-in admin) or the CLI (whoever holds the store). */
 type AdminChannel = 'console' | 'cli';

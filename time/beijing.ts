@@ -5,8 +5,7 @@
  * depends on the server's time zone or its ICU data.
  */
 
-export const BEIJING_OFFSET_MS = 8 * 3600_000;
-export const BEIJING_ZONE = 'Asia/Shanghai';
+const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 type Instant = Date | string | number;
 

@@ -13,7 +13,7 @@ import type { CaseInput, CaseResult, BatchProgress, CaseRowRef, WorkbookRef } fr
  */
 
 /** What the core system said about a case: its facts, or a business fault a clerk must resolve (the bots' reading). */
-export type { FactsReading } from '../bots/facts';
+;
 
 interface IntakeSummary {
   total: number;

@@ -15,7 +15,7 @@ export const TRUSTED = 0.9;
 /** Confidence of a value inferred from one identity: filled in, but a clerk looks at it. */
 export const INFERRED = 0.85;
 /** Confidence of a value two independent identities agree on exactly. */
-export const INFERRED_TWICE = 0.95;
+const INFERRED_TWICE = 0.95;
 
 const PARTS = ['fundPaid', 'accountPaid', 'cashPaid'] as const;
 

@@ -67,7 +67,7 @@ function otherFieldsLabels(field: LabelledField): string[] {
 }
 
 /** The regular expression source that matches any label of `field` (no capture groups). */
-export function labelSource(field: LabelledField): string {
+function labelSource(field: LabelledField): string {
   const others = otherFieldsLabels(field);
   const forms: string[] = [];
   // Longest first, so that 统筹基金支付 is taken whole rather than as 统筹基金 + a stray 支付.

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppConfig } from '../config/env';
 
 /**
  * Where a key comes from, in order: the variable itself (the key's text), a file named by
@@ -50,14 +49,25 @@ export function readSecret(envVar: string, env: NodeJS.ProcessEnv = process.env)
   }
 }
 
+/**
+ * Where a process looks for its keys: its data directory, and whether it runs against a cluster
+ * (then a missing key is an error, never made up). Structural, so config/ can read secrets here.
+ */
+interface KeyPlace {
+  dataDir: string;
+  temporal: { address: string | undefined };
+}
+
 /** Reads a key's text as the spec says where to look; see KeySpec. */
-export function readKey(spec: KeySpec, config: Pick<AppConfig, 'dataDir' | 'temporal'>, env: NodeJS.ProcessEnv = process.env): string {
+export function readKey(spec: KeySpec, config: KeyPlace, env: NodeJS.ProcessEnv = process.env): string {
   const given = readSecret(spec.envVar, env);
   if (given) return given;
   const file = path.join(keyDir(config.dataDir), spec.file);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
   if (config.temporal.address) {
-    throw new Error(`${spec.purpose}: no key — set ${spec.envVar} or ${spec.envVar}_FILE (every process of the cluster needs the same key), or put it in ${file}`);
+    throw new Error(
+      `${spec.purpose}: no key — set ${spec.envVar} or ${spec.envVar}_FILE (every process of the cluster needs the same key), or put it in ${file}`,
+    );
   }
   writeKeyFile(file, spec.generate());
   return fs.readFileSync(file, 'utf8');

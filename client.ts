@@ -66,13 +66,30 @@ const COMMANDS = {
   auditShow: { usage: 'audit show CASE' },
   auditVerify: { usage: 'audit verify [CASE] [--checkpoint FILE|DIR] [--public-key KEY.pem]', options: ['checkpoint', 'public-key'] },
   auditCheckpoint: { usage: 'audit checkpoint\naudit checkpoint export [--out DIR]', options: ['out'] },
-  auditProve: { usage: 'audit prove CASE#SEQ|N [--with-id-numbers]\naudit prove --consistency OLD [NEW]', options: ['consistency'], flags: ['with-id-numbers'] },
-  auditReplay: { usage: 'audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR]', options: ['today', 'params'], flags: ['archive'] },
+  auditProve: {
+    usage: 'audit prove CASE#SEQ|N [--with-id-numbers]\naudit prove --consistency OLD [NEW]',
+    options: ['consistency'],
+    flags: ['with-id-numbers'],
+  },
+  auditReplay: {
+    usage: 'audit replay CASE [--archive] [--today YYYY-MM-DD] [--params DIR]',
+    options: ['today', 'params'],
+    flags: ['archive'],
+  },
   auditExport: { usage: 'audit export CASE --out FILE.pdf|.xlsx', options: ['out'] },
   storeMigrate: { usage: 'store migrate' },
 } as const satisfies Record<string, CommandSpec>;
 
-const AUDIT_USAGE = [COMMANDS.auditShow, COMMANDS.auditVerify, COMMANDS.auditCheckpoint, COMMANDS.auditProve, COMMANDS.auditReplay, COMMANDS.auditExport].map((c) => c.usage).join('\n');
+const AUDIT_USAGE = [
+  COMMANDS.auditShow,
+  COMMANDS.auditVerify,
+  COMMANDS.auditCheckpoint,
+  COMMANDS.auditProve,
+  COMMANDS.auditReplay,
+  COMMANDS.auditExport,
+]
+  .map((c) => c.usage)
+  .join('\n');
 
 /** Runs one CLI command and returns its exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -85,7 +102,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'template': {
       const [file, ...extra] = parseArgs(argv.slice(1), COMMANDS.template).positionals;
-      if (!file || extra.length > 0) throw new UsageError('template needs one output path, e.g. template intake.xlsx', COMMANDS.template.usage);
+      if (!file || extra.length > 0)
+        throw new UsageError('template needs one output path, e.g. template intake.xlsx', COMMANDS.template.usage);
       await writeIntakeTemplate(path.resolve(file));
       out(JSON.stringify({ template: path.resolve(file) }));
       return 0;
@@ -103,7 +121,8 @@ export async function main(argv: string[]): Promise<number> {
       const [workbook, ...extra] = args.positionals;
       if (!workbook || extra.length > 0) throw new UsageError('batch run needs one workbook', spec.usage);
       const concurrency = args.options.has('concurrency') ? Number(args.options.get('concurrency')) : undefined;
-      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError('--concurrency takes a whole number ≥ 1', spec.usage);
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0))
+        throw new UsageError('--concurrency takes a whole number ≥ 1', spec.usage);
       const result = await runBatch(loadConfig(), {
         workbook,
         wait: args.flags.has('wait'),
@@ -118,7 +137,11 @@ export async function main(argv: string[]): Promise<number> {
       return runAuditCommand(sub, rest);
     case 'store': {
       const args = parseArgs(rest, COMMANDS.storeMigrate);
-      if (sub !== 'migrate' || args.positionals.length > 0) throw new UsageError(sub === 'migrate' ? 'store migrate takes no arguments' : `unknown store command: ${sub ?? ''}`.trim(), COMMANDS.storeMigrate.usage);
+      if (sub !== 'migrate' || args.positionals.length > 0)
+        throw new UsageError(
+          sub === 'migrate' ? 'store migrate takes no arguments' : `unknown store command: ${sub ?? ''}`.trim(),
+          COMMANDS.storeMigrate.usage,
+        );
       return storeMigrate(loadConfig(), out);
     }
     case 'review':
@@ -168,11 +191,15 @@ async function runAuditCommand(sub: string | undefined, rest: string[]): Promise
     case 'verify': {
       const a = parseArgs(rest, COMMANDS.auditVerify);
       if (a.positionals.length > 1) throw new UsageError('audit verify checks one case or all', COMMANDS.auditVerify.usage);
-      return auditVerify(loadConfig(), a.positionals[0], out, { checkpoint: a.options.get('checkpoint'), publicKey: a.options.get('public-key') });
+      return auditVerify(loadConfig(), a.positionals[0], out, {
+        checkpoint: a.options.get('checkpoint'),
+        publicKey: a.options.get('public-key'),
+      });
     }
     case 'checkpoint': {
       const a = parseArgs(rest, COMMANDS.auditCheckpoint);
-      if (a.positionals.length === 1 && a.positionals[0] === 'export') return auditCheckpointExport(loadConfig(), a.options.get('out'), out);
+      if (a.positionals.length === 1 && a.positionals[0] === 'export')
+        return auditCheckpointExport(loadConfig(), a.options.get('out'), out);
       if (a.positionals.length === 0 && !a.options.has('out')) return auditCheckpoint(loadConfig(), out);
       throw new UsageError('audit checkpoint takes nothing, or export [--out DIR]', COMMANDS.auditCheckpoint.usage);
     }
@@ -182,7 +209,8 @@ async function runAuditCommand(sub: string | undefined, rest: string[]): Promise
       const first = a.options.get('consistency');
       if (first !== undefined) {
         const sizes = [first, ...a.positionals].map(Number);
-        if (sizes.length > 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) throw new UsageError('audit prove --consistency OLD [NEW] takes checkpoint sizes (whole numbers ≥ 1)', spec.usage);
+        if (sizes.length > 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1))
+          throw new UsageError('audit prove --consistency OLD [NEW] takes checkpoint sizes (whole numbers ≥ 1)', spec.usage);
         return auditProve(loadConfig(), { consistency: { first: sizes[0]!, second: sizes[1] } }, out);
       }
       if (a.positionals.length !== 1) throw new UsageError('audit prove needs one event', spec.usage);
@@ -192,13 +220,19 @@ async function runAuditCommand(sub: string | undefined, rest: string[]): Promise
       const a = parseArgs(rest, COMMANDS.auditReplay);
       const [caseId, ...extra] = a.positionals;
       if (!caseId || extra.length > 0) throw new UsageError('audit replay needs one case', COMMANDS.auditReplay.usage);
-      return auditReplay(loadConfig(), caseId, { archive: a.flags.has('archive'), today: a.options.get('today'), params: a.options.get('params') }, out);
+      return auditReplay(
+        loadConfig(),
+        caseId,
+        { archive: a.flags.has('archive'), today: a.options.get('today'), params: a.options.get('params') },
+        out,
+      );
     }
     case 'export': {
       const a = parseArgs(rest, COMMANDS.auditExport);
       const [caseId, ...extra] = a.positionals;
       const file = a.options.get('out');
-      if (!caseId || extra.length > 0 || !file) throw new UsageError('audit export needs one case and --out FILE.pdf|.xlsx', COMMANDS.auditExport.usage);
+      if (!caseId || extra.length > 0 || !file)
+        throw new UsageError('audit export needs one case and --out FILE.pdf|.xlsx', COMMANDS.auditExport.usage);
       return auditExport(loadConfig(), caseId, file, out);
     }
     default:

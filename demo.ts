@@ -26,7 +26,11 @@ async function main(): Promise<number> {
   // The progress bar and the summary are the demo's terminal output; the file keeps every detail.
   const logger = createLogger('demo', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel, terminalLevel: 'warn' });
 
-  const caseFiles = fs.readdirSync(path.join(DEMO_DIR, 'cases')).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(DEMO_DIR, 'cases', f));
+  const caseFiles = fs
+    .readdirSync(path.join(DEMO_DIR, 'cases'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => path.join(DEMO_DIR, 'cases', f));
   const seeded = seedLegacy(config.dataDir, caseFiles);
   process.stderr.write(`core-system stand-in: ${seeded.seeded} demo records in ${path.relative(process.cwd(), seeded.file)}\n`);
 

@@ -20,7 +20,7 @@ const WORKFLOW_IMPORTS = {
 const NO_FIXTURES = {
   regex: '(^|/)fixtures(/|$)',
   message:
-    'fixtures/ is the stand-in and test data: production code must not depend on it (the stand-in imports the bots\' types, not the reverse); only the launchers, harness/, bench/ and tests may (docs/architecture.md)',
+    "fixtures/ is the stand-in and test data: production code must not depend on it (the stand-in imports the bots' types, not the reverse); only the launchers, harness/, bench/ and tests may (docs/architecture.md)",
 };
 
 /** The launchers that start or seed the stand-in use it through its one entry. */

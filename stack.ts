@@ -47,7 +47,9 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
         uiCodecEndpoint: consoleCodecEndpoint(config),
       });
       stops.push(() => temporal!.stop());
-      logger.info(temporal.reused ? `reusing the Temporal server at ${temporal.address}` : `Temporal dev server started at ${temporal.address}`);
+      logger.info(
+        temporal.reused ? `reusing the Temporal server at ${temporal.address}` : `Temporal dev server started at ${temporal.address}`,
+      );
     }
 
     let storeServer: EmbeddedStoreServer | null = null;
@@ -110,7 +112,17 @@ async function main(): Promise<void> {
   const logger = createLogger('stack', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
   const stack = await startStack(config, logger);
   process.stdout.write(
-    JSON.stringify({ console: stack.console, temporal: stack.temporalAddress, temporalUi: stack.temporalUi, store: stack.store, coreSystem: stack.legacy }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        console: stack.console,
+        temporal: stack.temporalAddress,
+        temporalUi: stack.temporalUi,
+        store: stack.store,
+        coreSystem: stack.legacy,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   logger.info('stack is up; Ctrl-C stops it');
   const signal = await untilStopSignal(() => logger.info('already stopping: the worker finishes its current steps, then the servers stop'));

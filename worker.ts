@@ -66,7 +66,11 @@ export function workerReceiptReader(config: Pick<AppConfig, 'worker'>): ReceiptR
 export function bundleWorkflows(logger: Logger): Promise<WorkflowBundle> {
   // webpack's report goes to the log file, not the terminal.
   // The failure converter runs in the sandbox too: a workflow's own failures are sealed like an activity's.
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: temporalLoggerFor(logger) });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: temporalLoggerFor(logger),
+  });
 }
 
 /**
@@ -90,7 +94,12 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   // every batch, and on a timer. The key must be there (on a cluster, given) before polling starts.
   const checkpointer = queues.has(TASK_QUEUES.default)
     ? (options.deps.checkpointer ??
-      trailCheckpointer({ store, signer: checkpointSignerFromConfig(options.config), exportDir: checkpointExportDir(options.config.dataDir), logger: options.logger }))
+      trailCheckpointer({
+        store,
+        signer: checkpointSignerFromConfig(options.config),
+        exportDir: checkpointExportDir(options.config.dataDir),
+        logger: options.logger,
+      }))
     : undefined;
   const deps: ActivityDeps = checkpointer ? { ...options.deps, checkpointer } : options.deps;
   const activities = {
@@ -118,7 +127,17 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const creating: Promise<Worker>[] = [];
   if (queues.has(TASK_QUEUES.default)) {
     const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.logger));
-    creating.push(Worker.create({ connection, namespace, dataConverter, taskQueue: TASK_QUEUES.default, workflowBundle, activities, maxConcurrentActivityTaskExecutions: 20 }));
+    creating.push(
+      Worker.create({
+        connection,
+        namespace,
+        dataConverter,
+        taskQueue: TASK_QUEUES.default,
+        workflowBundle,
+        activities,
+        maxConcurrentActivityTaskExecutions: 20,
+      }),
+    );
   }
   if (queues.has(TASK_QUEUES.ocr)) {
     creating.push(
@@ -135,13 +154,25 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   if (queues.has(TASK_QUEUES.legacyBots)) {
     const botDeps: ActivityDeps = { ...deps, coreSystem: deps.coreSystem ?? browserCoreSystem(pool!) };
     creating.push(
-      Worker.create({ connection, namespace, dataConverter, taskQueue: TASK_QUEUES.legacyBots, activities: legacyBotActivities(botDeps), maxConcurrentActivityTaskExecutions: botSlots }),
+      Worker.create({
+        connection,
+        namespace,
+        dataConverter,
+        taskQueue: TASK_QUEUES.legacyBots,
+        activities: legacyBotActivities(botDeps),
+        maxConcurrentActivityTaskExecutions: botSlots,
+      }),
     );
   }
   const workers = await Promise.all(creating);
   if (queues.has(TASK_QUEUES.default)) await warnOfMissingCalendarYears(store, options.logger);
   const checkpointTimer = checkpointer
-    ? startCheckpointTimer({ store, checkpointer, logger: options.logger, schedule: { everyEvents: options.config.checkpoints.everyEvents, everyMs: options.config.checkpoints.everyMinutes * 60_000 } })
+    ? startCheckpointTimer({
+        store,
+        checkpointer,
+        logger: options.logger,
+        schedule: { everyEvents: options.config.checkpoints.everyEvents, everyMs: options.config.checkpoints.everyMinutes * 60_000 },
+      })
     : null;
   const done = Promise.all(workers.map((w) => w.run()))
     .then(() => {})
@@ -169,7 +200,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
 async function warnOfMissingCalendarYears(store: Store, logger: Logger): Promise<void> {
   const missing = missingYearsAround(await loadBureauCalendar(store), beijingDate(new Date()));
   if (missing.length > 0) {
-    logger.warn(`the bureau calendar has no ${missing.join(', ')}: review deadlines count Monday to Friday and transfers due then go to a clerk (TR-07) until it is imported (calendar import FILE)`);
+    logger.warn(
+      `the bureau calendar has no ${missing.join(', ')}: review deadlines count Monday to Friday and transfers due then go to a clerk (TR-07) until it is imported (calendar import FILE)`,
+    );
   }
 }
 

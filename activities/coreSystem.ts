@@ -3,8 +3,7 @@ import type { FactsQuery, FactsReading } from '../bots';
 import { ZHISHEN_VERSION } from './version';
 
 type EntryOutcome =
-  | { ok: true; entryNumber: string; alreadyEntered: boolean }
-  | { ok: false; code: string; message: string; evidence: EvidenceFile[] };
+  { ok: true; entryNumber: string; alreadyEntered: boolean } | { ok: false; code: string; message: string; evidence: EvidenceFile[] };
 
 /** The core business system as the activities see it: read a case's facts, enter its result. */
 export interface CoreSystem {
@@ -25,7 +24,8 @@ export function browserCoreSystem(pool: BrowserPool): CoreSystem {
         return { ok: true, ...(await pool.withSession((session) => enterResult(session, request, mayStillSubmit), label)) };
       } catch (err) {
         // A refusal about the case (e.g. a conflicting earlier entry) goes to a clerk; anything else is retried.
-        if (err instanceof BusinessFault && err.concernsCase) return { ok: false, code: err.code, message: err.message, evidence: err.evidence };
+        if (err instanceof BusinessFault && err.concernsCase)
+          return { ok: false, code: err.code, message: err.message, evidence: err.evidence };
         throw err;
       }
     },

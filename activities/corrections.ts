@@ -26,7 +26,10 @@ export interface FieldChange {
  * corrects (or confirms with the same value) loses its OCR confidence: a person read it from the
  * original, so it is no longer a measurement for RB-11 to doubt.
  */
-export function applyCorrections(caseFile: Record<string, unknown>, corrections: FieldCorrection[]): { caseFile: Record<string, unknown>; changes: FieldChange[] } {
+export function applyCorrections(
+  caseFile: Record<string, unknown>,
+  corrections: FieldCorrection[],
+): { caseFile: Record<string, unknown>; changes: FieldChange[] } {
   const copy = structuredClone(caseFile);
   const changes: FieldChange[] = [];
   for (const { path, value } of corrections) {
@@ -57,7 +60,8 @@ export function applyCorrections(caseFile: Record<string, unknown>, corrections:
 const APPLICATION_FIELDS: Record<string, RegExp> = {
   'lump-sum': /^applicationDate$/,
   transfer: /^(applicationDate|from\.region)$/,
-  reimbursement: /^(applicationDate|visit\.(kind|remote|admissionDate|dischargeDate|reason)|details(\[\d+\])?(\..+)?|receipts(\[\d+\])?(\..+)?)$/,
+  reimbursement:
+    /^(applicationDate|visit\.(kind|remote|admissionDate|dischargeDate|reason)|details(\[\d+\])?(\..+)?|receipts(\[\d+\])?(\..+)?)$/,
 };
 
 /** Whether any of the corrections changes data the core system reported. */

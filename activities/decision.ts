@@ -144,7 +144,13 @@ export async function decideAndRecord(
     inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile, calendar: calendarRecord(params.calendar) },
     ruleSetVersion: decision.policyVersion,
     params,
-    outcome: { outcome: decision.outcome, amount: decision.amount, reasons: decision.reasons, checks: decision.checks, details: decision.details },
+    outcome: {
+      outcome: decision.outcome,
+      amount: decision.amount,
+      reasons: decision.reasons,
+      checks: decision.checks,
+      details: decision.details,
+    },
     evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }, ...(args.evidence ?? [])],
   });
   return {

@@ -12,13 +12,16 @@ const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 
 /** An attempt of the entry activity of a case, as Temporal would describe it to the worker. */
 function attemptOf(caseId: string, attempt: number, scheduledAfterMs: number, startToCloseTimeoutMs = 180_000) {
-  const env = new MockActivityEnvironment({
-    activityId: '4',
-    attempt,
-    currentAttemptScheduledTimestampMs: T0 + scheduledAfterMs,
-    startToCloseTimeoutMs,
-    workflowExecution: { workflowId: `case-${caseId}`, runId: 'run-1' },
-  }, { logger: new DefaultLogger('ERROR') });
+  const env = new MockActivityEnvironment(
+    {
+      activityId: '4',
+      attempt,
+      currentAttemptScheduledTimestampMs: T0 + scheduledAfterMs,
+      startToCloseTimeoutMs,
+      workflowExecution: { workflowId: `case-${caseId}`, runId: 'run-1' },
+    },
+    { logger: new DefaultLogger('ERROR') },
+  );
   let heartbeats = 0;
   env.on('heartbeat', () => (heartbeats += 1));
   return {
@@ -60,7 +63,9 @@ describeEachBackend(backendKinds, 'the entry fence on $name', (kind) => {
     expect(refusal).toMatchObject({ reason: 'lease-taken-over', token, current: { token: token + 1, holder: 'case-F-1/run-1/4/2' } });
     expect(refusal.message).toMatch(/本次尝试令牌 1，当前令牌 2/);
     // The retry's own guard still lets it through.
-    await (await retry.guard(store, token + 1))();
+    await (
+      await retry.guard(store, token + 1)
+    )();
   });
 
   it('refuses the lease to an attempt that wakes up after a newer one took it', async () => {
@@ -68,7 +73,11 @@ describeEachBackend(backendKinds, 'the entry fence on $name', (kind) => {
     await retry.take(store);
     const stale = attemptOf('F-2', 1, 0);
     const refusal = fenced(await stale.take(store).catch((e: unknown) => e));
-    expect(refusal).toMatchObject({ reason: 'lease-held-by-newer-attempt', token: null, current: { token: 1, holder: 'case-F-2/run-1/4/2' } });
+    expect(refusal).toMatchObject({
+      reason: 'lease-held-by-newer-attempt',
+      token: null,
+      current: { token: 1, holder: 'case-F-2/run-1/4/2' },
+    });
   });
 
   it('refuses an attempt Temporal has cancelled or timed out, even while its token is the newest', async () => {

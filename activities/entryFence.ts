@@ -23,7 +23,9 @@ export class EntryFenced extends Error {
     /** Temporal's reason, for a cancelled attempt (TIMED_OUT, NOT_FOUND, CANCELLED…). */
     readonly cancellation?: string,
   ) {
-    super(`录入被拦截（${reason}）：本次尝试令牌 ${token ?? '无'}，当前令牌 ${current?.token ?? '无'}${cancellation ? `，Temporal：${cancellation}` : ''}`);
+    super(
+      `录入被拦截（${reason}）：本次尝试令牌 ${token ?? '无'}，当前令牌 ${current?.token ?? '无'}${cancellation ? `，Temporal：${cancellation}` : ''}`,
+    );
   }
 }
 

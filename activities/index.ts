@@ -62,7 +62,9 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
     async loadIntake({ batchId, workbook }) {
       const actual = await sha256File(workbook.path);
       if (actual !== workbook.sha256) {
-        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${workbook.fileName}: content changed since submission (sha256 ${actual} ≠ ${workbook.sha256})`));
+        throw ApplicationFailure.nonRetryable(
+          maskIdNumbersIn(`${workbook.fileName}: content changed since submission (sha256 ${actual} ≠ ${workbook.sha256})`),
+        );
       }
       const intake = await readIntakeWorkbook(workbook.path).catch((err: unknown) => {
         throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${workbook.fileName}: ${err instanceof Error ? err.message : String(err)}`));
@@ -79,7 +81,13 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       await recordIntakeErrors(
         store,
         batchId,
-        intake.errors.map((e) => ({ rowNumber: e.rowNumber, sheet: e.sheet, caseId: e.caseId ?? null, field: e.field, message: e.message })),
+        intake.errors.map((e) => ({
+          rowNumber: e.rowNumber,
+          sheet: e.sheet,
+          caseId: e.caseId ?? null,
+          field: e.field,
+          message: e.message,
+        })),
       );
       await recordBatchRows(
         store,
@@ -103,7 +111,9 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       const checked = carriedRowSchema.safeParse(caseRow.row);
       if (!checked.success) {
         const issue = checked.error.issues[0]!;
-        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`case ${caseRow.caseId}, ${caseRow.sheet} row ${caseRow.rowNumber}: ${issue.path.join('.')}: ${issue.message}`));
+        throw ApplicationFailure.nonRetryable(
+          maskIdNumbersIn(`case ${caseRow.caseId}, ${caseRow.sheet} row ${caseRow.rowNumber}: ${issue.path.join('.')}: ${issue.message}`),
+        );
       }
       const row = checked.data as IntakeRow;
       if (row.caseId !== caseRow.caseId || row.type !== caseRow.type) {
@@ -138,7 +148,13 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       });
       if (!outcome.ok) {
         const receiptLayouts = input.receipts?.receipts.map((r) => r.layout ?? null);
-        const result = await raiseException({ ...input, code: 'CASE-FILE-INVALID', message: `案卷数据不完整或有误：${outcome.error}`, caseFile, receiptLayouts });
+        const result = await raiseException({
+          ...input,
+          code: 'CASE-FILE-INVALID',
+          message: `案卷数据不完整或有误：${outcome.error}`,
+          caseFile,
+          receiptLayouts,
+        });
         // The clerk gets the case file as it is, to correct the field named and let the rules decide.
         return { result, caseFile, provisionalOutcome: 'approve' };
       }
@@ -187,11 +203,15 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
       const after = (lastDecision.outcome as { after?: { outcome?: string; amount?: string | null } } | null)?.after;
       if (after?.outcome !== 'approve' && after?.outcome !== 'reject') return null;
       const stored = await getCase(store, caseId);
-      const rulesSaid = events.findLast((e) => e.seq < lastDecision.seq && (e.step === 'decided' || e.step === 'corrected' || e.step === 'exception'));
+      const rulesSaid = events.findLast(
+        (e) => e.seq < lastDecision.seq && (e.step === 'decided' || e.step === 'corrected' || e.step === 'exception'),
+      );
       const reasons = ((rulesSaid?.outcome as { reasons?: string[] } | null)?.reasons ?? stored?.reasons ?? []).slice();
       const decided = lastDecision.inputs as { comment?: string };
       const rounds = events.filter((e) => e.step === 'review-opened').length;
-      logger.info(`case ${caseId}: resuming from the trail — ${lastDecision.actor.name}'s ${after.outcome} is entered, not decided again`, { caseId });
+      logger.info(`case ${caseId}: resuming from the trail — ${lastDecision.actor.name}'s ${after.outcome} is entered, not decided again`, {
+        caseId,
+      });
       return {
         round: Math.max(1, rounds),
         result: {
@@ -200,7 +220,9 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
           outcome: after.outcome,
           amount: after.amount ?? null,
           reasons,
-          messages: [`人工审核（${lastDecision.actor.name}）：${after.outcome === 'approve' ? '通过' : '不予受理'}${decided.comment ? ' — ' + decided.comment : ''}`],
+          messages: [
+            `人工审核（${lastDecision.actor.name}）：${after.outcome === 'approve' ? '通过' : '不予受理'}${decided.comment ? ' — ' + decided.comment : ''}`,
+          ],
           policyVersion: lastDecision.ruleSetVersion,
         },
       };

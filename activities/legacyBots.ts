@@ -100,7 +100,9 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
         at: now().toISOString(),
         inputs: { query: { ...query, idNumber: maskIdNumber(query.idNumber) } },
         outcome: reading.ok ? { found: true, facts: reading.facts } : { found: false, code: reading.code, message: reading.message },
-        evidence: reading.ok ? [{ kind: 'core-system-record', ref: `person/${maskIdNumber(row.idNumber)}`, sha256: sha256Json(reading.facts) }] : [],
+        evidence: reading.ok
+          ? [{ kind: 'core-system-record', ref: `person/${maskIdNumber(row.idNumber)}`, sha256: sha256Json(reading.facts) }]
+          : [],
       });
       return reading;
     },
@@ -112,7 +114,9 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
       // Temporal retried the entry elsewhere finds its token overtaken when it wakes.
       const entry = await fenced(input, async () => {
         const token = await takeEntryLeaseForAttempt(store, row.caseId);
-        return onRecord(input, 'entered', () => coreSystem.enterResult(request, `${row.caseId}-enter`, fencedSubmitGuard(store, row.caseId, token)));
+        return onRecord(input, 'entered', () =>
+          coreSystem.enterResult(request, `${row.caseId}-enter`, fencedSubmitGuard(store, row.caseId, token)),
+        );
       });
       await recordStep(store, {
         caseId: row.caseId,
@@ -122,7 +126,9 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
         at: now().toISOString(),
         inputs: { request: { ...request, idNumber: maskIdNumber(request.idNumber) } },
         ruleSetVersion: input.result.policyVersion,
-        outcome: entry.ok ? { entryNumber: entry.entryNumber, alreadyEntered: entry.alreadyEntered } : { code: entry.code, message: entry.message },
+        outcome: entry.ok
+          ? { entryNumber: entry.entryNumber, alreadyEntered: entry.alreadyEntered }
+          : { code: entry.code, message: entry.message },
         evidence: entry.ok ? [] : evidenceRefs(entry.evidence),
       });
       return entry.ok ? entry : { ok: false, code: entry.code, message: entry.message };
@@ -133,7 +139,8 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
 /** What the bot looks up in the core system for a case's intake row. */
 export function factsQuery(row: IntakeRow): FactsQuery {
   const query: FactsQuery = { type: row.type, idNumber: row.idNumber, name: row.name };
-  if (row.type === 'reimbursement') Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
+  if (row.type === 'reimbursement')
+    Object.assign(query, { hospitalCode: row.hospitalCode, admissionDate: row.admissionDate, visitKind: row.visitKind });
   return query;
 }
 

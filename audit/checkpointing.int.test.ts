@@ -36,11 +36,26 @@ describe('when checkpoints are signed', () => {
     const exportDir = checkpointExportDir(dataDir);
     const checkpointer = trailCheckpointer({ store, signer, exportDir, logger });
     const activities = createActivities({ store, logger, config: loadConfig({ ZHISHEN_DATA_DIR: dataDir }), checkpointer });
-    for (const caseId of ['B1', 'B2']) for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
-    await upsertBatch(store, { batchId: 'b-1', workbookSha256: 'a'.repeat(64), fileName: 'intake.xlsx', submittedAt: new Date().toISOString(), totalRows: 2, status: 'running' });
+    for (const caseId of ['B1', 'B2'])
+      for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
+    await upsertBatch(store, {
+      batchId: 'b-1',
+      workbookSha256: 'a'.repeat(64),
+      fileName: 'intake.xlsx',
+      submittedAt: new Date().toISOString(),
+      totalRows: 2,
+      status: 'running',
+    });
     const progress: BatchProgress = {
-      batchId: 'b-1', total: 2, invalidRows: 0, done: 2, alreadyProcessed: 0, byOutcome: { ...emptyOutcomeCounts(), approve: 2 },
-      byType: { 'lump-sum': { total: 2, done: 2 }, transfer: { total: 0, done: 0 }, reimbursement: { total: 0, done: 0 } }, nextOffset: 2, finished: true,
+      batchId: 'b-1',
+      total: 2,
+      invalidRows: 0,
+      done: 2,
+      alreadyProcessed: 0,
+      byOutcome: { ...emptyOutcomeCounts(), approve: 2 },
+      byType: { 'lump-sum': { total: 2, done: 2 }, transfer: { total: 0, done: 0 }, reimbursement: { total: 0, done: 0 } },
+      nextOffset: 2,
+      finished: true,
     };
     await activities.finishBatch({ batchId: 'b-1', progress });
     expect((await listCheckpoints(store)).map((c) => c.treeSize)).toEqual([6]);

@@ -8,7 +8,12 @@ export interface TrailCheckpointer {
   checkpoint(reason: string): Promise<Checkpoint | undefined>;
 }
 
-export function trailCheckpointer(options: { store: Store; signer: CheckpointSigner; exportDir: string; logger: Logger }): TrailCheckpointer {
+export function trailCheckpointer(options: {
+  store: Store;
+  signer: CheckpointSigner;
+  exportDir: string;
+  logger: Logger;
+}): TrailCheckpointer {
   const { store, signer, exportDir, logger } = options;
   return {
     async checkpoint(reason) {
@@ -33,7 +38,12 @@ export interface CheckpointSchedule {
  * checkpoint when events are waiting. Several workers may each run one: a checkpoint of the same
  * size is stored once. Failures are logged and retried at the next look.
  */
-export function startCheckpointTimer(options: { store: Store; checkpointer: TrailCheckpointer; schedule: CheckpointSchedule; logger: Logger }): { stop(): Promise<void> } {
+export function startCheckpointTimer(options: {
+  store: Store;
+  checkpointer: TrailCheckpointer;
+  schedule: CheckpointSchedule;
+  logger: Logger;
+}): { stop(): Promise<void> } {
   const { store, checkpointer, schedule, logger } = options;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;

@@ -27,7 +27,10 @@ export async function exportCaseAudit(store: Store, caseId: string, out: string)
   if (events.length === 0) throw new Error(`no audit events for case ${caseId}`);
   const verdict = await verifyChain(store, caseId);
   await mkdirOwnerOnlyAsync(path.dirname(path.resolve(out)));
-  if (ext === '.pdf') await fs.writeFile(out, await renderTextPdf(trailBlocks(caseId, events, verdict), { title: `审计轨迹 ${caseId}`, subject: caseId }), { mode: OWNER_ONLY_FILE });
+  if (ext === '.pdf')
+    await fs.writeFile(out, await renderTextPdf(trailBlocks(caseId, events, verdict), { title: `审计轨迹 ${caseId}`, subject: caseId }), {
+      mode: OWNER_ONLY_FILE,
+    });
   else await writeTrailWorkbook(out, caseId, events, verdict);
   await chmodOwnerOnly(out);
   return { caseId, out: path.resolve(out), format: ext === '.pdf' ? 'pdf' : 'xlsx', events: events.length, verdict };
@@ -41,7 +44,10 @@ function trailBlocks(caseId: string, events: readonly AuditEvent[], verdict: Cha
   ];
   for (const e of events) {
     blocks.push({ kind: 'heading', text: `#${e.seq} ${STEP_NAMES[e.step] ?? e.step}（${e.step}）` });
-    blocks.push({ kind: 'paragraph', text: masked(`${beijingIso(e.at)}  ${actorText(e)}${e.ruleSetVersion ? '  ' + e.ruleSetVersion : ''}  ${outcomeText(e)}`) });
+    blocks.push({
+      kind: 'paragraph',
+      text: masked(`${beijingIso(e.at)}  ${actorText(e)}${e.ruleSetVersion ? '  ' + e.ruleSetVersion : ''}  ${outcomeText(e)}`),
+    });
     for (const ev of e.evidence) blocks.push({ kind: 'small', text: masked(`证据 ${ev.kind} ${ev.ref} sha256 ${ev.sha256}`) });
     blocks.push({ kind: 'small', text: `hash ${e.hash}` });
     blocks.push({ kind: 'small', text: `prev ${e.prevHash ?? '—'}` });

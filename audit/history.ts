@@ -139,7 +139,9 @@ export async function loadWorkflowHistory(store: Store, workflowId: string, runI
   if (!row) return undefined;
   const bytes = Buffer.from(row.history, 'base64');
   if (sha256(bytes) !== row.sha256) {
-    throw new HistoryTamperedError(`stored history of ${row.workflow_id}/${row.run_id} does not match its sha256: it was altered after saving`);
+    throw new HistoryTamperedError(
+      `stored history of ${row.workflow_id}/${row.run_id} does not match its sha256: it was altered after saving`,
+    );
   }
   return { ...savedOf(row), history: HistoryProto.decode(bytes) };
 }

@@ -8,7 +8,10 @@ import { ruleSetVersionOf } from './ruleSetVersion';
 
 /** Today's shipped files plus 2027 as the store would hold it after `calendar import`. */
 const base = defaultParameters.calendar;
-const with2027: Parameters = { ...defaultParameters, calendar: calendarOf([...base.years, 2027], [...base.holidays, '2027-01-01'], base.workingDays) };
+const with2027: Parameters = {
+  ...defaultParameters,
+  calendar: calendarOf([...base.years, 2027], [...base.holidays, '2027-01-01'], base.workingDays),
+};
 
 describe('a decision re-decides with the calendar it recorded', () => {
   const caseFile = { ...exampleInput('TR-2024-0010'), receivedDate: '2026-12-28' };
@@ -19,7 +22,7 @@ describe('a decision re-decides with the calendar it recorded', () => {
   const recordedCalendar = JSON.parse(JSON.stringify(calendarRecord(with2027.calendar))) as unknown;
   const ruleSetVersion = ruleSetVersionOf(decision.policyVersion, with2027, 'test')!;
 
-  it('matches under the recorded calendar, whatever today\'s calendar lacks', () => {
+  it("matches under the recorded calendar, whatever today's calendar lacks", () => {
     expect(decision.details).toMatchObject({ dueDate: '2027-01-05' });
     const used = withRecordedCalendar(defaultParameters, recordedCalendar);
     if ('error' in used) throw new Error(used.error);
@@ -33,8 +36,10 @@ describe('a decision re-decides with the calendar it recorded', () => {
     expect(compareRuleSet(ruleSetVersion, defaultParameters).sameFiles).toBe(false);
   });
 
-  it('older records without a calendar keep today\'s parameters; a damaged one is an error, not a guess', () => {
+  it("older records without a calendar keep today's parameters; a damaged one is an error, not a guess", () => {
     expect(withRecordedCalendar(defaultParameters, undefined)).toBe(defaultParameters);
-    expect(withRecordedCalendar(defaultParameters, { holidays: ['2027-02-30'], workingDays: [] })).toMatchObject({ error: expect.stringMatching(/recorded bureau calendar/) });
+    expect(withRecordedCalendar(defaultParameters, { holidays: ['2027-02-30'], workingDays: [] })).toMatchObject({
+      error: expect.stringMatching(/recorded bureau calendar/),
+    });
   });
 });

@@ -3,7 +3,16 @@
  * byte for byte) and under the version in force today (shows what would change).
  */
 import { canonicalJson } from '../store/canonicalJson';
-import { decide, defaultParameters, isCaseType, parseCaseFile, PARAMETERS_OF_TYPE, versionInForce, type CaseType, type Parameters } from '../rules';
+import {
+  decide,
+  defaultParameters,
+  isCaseType,
+  parseCaseFile,
+  PARAMETERS_OF_TYPE,
+  versionInForce,
+  type CaseType,
+  type Parameters,
+} from '../rules';
 import type { Decision } from '../rules/schemas';
 
 /** The part of a decision the 'decided' audit event records in its outcome. */
@@ -23,9 +32,7 @@ export interface FieldDiff {
   now: unknown;
 }
 
-export type RedecideResult =
-  | { ok: true; decision: Decision; match: boolean; diffs: FieldDiff[] }
-  | { ok: false; error: string };
+export type RedecideResult = { ok: true; decision: Decision; match: boolean; diffs: FieldDiff[] } | { ok: false; error: string };
 
 /** What the record says, in the shape decide() returns, so both compare field by field. */
 export function recordedOf(outcome: unknown, ruleSetVersion: string | null): RecordedDecision {
@@ -63,14 +70,21 @@ export function pinnedParameters(policyVersion: string, params: Parameters = def
  * Parameters where the business's only version is the one in force on `today`, made effective for
  * any date, so the recorded case is decided as if it arrived today. Returns its label too.
  */
-export function todaysParameters(business: CaseType, today: string, params: Parameters = defaultParameters): { params: Parameters; label: string } | { error: string } {
+export function todaysParameters(
+  business: CaseType,
+  today: string,
+  params: Parameters = defaultParameters,
+): { params: Parameters; label: string } | { error: string } {
   const key = PARAMETERS_OF_TYPE[business];
   const list = params[key].versions as ReadonlyArray<{ effectiveFrom: string }>;
   const version = versionInForce(list, today);
   if (!version) return { error: `no ${business} parameter version in force on ${today}` };
   // The first version's date keeps every date check of the schema and engine satisfied.
   const timeless = { ...version, effectiveFrom: '0001-01-01' };
-  return { params: { ...params, [key]: { ...params[key], versions: [timeless] } } as Parameters, label: `${business}@${version.effectiveFrom}` };
+  return {
+    params: { ...params, [key]: { ...params[key], versions: [timeless] } } as Parameters,
+    label: `${business}@${version.effectiveFrom}`,
+  };
 }
 
 /** Decides the recorded case file under the given parameters and compares with the record. */

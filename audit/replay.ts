@@ -125,7 +125,15 @@ export async function replayCase(store: Store, caseId: string, options: ReplayOp
   }
   const decision = decisions.at(-1) ?? null;
   const lastDecided = [...events].reverse().find((e) => decision && e.seq === decision.seq);
-  const today = decision && lastDecided ? replayToday((lastDecided.inputs as { caseFile: unknown }).caseFile, decision.recorded, options.today ?? beijingToday(), options.todaysCalendar ? { ...params, calendar: options.todaysCalendar } : params) : null;
+  const today =
+    decision && lastDecided
+      ? replayToday(
+          (lastDecided.inputs as { caseFile: unknown }).caseFile,
+          decision.recorded,
+          options.today ?? beijingToday(),
+          options.todaysCalendar ? { ...params, calendar: options.todaysCalendar } : params,
+        )
+      : null;
 
   return {
     caseId,
@@ -182,14 +190,19 @@ function replayToday(caseFile: unknown, recorded: RecordedDecision, today: strin
 async function replayHistory(store: Store, workflowId: string, runId: string | undefined, options: ReplayOptions): Promise<HistoryVerdict> {
   const loaded = await loadWorkflowHistory(store, workflowId, runId).catch((err: unknown) => err as Error);
   if (loaded instanceof Error) return { status: 'failed', workflowId, runId: runId ?? '', error: loaded.message, kind: loaded.name };
-  if (!loaded) return { status: 'missing', error: `no saved history for ${workflowId}: it was never archived (see archiveClosedCaseHistories)` };
+  if (!loaded)
+    return { status: 'missing', error: `no saved history for ${workflowId}: it was never archived (see archiveClosedCaseHistories)` };
   if (!options.workflowBundle && !options.workflowsPath) throw new Error('replayCase: give workflowBundle or workflowsPath');
   // Every sealed payload must open before the replayer runs: its own error would only say "Encoded failure".
   const unopened = await firstUnopenedPayload(loaded.history, options.dataConverter);
   if (unopened) return { status: 'failed', workflowId, runId: loaded.runId, error: unopened.message, kind: unopened.name };
   const replayOptions = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath! };
   try {
-    await Worker.runReplayHistory({ ...replayOptions, dataConverter: options.dataConverter, replayName: 'zhishen-audit-replay' }, loaded.history, workflowId);
+    await Worker.runReplayHistory(
+      { ...replayOptions, dataConverter: options.dataConverter, replayName: 'zhishen-audit-replay' },
+      loaded.history,
+      workflowId,
+    );
   } catch (err) {
     // DeterminismViolationError (code changed incompatibly) or ReplayError (the workflow failed on replay).
     const error = err instanceof Error ? err : new Error(String(err));
@@ -203,7 +216,8 @@ function payloadsIn(node: unknown, found: Payload[] = []): Payload[] {
   if (Array.isArray(node)) for (const item of node) payloadsIn(item, found);
   else if (node && typeof node === 'object' && !ArrayBuffer.isView(node)) {
     const candidate = node as { metadata?: unknown; data?: unknown };
-    if (candidate.metadata && typeof candidate.metadata === 'object' && ArrayBuffer.isView(candidate.data)) found.push(candidate as Payload);
+    if (candidate.metadata && typeof candidate.metadata === 'object' && ArrayBuffer.isView(candidate.data))
+      found.push(candidate as Payload);
     else for (const value of Object.values(node)) payloadsIn(value, found);
   }
   return found;

@@ -18,7 +18,11 @@ describe('rule-set version', () => {
     expect(decision.policyVersion).toBe(exampleExpected(id).policyVersion);
     const recorded = ruleSetVersionOf(decision.policyVersion, defaultParameters, '9abbef1')!;
     expect(recorded).toBe(`${decision.policyVersion}+sha256:${digestOf(decision.policyVersion)}/build:9abbef1`);
-    expect(parseRuleSetVersion(recorded)).toEqual({ policyVersion: decision.policyVersion, digest: digestOf(decision.policyVersion), build: '9abbef1' });
+    expect(parseRuleSetVersion(recorded)).toEqual({
+      policyVersion: decision.policyVersion,
+      digest: digestOf(decision.policyVersion),
+      build: '9abbef1',
+    });
     expect(policyVersionPart(recorded)).toBe(decision.policyVersion);
     // Older records (a bare parameter version) still read, without digest or build.
     expect(parseRuleSetVersion('lump-sum@2020-01-01')).toEqual({ policyVersion: 'lump-sum@2020-01-01', digest: null, build: null });
@@ -30,7 +34,10 @@ describe('rule-set version', () => {
   it('changes with the used version, its tables or the calendar; not with a version of another date', () => {
     const base = digestOf('lump-sum@2020-01-01');
     const lumpSum = defaultParameters.lumpSum;
-    const editedVersion = { ...lumpSum, versions: lumpSum.versions.map((v, i) => (i === 0 ? { ...v, requiredLocalMonths: v.requiredLocalMonths + 1 } : v)) };
+    const editedVersion = {
+      ...lumpSum,
+      versions: lumpSum.versions.map((v, i) => (i === 0 ? { ...v, requiredLocalMonths: v.requiredLocalMonths + 1 } : v)),
+    };
     expect(digestOf('lump-sum@2020-01-01', { ...defaultParameters, lumpSum: editedVersion })).not.toBe(base);
     const editedBases = { ...lumpSum, contributionBases: lumpSum.contributionBases.map((b) => ({ ...b, rate: '0.090' })) };
     expect(digestOf('lump-sum@2020-01-01', { ...defaultParameters, lumpSum: editedBases })).not.toBe(base);

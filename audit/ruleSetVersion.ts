@@ -40,7 +40,13 @@ export function currentBuild(env: NodeJS.ProcessEnv = process.env): string {
   if (buildOnce === undefined) {
     try {
       const root = path.resolve(import.meta.dirname, '..');
-      buildOnce = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim() || 'unknown';
+      buildOnce =
+        execFileSync('git', ['rev-parse', 'HEAD'], {
+          cwd: root,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+          timeout: 5_000,
+        }).trim() || 'unknown';
     } catch {
       buildOnce = 'unknown';
     }
@@ -72,7 +78,11 @@ export function ruleSetDigest(policyVersion: string, params: Parameters = defaul
  * A version no longer among the files (a clerk's act on a case decided before it was re-dated) is
  * recorded bare, as before: recording a step must never fail on it.
  */
-export function ruleSetVersionOf(policyVersion: string | null, params: Parameters = defaultParameters, build = currentBuild()): string | null {
+export function ruleSetVersionOf(
+  policyVersion: string | null,
+  params: Parameters = defaultParameters,
+  build = currentBuild(),
+): string | null {
   if (policyVersion === null || !POLICY_VERSION.test(policyVersion)) return policyVersion;
   const digest = ruleSetDigest(policyVersion, params);
   if ('error' in digest) return policyVersion;

@@ -109,12 +109,21 @@ export interface CheckpointFields {
 
 /** The exact text a checkpoint's signature covers: one `name value` per line, ending in a newline. */
 export function checkpointBody(fields: CheckpointFields): string {
-  return [checkpointHeader, `tree-size ${fields.treeSize}`, `root-hash ${fields.rootHash}`, `signed-at ${fields.signedAt}`, `key-id ${fields.keyId}`, ''].join('\n');
+  return [
+    checkpointHeader,
+    `tree-size ${fields.treeSize}`,
+    `root-hash ${fields.rootHash}`,
+    `signed-at ${fields.signedAt}`,
+    `key-id ${fields.keyId}`,
+    '',
+  ].join('\n');
 }
 
 /** Reads a checkpoint body back into its fields; undefined if it is not one. */
 export function parseCheckpointBody(body: string): CheckpointFields | undefined {
-  const match = /^zhishen audit checkpoint v1\ntree-size (\d+)\nroot-hash ([0-9a-f]{64})\nsigned-at (\S+)\nkey-id ([0-9a-f]{64})\n$/.exec(body);
+  const match = /^zhishen audit checkpoint v1\ntree-size (\d+)\nroot-hash ([0-9a-f]{64})\nsigned-at (\S+)\nkey-id ([0-9a-f]{64})\n$/.exec(
+    body,
+  );
   if (!match) return undefined;
   return { treeSize: Number(match[1]), rootHash: match[2]!, signedAt: match[3]!, keyId: match[4]! };
 }
@@ -131,10 +140,17 @@ export interface SignedCheckpoint {
 }
 
 /** Checks a checkpoint's signature with the public key and returns its fields; a reason if it fails. */
-export function checkCheckpoint(checkpoint: SignedCheckpoint, publicKey: KeyObject): { ok: true; fields: CheckpointFields } | { ok: false; reason: string } {
+export function checkCheckpoint(
+  checkpoint: SignedCheckpoint,
+  publicKey: KeyObject,
+): { ok: true; fields: CheckpointFields } | { ok: false; reason: string } {
   const fields = parseCheckpointBody(checkpoint.body);
   if (!fields) return { ok: false, reason: 'the checkpoint body is not in the expected form' };
-  if (fields.keyId !== publicKeyId(publicKey)) return { ok: false, reason: `signed by key ${fields.keyId.slice(0, 16)}…, not by the given key ${publicKeyId(publicKey).slice(0, 16)}…` };
+  if (fields.keyId !== publicKeyId(publicKey))
+    return {
+      ok: false,
+      reason: `signed by key ${fields.keyId.slice(0, 16)}…, not by the given key ${publicKeyId(publicKey).slice(0, 16)}…`,
+    };
   const signed = verify(null, Buffer.from(checkpoint.body, 'utf8'), publicKey, Buffer.from(checkpoint.signature, 'base64'));
   return signed ? { ok: true, fields } : { ok: false, reason: 'the signature does not verify with the public key' };
 }
@@ -165,7 +181,10 @@ export interface ConsistencyProof {
 const hex = (text: string): Buffer => Buffer.from(text, 'hex');
 
 /** Checks an inclusion or consistency proof; every step that fails is named. */
-export function checkProof(proof: InclusionProof | ConsistencyProof, publicKey: KeyObject): { ok: boolean; checks: string[]; failures: string[] } {
+export function checkProof(
+  proof: InclusionProof | ConsistencyProof,
+  publicKey: KeyObject,
+): { ok: boolean; checks: string[]; failures: string[] } {
   const checks: string[] = [];
   const failures: string[] = [];
   const expect = (ok: boolean, what: string) => (ok ? checks : failures).push(what);
@@ -181,20 +200,34 @@ export function checkProof(proof: InclusionProof | ConsistencyProof, publicKey: 
     if (proof.event.canonical !== undefined) {
       expect(leafHash(proof.event.canonical).toString('hex') === proof.leafHash, 'leaf hash = SHA-256(0x00 || event text)');
     } else {
-      checks.push('event text withheld (it holds a 身份证号): the leaf hash is taken as given; whoever holds the text checks SHA-256(0x00 || text)');
+      checks.push(
+        'event text withheld (it holds a 身份证号): the leaf hash is taken as given; whoever holds the text checks SHA-256(0x00 || text)',
+      );
     }
     expect(proof.leafIndex === proof.event.globalSeq - 1, 'leaf index = global sequence - 1');
     expect(proof.treeSize === proof.checkpoint.treeSize, 'tree size is the checkpoint’s');
     checkpointOk(proof.checkpoint, 'checkpoint');
     expect(
-      verifyInclusion(BigInt(proof.leafIndex), BigInt(proof.checkpoint.treeSize), hex(proof.leafHash), proof.auditPath.map(hex), hex(proof.checkpoint.rootHash)),
+      verifyInclusion(
+        BigInt(proof.leafIndex),
+        BigInt(proof.checkpoint.treeSize),
+        hex(proof.leafHash),
+        proof.auditPath.map(hex),
+        hex(proof.checkpoint.rootHash),
+      ),
       `audit path leads from leaf ${proof.leafIndex} to the signed root of ${proof.checkpoint.treeSize} events`,
     );
   } else {
     checkpointOk(proof.first, 'first checkpoint');
     checkpointOk(proof.second, 'second checkpoint');
     expect(
-      verifyConsistency(BigInt(proof.first.treeSize), BigInt(proof.second.treeSize), hex(proof.first.rootHash), hex(proof.second.rootHash), proof.consistencyPath.map(hex)),
+      verifyConsistency(
+        BigInt(proof.first.treeSize),
+        BigInt(proof.second.treeSize),
+        hex(proof.first.rootHash),
+        hex(proof.second.rootHash),
+        proof.consistencyPath.map(hex),
+      ),
       `the tree of ${proof.second.treeSize} events extends the tree of ${proof.first.treeSize}`,
     );
   }
@@ -221,7 +254,10 @@ function main(argv: string[]): number {
     return 1;
   }
   const publicKey = createPublicKey(keyFile ? readFileSync(keyFile, 'utf8') : proof.publicKey);
-  if (!keyFile) process.stderr.write('warning: no --public-key given; using the key inside the proof, which proves only that the proof is self-consistent\n');
+  if (!keyFile)
+    process.stderr.write(
+      'warning: no --public-key given; using the key inside the proof, which proves only that the proof is self-consistent\n',
+    );
   const result = checkProof(proof, publicKey);
   for (const line of result.checks) process.stdout.write(`ok    ${line}\n`);
   for (const line of result.failures) process.stdout.write(`FAIL  ${line}\n`);

@@ -44,7 +44,9 @@ const sets = values.sets.split(',').map((name) => {
 const corpus: (CorpusEntry & { set: SetName })[] = [];
 for (const set of sets) {
   const { layouts, seedOffset } = SETS[set];
-  log(`generating ${perKind} receipts of each kind in the ${set} layouts (${layouts.join(', ')}; seed ${seed + seedOffset}) in ${corpusDir}`);
+  log(
+    `generating ${perKind} receipts of each kind in the ${set} layouts (${layouts.join(', ')}; seed ${seed + seedOffset}) in ${corpusDir}`,
+  );
   const entries = await generateCorpus({ seed: seed + seedOffset, perKind, layouts, prefix: `${set}-`, outDir: corpusDir });
   corpus.push(...entries.map((entry) => ({ ...entry, set })));
 }
@@ -83,7 +85,12 @@ for (const engine of engines) {
 if (nativeBefore) {
   const nativeAfter = await timedNative('after');
   const secondsPerReceipt = (nativeBefore.secondsPerReceipt + nativeAfter.secondsPerReceipt) / 2;
-  results['native-tesseract'] = { sets: tallySets(nativeBefore.readings, corpus.map(() => secondsPerReceipt)) };
+  results['native-tesseract'] = {
+    sets: tallySets(
+      nativeBefore.readings,
+      corpus.map(() => secondsPerReceipt),
+    ),
+  };
   for (const engine of engines) {
     const result = results[engine]!;
     const seconds = Object.values(result.sets).reduce((sum, set) => sum + set.all.secondsPerReceipt * set.all.receipts, 0) / corpus.length;
@@ -112,7 +119,11 @@ function tallySets(readings: (ReceiptReading | null)[], seconds: number[]): Part
   const out: Partial<Record<SetName, SetResult>> = {};
   for (const set of sets) {
     const indices = corpus.flatMap((entry, i) => (entry.set === set ? [i] : []));
-    out[set] = tallies(indices.map((i) => corpus[i]!), indices.map((i) => readings[i] ?? null), indices.map((i) => seconds[i] ?? 0));
+    out[set] = tallies(
+      indices.map((i) => corpus[i]!),
+      indices.map((i) => readings[i] ?? null),
+      indices.map((i) => seconds[i] ?? 0),
+    );
   }
   return out;
 }
@@ -123,7 +134,8 @@ function tallies(entries: CorpusEntry[], readings: (ReceiptReading | null)[], se
   entries.forEach((entry, i) => {
     const reading = readings[i] ?? null;
     const scores = scoreReading(entry.truth, reading);
-    const describe = (field: keyof typeof entry.truth) => `${JSON.stringify(reading?.[field])} ≠ ${JSON.stringify(entry.truth[field])} @${reading?.confidence[field]}`;
+    const describe = (field: keyof typeof entry.truth) =>
+      `${JSON.stringify(reading?.[field])} ≠ ${JSON.stringify(entry.truth[field])} @${reading?.confidence[field]}`;
     const group = entry.kind === 'clean-png' || entry.kind === 'pdf-text' ? clean : degraded;
     for (const tally of [byKind.get(entry.kind)!, group, all]) addToTally(tally, entry.file, scores, seconds[i] ?? 0, describe);
   });
@@ -139,14 +151,29 @@ function print(all: Results): void {
   const rows: string[][] = [['engine', 'layouts', 'kind', 'receipts', 'fields exact', 'wrong @≥0.9', 's/receipt']];
   for (const [engine, result] of Object.entries(all)) {
     for (const [set, r] of Object.entries(result.sets)) {
-      const groups: [string, Summary][] = [...Object.entries(r.byKind), ['= clean', r.clean], ['= scans+photos', r.degraded], ['= all', r.all]];
-      for (const [kind, s] of groups) rows.push([engine, set, kind, String(s.receipts), `${(s.accuracy * 100).toFixed(1)}%`, String(s.wrongAtConfidence090), s.secondsPerReceipt.toFixed(2)]);
+      const groups: [string, Summary][] = [
+        ...Object.entries(r.byKind),
+        ['= clean', r.clean],
+        ['= scans+photos', r.degraded],
+        ['= all', r.all],
+      ];
+      for (const [kind, s] of groups)
+        rows.push([
+          engine,
+          set,
+          kind,
+          String(s.receipts),
+          `${(s.accuracy * 100).toFixed(1)}%`,
+          String(s.wrongAtConfidence090),
+          s.secondsPerReceipt.toFixed(2),
+        ]);
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
   for (const [engine, result] of Object.entries(all)) {
-    if (result.timeVersusNative !== undefined) process.stdout.write(`${engine}: ${result.timeVersusNative}× the time of native tesseract per receipt\n`);
+    if (result.timeVersusNative !== undefined)
+      process.stdout.write(`${engine}: ${result.timeVersusNative}× the time of native tesseract per receipt\n`);
   }
   for (const [engine, result] of Object.entries(all)) {
     for (const [set, r] of Object.entries(result.sets)) {

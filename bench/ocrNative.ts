@@ -41,7 +41,9 @@ export async function runNativeTesseract(files: string[]): Promise<NativeResult>
     const list = path.join(work, 'files.txt');
     await writeFile(list, images.join('\n') + '\n');
     const started = performance.now();
-    await run('tesseract', [list, path.join(work, 'out'), '-l', 'chi_sim', '--psm', '6', '-c', 'preserve_interword_spaces=1', 'tsv'], { maxBuffer: 1 << 28 });
+    await run('tesseract', [list, path.join(work, 'out'), '-l', 'chi_sim', '--psm', '6', '-c', 'preserve_interword_spaces=1', 'tsv'], {
+      maxBuffer: 1 << 28,
+    });
     const seconds = (performance.now() - started) / 1000;
     const pages = fragmentsByPage(await readFile(path.join(work, 'out.tsv'), 'utf8'));
     const readings = files.map((_, i) => {
@@ -71,7 +73,12 @@ function fragmentsByPage(tsv: string): Map<number, TextFragment[]> {
       const f = current.fragment;
       f.text += text;
       f.chars.push(...chars);
-      f.box = { x0: Math.min(f.box.x0, box.x0), y0: Math.min(f.box.y0, box.y0), x1: Math.max(f.box.x1, box.x1), y1: Math.max(f.box.y1, box.y1) };
+      f.box = {
+        x0: Math.min(f.box.x0, box.x0),
+        y0: Math.min(f.box.y0, box.y0),
+        x1: Math.max(f.box.x1, box.x1),
+        y1: Math.max(f.box.y1, box.y1),
+      };
       current.height = Math.max(current.height, height!);
       continue;
     }

@@ -39,7 +39,13 @@ export function emptyTally(): Tally {
 }
 
 /** Adds one receipt's scores to a tally. */
-export function addToTally(tally: Tally, file: string, scores: FieldScore[], seconds: number, describe: (field: ReceiptField) => string): void {
+export function addToTally(
+  tally: Tally,
+  file: string,
+  scores: FieldScore[],
+  seconds: number,
+  describe: (field: ReceiptField) => string,
+): void {
   tally.receipts++;
   tally.seconds += seconds;
   for (const score of scores) {

@@ -18,7 +18,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256File } from '../activities/hashing';
-import { legacyDataFile, loadLegacyData, seedCaseFiles, startLegacySystem, STAND_IN_DEFAULT_CREDENTIALS, type Entry } from '../fixtures/legacy-system';
+import {
+  legacyDataFile,
+  loadLegacyData,
+  seedCaseFiles,
+  startLegacySystem,
+  STAND_IN_DEFAULT_CREDENTIALS,
+  type Entry,
+} from '../fixtures/legacy-system';
 import { listCasesByBatch } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
 import { BatchIdKey } from '../workflows/searchAttributes';
@@ -61,7 +68,9 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
 
 // ── Preparation (not timed) ─────────────────────────────────────────────────────────────────────
-log(`bench: ${count} cases, concurrency ${concurrency}, ${workerCount} worker process(es), seed ${seed}, ${os.availableParallelism()} cores`);
+log(
+  `bench: ${count} cases, concurrency ${concurrency}, ${workerCount} worker process(es), seed ${seed}, ${os.availableParallelism()} cores`,
+);
 const corpus = await prepareCorpus({ seed, count, fresh: values.fresh, log });
 const caseFiles = corpus.cases.map((c) => c.caseFile);
 const receiptCount = Object.values(corpus.receiptsByForm).reduce((a, b) => a + b, 0);
@@ -140,7 +149,9 @@ try {
   checkStack(progress, timelines, registered, entries);
   const chain = await verifyChain(stack.store);
   check('audit chains intact', chain.ok && chain.cases === count, JSON.stringify(chain));
-  const notices = fs.existsSync(path.join(stack.dataDir, 'notices')) ? fs.readdirSync(path.join(stack.dataDir, 'notices')).filter((f) => f.endsWith('.pdf')).length : 0;
+  const notices = fs.existsSync(path.join(stack.dataDir, 'notices'))
+    ? fs.readdirSync(path.join(stack.dataDir, 'notices')).filter((f) => f.endsWith('.pdf')).length
+    : 0;
   const closed = registered.filter((c) => c.status === 'closed').length;
   check('a notice per closed case', notices === closed, `${notices} notices, ${closed} closed`);
 
@@ -155,9 +166,19 @@ try {
   const latencies = timelines.filter((t) => t.settledMs !== null).map((t) => (t.settledMs! - t.startMs) / 1000);
   const steps = stepFigures(timelines);
   const ocrRun = timelines.flatMap((t) => t.activities.filter((a) => a.type === 'readReceipts' && a.ok));
-  const receiptsRead = timelines.reduce((n, t) => n + (t.activities.some((a) => a.type === 'readReceipts' && a.ok) ? (corpus.attachments.get(t.caseId)?.length ?? 0) : 0), 0);
+  const receiptsRead = timelines.reduce(
+    (n, t) => n + (t.activities.some((a) => a.type === 'readReceipts' && a.ok) ? (corpus.attachments.get(t.caseId)?.length ?? 0) : 0),
+    0,
+  );
   const ocrSecondsPerReceipt = ocrRun.reduce((s, a) => s + (a.closedMs - a.startedMs) / 1000, 0) / Math.max(1, receiptsRead);
-  const botSeconds = timelines.reduce((s, t) => s + t.activities.filter((a) => a.type === 'readFacts' || a.type === 'enterResult').reduce((x, a) => x + (a.closedMs - a.startedMs) / 1000, 0), 0);
+  const botSeconds = timelines.reduce(
+    (s, t) =>
+      s +
+      t.activities
+        .filter((a) => a.type === 'readFacts' || a.type === 'enterResult')
+        .reduce((x, a) => x + (a.closedMs - a.startedMs) / 1000, 0),
+    0,
+  );
   const workflowTasks = timelines.flatMap((t) => t.workflowTasks);
   const perCase = timelines.map((t) => {
     const end = t.settledMs ?? t.startMs;
@@ -173,7 +194,9 @@ try {
     const g = u.groups[group];
     if (!g) return 0;
     if (!command) return g.cpuSeconds;
-    return Object.entries(g.byCommand).filter(([c]) => c.startsWith(command)).reduce((s, [, v]) => s + v, 0);
+    return Object.entries(g.byCommand)
+      .filter(([c]) => c.startsWith(command))
+      .reduce((s, [, v]) => s + v, 0);
   };
   const stackCpu = {
     workerNode: cpuOf(stackUsage, 'worker', 'node'),
@@ -196,14 +219,32 @@ try {
     workerPeakRssMb: round(peakWorkerRss, 0),
     workerTreePeakRssMb: round(stackUsage.groups.worker!.peakRssMb, 0),
     wallSeconds: round(stackWall, 1),
-    latencySource: 'Temporal history event times: WorkflowExecutionStarted → SignalExternalWorkflowExecutionInitiated (the case telling its batch it is closed or waiting for a clerk)',
-    options: { concurrency, workers: workerCount, seed, botSlotsPerWorker: DEFAULT_BOT_SLOTS, ocrSlotsPerWorker: defaultOcrSlots(), receiptMix: corpus.receiptsByForm },
+    latencySource:
+      'Temporal history event times: WorkflowExecutionStarted → SignalExternalWorkflowExecutionInitiated (the case telling its batch it is closed or waiting for a clerk)',
+    options: {
+      concurrency,
+      workers: workerCount,
+      seed,
+      botSlotsPerWorker: DEFAULT_BOT_SLOTS,
+      ocrSlotsPerWorker: defaultOcrSlots(),
+      receiptMix: corpus.receiptsByForm,
+    },
     byType,
     outcomes,
     receipts: { total: receiptCount, read: receiptsRead },
     steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, roundAll(v)])),
-    workflowTasks: { count: workflowTasks.length, perCase: round(workflowTasks.length / count, 1), meanQueueSeconds: round(mean(workflowTasks.map((w) => w.queueMs / 1000)), 3), meanRunSeconds: round(mean(workflowTasks.map((w) => w.runMs / 1000)), 3) },
-    latencyBreakdown: { meanSeconds: round(mean(perCase.map((p) => p.total))), meanInActivitiesSeconds: round(mean(perCase.map((p) => p.activities))), meanActivityQueueSeconds: round(mean(perCase.map((p) => p.queued))), meanOtherSeconds: round(mean(perCase.map((p) => p.total - p.activities - p.queued))) },
+    workflowTasks: {
+      count: workflowTasks.length,
+      perCase: round(workflowTasks.length / count, 1),
+      meanQueueSeconds: round(mean(workflowTasks.map((w) => w.queueMs / 1000)), 3),
+      meanRunSeconds: round(mean(workflowTasks.map((w) => w.runMs / 1000)), 3),
+    },
+    latencyBreakdown: {
+      meanSeconds: round(mean(perCase.map((p) => p.total))),
+      meanInActivitiesSeconds: round(mean(perCase.map((p) => p.activities))),
+      meanActivityQueueSeconds: round(mean(perCase.map((p) => p.queued))),
+      meanOtherSeconds: round(mean(perCase.map((p) => p.total - p.activities - p.queued))),
+    },
     cpu: {
       cores,
       capacitySeconds: round(cores * stackWall, 1),
@@ -217,13 +258,33 @@ try {
     },
     workerMemory,
     /** Resident sets over the run (about 60 points), to see whether the worker's memory keeps growing. */
-    rssTimeline: stackUsage.timeline.filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 60)) === 0 || i === all.length - 1).map((p) => ({ t: round(p.t, 0), ...roundAll(p.rssMb) })),
+    rssTimeline: stackUsage.timeline
+      .filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 60)) === 0 || i === all.length - 1)
+      .map((p) => ({ t: round(p.t, 0), ...roundAll(p.rssMb) })),
     baseline: baseline && {
       wallSeconds: round(baseline.wallSeconds, 1),
       casesPerMinute: round((count / baseline.wallSeconds) * 60, 1),
-      p50Seconds: round(percentile(baseline.cases.map((c) => (c.settledMs - c.startMs) / 1000), 50)),
-      p95Seconds: round(percentile(baseline.cases.map((c) => (c.settledMs - c.startMs) / 1000), 95)),
-      ocrSecondsPerReceipt: round(baseline.cases.reduce((s, c) => s + c.ocrMs, 0) / 1000 / Math.max(1, baseline.cases.reduce((s, c) => s + c.receipts, 0)), 3),
+      p50Seconds: round(
+        percentile(
+          baseline.cases.map((c) => (c.settledMs - c.startMs) / 1000),
+          50,
+        ),
+      ),
+      p95Seconds: round(
+        percentile(
+          baseline.cases.map((c) => (c.settledMs - c.startMs) / 1000),
+          95,
+        ),
+      ),
+      ocrSecondsPerReceipt: round(
+        baseline.cases.reduce((s, c) => s + c.ocrMs, 0) /
+          1000 /
+          Math.max(
+            1,
+            baseline.cases.reduce((s, c) => s + c.receipts, 0),
+          ),
+        3,
+      ),
       botSecondsPerCase: round(baseline.cases.reduce((s, c) => s + c.factsMs + c.enterMs, 0) / 1000 / count, 3),
       meanStepSeconds: {
         readFacts: round(mean(baseline.cases.map((c) => c.factsMs / 1000)), 3),
@@ -239,12 +300,21 @@ try {
         chromium: round(cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'baseline', 'node'), 1),
         standIn: round(cpuOf(baseline.usage, 'bench'), 1),
         machineBusySeconds: round(baseline.usage.machine.busySeconds, 1),
-        otherProcessesSeconds: round(baseline.usage.machine.busySeconds - cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'bench'), 1),
+        otherProcessesSeconds: round(
+          baseline.usage.machine.busySeconds - cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'bench'),
+          1,
+        ),
         threads: baseline.threads,
       },
     },
     checks,
-    machine: { cores, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 0), node: process.version, loadAverageAtEnd: os.loadavg().map((l) => round(l)) },
+    machine: {
+      cores,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 2 ** 30, 0),
+      node: process.version,
+      loadAverageAtEnd: os.loadavg().map((l) => round(l)),
+    },
   };
 
   fs.mkdirSync(OUT_DIR, { recursive: true });
@@ -255,7 +325,11 @@ try {
       title: `${count} cases, concurrency ${concurrency}, ${cores} cores: the stack vs a plain loop`,
       cores,
       series: [
-        { label: 'stack', colour: '#1f77b4', settledSeconds: timelines.filter((t) => t.settledMs !== null).map((t) => (t.settledMs! - startedAt) / 1000) },
+        {
+          label: 'stack',
+          colour: '#1f77b4',
+          settledSeconds: timelines.filter((t) => t.settledMs !== null).map((t) => (t.settledMs! - startedAt) / 1000),
+        },
         ...(baseline ? [{ label: 'plain loop', colour: '#999999', settledSeconds: baseline.cases.map((c) => c.settledMs / 1000) }] : []),
       ],
       cpu: [
@@ -280,7 +354,13 @@ try {
                   { label: 'Chromium', seconds: cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'baseline', 'node') },
                   { label: 'Temporal server', seconds: 0 },
                   { label: 'stand-in + store', seconds: cpuOf(baseline.usage, 'bench') },
-                  { label: 'other processes', seconds: Math.max(0, baseline.usage.machine.busySeconds - cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'bench')) },
+                  {
+                    label: 'other processes',
+                    seconds: Math.max(
+                      0,
+                      baseline.usage.machine.busySeconds - cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'bench'),
+                    ),
+                  },
                 ],
               },
             ]
@@ -294,9 +374,20 @@ try {
 
   // ── Helpers that need the run's state ───────────────────────────────────────────────────────────
   function checkStack(p: BatchProgress, tl: CaseTimeline[], reg: Awaited<ReturnType<typeof listCasesByBatch>>, ents: Entry[]) {
-    check('batch: every case done, none failed', p.total === count && p.done === count && p.byOutcome.failed === 0 && p.alreadyProcessed === 0 && p.invalidRows === 0, JSON.stringify(p.byOutcome));
+    check(
+      'batch: every case done, none failed',
+      p.total === count && p.done === count && p.byOutcome.failed === 0 && p.alreadyProcessed === 0 && p.invalidRows === 0,
+      JSON.stringify(p.byOutcome),
+    );
     const notOnce = tl.filter((t) => t.settleSignals !== 1 || t.failed);
-    check('every case settled exactly once', notOnce.length === 0, notOnce.slice(0, 5).map((t) => `${t.caseId}: ${t.settleSignals} signals${t.failed ? ', failed' : ''}`).join('; '));
+    check(
+      'every case settled exactly once',
+      notOnce.length === 0,
+      notOnce
+        .slice(0, 5)
+        .map((t) => `${t.caseId}: ${t.settleSignals} signals${t.failed ? ', failed' : ''}`)
+        .join('; '),
+    );
     check('every case registered', reg.length === count, `${reg.length} registered`);
     const closedCases = reg.filter((c) => c.status === 'closed');
     const entered = new Map<string, Entry[]>();
@@ -307,8 +398,16 @@ try {
       const [e] = entered.get(c.caseId) ?? [];
       return !e || e.outcome !== c.outcome || money(e.amount) !== money(c.amount);
     });
-    check('entries in the core system == cases closed (outcome and amount)', wrong.length === 0 && ents.length === closedCases.length, `${ents.length} entries, ${closedCases.length} closed, ${wrong.length} missing or different`);
-    check('the other cases wait for a clerk', reg.every((c) => c.status === 'closed' || c.status === 'review'), JSON.stringify(reg.filter((c) => c.status !== 'closed' && c.status !== 'review').slice(0, 3)));
+    check(
+      'entries in the core system == cases closed (outcome and amount)',
+      wrong.length === 0 && ents.length === closedCases.length,
+      `${ents.length} entries, ${closedCases.length} closed, ${wrong.length} missing or different`,
+    );
+    check(
+      'the other cases wait for a clerk',
+      reg.every((c) => c.status === 'closed' || c.status === 'review'),
+      JSON.stringify(reg.filter((c) => c.status !== 'closed' && c.status !== 'review').slice(0, 3)),
+    );
   }
 
   async function runBaselineProcess(stagedAttachments: string) {
@@ -331,8 +430,15 @@ try {
         const specFile = path.join(dir, 'spec.json');
         const outFile = path.join(dir, 'result.json');
         fs.writeFileSync(specFile, JSON.stringify(spec));
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'throughput', 'baseline.ts'), specFile, outFile], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-        const sampler = new ProcSampler({ baseline: { pids: () => [child.pid!], tree: true }, bench: { pids: () => [process.pid], tree: false } });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', path.join(ROOT, 'bench', 'throughput', 'baseline.ts'), specFile, outFile],
+          { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+        );
+        const sampler = new ProcSampler({
+          baseline: { pids: () => [child.pid!], tree: true },
+          bench: { pids: () => [process.pid], tree: false },
+        });
         let peakRssMb: number | null = null;
         let firstThreads: Record<string, number> | null = null;
         let lastThreads: Record<string, number> = {};
@@ -353,14 +459,29 @@ try {
         log(`baseline: ${result.cases.length} cases in ${result.wallSeconds.toFixed(1)} s`);
         const baseEntries = loadLegacyData(legacyDataFile(dir)).entries ?? [];
         const enteredCount = result.cases.filter((c) => c.entered).length;
-        check('baseline: every case once', result.cases.length === count && new Set(result.cases.map((c) => c.caseId)).size === count, `${result.cases.length} cases`);
-        check('baseline: entries == cases entered', baseEntries.length === enteredCount && new Set(baseEntries.map((e) => e.caseId)).size === enteredCount, `${baseEntries.length} entries, ${enteredCount} entered`);
+        check(
+          'baseline: every case once',
+          result.cases.length === count && new Set(result.cases.map((c) => c.caseId)).size === count,
+          `${result.cases.length} cases`,
+        );
+        check(
+          'baseline: entries == cases entered',
+          baseEntries.length === enteredCount && new Set(baseEntries.map((e) => e.caseId)).size === enteredCount,
+          `${baseEntries.length} entries, ${enteredCount} entered`,
+        );
         const byCase = new Map(registered.map((c) => [c.caseId, c]));
         const differ = result.cases.filter((c) => {
           const s = byCase.get(c.caseId);
           return !s || s.outcome !== c.outcome || money(s.amount) !== money(c.amount);
         });
-        check('baseline decides every case as the stack did', differ.length === 0, differ.slice(0, 5).map((c) => `${c.caseId}: ${c.outcome} ${c.amount} vs ${byCase.get(c.caseId)?.outcome} ${byCase.get(c.caseId)?.amount}`).join('; '));
+        check(
+          'baseline decides every case as the stack did',
+          differ.length === 0,
+          differ
+            .slice(0, 5)
+            .map((c) => `${c.caseId}: ${c.outcome} ${c.amount} vs ${byCase.get(c.caseId)?.outcome} ${byCase.get(c.caseId)?.amount}`)
+            .join('; '),
+        );
         return { ...result, usage, peakRssMb, threads: threadCpuDelta(firstThreads ?? {}, lastThreads) };
       } finally {
         await legacy.close();
@@ -384,7 +505,14 @@ function roundAll<T extends object>(o: T): Record<keyof T, number | null> {
 
 function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
   const b = r.baseline as Record<string, unknown> | null;
-  const cpu = r.cpu as { cores: number; capacitySeconds: number; stack: Record<string, number>; machineBusySeconds: number; otherProcessesSeconds: number; perCaseSeconds: number };
+  const cpu = r.cpu as {
+    cores: number;
+    capacitySeconds: number;
+    stack: Record<string, number>;
+    machineBusySeconds: number;
+    otherProcessesSeconds: number;
+    perCaseSeconds: number;
+  };
   const bcpu = b?.cpu as Record<string, number> | undefined;
   const rows: [string, string, string][] = [
     ['', 'stack', 'plain loop'],
@@ -394,7 +522,11 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
     ['case latency p50 / p95 (s)', `${r.p50Seconds} / ${r.p95Seconds}`, b ? `${b.p50Seconds} / ${b.p95Seconds}` : '—'],
     ['OCR s / receipt', String(r.ocrSecondsPerReceipt), String(b?.ocrSecondsPerReceipt ?? '—')],
     ['bot s / case (read + enter)', String(r.botSecondsPerCase), String(b?.botSecondsPerCase ?? '—')],
-    ['peak RSS worker node / tree (MB)', `${r.workerPeakRssMb} / ${r.workerTreePeakRssMb}`, b ? `${b.peakRssMb} / ${b.treePeakRssMb}` : '—'],
+    [
+      'peak RSS worker node / tree (MB)',
+      `${r.workerPeakRssMb} / ${r.workerTreePeakRssMb}`,
+      b ? `${b.peakRssMb} / ${b.treePeakRssMb}` : '—',
+    ],
     ['CPU s: node (worker / loop)', String(round(cpu.stack.workerNode!, 1)), String(bcpu?.node ?? '—')],
     ['CPU s: Chromium', String(round(cpu.stack.workerChromium!, 1)), String(bcpu?.chromium ?? '—')],
     ['CPU s: Temporal server', String(round(cpu.stack.temporal!, 1)), '0'],
@@ -408,9 +540,12 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
   const steps = r.steps as Record<string, { count: number; meanQueueSeconds: number; meanRunSeconds: number; totalRunSeconds: number }>;
   log('activity            count  mean queue s  mean run s  total run s');
   for (const [name, s] of Object.entries(steps).sort((x, y) => y[1].totalRunSeconds - x[1].totalRunSeconds)) {
-    log(`${name.padEnd(18)}  ${String(s.count).padStart(5)}  ${String(s.meanQueueSeconds).padStart(12)}  ${String(s.meanRunSeconds).padStart(10)}  ${String(s.totalRunSeconds).padStart(11)}`);
+    log(
+      `${name.padEnd(18)}  ${String(s.count).padStart(5)}  ${String(s.meanQueueSeconds).padStart(12)}  ${String(s.meanRunSeconds).padStart(10)}  ${String(s.totalRunSeconds).padStart(11)}`,
+    );
   }
   const wt = r.workflowTasks as Record<string, number>;
   log(`workflow tasks: ${wt.count} (${wt.perCase} per case), mean queue ${wt.meanQueueSeconds} s, mean run ${wt.meanRunSeconds} s`);
-  for (const c of r.checks as { name: string; ok: boolean; detail: string }[]) log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
+  for (const c of r.checks as { name: string; ok: boolean; detail: string }[])
+    log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
 }

@@ -43,5 +43,12 @@ export const CHROMIUM_ARGS = [
 export function launchChromium(executablePath: string = systemChromiumPath()): Promise<Browser> {
   // Playwright's own signal handlers would close the browser and exit the process on Ctrl-C, in the
   // middle of the worker's shutdown; the process that runs the pool closes it when it stops.
-  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
 }

@@ -51,7 +51,12 @@ describe('enterResult: look before submit', () => {
       expect(again).toEqual({ entryNumber: first.entryNumber, alreadyEntered: true });
       const [entry, ...more] = entriesOf(caseFile.caseId);
       expect(more).toEqual([]);
-      expect(entry).toMatchObject({ type: request.type, outcome: request.outcome, amount: request.amount ?? null, reasons: request.reasons });
+      expect(entry).toMatchObject({
+        type: request.type,
+        outcome: request.outcome,
+        amount: request.amount ?? null,
+        reasons: request.reasons,
+      });
       if (request.type === 'transfer') {
         expect(entry!.fields).toMatchObject({ benefitStartMonth: request.benefitStartMonth, dueDate: request.dueDate });
       }
@@ -76,10 +81,12 @@ describe('enterResult: look before submit', () => {
     const refused = new Error('这次尝试已被接替');
     let asked: boolean[] = [];
     /** A guard that notes whether 确认提交？ was open when asked, and refuses from its `refuseAt`-th question on. */
-    const guard = (refuseAt = Infinity) => async () => {
-      asked.push(await session.page.getByRole('dialog', { name: '系统确认' }).isVisible());
-      if (asked.length >= refuseAt) throw refused;
-    };
+    const guard =
+      (refuseAt = Infinity) =>
+      async () => {
+        asked.push(await session.page.getByRole('dialog', { name: '系统确认' }).isVisible());
+        if (asked.length >= refuseAt) throw refused;
+      };
     const request = requestFor(byType('lump-sum')[1]!, 'LS-GUARD-0001');
     const other = requestFor(byType('lump-sum')[2]!, 'LS-GUARD-0002');
 

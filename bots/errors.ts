@@ -8,13 +8,7 @@ export interface EvidenceFile {
   sha256: string;
 }
 
-export type TechnicalFaultKind =
-  | 'timeout'
-  | 'server-error'
-  | 'session-expired'
-  | 'unreachable'
-  | 'page-closed'
-  | 'unexpected-screen';
+export type TechnicalFaultKind = 'timeout' | 'server-error' | 'session-expired' | 'unreachable' | 'page-closed' | 'unexpected-screen';
 
 /**
  * The core system or the browser misbehaved (slow page, HTTP 500, expired session, crash): nothing
@@ -67,7 +61,11 @@ export function asBotFault(err: unknown): unknown {
   if (err instanceof playwrightErrors.TimeoutError) return new TechnicalFault('timeout', `核心系统响应超时: ${err.message.split('\n')[0]}`);
   if (!(err instanceof Error)) return err;
   const first = err.message.split('\n')[0] ?? '';
-  if (/Target (page, context or browser )?(has been |is )?closed|Browser has been closed|Page crashed|browser has disconnected/i.test(err.message)) {
+  if (
+    /Target (page, context or browser )?(has been |is )?closed|Browser has been closed|Page crashed|browser has disconnected/i.test(
+      err.message,
+    )
+  ) {
     return new TechnicalFault('page-closed', `浏览器页面已关闭: ${first}`);
   }
   if (/net::ERR_|ECONNREFUSED|ECONNRESET/.test(err.message)) {

@@ -36,7 +36,10 @@ afterAll(async () => {
 /** Each entry of the zip, decompressed, and the zip's own bytes: the password in any encoding a viewer would show. */
 function traceTexts(file: string): { name: string; bytes: Buffer }[] {
   const zip = new AdmZip(file);
-  return [{ name: path.basename(file), bytes: fs.readFileSync(file) }, ...zip.getEntries().map((e) => ({ name: e.entryName, bytes: e.getData() }))];
+  return [
+    { name: path.basename(file), bytes: fs.readFileSync(file) },
+    ...zip.getEntries().map((e) => ({ name: e.entryName, bytes: e.getData() })),
+  ];
 }
 
 const forms = [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(PASSWORD).toString('base64')];

@@ -66,7 +66,10 @@ async function stopTracing(context: BrowserContext, state: { recording: boolean 
 }
 
 async function sha256Of(file: string): Promise<string> {
-  return crypto.createHash('sha256').update(await fs.promises.readFile(file)).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(await fs.promises.readFile(file))
+    .digest('hex');
 }
 
 /**

@@ -17,6 +17,4 @@ export interface FactsQuery {
 }
 
 /** What the core system said about a case: its facts, or a business fault a clerk must resolve. */
-export type FactsReading =
-  | { ok: true; facts: Record<string, unknown>; source: string }
-  | { ok: false; code: string; message: string };
+export type FactsReading = { ok: true; facts: Record<string, unknown>; source: string } | { ok: false; code: string; message: string };

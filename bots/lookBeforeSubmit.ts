@@ -19,10 +19,16 @@ const TransferEntryRequestSchema = z.object({
   ...common,
   // Transfers carry no amount (POLICY.md); the field is accepted so a decision can be passed as it is.
   amount: z.null().optional(),
-  benefitStartMonth: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  benefitStartMonth: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
   waitingMonths: z.number().int().min(0).optional(),
   mergedMonths: z.number().int().min(0).optional(),
-  dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  dueDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
 });
 const ReimbursementEntryRequestSchema = z.object({
   type: z.literal('reimbursement'),

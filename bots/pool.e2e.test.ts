@@ -68,9 +68,13 @@ describe('createBrowserPool', () => {
     expect(fs.readFileSync(evidence[1]!.path, 'utf8')).toContain('HTTP Status 500');
 
     const sessions = new Set<BotSession>();
-    await Promise.all([0, 1].map(() => pool.withSession(async (s) => {
+    await Promise.all(
+      [0, 1].map(() =>
+        pool.withSession(async (s) => {
           sessions.add(s);
-        })));
+        }),
+      ),
+    );
     expect(sessions.has(failed!)).toBe(false);
   });
 
@@ -105,7 +109,9 @@ describe('withRetries', () => {
     );
     expect(value).toBe('ok');
     expect(retried).toEqual([1, 2]);
-    await expect(withRetries(async () => Promise.reject(new TechnicalFault('timeout', 'slow')), { attempts: 3, delayMs: 1 })).rejects.toMatchObject({
+    await expect(
+      withRetries(async () => Promise.reject(new TechnicalFault('timeout', 'slow')), { attempts: 3, delayMs: 1 }),
+    ).rejects.toMatchObject({
       kind: 'timeout',
     });
     await expect(withRetries(async () => Promise.reject(new Error('a bug')), { delayMs: 1 })).rejects.toThrow('a bug');

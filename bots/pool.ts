@@ -58,7 +58,8 @@ class Seats {
  * login per case would cost more than the case's own screens.
  */
 export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
-  if (!Number.isInteger(options.size) || options.size < 1) throw new Error(`browser pool size must be a positive integer, got ${options.size}`);
+  if (!Number.isInteger(options.size) || options.size < 1)
+    throw new Error(`browser pool size must be a positive integer, got ${options.size}`);
   const seats = new Seats(options.size);
   const idle: Seat[] = [];
   let browser: Promise<Browser> | null = null;

@@ -77,7 +77,13 @@ describe('readFacts reproduces factsFromRecords by reading the screens', () => {
       { ...lumpSum, type: 'transfer' },
       { ...reimbursement, hospitalCode: 'H99999999' },
       { ...reimbursement, hospitalCode: undefined },
-      { ...lumpSum, type: 'reimbursement', hospitalCode: reimbursement.hospitalCode, admissionDate: reimbursement.admissionDate, visitKind: 'outpatient' },
+      {
+        ...lumpSum,
+        type: 'reimbursement',
+        hospitalCode: reimbursement.hospitalCode,
+        admissionDate: reimbursement.admissionDate,
+        visitKind: 'outpatient',
+      },
       {
         type: 'reimbursement',
         idNumber: claimant.idNumber,

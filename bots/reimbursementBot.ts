@@ -45,7 +45,11 @@ export async function readReimbursementFacts(session: BotSession, query: FactsQu
 }
 
 /** 零星报销登记: enters the decided payment, unless the case has been entered already. */
-export function enterReimbursementResult(session: BotSession, request: ReimbursementEntryRequest, mayStillSubmit?: SubmitGuard): Promise<EntryResult> {
+export function enterReimbursementResult(
+  session: BotSession,
+  request: ReimbursementEntryRequest,
+  mayStillSubmit?: SubmitGuard,
+): Promise<EntryResult> {
   return enterWithLookBeforeSubmit(session, request, async () => {
     const form = new ReimbursementEntryPage(session);
     await form.open();

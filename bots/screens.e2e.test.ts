@@ -54,7 +54,10 @@ describe('LoginPage', () => {
     expect(await fresh.screen()).toBe('home');
     expect(fresh.loginCount).toBe(1);
 
-    const wrong = new BotSession(await browser.newPage(), { baseUrl: standIn.system.url, credentials: { ...TEST_CREDENTIALS, password: 'nope' } });
+    const wrong = new BotSession(await browser.newPage(), {
+      baseUrl: standIn.system.url,
+      credentials: { ...TEST_CREDENTIALS, password: 'nope' },
+    });
     const err = await wrong.login().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BusinessFault);
     expect(err).toMatchObject({ code: 'SYS-LOGIN-REJECTED', retryable: false, concernsCase: false });
@@ -76,7 +79,11 @@ describe('PersonSearchPage and PersonDetailPage', () => {
   });
 
   it('reads every section of the detail screen as the record holds it', async () => {
-    for (const c of [ofType<LumpSumCase>('lump-sum')[0]!, ofType<TransferCase>('transfer')[0]!, ofType<ReimbursementCase>('reimbursement')[0]!]) {
+    for (const c of [
+      ofType<LumpSumCase>('lump-sum')[0]!,
+      ofType<TransferCase>('transfer')[0]!,
+      ofType<ReimbursementCase>('reimbursement')[0]!,
+    ]) {
       const record = standIn.data.persons[c.person.idNumber]!;
       const search = new PersonSearchPage(session);
       await search.open();
@@ -132,7 +139,12 @@ describe('entry screens', () => {
     await form.fillIn({ caseId: 'LS-S-0001', idNumber: c.person.idNumber, outcome: 'approve', amount: '23456.70', reasons: [] });
     const saved = await form.submit();
     expect(saved).toEqual({ entryNumber: expect.stringMatching(/^SL\d{14}$/), caseId: 'LS-S-0001' });
-    expect(entriesInFile().at(-1)).toMatchObject({ entryNumber: saved.entryNumber, type: 'lump-sum', outcome: 'approve', amount: '23456.70' });
+    expect(entriesInFile().at(-1)).toMatchObject({
+      entryNumber: saved.entryNumber,
+      type: 'lump-sum',
+      outcome: 'approve',
+      amount: '23456.70',
+    });
   });
 
   it('enters 转移接续转入 with its months and dates, without a dialog when the system has none', async () => {
@@ -165,13 +177,26 @@ describe('entry screens', () => {
     const c = ofType<ReimbursementCase>('reimbursement')[0]!;
     const form = new ReimbursementEntryPage(session);
     await form.open();
-    await form.fillIn({ caseId: 'RB-S-0001', idNumber: c.person.idNumber, outcome: 'reject', amount: null, reasons: ['RB-03', 'RB-07'], hospitalCode: c.visit.hospital.code });
+    await form.fillIn({
+      caseId: 'RB-S-0001',
+      idNumber: c.person.idNumber,
+      outcome: 'reject',
+      amount: null,
+      reasons: ['RB-03', 'RB-07'],
+      hospitalCode: c.visit.hospital.code,
+    });
     const before = entriesInFile().length;
     expect(await form.clickSubmit()).toBe(true);
     expect(entriesInFile()).toHaveLength(before);
     await session.navigate(() => form.confirmDialog());
     expect(await session.screen()).toBe('entry-saved');
-    expect(entriesInFile().at(-1)).toMatchObject({ caseId: 'RB-S-0001', outcome: 'reject', amount: null, reasons: ['RB-03', 'RB-07'], fields: { hospitalCode: c.visit.hospital.code } });
+    expect(entriesInFile().at(-1)).toMatchObject({
+      caseId: 'RB-S-0001',
+      outcome: 'reject',
+      amount: null,
+      reasons: ['RB-03', 'RB-07'],
+      fields: { hospitalCode: c.visit.hospital.code },
+    });
   });
 
   it('reports a refusal as a business fault: record locked, person unknown', async () => {

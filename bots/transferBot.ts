@@ -23,7 +23,11 @@ export async function readTransferFacts(session: BotSession, query: FactsQuery):
 }
 
 /** 转移接续转入: enters the decided transfer-in, unless the case has been entered already. */
-export function enterTransferResult(session: BotSession, request: TransferEntryRequest, mayStillSubmit?: SubmitGuard): Promise<EntryResult> {
+export function enterTransferResult(
+  session: BotSession,
+  request: TransferEntryRequest,
+  mayStillSubmit?: SubmitGuard,
+): Promise<EntryResult> {
   return enterWithLookBeforeSubmit(session, request, async () => {
     const form = new TransferEntryPage(session);
     await form.open();

@@ -29,7 +29,9 @@ describe('parseArgs: strict, per command', () => {
     expect(mistake(['intake.xlsx', '-w']).message).toBe('unknown option -w');
     expect(mistake(['intake.xlsx', '--report']).message).toBe('--report needs a value');
     expect(mistake(['intake.xlsx', '--wait=yes']).message).toBe('--wait takes no value');
-    expect(mistake(['intake.xlsx', '--report', '-x']).message).toMatch(/^--report needs a value; one that starts with "-" is written --report=-…/);
+    expect(mistake(['intake.xlsx', '--report', '-x']).message).toMatch(
+      /^--report needs a value; one that starts with "-" is written --report=-…/,
+    );
   });
 
   it('answers --help with the usage line', () => {
@@ -40,9 +42,15 @@ describe('parseArgs: strict, per command', () => {
 describe('client.ts: a mistyped option', () => {
   it('exits 2 with the error and the command usage line on stderr, nothing on stdout', () => {
     const root = path.resolve(import.meta.dirname, '..');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'client.ts'), 'batch', 'run', 'intake.xlsx', '--wiat'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'client.ts'), 'batch', 'run', 'intake.xlsx', '--wiat'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('error: unknown option --wiat\nusage: npx tsx client.ts batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx] [--concurrency N] [--attachments DIR]\n');
+    expect(run.stderr).toBe(
+      'error: unknown option --wiat\nusage: npx tsx client.ts batch run WORKBOOK.xlsx [--wait] [--report OUT.xlsx] [--concurrency N] [--attachments DIR]\n',
+    );
   });
 });

@@ -23,7 +23,8 @@ describe('audit checkpoint / verify / prove / checkpoint export', () => {
   beforeAll(async () => {
     dir = tempDataDir();
     const store = await openStore({ dataDir: path.join(dir, 'data') });
-    for (const caseId of ['A', 'B']) for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
+    for (const caseId of ['A', 'B'])
+      for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     await store.close();
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

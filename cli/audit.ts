@@ -6,7 +6,14 @@ import { listEvents } from '../store/auditTrail';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkpointPublicKey, checkpointSignerFromConfig } from '../security/checkpointKey';
-import { checkpointExportDir, exportCheckpoints, readCheckpointDir, readCheckpointFile, takeCheckpoint, type Checkpoint } from '../store/checkpoints';
+import {
+  checkpointExportDir,
+  exportCheckpoints,
+  readCheckpointDir,
+  readCheckpointFile,
+  takeCheckpoint,
+  type Checkpoint,
+} from '../store/checkpoints';
 import { parseEventRef, proveConsistency, proveInclusion } from '../store/proofs';
 import { verifyTrail } from '../store/verifyTrail';
 import { beijingIso } from '../time/beijing';
@@ -31,7 +38,9 @@ export function auditShow(config: AppConfig, caseId: string, out: (line: string)
     for (const e of events) {
       const actor = `${e.actor.kind}:${e.actor.name}${e.actor.version ? '@' + e.actor.version : ''}`;
       const outcome = e.outcome && typeof e.outcome === 'object' && 'outcome' in e.outcome ? ` → ${String(e.outcome.outcome)}` : '';
-      process.stderr.write(`#${e.seq} ${beijingIso(e.at)} ${e.step.padEnd(11)} ${actor}${e.ruleSetVersion ? ' ' + e.ruleSetVersion : ''}${outcome}  ${e.hash.slice(0, 12)}\n`);
+      process.stderr.write(
+        `#${e.seq} ${beijingIso(e.at)} ${e.step.padEnd(11)} ${actor}${e.ruleSetVersion ? ' ' + e.ruleSetVersion : ''}${outcome}  ${e.hash.slice(0, 12)}\n`,
+      );
       // Audit output leaves the clerks' screens: 身份证号 masked.
       out(maskIdNumbersIn(JSON.stringify(e)));
     }
@@ -70,7 +79,12 @@ export interface AuditVerifyOptions {
  * every signed root recomputed from the stored events, the global order without gaps, and the hash
  * chains (of one case, or all). Status 1 with every problem named.
  */
-export function auditVerify(config: AppConfig, caseId: string | undefined, out: (line: string) => void, options: AuditVerifyOptions = {}): Promise<number> {
+export function auditVerify(
+  config: AppConfig,
+  caseId: string | undefined,
+  out: (line: string) => void,
+  options: AuditVerifyOptions = {},
+): Promise<number> {
   const publicKeys = checkpointPublicKeys(config, options.publicKey);
   const trusted = trustedCheckpoints(config, options.checkpoint);
   return withStore(config, async (store) => {
@@ -139,7 +153,10 @@ export function auditProve(
       return 0;
     }
     const ref = args.event === undefined ? undefined : parseEventRef(args.event);
-    if (!ref) throw new Error(`audit prove: name the event as CASE#SEQ (e.g. YB2025-000123#3) or by its global number, not ${JSON.stringify(args.event)}`);
+    if (!ref)
+      throw new Error(
+        `audit prove: name the event as CASE#SEQ (e.g. YB2025-000123#3) or by its global number, not ${JSON.stringify(args.event)}`,
+      );
     out(JSON.stringify(await proveInclusion(store, ref, publicKeyPem, { withIdNumbers: args.withIdNumbers ?? false }), null, 2));
     return 0;
   });

@@ -22,7 +22,11 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.met
 export async function auditReplay(
   config: AppConfig,
   caseId: string,
-  options: { archive?: boolean; today?: string; /** A copy of rules/ (params/, data/) to replay against instead of the shipped files. */ params?: string },
+  options: {
+    archive?: boolean;
+    today?: string;
+    /** A copy of rules/ (params/, data/) to replay against instead of the shipped files. */ params?: string;
+  },
   out: (line: string) => void,
 ): Promise<number> {
   const parameters = options.params ? loadParametersFromDir(options.params) : undefined;
@@ -42,7 +46,13 @@ export async function auditReplay(
     // The archive holds the histories sealed: the key ring opens them, as the workers' did.
     // What today's parameters decide counts working days with today's calendar: the store's years.
     const todaysCalendar = parameters ? undefined : await loadBureauCalendar(store);
-    const replay = await replayCase(store, caseId, { workflowsPath: WORKFLOWS_PATH, today: options.today, parameters, todaysCalendar, dataConverter: configuredDataConverter(config) });
+    const replay = await replayCase(store, caseId, {
+      workflowsPath: WORKFLOWS_PATH,
+      today: options.today,
+      parameters,
+      todaysCalendar,
+      dataConverter: configuredDataConverter(config),
+    });
     process.stderr.write(replaySummary(replay));
     out(maskIdNumbersIn(JSON.stringify(replay)));
     return replay.ok ? 0 : 1;
@@ -83,7 +93,12 @@ export function replaySummary(r: CaseReplay): string {
 }
 
 function ruleSetLine(s: RuleSetComparison): string {
-  const builds = s.recordedBuild === null ? '' : s.recordedBuild === s.todayBuild ? `, same build ${s.todayBuild}` : `, recorded build ${s.recordedBuild}, today ${s.todayBuild}`;
+  const builds =
+    s.recordedBuild === null
+      ? ''
+      : s.recordedBuild === s.todayBuild
+        ? `, same build ${s.todayBuild}`
+        : `, recorded build ${s.recordedBuild}, today ${s.todayBuild}`;
   if (s.sameFiles === null) return `      rule-set: ${s.recorded} (recorded without a data digest)`;
   if (s.sameFiles) return `      rule-set: parameter and calendar data as recorded (sha256:${s.recordedDigest!.slice(0, 12)}…${builds})`;
   return `      rule-set: DATA MISMATCH — ${s.policyVersion} was decided with data sha256:${s.recordedDigest}, today's files give ${s.todayDigest === null ? 'no such version' : `sha256:${s.todayDigest}`}${builds}`;

@@ -125,7 +125,10 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     if (!options.wait) {
       // Not followed: one look, so that a batch nobody will work on is not submitted in silence.
       const unserved = await unservedQueues(connection.client, config.temporal.namespace, queues).catch(() => []);
-      if (unserved.length > 0) process.stderr.write(`警告 no live worker serves what this batch needs yet:\n${unserved.map((u) => `  ${describeUnserved(u)}`).join('\n')}\n`);
+      if (unserved.length > 0)
+        process.stderr.write(
+          `警告 no live worker serves what this batch needs yet:\n${unserved.map((u) => `  ${describeUnserved(u)}`).join('\n')}\n`,
+        );
       return { batchId, workflowId, url };
     }
 
@@ -143,7 +146,10 @@ export async function runBatch(config: AppConfig, options: BatchRunOptions): Pro
     const poll = setInterval(() => {
       query.inflight ??= handle
         .query(batchProgressQuery)
-        .then((p) => bar.update(p), () => {})
+        .then(
+          (p) => bar.update(p),
+          () => {},
+        )
         .finally(() => {
           query.inflight = null;
         });

@@ -15,7 +15,18 @@ const PASSWORD = 'correct horse battery';
 const YEAR_2027 = {
   year: 2027,
   source: '国务院办公厅关于2027年部分节假日安排的通知',
-  holidays: ['2027-01-01', '2027-01-02', '2027-01-03', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+  holidays: [
+    '2027-01-01',
+    '2027-01-02',
+    '2027-01-03',
+    '2027-02-06',
+    '2027-02-07',
+    '2027-02-08',
+    '2027-02-09',
+    '2027-02-10',
+    '2027-02-11',
+    '2027-02-12',
+  ],
   workingDays: ['2027-02-13'],
 };
 
@@ -31,7 +42,13 @@ describe('calendar import and show, against the store', () => {
   const run = async (args: string[], password = PASSWORD) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCalendarCommand(args, store, { user: undefined, password }, (l) => out.push(l), (l) => err.push(l));
+    const code = await runCalendarCommand(
+      args,
+      store,
+      { user: undefined, password },
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out, err: err.join('\n') };
   };
   const transferReceived = async (receivedDate: string): Promise<TransferDecision> => {
@@ -79,7 +96,12 @@ describe('calendar import and show, against the store', () => {
   it('imports 2027: decisions and deadlines in 2027 then count its holidays', async () => {
     const imported = await run(['import', file('2027.json', JSON.stringify(YEAR_2027)), '--as', 'boss']);
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.out[0]!)).toMatchObject({ year: 2027, origin: 'imported', importedBy: 'boss', importedAt: expect.stringMatching(/\+08:00$/) });
+    expect(JSON.parse(imported.out[0]!)).toMatchObject({
+      year: 2027,
+      origin: 'imported',
+      importedBy: 'boss',
+      importedAt: expect.stringMatching(/\+08:00$/),
+    });
     expect((await loadBureauCalendar(store)).years).toEqual([2024, 2025, 2026, 2027]);
     const decided = await transferReceived('2027-01-04');
     expect(decided.reasons).toEqual([]);
@@ -112,7 +134,11 @@ describe('calendar import and show, against the store', () => {
       ['calendar-shown', 'clerk.a'],
       ['calendar-replaced', 'boss'],
     ]);
-    expect(trail.at(-1)!.outcome).toMatchObject({ year: 2027, holidays: ['2027-02-08'], replaced: { origin: 'imported', holidays: YEAR_2027.holidays } });
+    expect(trail.at(-1)!.outcome).toMatchObject({
+      year: 2027,
+      holidays: ['2027-02-08'],
+      replaced: { origin: 'imported', holidays: YEAR_2027.holidays },
+    });
     expect(trail[1]!.inputs).toMatchObject({ year: 2027, file: '2027.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), via: 'cli' });
     expect((await verifyChain(store, ADMIN_TRAIL_ID)).ok).toBe(true);
   });

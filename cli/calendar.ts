@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CalendarFileError, parseCalendarYearFile } from '../rules/calendarYear';
 import { weekday } from '../rules/dates';
-import { calendarYear, CalendarYearExists, importCalendarYear, recordCalendarShown, type CalendarActor, type Store, type StoredCalendarYear } from '../store';
+import {
+  calendarYear,
+  CalendarYearExists,
+  importCalendarYear,
+  recordCalendarShown,
+  type CalendarActor,
+  type Store,
+  type StoredCalendarYear,
+} from '../store';
 import { beijingIso } from '../time/beijing';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { provenPerson } from './password';
@@ -35,9 +43,16 @@ type Out = (line: string) => void;
  * format is rules/calendarYear.ts). Both need a proven person (`--as USER` and their password) and
  * are written to the `_admin` audit trail.
  */
-export async function runCalendarCommand(args: string[], store: Store, cli: CliPerson, out: Out = (l) => process.stdout.write(l + '\n'), err: Out = (l) => process.stderr.write(l + '\n')): Promise<number> {
+export async function runCalendarCommand(
+  args: string[],
+  store: Store,
+  cli: CliPerson,
+  out: Out = (l) => process.stdout.write(l + '\n'),
+  err: Out = (l) => process.stderr.write(l + '\n'),
+): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub || !Object.hasOwn(CALENDAR_COMMANDS, sub)) throw new UsageError(sub ? `unknown calendar command: ${sub}` : 'calendar needs a command', USAGE);
+  if (!sub || !Object.hasOwn(CALENDAR_COMMANDS, sub))
+    throw new UsageError(sub ? `unknown calendar command: ${sub}` : 'calendar needs a command', USAGE);
   const spec: CommandSpec = CALENDAR_COMMANDS[sub as keyof typeof CALENDAR_COMMANDS];
   const parsed = parseArgs(rest, spec);
   const who = parsed.options.get('as') ?? cli.user;
@@ -59,13 +74,24 @@ export async function runCalendarCommand(args: string[], store: Store, cli: CliP
         throw e;
       }
       const person = await provenPerson(store, who, cli.password, 'imports the calendar');
-      if (!MAY_IMPORT.has(person.role)) return refuse(err, `calendar import refused: ${person.username} is ${person.role}; only an admin or a manager imports the calendar`);
+      if (!MAY_IMPORT.has(person.role))
+        return refuse(
+          err,
+          `calendar import refused: ${person.username} is ${person.role}; only an admin or a manager imports the calendar`,
+        );
       const by: CalendarActor = { actor: { kind: 'user', name: person.username }, via: 'cli' };
       const sha256 = crypto.createHash('sha256').update(text).digest('hex');
       try {
-        const stored = await importCalendarYear(store, by, { ...year, file: path.basename(file), sha256 }, { replace: parsed.flags.has('replace') });
+        const stored = await importCalendarYear(
+          store,
+          by,
+          { ...year, file: path.basename(file), sha256 },
+          { replace: parsed.flags.has('replace') },
+        );
         out(JSON.stringify(shown(stored)));
-        err(`calendar ${stored.year}: ${stored.holidays.length} holidays, ${stored.workingDays.length} make-up working days imported by ${person.username}`);
+        err(
+          `calendar ${stored.year}: ${stored.holidays.length} holidays, ${stored.workingDays.length} make-up working days imported by ${person.username}`,
+        );
         return 0;
       } catch (e) {
         if (e instanceof CalendarYearExists) return refuse(err, `calendar import refused: ${e.message}`);
@@ -74,11 +100,13 @@ export async function runCalendarCommand(args: string[], store: Store, cli: CliP
     }
     case 'show': {
       const text = parsed.positionals[0];
-      if (!text || !/^\d{4}$/.test(text) || parsed.positionals.length !== 1) throw new UsageError('calendar show needs a year, such as 2027', spec.usage);
+      if (!text || !/^\d{4}$/.test(text) || parsed.positionals.length !== 1)
+        throw new UsageError('calendar show needs a year, such as 2027', spec.usage);
       const person = await provenPerson(store, who, cli.password, 'reads the calendar');
       const found = await calendarYear(store, Number(text));
       await recordCalendarShown(store, { actor: { kind: 'user', name: person.username }, via: 'cli' }, Number(text), found);
-      if (!found) return refuse(err, `the bureau calendar has no ${text}: import the State Council's holidays of ${text} (calendar import FILE)`);
+      if (!found)
+        return refuse(err, `the bureau calendar has no ${text}: import the State Council's holidays of ${text} (calendar import FILE)`);
       out(JSON.stringify(shown(found)));
       for (const line of readable(found)) err(line);
       return 0;
@@ -100,7 +128,9 @@ function shown(y: StoredCalendarYear) {
 
 /** The year as the bureau reads it: one dated line a day, in date order. */
 function readable(y: StoredCalendarYear): string[] {
-  const days = [...y.holidays.map((d) => [d, '放假'] as const), ...y.workingDays.map((d) => [d, '调休上班'] as const)].sort(([a], [b]) => a.localeCompare(b));
+  const days = [...y.holidays.map((d) => [d, '放假'] as const), ...y.workingDays.map((d) => [d, '调休上班'] as const)].sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
   return [
     `${y.year} 年工作日历（${y.origin === 'shipped' ? '随程序提供' : `导入：${y.importedBy}，${y.importedAt ? beijingIso(y.importedAt) : ''}`}${y.source ? `，依据 ${y.source}` : ''}）`,
     ...days.map(([d, kind]) => `${d} ${WEEKDAYS[weekday(d)]} ${kind}`),

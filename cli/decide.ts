@@ -42,11 +42,14 @@ async function readCaseFileText(file: string): Promise<string | { problem: strin
   try {
     const info = await stat(file);
     if (info.isDirectory()) return { problem: 'cannot read the file (is a directory)' };
-    if (info.size > MAX_CASE_FILE_BYTES) return { problem: `file too large (${megabytes(info.size)} MB; a case file is at most ${megabytes(MAX_CASE_FILE_BYTES)} MB)` };
+    if (info.size > MAX_CASE_FILE_BYTES)
+      return { problem: `file too large (${megabytes(info.size)} MB; a case file is at most ${megabytes(MAX_CASE_FILE_BYTES)} MB)` };
     bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { problem: `cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unknown error')})` };
+    return {
+      problem: `cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unknown error')})`,
+    };
   }
   if (bytes.length === 0) return { problem: 'empty file' };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
@@ -57,13 +60,15 @@ async function readCaseFileText(file: string): Promise<string | { problem: strin
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     const at = firstInvalidUtf8(bytes);
-    return { problem: `not UTF-8 text (invalid byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}; GBK?); save it as UTF-8` };
+    return {
+      problem: `not UTF-8 text (invalid byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}; GBK?); save it as UTF-8`,
+    };
   }
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Buffer): number {
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const b = bytes[at]!;
     const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
     if (length === 0) return at;

@@ -20,7 +20,10 @@ export async function runOcr(files: string[], out: (line: string) => void): Prom
         out(JSON.stringify({ file, ...reading }));
       } catch (error) {
         status = 2;
-        const message = error instanceof ReceiptReadError ? error.problem : `cannot read the receipt (${error instanceof Error ? error.message : String(error)})`;
+        const message =
+          error instanceof ReceiptReadError
+            ? error.problem
+            : `cannot read the receipt (${error instanceof Error ? error.message : String(error)})`;
         out(JSON.stringify({ file, error: message }));
       }
     }

@@ -52,8 +52,14 @@ async function loginPassword(username: string, fromConfig: string | undefined): 
  * The person at the terminal, proven by their console password (ZHISHEN_PASSWORD or a prompt):
  * a name alone proves nothing. `what` says what they are about to do, for the usage message.
  */
-export async function provenPerson(store: Store, username: string | undefined, passwordFromConfig: string | undefined, what = 'decides'): Promise<UserStanding> {
-  if (!username) throw new UsageError(`say who ${what}: --as USER (or ZHISHEN_USER), with the password in ZHISHEN_PASSWORD or at the prompt`);
+export async function provenPerson(
+  store: Store,
+  username: string | undefined,
+  passwordFromConfig: string | undefined,
+  what = 'decides',
+): Promise<UserStanding> {
+  if (!username)
+    throw new UsageError(`say who ${what}: --as USER (or ZHISHEN_USER), with the password in ZHISHEN_PASSWORD or at the prompt`);
   const password = await loginPassword(username, passwordFromConfig);
   if (!password) throw new UsageError(`--as ${username} needs the password of ${username}: ZHISHEN_PASSWORD or the prompt`);
   const user = await authenticate(store, username, password);

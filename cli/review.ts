@@ -23,15 +23,27 @@ type Out = (line: string) => void;
 
 /** Each review command's arguments and usage line. */
 const REVIEW_COMMANDS = {
-  list: { usage: 'review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue] [--proposed]', options: ['type', 'rule', 'batch', 'sla'], flags: ['proposed'] },
+  list: {
+    usage: 'review list [--type T] [--rule R] [--batch B] [--sla on-time|due-soon|overdue] [--proposed]',
+    options: ['type', 'rule', 'batch', 'sla'],
+    flags: ['proposed'],
+  },
   show: { usage: 'review show CASE' },
   decide: {
     usage: 'review decide CASE --approve|--reject|--return --comment TEXT --as USER [--amount X --amount-reason R]',
     options: ['comment', 'as', 'amount', 'amount-reason'],
     flags: ['approve', 'reject', 'return'],
   },
-  'second-look': { usage: 'review second-look CASE --approve|--send-back --comment TEXT --as USER', options: ['comment', 'as'], flags: ['approve', 'send-back'] },
-  supply: { usage: 'review supply CASE --files FILE... [--note TEXT] [--replaces] --as USER', options: ['note', 'as'], flags: ['files', 'replaces'] },
+  'second-look': {
+    usage: 'review second-look CASE --approve|--send-back --comment TEXT --as USER',
+    options: ['comment', 'as'],
+    flags: ['approve', 'send-back'],
+  },
+  supply: {
+    usage: 'review supply CASE --files FILE... [--note TEXT] [--replaces] --as USER',
+    options: ['note', 'as'],
+    flags: ['files', 'replaces'],
+  },
 } as const satisfies Record<string, CommandSpec>;
 const REVIEW_USAGE = Object.values(REVIEW_COMMANDS)
   .map((c) => c.usage)
@@ -55,7 +67,8 @@ const authenticatePerson = (store: Store, username: string | undefined, password
 /** `review list|show|decide|second-look`: the exception inbox from a terminal. */
 export async function runReviewCommand(config: AppConfig, argv: string[], out: Out): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!sub || !Object.hasOwn(REVIEW_COMMANDS, sub)) throw new UsageError(sub ? `unknown review command: ${sub}` : 'review needs a command', REVIEW_USAGE);
+  if (!sub || !Object.hasOwn(REVIEW_COMMANDS, sub))
+    throw new UsageError(sub ? `unknown review command: ${sub}` : 'review needs a command', REVIEW_USAGE);
   const spec: CommandSpec = REVIEW_COMMANDS[sub as keyof typeof REVIEW_COMMANDS];
   const args = parseArgs(rest, spec);
   const store = await openAppStore(config);
@@ -63,7 +76,8 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
     switch (sub) {
       case 'list': {
         const sla = args.options.get('sla');
-        if (sla && !['on-time', 'due-soon', 'overdue'].includes(sla)) throw new UsageError('--sla takes on-time, due-soon or overdue', spec.usage);
+        if (sla && !['on-time', 'due-soon', 'overdue'].includes(sla))
+          throw new UsageError('--sla takes on-time, due-soon or overdue', spec.usage);
         const entries = await listReviewInbox(store, {
           type: args.options.get('type'),
           rule: args.options.get('rule'),
@@ -85,10 +99,25 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
         }
         const events = await listEvents(store, caseId);
         const decided = [...events].reverse().find((e) => e.step === 'decided' || e.step === 'corrected');
-        const checks = ((decided?.outcome as { checks?: { rule: string; result: string; message: string }[] } | null)?.checks ?? []).filter((c) => c.result === 'fail');
+        const checks = ((decided?.outcome as { checks?: { rule: string; result: string; message: string }[] } | null)?.checks ?? []).filter(
+          (c) => c.result === 'fail',
+        );
         const { client, close } = await connectClient(config);
-        const review = await client.workflow.getHandle(caseWorkflowId(caseId)).query(reviewStateQuery).catch(() => null).finally(close);
-        out(maskIdNumbersIn(JSON.stringify({ case: { ...stored, updatedAt: beijingIso(stored.updatedAt) }, review, failedChecks: checks, trail: events.map((e) => ({ seq: e.seq, step: e.step, at: beijingIso(e.at), actor: e.actor })) })));
+        const review = await client.workflow
+          .getHandle(caseWorkflowId(caseId))
+          .query(reviewStateQuery)
+          .catch(() => null)
+          .finally(close);
+        out(
+          maskIdNumbersIn(
+            JSON.stringify({
+              case: { ...stored, updatedAt: beijingIso(stored.updatedAt) },
+              review,
+              failedChecks: checks,
+              trail: events.map((e) => ({ seq: e.seq, step: e.step, at: beijingIso(e.at), actor: e.actor })),
+            }),
+          ),
+        );
         return 0;
       }
       case 'decide':
@@ -121,7 +150,8 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
           }
           if (!result.ok) return refused(result.message);
           out(maskIdNumbersIn(JSON.stringify(result.value)));
-          if (result.value.status === 'proposed') process.stderr.write(`proposed: waiting for a second look by a supervisor (${result.value.proposal?.needs.join('; ')})\n`);
+          if (result.value.status === 'proposed')
+            process.stderr.write(`proposed: waiting for a second look by a supervisor (${result.value.proposal?.needs.join('; ')})\n`);
           return 0;
         } finally {
           await close();
@@ -129,7 +159,8 @@ export async function runReviewCommand(config: AppConfig, argv: string[], out: O
       }
       case 'supply': {
         const [caseId, ...files] = args.positionals;
-        if (!caseId || !args.flags.has('files') || files.length === 0) throw new UsageError('review supply needs a case and --files with at least one file', spec.usage);
+        if (!caseId || !args.flags.has('files') || files.length === 0)
+          throw new UsageError('review supply needs a case and --files with at least one file', spec.usage);
         const uploads = files.map((file) => {
           try {
             return { name: path.basename(file), bytes: fs.readFileSync(file) };

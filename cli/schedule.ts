@@ -37,7 +37,8 @@ const SCHEDULE_USAGE = Object.values(SCHEDULE_COMMANDS)
 
 function overlapArg(value: string | undefined): Overlap | undefined {
   if (value === undefined) return undefined;
-  if (!(OVERLAP_POLICIES as readonly string[]).includes(value)) throw new UsageError(`--overlap must be one of ${OVERLAP_POLICIES.join(', ')}`);
+  if (!(OVERLAP_POLICIES as readonly string[]).includes(value))
+    throw new UsageError(`--overlap must be one of ${OVERLAP_POLICIES.join(', ')}`);
   return value as Overlap;
 }
 
@@ -54,11 +55,13 @@ function dateArg(name: string, value: string | undefined): Date {
 export async function runScheduleCommand(config: AppConfig, argv: readonly string[], out: (line: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === '--help' || sub === '-h') throw new HelpRequested(SCHEDULE_USAGE);
-  if (!sub || !Object.hasOwn(SCHEDULE_COMMANDS, sub)) throw new UsageError(sub ? `unknown schedule command: ${sub}` : 'schedule needs a command', SCHEDULE_USAGE);
+  if (!sub || !Object.hasOwn(SCHEDULE_COMMANDS, sub))
+    throw new UsageError(sub ? `unknown schedule command: ${sub}` : 'schedule needs a command', SCHEDULE_USAGE);
   const spec: CommandSpec = SCHEDULE_COMMANDS[sub as keyof typeof SCHEDULE_COMMANDS];
   const args = parseArgs(rest, spec);
   const id = args.positionals[0];
-  if (args.positionals.length > (sub === 'list' ? 0 : 1)) throw new UsageError(`schedule ${sub} takes ${sub === 'list' ? 'no arguments' : 'one schedule ID'}`, spec.usage);
+  if (args.positionals.length > (sub === 'list' ? 0 : 1))
+    throw new UsageError(`schedule ${sub} takes ${sub === 'list' ? 'no arguments' : 'one schedule ID'}`, spec.usage);
   const needId = (): string => {
     if (!id) throw new UsageError(`schedule ${sub} needs a schedule ID`, spec.usage);
     return id;

@@ -1,6 +1,16 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { addUserAsAdmin, listUsers, NewUser, Password, resetPasswordAsAdmin, Role, setDisabledAsAdmin, type AdminActor, type Store } from '../store';
+import {
+  addUserAsAdmin,
+  listUsers,
+  NewUser,
+  Password,
+  resetPasswordAsAdmin,
+  Role,
+  setDisabledAsAdmin,
+  type AdminActor,
+  type Store,
+} from '../store';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { askHidden, firstLineOfStdin } from './password';
 
@@ -49,7 +59,8 @@ export async function runUsersCommand(
   out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
 ): Promise<number> {
   const [sub, ...rest] = args;
-  if (!sub || !Object.hasOwn(USERS_COMMANDS, sub)) throw new UsageError(sub ? `unknown users command: ${sub}` : 'users needs a command', USERS_USAGE);
+  if (!sub || !Object.hasOwn(USERS_COMMANDS, sub))
+    throw new UsageError(sub ? `unknown users command: ${sub}` : 'users needs a command', USERS_USAGE);
   const spec: CommandSpec = USERS_COMMANDS[sub as keyof typeof USERS_COMMANDS];
   let parsed;
   try {
@@ -61,7 +72,8 @@ export async function runUsersCommand(
   }
   const username = parsed.positionals[0];
   if (sub === 'list' && parsed.positionals.length > 0) throw new UsageError('users list takes no arguments', spec.usage);
-  if (sub !== 'list' && (!username || parsed.positionals.length !== 1)) throw new UsageError(`users ${sub} takes one username (${WHERE_PASSWORDS_COME_FROM})`, spec.usage);
+  if (sub !== 'list' && (!username || parsed.positionals.length !== 1))
+    throw new UsageError(`users ${sub} takes one username (${WHERE_PASSWORDS_COME_FROM})`, spec.usage);
   switch (sub) {
     case 'list': {
       for (const u of await listUsers(store)) out(JSON.stringify(u));
@@ -70,7 +82,12 @@ export async function runUsersCommand(
     case 'add': {
       const role = Role.safeParse(parsed.options.get('role'));
       if (!role.success) throw new UsageError('users add: --role takes admin, clerk, supervisor, manager or auditor', spec.usage);
-      const input = { username: username!, displayName: parsed.options.get('name') ?? username!, role: role.data, password: await newPassword(configuredPassword) };
+      const input = {
+        username: username!,
+        displayName: parsed.options.get('name') ?? username!,
+        role: role.data,
+        password: await newPassword(configuredPassword),
+      };
       const checked = NewUser.safeParse(input);
       if (!checked.success) throw new UsageError(z.prettifyError(checked.error));
       const user = await addUserAsAdmin(store, cliActor(), checked.data);

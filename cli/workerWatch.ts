@@ -51,11 +51,20 @@ export interface UnservedQueue {
 }
 
 /** The needed queues that no worker has polled within POLLER_STALE_MS. */
-export async function unservedQueues(client: Client, namespace: string, queues: readonly NeededQueue[], now = Date.now()): Promise<UnservedQueue[]> {
+export async function unservedQueues(
+  client: Client,
+  namespace: string,
+  queues: readonly NeededQueue[],
+  now = Date.now(),
+): Promise<UnservedQueue[]> {
   const unserved: UnservedQueue[] = [];
   for (const { name, kinds } of queues) {
     for (const kind of kinds) {
-      const described = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name }, taskQueueType: TASK_QUEUE_TYPE[kind] });
+      const described = await client.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name },
+        taskQueueType: TASK_QUEUE_TYPE[kind],
+      });
       const polls = (described.pollers ?? []).map((p) => millis(p.lastAccessTime)).filter((t): t is number => t !== null);
       const last = polls.length ? Math.max(...polls) : null;
       if (last === null || now - last > POLLER_STALE_MS) unserved.push({ queue: name, kind, lastPollAt: last });
@@ -74,7 +83,10 @@ async function unstartedWorkflowTaskAge(client: Client, workflowId: string, now 
 }
 
 export function describeUnserved(u: UnservedQueue, now = Date.now()): string {
-  const seen = u.lastPollAt === null ? 'no worker has polled it' : `a worker last polled it at ${beijing(u.lastPollAt)} (${Math.round((now - u.lastPollAt) / 1000)} s ago)`;
+  const seen =
+    u.lastPollAt === null
+      ? 'no worker has polled it'
+      : `a worker last polled it at ${beijing(u.lastPollAt)} (${Math.round((now - u.lastPollAt) / 1000)} s ago)`;
   return `task queue "${u.queue}" (${u.kind} tasks): ${seen}`;
 }
 
@@ -105,7 +117,9 @@ export function watchWorkers(options: WorkerWatchOptions): { stop(): Promise<voi
     const waited = await unstartedWorkflowTaskAge(client, workflowId, now).catch(() => null);
     if (waited !== null && waited > UNSTARTED_TASK_MS && problems.length === 0) {
       // Pollers that look alive but take nothing: a worker that died a moment ago.
-      problems.push(`task queue "${TASK_QUEUES.default}": the batch has waited ${Math.round(waited / 1000)} s for a worker to take it up (listed pollers may be of a worker that has died)`);
+      problems.push(
+        `task queue "${TASK_QUEUES.default}": the batch has waited ${Math.round(waited / 1000)} s for a worker to take it up (listed pollers may be of a worker that has died)`,
+      );
     }
     const key = problems.map((p) => p.replace(/\d+ s/g, '')).join('\n');
     if (problems.length > 0 && key !== warned) {

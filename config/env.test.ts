@@ -6,13 +6,28 @@ import { loadConfig, setting, STAND_IN_ACCOUNT } from './env';
 
 describe('worker configuration from the environment', () => {
   it('serves every task queue by default, or the ones ZHISHEN_WORKER_QUEUES names', () => {
-    expect(loadConfig({}).worker).toEqual({ queues: ['zhishen', 'legacy-bots', 'ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: undefined, ocrEngine: 'ppocr' });
-    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({ queues: ['ocr'], botSlots: undefined, botTimeoutMs: undefined, ocrSlots: 3, ocrEngine: 'ppocr' });
+    expect(loadConfig({}).worker).toEqual({
+      queues: ['zhishen', 'legacy-bots', 'ocr'],
+      botSlots: undefined,
+      botTimeoutMs: undefined,
+      ocrSlots: undefined,
+      ocrEngine: 'ppocr',
+    });
+    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({
+      queues: ['ocr'],
+      botSlots: undefined,
+      botTimeoutMs: undefined,
+      ocrSlots: 3,
+      ocrEngine: 'ppocr',
+    });
     expect(loadConfig({ ZHISHEN_BOT_TIMEOUT_MS: '60000' }).worker).toMatchObject({ botTimeoutMs: 60_000 });
     // The OCR engine is the worker's as much as the ocr command's.
     expect(loadConfig({ ZHISHEN_OCR_ENGINE: 'tesseract' }).worker).toMatchObject({ ocrEngine: 'tesseract' });
     expect(() => loadConfig({ ZHISHEN_OCR_ENGINE: 'easyocr' })).toThrow(/ZHISHEN_OCR_ENGINE/);
-    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: 'zhishen,legacy-bots', ZHISHEN_BOT_SLOTS: '8' }).worker).toMatchObject({ queues: ['zhishen', 'legacy-bots'], botSlots: 8 });
+    expect(loadConfig({ ZHISHEN_WORKER_QUEUES: 'zhishen,legacy-bots', ZHISHEN_BOT_SLOTS: '8' }).worker).toMatchObject({
+      queues: ['zhishen', 'legacy-bots'],
+      botSlots: 8,
+    });
   });
 
   it('names the variable and the queues it accepts when a value is wrong', () => {
@@ -45,10 +60,17 @@ describe('the core system and the bots account in it', () => {
 
   it('with LEGACY_URL: the account is required, and never the stand-in one', () => {
     for (const env of [{}, { LEGACY_USERNAME: 'rpa-prod' }, { LEGACY_PASSWORD: 'x' }, { LEGACY_USERNAME: '', LEGACY_PASSWORD: '' }]) {
-      expect(() => loadConfig({ LEGACY_URL: 'https://core.example.gov.cn/', ...env })).toThrow(/LEGACY_URL is set.*set LEGACY_USERNAME and LEGACY_PASSWORD \(or LEGACY_PASSWORD_FILE\)/);
+      expect(() => loadConfig({ LEGACY_URL: 'https://core.example.gov.cn/', ...env })).toThrow(
+        /LEGACY_URL is set.*set LEGACY_USERNAME and LEGACY_PASSWORD \(or LEGACY_PASSWORD_FILE\)/,
+      );
     }
     const config = loadConfig({ LEGACY_URL: 'https://core.example.gov.cn/', LEGACY_USERNAME: 'rpa-prod', LEGACY_PASSWORD: 'issued' });
-    expect(config.legacy).toMatchObject({ url: 'https://core.example.gov.cn', standIn: false, port: 8090, account: { username: 'rpa-prod', password: 'issued' } });
+    expect(config.legacy).toMatchObject({
+      url: 'https://core.example.gov.cn',
+      standIn: false,
+      port: 8090,
+      account: { username: 'rpa-prod', password: 'issued' },
+    });
   });
 
   it('reads the password from LEGACY_PASSWORD_FILE, a mounted secret', () => {
@@ -58,7 +80,9 @@ describe('the core system and the bots account in it', () => {
       fs.writeFileSync(file, 'from-the-vault\n');
       const env = { LEGACY_URL: 'https://core.example.gov.cn', LEGACY_USERNAME: 'rpa-prod', LEGACY_PASSWORD_FILE: file };
       expect(loadConfig(env).legacy.account).toEqual({ username: 'rpa-prod', password: 'from-the-vault' });
-      expect(() => loadConfig({ ...env, LEGACY_PASSWORD: 'also' })).toThrow(/LEGACY_PASSWORD_FILE: set LEGACY_PASSWORD or LEGACY_PASSWORD_FILE, not both/);
+      expect(() => loadConfig({ ...env, LEGACY_PASSWORD: 'also' })).toThrow(
+        /LEGACY_PASSWORD_FILE: set LEGACY_PASSWORD or LEGACY_PASSWORD_FILE, not both/,
+      );
       expect(() => loadConfig({ ...env, LEGACY_PASSWORD_FILE: path.join(dir, 'missing') })).toThrow(/LEGACY_PASSWORD_FILE: cannot read/);
       fs.writeFileSync(file, '\n');
       expect(() => loadConfig(env)).toThrow(/LEGACY_PASSWORD_FILE: the file is empty/);
@@ -71,7 +95,11 @@ describe('the core system and the bots account in it', () => {
 describe('settings of the CLI and of shared code', () => {
   it('takes the acting person and the passwords the CLI would prompt for, empty meaning unset', () => {
     expect(loadConfig({}).cli).toEqual({ user: undefined, password: undefined, newPassword: undefined });
-    expect(loadConfig({ ZHISHEN_USER: 'li.na', ZHISHEN_PASSWORD: 'pw-1', ZHISHEN_NEW_PASSWORD: '' }).cli).toEqual({ user: 'li.na', password: 'pw-1', newPassword: undefined });
+    expect(loadConfig({ ZHISHEN_USER: 'li.na', ZHISHEN_PASSWORD: 'pw-1', ZHISHEN_NEW_PASSWORD: '' }).cli).toEqual({
+      user: 'li.na',
+      password: 'pw-1',
+      newPassword: undefined,
+    });
     expect(() => loadConfig({ ZHISHEN_DATABASE_OWNER_URL: 'mysql://x' })).toThrow(/ZHISHEN_DATABASE_OWNER_URL: expected postgres/);
   });
 
@@ -80,7 +108,9 @@ describe('settings of the CLI and of shared code', () => {
     expect(setting('ZHISHEN_CJK_FONT', { ZHISHEN_CJK_FONT: '/opt/fonts/cjk.ttc' })).toBe('/opt/fonts/cjk.ttc');
     expect(setting('ZHISHEN_BUILD', { ZHISHEN_BUILD: ' v2+abc ' })).toBe('v2+abc');
     expect(setting('ZHISHEN_BUILD', { ZHISHEN_BUILD: '' })).toBeUndefined();
-    expect(() => setting('ZHISHEN_BUILD', { ZHISHEN_BUILD: 'a b' })).toThrow(/^environment variable ZHISHEN_BUILD: expected a commit or build name/);
+    expect(() => setting('ZHISHEN_BUILD', { ZHISHEN_BUILD: 'a b' })).toThrow(
+      /^environment variable ZHISHEN_BUILD: expected a commit or build name/,
+    );
   });
 });
 

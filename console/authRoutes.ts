@@ -56,7 +56,12 @@ export async function logIn(ctx: RequestContext, form: URLSearchParams): Promise
   }
   await deps.throttle.succeeded(username, ip);
   // A new id at login: a session id planted before login (fixation) never becomes an authenticated one.
-  const fresh = deps.sessions.logIn(ctx.session, { username: user.username, displayName: user.displayName, role: user.role, epoch: user.sessionEpoch });
+  const fresh = deps.sessions.logIn(ctx.session, {
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    epoch: user.sessionEpoch,
+  });
   res.appendHeader('Set-Cookie', sessionCookie(fresh.id, deps.secureCookies));
   res.appendHeader('Set-Cookie', loginFormCookie('', deps.secureCookies, 0));
   deps.logger.info(`console: ${user.username} (${user.role}) logged in from ${ip}`);

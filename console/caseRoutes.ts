@@ -67,9 +67,15 @@ function attachmentNames(view: CaseView): string[] {
 function renderCase(ctx: AuthedContext, view: CaseView, status: number, error?: string): void {
   const caseId = view.stored.caseId;
   const attachmentUrls = attachmentNames(view).map((name, i) =>
-    findAttachment(view.attachmentsDir ?? ctx.deps.attachmentsDir, caseId, name) ? `/cases/${encodeURIComponent(caseId)}/attachments/${i}` : null,
+    findAttachment(view.attachmentsDir ?? ctx.deps.attachmentsDir, caseId, name)
+      ? `/cases/${encodeURIComponent(caseId)}/attachments/${i}`
+      : null,
   );
-  sendHtml(ctx.res, status, casePage(ctx.session, view, { temporalLink: workflowUiLink(ctx.deps.config, view.stored.workflowId), attachmentUrls, error }));
+  sendHtml(
+    ctx.res,
+    status,
+    casePage(ctx.session, view, { temporalLink: workflowUiLink(ctx.deps.config, view.stored.workflowId), attachmentUrls, error }),
+  );
 }
 
 /** GET /cases/:id */
@@ -86,12 +92,23 @@ export async function sendAttachment(ctx: AuthedContext, caseId: string, index: 
   const found = name ? findAttachment(view.attachmentsDir ?? ctx.deps.attachmentsDir, caseId, name) : undefined;
   if (!found) throw new HttpError(404, '附件不存在');
   const { bytes, contentType } = await attachmentForDisplay(found.file, name!);
-  ctx.res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.byteLength, 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' });
+  ctx.res.writeHead(200, {
+    'Content-Type': contentType,
+    'Content-Length': bytes.byteLength,
+    'Content-Disposition': 'inline',
+    'X-Content-Type-Options': 'nosniff',
+  });
   ctx.res.end(bytes);
 }
 
 /** POST /cases/:id/(claim|release|correct|decide|second-look|supply): role checked here, proof, claim and state by the workflow. */
-export async function caseAction(ctx: AuthedContext, caseId: string, action: string, form: URLSearchParams, files: readonly UploadedFile[] = []): Promise<void> {
+export async function caseAction(
+  ctx: AuthedContext,
+  caseId: string,
+  action: string,
+  form: URLSearchParams,
+  files: readonly UploadedFile[] = [],
+): Promise<void> {
   const user = ctx.session.user;
   if (!can(user.role, 'decide')) {
     ctx.deps.logger.warn(`console: ${user.username} (${user.role}) refused ${action} on ${caseId}: role`);
@@ -124,7 +141,12 @@ export async function caseAction(ctx: AuthedContext, caseId: string, action: str
       } catch (err) {
         return renderCase(ctx, view, 400, `${path}：${(err as Error).message}`);
       }
-      result = await ctx.deps.actions.correct(caseId, who, { corrections: [{ path, value }], reason: (form.get('reason') ?? '').trim() }, once);
+      result = await ctx.deps.actions.correct(
+        caseId,
+        who,
+        { corrections: [{ path, value }], reason: (form.get('reason') ?? '').trim() },
+        once,
+      );
       done = `已更正 ${path}，规则已重新决定`;
       break;
     }
@@ -140,7 +162,12 @@ export async function caseAction(ctx: AuthedContext, caseId: string, action: str
         once,
       );
       result = decided;
-      done = decision === 'return' ? '已退回补正' : decided.ok && decided.value.status === 'proposed' ? '已提请科长复核，复核同意后录入' : '已作出决定';
+      done =
+        decision === 'return'
+          ? '已退回补正'
+          : decided.ok && decided.value.status === 'proposed'
+            ? '已提请科长复核，复核同意后录入'
+            : '已作出决定';
       break;
     }
     case 'second-look': {

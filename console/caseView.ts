@@ -47,10 +47,16 @@ export interface CaseView {
   review: ReviewState | null;
 }
 
-const asRecord = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const asRecord = (v: unknown): Record<string, unknown> | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 /** Everything the case page shows, from the register, the audit trail and the running workflow. */
-export async function loadCaseView(store: Store, temporal: Client, caseId: string, options: { maskIds: boolean }): Promise<CaseView | undefined> {
+export async function loadCaseView(
+  store: Store,
+  temporal: Client,
+  caseId: string,
+  options: { maskIds: boolean },
+): Promise<CaseView | undefined> {
   const stored = await getCase(store, caseId);
   if (!stored) return undefined;
   const events = await listEvents(store, caseId);
@@ -97,16 +103,23 @@ function viewOfEvents(stored: StoredCase, events: AuditEvent[], review: ReviewSt
       caseFile: asRecord(asRecord(decided.inputs)?.caseFile),
     };
   }
-  const fault = factsOutcome && factsOutcome.found === false ? { code: String(factsOutcome.code ?? ''), message: String(factsOutcome.message ?? '') } : null;
+  const fault =
+    factsOutcome && factsOutcome.found === false
+      ? { code: String(factsOutcome.code ?? ''), message: String(factsOutcome.message ?? '') }
+      : null;
   return {
     stored,
     application: asRecord(asRecord(intake?.inputs)?.row),
     readCaseFile,
     correctableCaseFile,
-    attachmentsDir: typeof asRecord(intake?.inputs)?.attachmentsDir === 'string' ? (asRecord(intake?.inputs)!.attachmentsDir as string) : null,
+    attachmentsDir:
+      typeof asRecord(intake?.inputs)?.attachmentsDir === 'string' ? (asRecord(intake?.inputs)!.attachmentsDir as string) : null,
     facts: asRecord(factsOutcome?.facts),
     factsFault: fault,
-    exception: useException && exceptionOutcome ? { code: String((exceptionOutcome.reasons as string[] | undefined)?.[0] ?? ''), message: String(exceptionOutcome.message ?? '') } : null,
+    exception:
+      useException && exceptionOutcome
+        ? { code: String((exceptionOutcome.reasons as string[] | undefined)?.[0] ?? ''), message: String(exceptionOutcome.message ?? '') }
+        : null,
     decision,
     events,
     review,
@@ -120,7 +133,11 @@ function viewOfEvents(stored: StoredCase, events: AuditEvent[], review: ReviewSt
 function receiptsWithLayouts(events: AuditEvent[], caseFile: Record<string, unknown> | null): Record<string, unknown> | null {
   if (!caseFile) return null;
   const withLayouts = [...events].reverse().find((e) => Array.isArray(asRecord(e.inputs)?.receiptLayouts));
-  const layouts = (asRecord(withLayouts?.inputs)?.receiptLayouts ?? []) as ({ width: number; height: number; boxes: Record<string, unknown> } | null)[];
+  const layouts = (asRecord(withLayouts?.inputs)?.receiptLayouts ?? []) as ({
+    width: number;
+    height: number;
+    boxes: Record<string, unknown>;
+  } | null)[];
   const receipts = Array.isArray(caseFile.receipts) ? (caseFile.receipts as Record<string, unknown>[]) : [];
   return {
     ...caseFile,

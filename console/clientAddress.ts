@@ -40,7 +40,10 @@ export function clientAddress(req: IncomingMessage, proxies: TrustedProxies): st
   const peer = normalizeAddress(req.socket.remoteAddress ?? 'unknown');
   if (!proxies.trusts(peer)) return peer;
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalizeAddress(h.trim())).filter(Boolean);
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((h) => normalizeAddress(h.trim()))
+    .filter(Boolean);
   let client = peer;
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;

@@ -127,7 +127,8 @@ export async function handleCodec(ctx: RequestContext): Promise<void> {
     }
     if (codecs.length === 0) throw new CodecRequestError(503, '控制台未配置载荷加密，无可解码');
     const body = CodecBody.safeParse(await readJson(req));
-    if (!body.success) throw new CodecRequestError(400, `请求格式有误：${body.error.issues[0]!.path.join('.')} ${body.error.issues[0]!.message}`);
+    if (!body.success)
+      throw new CodecRequestError(400, `请求格式有误：${body.error.issues[0]!.path.join('.')} ${body.error.issues[0]!.message}`);
     let payloads = body.data.payloads.map(fromJson);
     if (m[1] === 'decode') {
       for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);

@@ -13,7 +13,9 @@ export async function currentSession(deps: ConsoleDeps, cookies: Map<string, str
   const user = await getUserStanding(deps.store, session.user.username);
   if (!user || user.disabled || user.sessionEpoch !== session.user.epoch) {
     deps.sessions.destroy(session.id);
-    deps.logger.info(`console: session of ${session.user.username} ended: ${!user ? 'no such user' : user.disabled ? 'user disabled' : 'password reset or account changed'}`);
+    deps.logger.info(
+      `console: session of ${session.user.username} ended: ${!user ? 'no such user' : user.disabled ? 'user disabled' : 'password reset or account changed'}`,
+    );
     return undefined;
   }
   session.user.role = user.role;

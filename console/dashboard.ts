@@ -50,13 +50,17 @@ async function showDashboard(ctx: AuthedContext): Promise<void> {
   const selected = wanted ? ((await batchStats(ctx.deps.store, wanted, ctx.deps.now())) ?? null) : null;
   if (wanted && ctx.url.searchParams.has('batch') && !selected) throw new HttpError(404, '没有这个批次');
   // Temporal down must not take the batch figures (from the store) with it.
-  const views = await listBatchSchedules(ctx.deps.temporal).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
+  const views = await listBatchSchedules(ctx.deps.temporal).catch((err: unknown) => ({
+    error: err instanceof Error ? err.message : String(err),
+  }));
   const schedules = schedulesSection(ctx.session, views, ctx.session.user.role === 'manager');
   const links = temporalLinks(ctx.deps.config);
   const stuckAfter = ctx.deps.config.stuckAfterSeconds;
   const stuck = selected
     ? stuckCasesSection(
-        await findStuckCases(ctx.deps.temporal, selected.batchId, { stuckAfterMs: stuckAfter * 1000 }).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })),
+        await findStuckCases(ctx.deps.temporal, selected.batchId, { stuckAfterMs: stuckAfter * 1000 }).catch((err: unknown) => ({
+          error: err instanceof Error ? err.message : String(err),
+        })),
         stuckAfter,
         links,
       )
@@ -92,7 +96,11 @@ async function sendBatchFile(ctx: AuthedContext, batchId: string, file: 'report.
     type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   }
   const name = `${batchId}-${file}`;
-  ctx.res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.byteLength, 'Content-Disposition': `attachment; filename="${name}"` });
+  ctx.res.writeHead(200, {
+    'Content-Type': type,
+    'Content-Length': body.byteLength,
+    'Content-Disposition': `attachment; filename="${name}"`,
+  });
   ctx.res.end(body);
 }
 

@@ -41,40 +41,82 @@ export function intakeFoldersRoot(config: AppConfig): string {
 
 /** The schedules card; forms only for a manager. */
 export function schedulesSection(session: Session, views: readonly ScheduleView[] | { error: string }, canManage: boolean): SafeHtml {
-  if ('error' in views) return html`<section class="card" id="schedules"><h2>定时批次</h2><p class="notice warn">无法读取定时任务：${views.error}</p></section>`;
+  if ('error' in views)
+    return html`<section class="card" id="schedules">
+      <h2>定时批次</h2>
+      <p class="notice warn">无法读取定时任务：${views.error}</p>
+    </section>`;
   const act = (id: string, action: string, label: string, extra: SafeHtml | string = '') =>
-    html`<form class="inline" method="post" action="/dashboard/schedules/${encodeURIComponent(id)}/${action}">${csrfField(session)}${extra}<button type="submit">${label}</button></form>`;
-  return html`<section class="card" id="schedules"><h2>定时批次</h2>
-${views.length === 0
-  ? html`<p class="muted">没有定时任务</p>`
-  : html`<table class="schedules"><thead><tr><th>任务</th><th>时间</th><th>接收目录</th><th>重叠策略</th><th>节假日</th><th>状态</th><th>下次运行（北京时间）</th><th>最近运行</th>${canManage ? html`<th>操作</th>` : ''}</tr></thead><tbody>
-${views.map(
-  (v) => html`<tr data-schedule="${v.scheduleId}">
-  <td>${v.scheduleId}</td><td>${v.spec}</td><td>${v.intakeFolder ?? ''}</td><td>${v.overlap ? OVERLAP_LABELS[v.overlap] : ''}</td>
-  <td>${v.runOnHolidays ? '照常运行' : '跳过'}</td>
-  <td>${v.paused ? html`<span class="badge sla-overdue">已暂停</span> ${v.note ?? ''}` : html`<span class="badge sla-on-time">运行中</span>`}</td>
-  <td>${v.nextRuns[0] ? bureauTime(v.nextRuns[0]) : ''}</td>
-  <td>${v.recentRuns.at(-1)?.workflowId ?? '—'}</td>
-  ${canManage
-    ? html`<td>${v.paused ? act(v.scheduleId, 'unpause', '恢复') : act(v.scheduleId, 'pause', '暂停', html`<input name="note" required maxlength="200" placeholder="暂停原因">`)}
-      ${act(v.scheduleId, 'trigger', '立即运行')} ${act(v.scheduleId, 'delete', '删除')}</td>`
-    : ''}
-</tr>`,
-)}
-</tbody></table>`}
-${canManage
-  ? html`<h3>新建定时批次</h3>
-<form class="filters" method="post" action="/dashboard/schedules">${csrfField(session)}
-  <label>任务名 <input name="scheduleId" required pattern="[A-Za-z0-9_.\\-]{1,64}"></label>
-  <label>每天（北京时间） <input name="at" value="02:00" required pattern="[0-2][0-9]:[0-5][0-9]"></label>
-  <label>接收目录（intake-folders 下） <input name="folder" required pattern="[A-Za-z0-9_.\\-]{1,64}"></label>
-  <label>重叠策略 <select name="overlap">${OVERLAP_POLICIES.map((o) => html`<option value="${o}">${OVERLAP_LABELS[o]}</option>`)}</select></label>
-  <label class="check"><input type="checkbox" name="runOnHolidays" value="1"> 节假日也运行</label>
-  <label>备注 <input name="note" maxlength="200"></label>
-  <button type="submit">创建</button>
-</form>`
-  : ''}
-</section>`;
+    html`<form class="inline" method="post" action="/dashboard/schedules/${encodeURIComponent(id)}/${action}">
+      ${csrfField(session)}${extra}<button type="submit">${label}</button>
+    </form>`;
+  return html`<section class="card" id="schedules">
+    <h2>定时批次</h2>
+    ${
+      views.length === 0
+        ? html`<p class="muted">没有定时任务</p>`
+        : html`<table class="schedules">
+            <thead>
+              <tr>
+                <th>任务</th>
+                <th>时间</th>
+                <th>接收目录</th>
+                <th>重叠策略</th>
+                <th>节假日</th>
+                <th>状态</th>
+                <th>下次运行（北京时间）</th>
+                <th>最近运行</th>
+                ${canManage ? html`<th>操作</th>` : ''}
+              </tr>
+            </thead>
+            <tbody>
+              ${views.map(
+                (v) =>
+                  html`<tr data-schedule="${v.scheduleId}">
+                    <td>${v.scheduleId}</td>
+                    <td>${v.spec}</td>
+                    <td>${v.intakeFolder ?? ''}</td>
+                    <td>${v.overlap ? OVERLAP_LABELS[v.overlap] : ''}</td>
+                    <td>${v.runOnHolidays ? '照常运行' : '跳过'}</td>
+                    <td>
+                      ${v.paused ? html`<span class="badge sla-overdue">已暂停</span> ${v.note ?? ''}` : html`<span class="badge sla-on-time">运行中</span>`}
+                    </td>
+                    <td>${v.nextRuns[0] ? bureauTime(v.nextRuns[0]) : ''}</td>
+                    <td>${v.recentRuns.at(-1)?.workflowId ?? '—'}</td>
+                    ${
+                      canManage
+                        ? html`<td>
+                            ${v.paused ? act(v.scheduleId, 'unpause', '恢复') : act(v.scheduleId, 'pause', '暂停', html`<input name="note" required maxlength="200" placeholder="暂停原因" />`)}
+                            ${act(v.scheduleId, 'trigger', '立即运行')} ${act(v.scheduleId, 'delete', '删除')}
+                          </td>`
+                        : ''
+                    }
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+    ${
+      canManage
+        ? html`<h3>新建定时批次</h3>
+            <form class="filters" method="post" action="/dashboard/schedules">
+              ${csrfField(session)}
+              <label>任务名 <input name="scheduleId" required pattern="[A-Za-z0-9_.\\-]{1,64}" /></label>
+              <label>每天（北京时间） <input name="at" value="02:00" required pattern="[0-2][0-9]:[0-5][0-9]" /></label>
+              <label>接收目录（intake-folders 下） <input name="folder" required pattern="[A-Za-z0-9_.\\-]{1,64}" /></label>
+              <label
+                >重叠策略
+                <select name="overlap">
+                  ${OVERLAP_POLICIES.map((o) => html`<option value="${o}">${OVERLAP_LABELS[o]}</option>`)}
+                </select></label
+              >
+              <label class="check"><input type="checkbox" name="runOnHolidays" value="1" /> 节假日也运行</label>
+              <label>备注 <input name="note" maxlength="200" /></label>
+              <button type="submit">创建</button>
+            </form>`
+        : ''
+    }
+  </section>`;
 }
 
 function requireManager(ctx: AuthedContext): void {
@@ -136,7 +178,10 @@ export async function handleDashboardPost(ctx: AuthedContext, form: URLSearchPar
       await deleteBatchSchedule(client, id);
   }
   ctx.deps.logger.info(`schedule ${id}: ${action} by ${who}`);
-  ctx.session.flash = { kind: 'ok', text: `定时批次 ${id}：已${{ pause: '暂停', unpause: '恢复', trigger: '触发', delete: '删除' }[action]}` };
+  ctx.session.flash = {
+    kind: 'ok',
+    text: `定时批次 ${id}：已${{ pause: '暂停', unpause: '恢复', trigger: '触发', delete: '删除' }[action]}`,
+  };
   redirect(ctx.res, '/dashboard#schedules');
   return true;
 }

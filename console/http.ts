@@ -3,7 +3,8 @@ import type { SafeHtml } from './html';
 
 /** Sent with every response: no framing, no sniffing, nothing loaded from elsewhere, no inline script. */
 export const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own forms.

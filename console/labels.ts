@@ -6,10 +6,29 @@ import { beijingTime } from '../time/beijing';
 export const TYPE_LABELS: Record<string, string> = BUSINESS_NAMES;
 export const OUTCOME_LABELS: Record<string, string> = { approve: '通过', reject: '不予受理', review: '转人工审核' };
 export const DECISION_LABELS: Record<string, string> = { approve: '通过', reject: '不予受理', return: '退回补正' };
-export const STATUS_LABELS: Record<string, string> = { running: '办理中', review: '待人工审核', decided: '已决定，待录入核心系统', returned: '已退回补正，等待补交材料', closed: '已办结', failed: '失败' };
-export const REVIEW_STATUS_LABELS: Record<string, string> = { awaiting: '待认领', claimed: '已认领', proposed: '待复核', decided: '已决定', returned: '已退回补正' };
+export const STATUS_LABELS: Record<string, string> = {
+  running: '办理中',
+  review: '待人工审核',
+  decided: '已决定，待录入核心系统',
+  returned: '已退回补正，等待补交材料',
+  closed: '已办结',
+  failed: '失败',
+};
+export const REVIEW_STATUS_LABELS: Record<string, string> = {
+  awaiting: '待认领',
+  claimed: '已认领',
+  proposed: '待复核',
+  decided: '已决定',
+  returned: '已退回补正',
+};
 export const SLA_LABELS: Record<string, string> = { 'on-time': '按时', 'due-soon': '即将到期', overdue: '已超期' };
-export const ROLE_LABELS: Record<Role, string> = { clerk: '经办员', supervisor: '科长', manager: '经理', auditor: '审计员', admin: '系统管理员' };
+export const ROLE_LABELS: Record<Role, string> = {
+  clerk: '经办员',
+  supervisor: '科长',
+  manager: '经理',
+  auditor: '审计员',
+  admin: '系统管理员',
+};
 export const RESULT_LABELS: Record<string, string> = { pass: '通过', fail: '未通过', skip: '不适用' };
 export const SEVERITY_LABELS: Record<string, string> = { reject: '不予受理', review: '转人工', info: '信息' };
 

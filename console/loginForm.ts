@@ -32,7 +32,8 @@ export class LoginFormTokens {
    * request (a favicon), would otherwise replace the cookie under a form already on screen.
    */
   current(fromCookie: string | undefined): string {
-    if (fromCookie && this.valid(fromCookie, fromCookie) && parseInt(fromCookie.split('.')[1]!, 36) - this.now() > this.ttlMs / 2) return fromCookie;
+    if (fromCookie && this.valid(fromCookie, fromCookie) && parseInt(fromCookie.split('.')[1]!, 36) - this.now() > this.ttlMs / 2)
+      return fromCookie;
     return this.issue();
   }
 

@@ -13,7 +13,10 @@ export interface UploadedFile {
  * A multipart/form-data submission (a file upload): its text fields and its files. The body is
  * read up to a cap, then parsed by the runtime's own Fetch implementation rather than by hand.
  */
-export async function readMultipartForm(req: IncomingMessage, maxBytes = MAX_UPLOAD_BYTES): Promise<{ form: URLSearchParams; files: UploadedFile[] }> {
+export async function readMultipartForm(
+  req: IncomingMessage,
+  maxBytes = MAX_UPLOAD_BYTES,
+): Promise<{ form: URLSearchParams; files: UploadedFile[] }> {
   const contentType = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data;\s*boundary=/i.test(contentType)) throw new HttpError(415, '上传文件须以 multipart/form-data 提交');
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -27,7 +30,11 @@ export async function readMultipartForm(req: IncomingMessage, maxBytes = MAX_UPL
   }
   let parsed: FormData;
   try {
-    parsed = await new Request('http://console.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: Buffer.concat(chunks) }).formData();
+    parsed = await new Request('http://console.invalid/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: Buffer.concat(chunks),
+    }).formData();
   } catch {
     throw new HttpError(400, '上传内容格式有误');
   }

@@ -1,4 +1,12 @@
-import { forgetLoginAttempt, clearLoginFailures, pruneLoginFailures, recentLoginAttempts, recordLoginAttempt, type AttemptScope, type Store } from '../store';
+import {
+  forgetLoginAttempt,
+  clearLoginFailures,
+  pruneLoginFailures,
+  recentLoginAttempts,
+  recordLoginAttempt,
+  type AttemptScope,
+  type Store,
+} from '../store';
 import { beijingMinute } from '../time/beijing';
 
 export interface ThrottleLimits {

@@ -113,7 +113,8 @@ async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerRespon
       return;
     }
     if (err instanceof HttpError) {
-      if (err.status >= 400 && err.status !== 404) deps.logger.warn(`console: ${req.method} ${url.pathname} → ${err.status} ${err.message}`);
+      if (err.status >= 400 && err.status !== 404)
+        deps.logger.warn(`console: ${req.method} ${url.pathname} → ${err.status} ${err.message}`);
       return sendHtml(res, err.status, errorPage(ctx.session ?? null, titleOf(err.status), err.message));
     }
     deps.logger.error(`console: ${req.method} ${url.pathname} failed`, { error: err });
@@ -121,9 +122,10 @@ async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerRespon
   }
 }
 
-const titleOf = (status: number) => ({ 401: '未登录', 403: '拒绝访问', 404: '未找到', 409: '操作被拒绝', 413: '内容过大', 415: '格式不支持' })[status] ?? '请求有误';
+const titleOf = (status: number) =>
+  ({ 401: '未登录', 403: '拒绝访问', 404: '未找到', 409: '操作被拒绝', 413: '内容过大', 415: '格式不支持' })[status] ?? '请求有误';
 
-const hostOf = (origin: string) => URL.canParse(origin) ? new URL(origin).host : null;
+const hostOf = (origin: string) => (URL.canParse(origin) ? new URL(origin).host : null);
 
 function segment(raw: string): string {
   try {

@@ -53,7 +53,6 @@ export class SessionStore {
     this.now = options.now ?? Date.now;
   }
 
-
   /** The live session of an id, touched; undefined when unknown, idle too long or too old. */
   get(id: string | undefined): Session | undefined {
     if (!id) return undefined;
@@ -89,7 +88,8 @@ export class SessionStore {
 
   private prune(): void {
     const at = this.now();
-    for (const [id, s] of this.sessions) if (at - s.lastSeenAt > this.idleMs || at - s.createdAt > this.absoluteMs) this.sessions.delete(id);
+    for (const [id, s] of this.sessions)
+      if (at - s.lastSeenAt > this.idleMs || at - s.createdAt > this.absoluteMs) this.sessions.delete(id);
   }
 }
 

@@ -89,11 +89,15 @@ export async function findStuckCases(
   const lane = async () => {
     while (next < ids.length) {
       const workflowId = ids[next++]!;
-      const described = await client.workflow.getHandle(workflowId).describe().catch(() => null);
+      const described = await client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .catch(() => null);
       for (const pending of described?.raw.pendingActivities ?? []) {
         // A first attempt still running is work, not a fault.
         if ((pending.attempt ?? 1) < 2) continue;
-        const since = (await firstScheduled(client, workflowId, pending.activityId ?? '').catch(() => null)) ?? millis(pending.scheduledTime);
+        const since =
+          (await firstScheduled(client, workflowId, pending.activityId ?? '').catch(() => null)) ?? millis(pending.scheduledTime);
         if (since === null || now - since < options.stuckAfterMs) continue;
         steps.push({
           workflowId,

@@ -21,9 +21,14 @@ export async function showUsers(ctx: AuthedContext): Promise<void> {
 /** POST /users: a new user with a hashed password; the password itself is never logged or echoed. */
 export async function addUser(ctx: AuthedContext, form: URLSearchParams): Promise<void> {
   requireAdmin(ctx);
-  const draft = { username: (form.get('username') ?? '').trim(), displayName: (form.get('displayName') ?? '').trim(), role: form.get('role') ?? '' };
+  const draft = {
+    username: (form.get('username') ?? '').trim(),
+    displayName: (form.get('displayName') ?? '').trim(),
+    role: form.get('role') ?? '',
+  };
   const parsed = NewUser.safeParse({ ...draft, password: form.get('password') ?? '' });
-  const fail = async (message: string) => sendHtml(ctx.res, 400, usersPage(ctx.session, await listUsers(ctx.deps.store), { error: message, draft }));
+  const fail = async (message: string) =>
+    sendHtml(ctx.res, 400, usersPage(ctx.session, await listUsers(ctx.deps.store), { error: message, draft }));
   if (!parsed.success) return fail(z.prettifyError(parsed.error));
   try {
     await addUserAsAdmin(ctx.deps.store, actorOf(ctx), parsed.data);
@@ -45,7 +50,8 @@ export async function adminAct(ctx: AuthedContext, username: string, act: AdminA
   requireAdmin(ctx);
   const { store, logger } = ctx.deps;
   const admin = ctx.session.user.username;
-  const refuse = async (status: number, message: string) => sendHtml(ctx.res, status, usersPage(ctx.session, await listUsers(store), { error: message }));
+  const refuse = async (status: number, message: string) =>
+    sendHtml(ctx.res, status, usersPage(ctx.session, await listUsers(store), { error: message }));
   if (act === 'disable' && username === admin) return refuse(409, '不能停用自己的账户（请由另一位系统管理员操作）');
   let done;
   if (act === 'reset-password') {

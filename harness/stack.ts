@@ -8,7 +8,13 @@ import pg from 'pg';
 import { loadConfig, type AppConfig } from '../config/env';
 import { serveEmbeddedStore, openStore, type EmbeddedStoreServer, type Store } from '../store';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
-import { legacyDataFile, startLegacySystem, STAND_IN_DEFAULT_CREDENTIALS, type Faults, type RunningLegacySystem } from '../fixtures/legacy-system';
+import {
+  legacyDataFile,
+  startLegacySystem,
+  STAND_IN_DEFAULT_CREDENTIALS,
+  type Faults,
+  type RunningLegacySystem,
+} from '../fixtures/legacy-system';
 import { testDatabaseUrl } from '../store/testing/backends';
 import { ALL_KEYS } from '../security/allKeys';
 import { ensureKeyFiles } from '../security/keyFiles';

@@ -8,7 +8,8 @@ const RECEIPT_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.pdf']);
  * folder first); undefined when it is not there, of an unknown type, or would resolve outside.
  */
 export function findAttachment(attachmentsDir: string, caseId: string, name: string): { file: string } | undefined {
-  if (!RECEIPT_EXTENSIONS.has(path.extname(name).toLowerCase()) || name.includes('..') || path.isAbsolute(name) || /[\\\0]/.test(name)) return undefined;
+  if (!RECEIPT_EXTENSIONS.has(path.extname(name).toLowerCase()) || name.includes('..') || path.isAbsolute(name) || /[\\\0]/.test(name))
+    return undefined;
   let root: string;
   try {
     root = fs.realpathSync(attachmentsDir);

@@ -47,7 +47,9 @@ function fromNumber(n: number, kind: CellKind, header: string): CellText {
     case 'exactText':
       // Excel keeps 15 significant digits: an 18-digit 身份证号 typed as a number has already lost its tail.
       return Math.abs(n) >= 1e15
-        ? fail(`${header}是数字格式（Excel 显示为 ${maskIdNumber(decimalText(n) ?? String(n))}），超过 15 位的数字已丢失精度；请把该列设为文本格式后重新录入`)
+        ? fail(
+            `${header}是数字格式（Excel 显示为 ${maskIdNumber(decimalText(n) ?? String(n))}），超过 15 位的数字已丢失精度；请把该列设为文本格式后重新录入`,
+          )
         : fail(`${header}「${decimalText(n) ?? n}」是数字格式，应为文本`);
     case 'date':
       return fail(`${header}是数字 ${decimalText(n) ?? n}，不是日期：请设为日期格式，或填写 YYYY-MM-DD 文本`);
@@ -80,11 +82,7 @@ function fromDate(date: Date, kind: CellKind, header: string): CellText {
   return { ok: true, text: `${yyyy}-${mm}-${dd}` };
 }
 
-function fromFormula(
-  value: ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue,
-  kind: CellKind,
-  header: string,
-): CellText {
+function fromFormula(value: ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue, kind: CellKind, header: string): CellText {
   const formula = ('formula' in value ? value.formula : value.sharedFormula) ?? '';
   if (kind === 'exactText') {
     const constant = /^\s*"((?:[^"]|"")*)"\s*$/.exec(formula);
@@ -92,8 +90,10 @@ function fromFormula(
     return fail(`${header}是公式 =${formula}，不接受公式：${header}必须直接录入（公式保存的结果可能已过时），请“粘贴为数值”后重新提交`);
   }
   const volatile = VOLATILE.exec(formula);
-  if (volatile) return fail(`${header}是公式 =${formula}，其中的 ${volatile[1]!.toUpperCase()} 每次打开都会重新计算，值不固定；请直接填写值`);
-  if (/\[[^\]]*\]/.test(formula)) return fail(`${header}的公式 =${formula} 引用了其他工作簿，保存的结果可能已过时；请“粘贴为数值”后重新提交`);
+  if (volatile)
+    return fail(`${header}是公式 =${formula}，其中的 ${volatile[1]!.toUpperCase()} 每次打开都会重新计算，值不固定；请直接填写值`);
+  if (/\[[^\]]*\]/.test(formula))
+    return fail(`${header}的公式 =${formula} 引用了其他工作簿，保存的结果可能已过时；请“粘贴为数值”后重新提交`);
   const result = value.result;
   if (result === undefined || result === null) {
     return fail(`${header}是公式 =${formula}，但文件中没有保存计算结果；请在 Excel 中打开并保存，或改为直接填写值`);

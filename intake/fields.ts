@@ -101,8 +101,40 @@ function idProblemMessage(id: string, problem: ReturnType<typeof idNumberProblem
 
 // 省级行政区划代码 (GB/T 2260): the first two digits of every real region code.
 const PROVINCE_CODES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
 ]);
 
 /** 转出地区划: a 6-digit administrative division code with a real province prefix. */
@@ -141,11 +173,7 @@ function choiceField<const Code extends string>(
 
 export const visitKindField = choiceField('就诊类型', { 住院: 'inpatient', 门诊: 'outpatient' });
 export const remoteField = choiceField('异地就医', { 本地: 'local', 已备案: 'filed', 转诊: 'referral', 未备案: 'unfiled' });
-export const detailClassField = choiceField('类别', { 甲: 'A', 乙: 'B', 丙: 'C', 甲类: 'A', 乙类: 'B', 丙类: 'C' }, [
-  '甲',
-  '乙',
-  '丙',
-]);
+export const detailClassField = choiceField('类别', { 甲: 'A', 乙: 'B', 丙: 'C', 甲类: 'A', 乙类: 'B', 丙类: 'C' }, ['甲', '乙', '丙']);
 
 /**
  * 票据: attachment file names separated by `;` (a full-width ；too). Each must stay inside the

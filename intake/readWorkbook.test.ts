@@ -21,7 +21,13 @@ const file = (name: string) => path.join(dir, name);
 
 /** The application fields of a case file as the reader should give them back. */
 function expectedRow(caseFile: CaseFile): Record<string, unknown> {
-  const base = { type: caseFile.type, caseId: caseFile.caseId, applicationDate: caseFile.applicationDate, name: caseFile.person.name, idNumber: caseFile.person.idNumber };
+  const base = {
+    type: caseFile.type,
+    caseId: caseFile.caseId,
+    applicationDate: caseFile.applicationDate,
+    name: caseFile.person.name,
+    idNumber: caseFile.person.idNumber,
+  };
   switch (caseFile.type) {
     case 'lump-sum':
       return base;
@@ -30,7 +36,17 @@ function expectedRow(caseFile: CaseFile): Record<string, unknown> {
     case 'reimbursement': {
       const { kind, hospital, admissionDate, dischargeDate, remote, reason } = caseFile.visit;
       const attachments = applicationCells(caseFile).attachments;
-      return { ...base, visitKind: kind, hospitalCode: hospital.code, admissionDate, dischargeDate, remote, reason, attachments, details: caseFile.details };
+      return {
+        ...base,
+        visitKind: kind,
+        hospitalCode: hospital.code,
+        admissionDate,
+        dischargeDate,
+        remote,
+        reason,
+        attachments,
+        details: caseFile.details,
+      };
     }
   }
 }
@@ -45,7 +61,19 @@ function applicationOf(row: IntakeRow): Record<string, unknown> {
 const HEADERS = {
   趸缴: ['案件编号', '申请日期', '姓名', '身份证号'],
   转移接续: ['案件编号', '申请日期', '姓名', '身份证号', '转出地区划'],
-  零星报销: ['案件编号', '申请日期', '姓名', '身份证号', '就诊类型', '医疗机构编码', '入院日期', '出院日期', '异地就医', '报销原因', '票据'],
+  零星报销: [
+    '案件编号',
+    '申请日期',
+    '姓名',
+    '身份证号',
+    '就诊类型',
+    '医疗机构编码',
+    '入院日期',
+    '出院日期',
+    '异地就医',
+    '报销原因',
+    '票据',
+  ],
   费用明细: ['案件编号', '项目名称', '类别', '金额', '日期'],
 };
 
@@ -110,18 +138,27 @@ describe('readIntakeWorkbook: injected invalid rows', () => {
   it('reports each kind with sheet, row number, field and a message naming the value; the other rows still read', async () => {
     const generated = generateCases({ seed: 77, count: 12 }).map((g) => g.caseFile);
     const written = await writeIntakeWorkbook(file('invalid.xlsx'), generated, { invalidRows: 5 });
-    expect(written.invalid.map((x) => x.kind)).toEqual(['missing-id-number', 'bad-date', 'bad-checksum', 'duplicate-case-id', 'wrong-prefix']);
+    expect(written.invalid.map((x) => x.kind)).toEqual([
+      'missing-id-number',
+      'bad-date',
+      'bad-checksum',
+      'duplicate-case-id',
+      'wrong-prefix',
+    ]);
     const result = await readIntakeWorkbook(file('invalid.xlsx'));
 
     expect(result.rows.map((r) => r.caseId).sort()).toEqual(generated.map((c) => c.caseId).sort());
     for (const injected of written.invalid) {
-      const found = result.errors.filter((e) => e.sheet === injected.sheet && e.rowNumber === injected.rowNumber && e.field === injected.field);
+      const found = result.errors.filter(
+        (e) => e.sheet === injected.sheet && e.rowNumber === injected.rowNumber && e.field === injected.field,
+      );
       expect(found, injected.kind).toHaveLength(1);
       expect(found[0]!.caseId).toBe(injected.caseId);
     }
     const message = (kind: string) => {
       const injected = written.invalid.find((x) => x.kind === kind)!;
-      return result.errors.find((e) => e.sheet === injected.sheet && e.rowNumber === injected.rowNumber && e.field === injected.field)!.message;
+      return result.errors.find((e) => e.sheet === injected.sheet && e.rowNumber === injected.rowNumber && e.field === injected.field)!
+        .message;
     };
     expect(message('missing-id-number')).toBe('身份证号为空');
     expect(message('bad-date')).toMatch(/申请日期「\d{4}-02-30」不是有效日期/);
@@ -150,7 +187,10 @@ describe('readIntakeWorkbook: cells', () => {
       for (const tz of ['Asia/Shanghai', 'America/Los_Angeles', 'Pacific/Kiritimati', 'UTC']) {
         process.env.TZ = tz;
         const result = await readIntakeWorkbook(target);
-        expect(result.rows.map((r) => r.applicationDate), tz).toEqual(['2025-01-01', '2025-01-01', '2025-12-31']);
+        expect(
+          result.rows.map((r) => r.applicationDate),
+          tz,
+        ).toEqual(['2025-01-01', '2025-01-01', '2025-12-31']);
       }
     } finally {
       process.env.TZ = original;
@@ -158,17 +198,37 @@ describe('readIntakeWorkbook: cells', () => {
   });
 
   it('rejects a 身份证号 typed as a number: Excel has already lost its last digits', async () => {
-    // eslint-disable-next-line no-loss-of-precision -- the point: an ID typed as a number has already lost its last digits
-    const target = await handWorkbook('id-number.xlsx', { 趸缴: [HEADERS.趸缴, ['LS-2025-0001', '2025-03-05', '张伟', 440402199910304597]] });
+    const target = await handWorkbook('id-number.xlsx', {
+      // eslint-disable-next-line no-loss-of-precision -- the point: an ID typed as a number has already lost its last digits
+      趸缴: [HEADERS.趸缴, ['LS-2025-0001', '2025-03-05', '张伟', 440402199910304597]],
+    });
     const { rows, errors } = await readIntakeWorkbook(target);
     expect(rows).toEqual([]);
     expect(errors).toEqual([
-      { sheet: '趸缴', rowNumber: 2, caseId: 'LS-2025-0001', field: '身份证号', message: expect.stringMatching(/数字格式.*丢失精度.*文本格式/) },
+      {
+        sheet: '趸缴',
+        rowNumber: 2,
+        caseId: 'LS-2025-0001',
+        field: '身份证号',
+        message: expect.stringMatching(/数字格式.*丢失精度.*文本格式/),
+      },
     ]);
   });
 
   it('reads amounts from their decimal form and refuses more than two places or float noise', async () => {
-    const rbRow = (caseId: string) => [caseId, '2025-03-05', '张伟', ID_1, '门诊', 'H44040017', '2025-03-01', '2025-03-01', '本地', 'remote-unsettled', 'a.png'];
+    const rbRow = (caseId: string) => [
+      caseId,
+      '2025-03-05',
+      '张伟',
+      ID_1,
+      '门诊',
+      'H44040017',
+      '2025-03-01',
+      '2025-03-01',
+      '本地',
+      'remote-unsettled',
+      'a.png',
+    ];
     const target = await handWorkbook('amounts.xlsx', {
       零星报销: [HEADERS.零星报销, rbRow('RB-2025-0001'), rbRow('RB-2025-0002').map((v, i) => (i === 3 ? ID_2 : v))],
       费用明细: [
@@ -183,7 +243,11 @@ describe('readIntakeWorkbook: cells', () => {
     const { rows, errors } = await readIntakeWorkbook(target);
     expect(rows).toHaveLength(1);
     const details = (rows[0] as Extract<IntakeRow, { type: 'reimbursement' }>).details;
-    expect(details.map((d) => [d.amount, d.class])).toEqual([['0.10', 'A'], ['1234.50', 'B'], ['1000.05', 'C']]);
+    expect(details.map((d) => [d.amount, d.class])).toEqual([
+      ['0.10', 'A'],
+      ['1234.50', 'B'],
+      ['1000.05', 'C'],
+    ]);
     expect(errors.map((e) => [e.sheet, e.rowNumber, e.field])).toEqual([
       ['零星报销', 3, '费用明细'],
       ['费用明细', 5, '金额'],
@@ -198,18 +262,30 @@ describe('readIntakeWorkbook: cells', () => {
     const target = await handWorkbook('formulas.xlsx', {
       趸缴: [
         HEADERS.趸缴,
-        ['LS-2025-0001', { formula: 'DATE(2025,3,5)', result: new Date(Date.UTC(2025, 2, 5)) }, { formula: '"张"&"伟"', result: '张伟' }, ID_1],
+        [
+          'LS-2025-0001',
+          { formula: 'DATE(2025,3,5)', result: new Date(Date.UTC(2025, 2, 5)) },
+          { formula: '"张"&"伟"', result: '张伟' },
+          ID_1,
+        ],
         ['LS-2025-0002', { formula: 'TODAY()', result: undefined } as unknown as ExcelJS.CellValue, '金思', ID_2],
       ],
     });
     const { rows, errors } = await readIntakeWorkbook(target);
     expect(rows.map((r) => [r.caseId, r.applicationDate, r.name])).toEqual([['LS-2025-0001', '2025-03-05', '张伟']]);
-    expect(errors).toEqual([{ sheet: '趸缴', rowNumber: 3, caseId: 'LS-2025-0002', field: '申请日期', message: expect.stringContaining('公式 =TODAY()') }]);
+    expect(errors).toEqual([
+      { sheet: '趸缴', rowNumber: 3, caseId: 'LS-2025-0002', field: '申请日期', message: expect.stringContaining('公式 =TODAY()') },
+    ]);
   });
 
   it('reads rich text and trims, and skips empty rows', async () => {
     const target = await handWorkbook('rich.xlsx', {
-      趸缴: [HEADERS.趸缴, [' LS-2025-0001 ', '2025-03-05', { richText: [{ text: '张' }, { text: '伟', font: { bold: true } }] }, ID_1], [], [null, '', '  ', null]],
+      趸缴: [
+        HEADERS.趸缴,
+        [' LS-2025-0001 ', '2025-03-05', { richText: [{ text: '张' }, { text: '伟', font: { bold: true } }] }, ID_1],
+        [],
+        [null, '', '  ', null],
+      ],
     });
     const { rows, errors, stats } = await readIntakeWorkbook(target);
     expect(errors).toEqual([]);
@@ -220,16 +296,31 @@ describe('readIntakeWorkbook: cells', () => {
 
 describe('readIntakeWorkbook: fields', () => {
   const rb = (overrides: Record<number, ExcelJS.CellValue>) =>
-    ['RB-2025-0001', '2025-03-05', '张伟', ID_1, '住院', 'H44040017', '2025-03-01', '2025-03-04', '本地', 'remote-unsettled', 'r1.png; r2.pdf ;'].map((v, i) =>
-      i in overrides ? overrides[i]! : v,
-    );
+    [
+      'RB-2025-0001',
+      '2025-03-05',
+      '张伟',
+      ID_1,
+      '住院',
+      'H44040017',
+      '2025-03-01',
+      '2025-03-04',
+      '本地',
+      'remote-unsettled',
+      'r1.png; r2.pdf ;',
+    ].map((v, i) => (i in overrides ? overrides[i]! : v));
   const detail = ['RB-2025-0001', '普通床位费', '甲', 100, '2025-03-02'];
 
   it('maps the Chinese choices and splits attachments', async () => {
     const target = await handWorkbook('rb-ok.xlsx', { 零星报销: [HEADERS.零星报销, rb({})], 费用明细: [HEADERS.费用明细, detail] });
     const { rows, errors } = await readIntakeWorkbook(target);
     expect(errors).toEqual([]);
-    expect(rows[0]).toMatchObject({ visitKind: 'inpatient', remote: 'local', attachments: ['r1.png', 'r2.pdf'], details: [{ rowNumber: 2, amount: '100.00', class: 'A' }] });
+    expect(rows[0]).toMatchObject({
+      visitKind: 'inpatient',
+      remote: 'local',
+      attachments: ['r1.png', 'r2.pdf'],
+      details: [{ rowNumber: 2, amount: '100.00', class: 'A' }],
+    });
   });
 
   it.each([
@@ -260,8 +351,20 @@ describe('readIntakeWorkbook: fields', () => {
     });
     const { errors } = await readIntakeWorkbook(target);
     expect(errors).toEqual([
-      { sheet: '零星报销', rowNumber: 2, caseId: 'RB-2025-0001', field: '费用明细', message: '没有费用明细：「费用明细」表中没有该案件的行' },
-      { sheet: '费用明细', rowNumber: 2, caseId: 'RB-2025-0099', field: '案件编号', message: '费用明细的案件编号 RB-2025-0099 在「零星报销」表中不存在' },
+      {
+        sheet: '零星报销',
+        rowNumber: 2,
+        caseId: 'RB-2025-0001',
+        field: '费用明细',
+        message: '没有费用明细：「费用明细」表中没有该案件的行',
+      },
+      {
+        sheet: '费用明细',
+        rowNumber: 2,
+        caseId: 'RB-2025-0099',
+        field: '案件编号',
+        message: '费用明细的案件编号 RB-2025-0099 在「零星报销」表中不存在',
+      },
     ]);
   });
 });
@@ -285,20 +388,24 @@ describe('readIntakeWorkbook: sheets and columns', () => {
     });
     const { rows, errors, stats } = await readIntakeWorkbook(target);
     expect(rows.map((r) => r.caseId)).toEqual(['LS-2025-0001']);
-    expect(errors).toEqual([2, 3].map((rowNumber) => ({
-      sheet: '转移接续',
-      rowNumber,
-      caseId: `TR-2025-000${rowNumber}`,
-      field: '转出地区划',
-      message: '工作表「转移接续」缺少必需的列「转出地区划」',
-    })));
+    expect(errors).toEqual(
+      [2, 3].map((rowNumber) => ({
+        sheet: '转移接续',
+        rowNumber,
+        caseId: `TR-2025-000${rowNumber}`,
+        field: '转出地区划',
+        message: '工作表「转移接续」缺少必需的列「转出地区划」',
+      })),
+    );
     expect(stats.sheets['转移接续']).toEqual({ rows: 2, valid: 0, invalid: 2 });
   });
 
   it('reports a sheet without a header row', async () => {
     const target = await handWorkbook('no-header.xlsx', { 趸缴: [LS_ROW] });
     const { errors } = await readIntakeWorkbook(target);
-    expect(errors).toEqual([{ sheet: '趸缴', rowNumber: 1, field: '案件编号', message: '工作表「趸缴」找不到表头行：前 20 行中没有「案件编号」列' }]);
+    expect(errors).toEqual([
+      { sheet: '趸缴', rowNumber: 1, field: '案件编号', message: '工作表「趸缴」找不到表头行：前 20 行中没有「案件编号」列' },
+    ]);
   });
 
   it('reports a case ID used on two sheets at the later row', async () => {
@@ -307,7 +414,15 @@ describe('readIntakeWorkbook: sheets and columns', () => {
     });
     const { rows, errors } = await readIntakeWorkbook(target);
     expect(rows.map((r) => r.rowNumber)).toEqual([2]);
-    expect(errors).toEqual([{ sheet: '趸缴', rowNumber: 3, caseId: 'LS-2025-0001', field: '案件编号', message: '案件编号 LS-2025-0001 重复：与「趸缴」第 2 行相同' }]);
+    expect(errors).toEqual([
+      {
+        sheet: '趸缴',
+        rowNumber: 3,
+        caseId: 'LS-2025-0001',
+        field: '案件编号',
+        message: '案件编号 LS-2025-0001 重复：与「趸缴」第 2 行相同',
+      },
+    ]);
   });
 });
 
@@ -325,6 +440,8 @@ describe('readIntakeWorkbook: not a workbook', () => {
   it('throws IntakeError for a missing file and for a workbook without business sheets', async () => {
     await expect(readIntakeWorkbook(file('nope.xlsx'))).rejects.toThrow(/找不到文件 .*nope\.xlsx/);
     const other = await handWorkbook('other.xlsx', { Sheet1: [['a']] });
-    await expect(readIntakeWorkbook(other)).rejects.toThrow('工作簿中没有找到业务工作表（应有 趸缴、转移接续、零星报销 中的至少一个），实际工作表：「Sheet1」');
+    await expect(readIntakeWorkbook(other)).rejects.toThrow(
+      '工作簿中没有找到业务工作表（应有 趸缴、转移接续、零星报销 中的至少一个），实际工作表：「Sheet1」',
+    );
   });
 });

@@ -6,14 +6,7 @@ import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import { IntakeError, type IntakeIssue } from './errors';
 import { maskIdNumbersIn } from '../rules/idNumber';
-import {
-  detailRowSchema,
-  lumpSumRowSchema,
-  reimbursementRowSchema,
-  transferRowSchema,
-  type DetailLine,
-  type IntakeRow,
-} from './schemas';
+import { detailRowSchema, lumpSumRowSchema, reimbursementRowSchema, transferRowSchema, type DetailLine, type IntakeRow } from './schemas';
 import { COLUMNS, SHEET, SHEET_ORDER, headerOf, type SheetName } from './sheets';
 import { looksLikeIntakeTable, readTable, type Table, type TableRow } from './table';
 import { inspectWorkbook, readWorkbookBytes, requireBusinessSheets, workbookLabel } from './workbookFile';
@@ -108,9 +101,7 @@ export async function readIntakeWorkbook(source: string | Buffer): Promise<Intak
     const [caseId, detailRows] = orphan;
     if (reimbursementIds.has(caseId)) continue;
     for (const detailRow of detailRows) {
-      errors.push(
-        issue(SHEET.details, detailRow, '案件编号', `费用明细的案件编号 ${caseId} 在「${SHEET.reimbursement}」表中不存在`),
-      );
+      errors.push(issue(SHEET.details, detailRow, '案件编号', `费用明细的案件编号 ${caseId} 在「${SHEET.reimbursement}」表中不存在`));
       details.validRowNumbers.delete(detailRow.rowNumber);
     }
   }
@@ -154,7 +145,8 @@ function findSheets(workbook: ExcelJS.Workbook): Map<SheetName, ExcelJS.Workshee
     lookalikes.length > 0 ? `；其中工作表${names}${rename}，请改名后重新提交` : '',
   );
   // Its rows would otherwise be skipped without a word: the whole workbook goes back instead.
-  if (lookalikes.length > 0) throw new IntakeError(`工作表${names}${rename}：其中的行不会被受理。请把它改名为正确的业务工作表，或删除后重新提交`);
+  if (lookalikes.length > 0)
+    throw new IntakeError(`工作表${names}${rename}：其中的行不会被受理。请把它改名为正确的业务工作表，或删除后重新提交`);
   const found = new Map<SheetName, ExcelJS.Worksheet>();
   for (const worksheet of workbook.worksheets) {
     const name = worksheet.name.trim() as SheetName;

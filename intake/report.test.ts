@@ -75,7 +75,20 @@ describe('writeResultReport', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(target);
     const sheet = workbook.getWorksheet('结果')!;
-    expect(sheet.getRow(1).values).toEqual([undefined, '案件编号', '业务', '工作表', '行号', '结果', '结果说明', '金额', '原因', '原因说明', '提示', '链接']);
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      '案件编号',
+      '业务',
+      '工作表',
+      '行号',
+      '结果',
+      '结果说明',
+      '金额',
+      '原因',
+      '原因说明',
+      '提示',
+      '链接',
+    ]);
     expect([2, 3, 4, 5].map((r) => sheet.getRow(r).getCell(6).value)).toEqual(['通过', '不予受理', '转人工', '数据错误']);
     expect(sheet.getCell('G4').value).toBe('593.10');
     expect(sheet.getCell('K2').value).toMatchObject({ hyperlink: ROWS[0]!.link });

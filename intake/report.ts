@@ -71,7 +71,12 @@ function addResultSheet(workbook: ExcelJS.Workbook, rows: readonly ResultRow[]):
   worksheet.getColumn('amount').alignment = { horizontal: 'right' };
   for (const unmasked of rows) {
     // Managers and auditors download this workbook: an error that quoted a 身份证号 shows it masked.
-    const row = { ...unmasked, sheet: maskIdNumbersIn(unmasked.sheet), reasonsText: maskIdNumbersIn(unmasked.reasonsText), messages: maskIdNumbersIn(unmasked.messages) };
+    const row = {
+      ...unmasked,
+      sheet: maskIdNumbersIn(unmasked.sheet),
+      reasonsText: maskIdNumbersIn(unmasked.reasonsText),
+      messages: maskIdNumbersIn(unmasked.messages),
+    };
     const excelRow = worksheet.addRow({
       caseId: row.caseId ?? '',
       type: BUSINESS_NAMES[row.type],
@@ -108,7 +113,12 @@ function addSummarySheet(workbook: ExcelJS.Workbook, rows: readonly ResultRow[])
     const fen = ofType
       .filter((r) => (r.outcome === 'approve' || r.outcome === 'review') && r.amount !== null)
       .reduce((sum, r) => sum + BigInt(r.amount!.replace('.', '')), 0n);
-    const added = worksheet.addRow({ type: type === null ? '合计' : BUSINESS_NAMES[type], ...counts, total: ofType.length, amount: fenText(fen) });
+    const added = worksheet.addRow({
+      type: type === null ? '合计' : BUSINESS_NAMES[type],
+      ...counts,
+      total: ofType.length,
+      amount: fenText(fen),
+    });
     if (type === null) added.font = { bold: true };
   }
 }

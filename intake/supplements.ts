@@ -40,7 +40,8 @@ export async function stageSupplement(
   carried: readonly { name: string; file: string }[] = [],
 ): Promise<StagedSupplement> {
   if (uploads.length === 0) throw new SupplementRefused('没有提交任何补正材料');
-  if (uploads.length > MAX_SUPPLEMENT_FILES) throw new SupplementRefused(`一次最多提交 ${MAX_SUPPLEMENT_FILES} 个文件（收到 ${uploads.length} 个）`);
+  if (uploads.length > MAX_SUPPLEMENT_FILES)
+    throw new SupplementRefused(`一次最多提交 ${MAX_SUPPLEMENT_FILES} 个文件（收到 ${uploads.length} 个）`);
   const names = new Set<string>();
   for (const upload of uploads) {
     const name = upload.name.normalize('NFC');
@@ -62,7 +63,8 @@ export async function stageSupplement(
   fs.mkdirSync(partial, { recursive: true, mode: 0o700 });
   try {
     for (const old of carried) if (!names.has(old.name)) fs.copyFileSync(old.file, path.join(partial, old.name));
-    for (const upload of uploads) fs.writeFileSync(path.join(partial, upload.name.normalize('NFC')), upload.bytes, { mode: 0o600, flag: 'wx' });
+    for (const upload of uploads)
+      fs.writeFileSync(path.join(partial, upload.name.normalize('NFC')), upload.bytes, { mode: 0o600, flag: 'wx' });
     // Renamed when complete: OCR never reads a folder still being written.
     fs.renameSync(partial, dir);
   } finally {

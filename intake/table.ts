@@ -76,7 +76,11 @@ function nearMiss(header: string, positions: Map<string, number[]>, specs: reado
 }
 
 /** Intake headers other than the anchor: a row with the anchor and one of these is an application table. */
-const OTHER_HEADERS = new Set(Object.values(COLUMNS).flatMap((specs) => specs.map((s) => s.header)).filter((h) => h !== ANCHOR_HEADER));
+const OTHER_HEADERS = new Set(
+  Object.values(COLUMNS)
+    .flatMap((specs) => specs.map((s) => s.header))
+    .filter((h) => h !== ANCHOR_HEADER),
+);
 
 /**
  * True when a sheet has, among its first rows, a header row of an intake table (案件编号 and another

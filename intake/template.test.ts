@@ -48,7 +48,8 @@ describe('writeIntakeTemplate', () => {
     expect(at(rb, '异地就医', TEMPLATE_ROWS + 1)).toMatchObject({ type: 'list', formulae: ['"本地,已备案,转诊,未备案"'] });
     expect(at(sheet('费用明细'), '类别', 500)).toMatchObject({ type: 'list', formulae: ['"甲,乙,丙"'] });
     expect(at(sheet('费用明细'), '金额', 2)).toMatchObject({ type: 'decimal' });
-    for (const header of ['申请日期', '入院日期', '出院日期']) expect(at(rb, header, 2)).toMatchObject({ type: 'date', operator: 'between' });
+    for (const header of ['申请日期', '入院日期', '出院日期'])
+      expect(at(rb, header, 2)).toMatchObject({ type: 'date', operator: 'between' });
     expect(at(sheet('趸缴'), '身份证号', 2)).toMatchObject({ type: 'textLength', formulae: [18] });
     for (const name of ['趸缴', '转移接续', '零星报销']) {
       expect(columnOf(sheet(name), '身份证号').numFmt).toBe('@');

@@ -84,7 +84,14 @@ export function validationsOf(worksheet: ExcelJS.Worksheet): {
 
 function validationFor(spec: ColumnSpec): ExcelJS.DataValidation | null {
   const list = LISTS[spec.field];
-  const common = { allowBlank: true, showErrorMessage: true, showInputMessage: true, errorTitle: `${spec.header}无效`, promptTitle: spec.header, prompt: spec.help };
+  const common = {
+    allowBlank: true,
+    showErrorMessage: true,
+    showInputMessage: true,
+    errorTitle: `${spec.header}无效`,
+    promptTitle: spec.header,
+    prompt: spec.help,
+  };
   if (list) {
     return { ...common, type: 'list', formulae: [`"${list.join(',')}"`], error: `${spec.header}只能是：${list.join('、')}` };
   }

@@ -148,7 +148,9 @@ function zipError(error: unknown, label: string): IntakeError {
       return new IntakeError(`${label}是设置了密码的 zip 压缩包，不是 Excel 工作簿（.xlsx）`);
     case 'unsupported-method':
     case 'corrupt':
-      return new IntakeError(`${label}已损坏或不是有效的 .xlsx 工作簿：${error.part ? `部件 ${error.part} 的` : ''}压缩数据损坏；请重新导出后提交`);
+      return new IntakeError(
+        `${label}已损坏或不是有效的 .xlsx 工作簿：${error.part ? `部件 ${error.part} 的` : ''}压缩数据损坏；请重新导出后提交`,
+      );
   }
 }
 
@@ -167,7 +169,8 @@ function notZipMessage(bytes: Buffer, label: string): string {
   if (head.includes('%PDF-')) return `${label}是 PDF 文件，不是 Excel 工作簿（.xlsx）`;
   if (isText(head)) {
     const text = head.toString('utf8');
-    if (/urn:schemas-microsoft-com:office:spreadsheet/i.test(text)) return `${label}是 Excel 2003 XML 表格，不是 Excel 工作簿（.xlsx）：${SAVE_AS}`;
+    if (/urn:schemas-microsoft-com:office:spreadsheet/i.test(text))
+      return `${label}是 Excel 2003 XML 表格，不是 Excel 工作簿（.xlsx）：${SAVE_AS}`;
     if (/<(html|table|!doctype\s+html)[\s>]/i.test(text)) {
       return `${label}是网页（HTML）表格，不是 Excel 工作簿（.xlsx）：有些系统“导出 Excel”导出的其实是网页，${SAVE_AS}`;
     }
@@ -187,7 +190,10 @@ function notWorkbookZipMessage(bytes: Buffer, entries: ZipEntry[], byName: Map<s
   if (byName.has('word/document.xml')) return `${label}是 Word 文档（.docx），不是 Excel 工作簿（.xlsx）`;
   if (byName.has('ppt/presentation.xml')) return `${label}是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿（.xlsx）`;
   const files = entries.filter((e) => !e.name.endsWith('/'));
-  const shown = files.slice(0, 3).map((e) => e.name).join('、');
+  const shown = files
+    .slice(0, 3)
+    .map((e) => e.name)
+    .join('、');
   return `${label}是 zip 压缩包（含 ${files.length} 个文件：${shown}${files.length > 3 ? ' 等' : ''}），不是 Excel 工作簿（.xlsx）`;
 }
 

@@ -53,7 +53,8 @@ export function readZipDirectory(bytes: Buffer): ZipEntry[] {
   const entries: ZipEntry[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== CENTRAL) throw new ZipFormatError('corrupt', `directory entry ${i + 1} is damaged`);
+    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== CENTRAL)
+      throw new ZipFormatError('corrupt', `directory entry ${i + 1} is damaged`);
     const nameLength = bytes.readUInt16LE(at + 28);
     const extraLength = bytes.readUInt16LE(at + 30);
     const commentLength = bytes.readUInt16LE(at + 32);
@@ -97,13 +98,15 @@ export function inflateEntry(bytes: Buffer, entry: ZipEntry, maxBytes: number): 
       out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, entry.size + 1) });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE') throw new ZipFormatError('too-large', `${entry.name} inflates to more than the ${entry.size} bytes it declares`, entry.name);
+      if (code === 'ERR_BUFFER_TOO_LARGE')
+        throw new ZipFormatError('too-large', `${entry.name} inflates to more than the ${entry.size} bytes it declares`, entry.name);
       throw new ZipFormatError('corrupt', `${entry.name}: ${(error as Error).message}`, entry.name);
     }
   } else {
     throw new ZipFormatError('unsupported-method', `${entry.name}: compression method ${entry.method}`, entry.name);
   }
-  if (out.length !== entry.size) throw new ZipFormatError('corrupt', `${entry.name}: ${out.length} bytes, the directory says ${entry.size}`, entry.name);
+  if (out.length !== entry.size)
+    throw new ZipFormatError('corrupt', `${entry.name}: ${out.length} bytes, the directory says ${entry.size}`, entry.name);
   return out;
 }
 
@@ -120,7 +123,8 @@ function zip64Directory(bytes: Buffer, eocd: number): { count: number; size: num
   const locator = eocd - 20;
   if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR) throw new ZipFormatError('corrupt', 'zip64 directory locator missing');
   const record = Number(bytes.readBigUInt64LE(locator + 8));
-  if (record + 56 > bytes.length || bytes.readUInt32LE(record) !== ZIP64_EOCD) throw new ZipFormatError('corrupt', 'zip64 directory record missing');
+  if (record + 56 > bytes.length || bytes.readUInt32LE(record) !== ZIP64_EOCD)
+    throw new ZipFormatError('corrupt', 'zip64 directory record missing');
   return {
     count: safeNumber(bytes.readBigUInt64LE(record + 32)),
     size: safeNumber(bytes.readBigUInt64LE(record + 40)),
@@ -131,7 +135,7 @@ function zip64Directory(bytes: Buffer, eocd: number): { count: number; size: num
 /** Sizes and offsets too large for 32 bits live in the zip64 extra field (id 1), in this order. */
 function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
   if (entry.size !== MAX32 && entry.compressedSize !== MAX32 && entry.localOffset !== MAX32) return;
-  for (let at = 0; at + 4 <= extra.length; ) {
+  for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const length = extra.readUInt16LE(at + 2);
     if (id === 1) {

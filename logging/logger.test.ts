@@ -16,7 +16,10 @@ describe('logger', () => {
       logger.end();
     });
     const text = fs.readFileSync(path.join(logDir, 'zhishen.log'), 'utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(text).not.toContain(id);
     expect(lines[0]).toMatchObject({ message: 'person 440402********4597 read', component: 'test', level: 'info' });

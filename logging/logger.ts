@@ -62,7 +62,11 @@ export function createLogger(component: string, options: LoggerOptions = {}): Lo
     fs.mkdirSync(options.logDir, { recursive: true, mode: OWNER_ONLY_DIR });
     transports.push(
       // Owner only: the log names cases and people (身份证号 masked, names not).
-      new winston.transports.File({ filename: path.join(options.logDir, 'zhishen.log'), format: winston.format.json(), options: { flags: 'a', mode: OWNER_ONLY_FILE } }),
+      new winston.transports.File({
+        filename: path.join(options.logDir, 'zhishen.log'),
+        format: winston.format.json(),
+        options: { flags: 'a', mode: OWNER_ONLY_FILE },
+      }),
     );
   }
   return winston.createLogger({

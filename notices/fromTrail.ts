@@ -5,20 +5,26 @@ import { beijingDate } from '../time/beijing';
 
 type Check = { rule: string; result: 'pass' | 'fail' | 'skip'; message?: string };
 
-
 /**
  * Builds the notice of a case from its events, or says why there is none: no final outcome yet
  * (still in review), or no decision with the applicant's particulars.
  */
-export function noticeRecordFromEvents(caseId: string, events: readonly AuditEvent[]): { ok: true; record: NoticeRecord } | { ok: false; reason: string } {
-  const decided = [...events].reverse().find((e) => (e.inputs as { caseFile?: unknown } | null)?.caseFile !== undefined && e.outcome !== null);
+export function noticeRecordFromEvents(
+  caseId: string,
+  events: readonly AuditEvent[],
+): { ok: true; record: NoticeRecord } | { ok: false; reason: string } {
+  const decided = [...events]
+    .reverse()
+    .find((e) => (e.inputs as { caseFile?: unknown } | null)?.caseFile !== undefined && e.outcome !== null);
   if (!decided) return { ok: false, reason: `case ${caseId} has no rules decision on record` };
   const caseFile = (decided.inputs as { caseFile: { type: NoticeRecord['type']; person: { name: string; idNumber: string } } }).caseFile;
   const ruled = decided.outcome as { outcome: string; amount: string | null; checks?: Check[] };
   // A clerk's decision after the rules' one is final; so is the 补正 deadline passing unanswered.
   const reviewed = [...events].reverse().find((e) => (e.step === 'reviewed' || e.step === 'return-expired') && e.seq > decided.seq);
   const expired = reviewed?.step === 'return-expired' ? (reviewed.outcome as { message?: string }) : null;
-  const after = expired ? { outcome: 'reject', amount: null } : (reviewed?.outcome as { after?: { outcome: string; amount: string | null } } | undefined)?.after;
+  const after = expired
+    ? { outcome: 'reject', amount: null }
+    : (reviewed?.outcome as { after?: { outcome: string; amount: string | null } } | undefined)?.after;
   const outcome = after?.outcome ?? ruled.outcome;
   const amount = after ? after.amount : ruled.amount;
   if (outcome !== 'approve' && outcome !== 'reject') return { ok: false, reason: `case ${caseId} is ${outcome}: no final decision yet` };

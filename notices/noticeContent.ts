@@ -28,7 +28,10 @@ export const NoticeRecord = z.object({
   caseId: z.string().min(1),
   type: CaseTypeSchema,
   outcome: z.enum(['approve', 'reject']),
-  amount: z.string().regex(/^\d+\.\d{2}$/).nullable(),
+  amount: z
+    .string()
+    .regex(/^\d+\.\d{2}$/)
+    .nullable(),
   person: z.object({ name: z.string().min(1), idNumber: z.string().min(4) }),
   /** The failed rules with their messages (for a rejection: the grounds). */
   failed: z.array(z.object({ rule: z.string(), message: z.string() })),
@@ -85,7 +88,10 @@ export function noticeBlocks(input: NoticeRecord, bureau: NoticeBureau = default
         (r.amount === null ? '' : r.type === 'lump-sum' ? `应趸缴金额：人民币 ${r.amount} 元。` : `核定支付金额：人民币 ${r.amount} 元。`),
     });
   } else {
-    blocks.push({ kind: 'paragraph', text: `你（单位）提交的${business}申请（案件编号 ${r.caseId}），经审核，不符合下列规定，决定不予受理：` });
+    blocks.push({
+      kind: 'paragraph',
+      text: `你（单位）提交的${business}申请（案件编号 ${r.caseId}），经审核，不符合下列规定，决定不予受理：`,
+    });
     r.failed.forEach((f, i) => blocks.push({ kind: 'paragraph', text: `${i + 1}. ${ruleTitle(f.rule)}（${f.rule}）：${mask(f.message)}` }));
   }
   if (r.reviewedBy !== null && r.reviewComment) blocks.push({ kind: 'paragraph', text: `审核意见：${mask(r.reviewComment)}` });

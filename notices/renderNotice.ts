@@ -4,5 +4,9 @@ import { defaultBureau, NoticeRecord, noticeBlocks, noticeTitle, type NoticeBure
 /** The notice to the applicant as a PDF (CJK font embedded as a subset). Needs the npm package fontkit 2.x. */
 export function renderNotice(record: NoticeRecord, bureau: NoticeBureau = defaultBureau): Promise<Uint8Array> {
   const parsed = NoticeRecord.parse(record);
-  return renderTextPdf(noticeBlocks(parsed, bureau), { title: `${noticeTitle(parsed.outcome)} ${parsed.caseId}`, subject: parsed.caseId, author: bureau.name });
+  return renderTextPdf(noticeBlocks(parsed, bureau), {
+    title: `${noticeTitle(parsed.outcome)} ${parsed.caseId}`,
+    subject: parsed.caseId,
+    author: bureau.name,
+  });
 }

@@ -35,7 +35,8 @@ afterAll(async () => {
 
 describe('ocr activity readReceipts', () => {
   const activities = ocrActivities(fakeReader);
-  const readReceipts = (input: ReadReceiptsInput) => new MockActivityEnvironment().run(activities.readReceipts, input) as Promise<ReadReceiptsResult>;
+  const readReceipts = (input: ReadReceiptsInput) =>
+    new MockActivityEnvironment().run(activities.readReceipts, input) as Promise<ReadReceiptsResult>;
 
   it('reads the files in order and hashes each as evidence', async () => {
     const result = await readReceipts({ caseId: 'C1', attachmentsDir: attachments, files: ['receipts/a.pdf'] });
@@ -44,7 +45,12 @@ describe('ocr activity readReceipts', () => {
     expect(read).toEqual(['receipts/a.pdf']);
   });
 
-  it.each([['../secret.txt'], ['receipts/../../secret.txt'], [path.join(tmpdir(), 'x.pdf')], ['link.pdf']])('refuses %s, which leaves the attachments directory', async (file) => {
-    await expect(readReceipts({ caseId: 'C1', attachmentsDir: attachments, files: [file] })).rejects.toThrow(/outside the case's attachments directory/);
-  });
+  it.each([['../secret.txt'], ['receipts/../../secret.txt'], [path.join(tmpdir(), 'x.pdf')], ['link.pdf']])(
+    'refuses %s, which leaves the attachments directory',
+    async (file) => {
+      await expect(readReceipts({ caseId: 'C1', attachmentsDir: attachments, files: [file] })).rejects.toThrow(
+        /outside the case's attachments directory/,
+      );
+    },
+  );
 });

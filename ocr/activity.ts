@@ -60,14 +60,18 @@ export async function readReceiptFiles(
   for (const file of input.files) {
     const absolute = await insideAttachments(input, file);
     const bytes = await readFile(absolute).catch((error: unknown) => {
-      throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${file}: cannot read the attachment (${(error as NodeJS.ErrnoException).code ?? String(error)})`), 'AttachmentUnreadable');
+      throw ApplicationFailure.nonRetryable(
+        maskIdNumbersIn(`${input.caseId}: ${file}: cannot read the attachment (${(error as NodeJS.ErrnoException).code ?? String(error)})`),
+        'AttachmentUnreadable',
+      );
     });
     evidence.push({ file, sha256: createHash('sha256').update(bytes).digest('hex') });
     try {
       receipts.push(await reader.read({ bytes, name: file }));
     } catch (error) {
       // The same file will not read better on a retry: the case goes to a clerk instead.
-      if (error instanceof ReceiptReadError) throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${error.message}`), 'ReceiptUnreadable');
+      if (error instanceof ReceiptReadError)
+        throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${error.message}`), 'ReceiptUnreadable');
       throw error;
     }
   }
@@ -79,14 +83,18 @@ export async function readReceiptFiles(
  * symlink), or when the file is larger than any receipt: it is not read into memory to find out.
  */
 async function insideAttachments(input: ReadReceiptsInput, file: string): Promise<string> {
-  const refuse = (why: string) => ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${JSON.stringify(file)} ${why}`), 'AttachmentPathRefused');
+  const refuse = (why: string) =>
+    ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: ${JSON.stringify(file)} ${why}`), 'AttachmentPathRefused');
   // Intake refuses these names already; a row that reached here otherwise is refused again, by name.
   if (file === '' || /\p{Cc}/u.test(file)) throw refuse('is not a file name (empty, or a control character such as NUL)');
   if (path.isAbsolute(file) || /^[A-Za-z]:/.test(file) || file.startsWith('\\\\') || file.split(/[\\/]/).includes('..')) {
     throw refuse("is outside the case's attachments directory");
   }
   const root = await realpath(input.attachmentsDir).catch(() => {
-    throw ApplicationFailure.nonRetryable(maskIdNumbersIn(`${input.caseId}: attachments directory ${input.attachmentsDir} does not exist`), 'AttachmentUnreadable');
+    throw ApplicationFailure.nonRetryable(
+      maskIdNumbersIn(`${input.caseId}: attachments directory ${input.attachmentsDir} does not exist`),
+      'AttachmentUnreadable',
+    );
   });
   const resolved = await realpath(path.join(root, file)).catch(() => path.join(root, file));
   if (resolved !== root && !resolved.startsWith(root + path.sep)) throw refuse("is outside the case's attachments directory");

@@ -34,7 +34,10 @@ beforeAll(async () => {
       const clean = path.join(dir, `edge-${i}.png`);
       const scan = path.join(dir, `edge-${i}.jpg`);
       await writeFile(clean, png);
-      await writeFile(scan, await degrade(await renderer.png(receiptHtml('ebill-grid', printed, new Random(9100 + i)), 2), scanDegradation(random), random));
+      await writeFile(
+        scan,
+        await degrade(await renderer.png(receiptHtml('ebill-grid', printed, new Random(9100 + i)), 2), scanDegradation(random), random),
+      );
       files.push({ file: clean, expected }, { file: scan, expected });
     }
   } finally {

@@ -28,7 +28,10 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
       hospitalName: '珠海市人民医院',
       total: '1234.56',
       totalInWords: '壹仟贰佰叁拾肆元伍角陆分',
-      items: [{ category: '西药费', amount: '1200.00' }, { category: '检查费', amount: '34.56' }],
+      items: [
+        { category: '西药费', amount: '1200.00' },
+        { category: '检查费', amount: '34.56' },
+      ],
       fundPaid: '0.00',
       accountPaid: '234.56',
       cashPaid: '1000.00',
@@ -59,7 +62,10 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
       hospitalName: '长沙市第一人民医院',
       total: '105.50',
       totalInWords: '壹佰零伍元伍角',
-      items: [{ category: '床位费', amount: '80.00' }, { category: '化验费', amount: '25.50' }],
+      items: [
+        { category: '床位费', amount: '80.00' },
+        { category: '化验费', amount: '25.50' },
+      ],
     });
   });
 
@@ -80,7 +86,13 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
       { category: '治疗费', amount: '20.00' },
       { category: '挂号费', amount: '5.00' },
     ]);
-    expect(reading).toMatchObject({ payerName: '李娜', issueDate: '2022-01-09', hospitalName: '杭州市中医院', total: '35.00', cashPaid: '30.00' });
+    expect(reading).toMatchObject({
+      payerName: '李娜',
+      issueDate: '2022-01-09',
+      hospitalName: '杭州市中医院',
+      total: '35.00',
+      cashPaid: '30.00',
+    });
   });
 
   it('repairs look-alike characters in 大写 and digits (参 → 叁, O → 0)', () => {
@@ -116,12 +128,7 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
 });
 
 describe('cross-checks set the confidence of the fields they touch', () => {
-  const base = [
-    '票据代码 44060122  票据号码 0488888987',
-    '项目名称  金额',
-    '西药费  100.00',
-    '检查费  23.45',
-  ];
+  const base = ['票据代码 44060122  票据号码 0488888987', '项目名称  金额', '西药费  100.00', '检查费  23.45'];
 
   it('lowers total and totalInWords when 大写 and 小写 disagree and nothing else vouches', () => {
     const reading = read([...base.slice(0, 2), '合计（大写）壹佰贰拾叁元肆角伍分  （小写）¥128.45'], 0.97);
@@ -144,7 +151,11 @@ describe('cross-checks set the confidence of the fields they touch', () => {
   });
 
   it('doubts the payment split when fund + account + cash ≠ total', () => {
-    const reading = read([...base, '合计（大写）壹佰贰拾叁元肆角伍分  （小写）¥123.45', '医保统筹基金支付 0.00  个人账户支付 20.00  个人现金支付 113.45']);
+    const reading = read([
+      ...base,
+      '合计（大写）壹佰贰拾叁元肆角伍分  （小写）¥123.45',
+      '医保统筹基金支付 0.00  个人账户支付 20.00  个人现金支付 113.45',
+    ]);
     expect(reading.confidence.fundPaid).toBeLessThanOrEqual(0.5);
     expect(reading.confidence.accountPaid).toBeLessThanOrEqual(0.5);
     expect(reading.confidence.cashPaid).toBeLessThanOrEqual(0.5);

@@ -39,7 +39,9 @@ function countingEngine(): OcrEngine & { calls: number } {
 }
 
 function wrongTrustedFields(reading: ReceiptReading, entry: CorpusEntry): string[] {
-  return RECEIPT_FIELDS.filter((field) => JSON.stringify(reading[field]) !== JSON.stringify(entry.truth[field]) && reading.confidence[field] >= 0.9);
+  return RECEIPT_FIELDS.filter(
+    (field) => JSON.stringify(reading[field]) !== JSON.stringify(entry.truth[field]) && reading.confidence[field] >= 0.9,
+  );
 }
 
 function exactFields(reading: ReceiptReading, entry: CorpusEntry): number {
@@ -107,7 +109,9 @@ describe('PDFs', () => {
     page.drawText('Minutes of the meeting', { x: 20, y: 200, font: await pdf.embedFont(StandardFonts.Helvetica), size: 18 });
     const engine = countingEngine();
     const reader = createReceiptReader({ ocrEngine: engine });
-    await expect(reader.read({ bytes: Buffer.from(await pdf.save()), name: 'minutes.pdf' })).rejects.toThrow(/minutes\.pdf: not a medical receipt/);
+    await expect(reader.read({ bytes: Buffer.from(await pdf.save()), name: 'minutes.pdf' })).rejects.toThrow(
+      /minutes\.pdf: not a medical receipt/,
+    );
   });
 });
 
@@ -127,12 +131,16 @@ describe('unreadable input is a clear ReceiptReadError', () => {
   });
 
   it('refuses a broken image', async () => {
-    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#fff' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     await expect(reader.read({ bytes: png.subarray(0, 60), name: 'cut.png' })).rejects.toThrow(/cut\.png: not a readable image/);
   });
 
   it('refuses a broken PDF', async () => {
-    await expect(reader.read({ bytes: Buffer.from('%PDF-1.7\nthis is not really a pdf'), name: 'bad.pdf' })).rejects.toThrow(/bad\.pdf: not a readable PDF/);
+    await expect(reader.read({ bytes: Buffer.from('%PDF-1.7\nthis is not really a pdf'), name: 'bad.pdf' })).rejects.toThrow(
+      /bad\.pdf: not a readable PDF/,
+    );
   });
 
   it('refuses an oversized file before decoding it', async () => {
@@ -142,7 +150,9 @@ describe('unreadable input is a clear ReceiptReadError', () => {
   });
 
   it('says an image without receipt text is not a receipt', async () => {
-    const blank = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#fff' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     await expect(reader.read({ bytes: blank, name: 'blank.png' })).rejects.toThrow(/blank\.png: not a medical receipt/);
   });
 });

@@ -37,7 +37,10 @@ export interface ReceiptReader {
 export function createReceiptReader(options: ReceiptReaderOptions = {}): ReceiptReader {
   const name = options.ocrEngine?.name ?? options.engine ?? DEFAULT_ENGINE;
   let engine: Promise<OcrEngine> | null = null;
-  const getEngine = () => (engine ??= options.ocrEngine ? Promise.resolve(options.ocrEngine) : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism() }));
+  const getEngine = () =>
+    (engine ??= options.ocrEngine
+      ? Promise.resolve(options.ocrEngine)
+      : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism() }));
   let closed = false;
 
   return {
@@ -70,7 +73,10 @@ async function readImage(name: string, bytes: Buffer, engine: OcrEngine): Promis
   try {
     prepared = await preprocess(bytes, { workingWidth: engine.workingWidth });
   } catch (error) {
-    throw new ReceiptReadError(name, `not a readable image: damaged or cut short (${error instanceof Error ? error.message : String(error)})`);
+    throw new ReceiptReadError(
+      name,
+      `not a readable image: damaged or cut short (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const fragments: TextFragment[] = await engine.recognize(prepared);
   const rows = rowsOf(fragments);

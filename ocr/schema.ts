@@ -8,8 +8,19 @@ import { z } from 'zod';
 import { DateSchema, MoneySchema } from '../rules/formats';
 
 export const RECEIPT_FIELDS = [
-  'code', 'number', 'checkCode', 'issueDate', 'payerName', 'payerId', 'hospitalName',
-  'total', 'totalInWords', 'items', 'fundPaid', 'accountPaid', 'cashPaid',
+  'code',
+  'number',
+  'checkCode',
+  'issueDate',
+  'payerName',
+  'payerId',
+  'hospitalName',
+  'total',
+  'totalInWords',
+  'items',
+  'fundPaid',
+  'accountPaid',
+  'cashPaid',
 ] as const;
 export type ReceiptField = (typeof RECEIPT_FIELDS)[number];
 

@@ -19,7 +19,11 @@ interface Explained {
 async function explain(store: Store, caseId: string): Promise<Explained> {
   const events = await listEvents(store, caseId);
   const decisive = [...events].reverse().find((e) => e.step === 'decided' || e.step === 'exception');
-  const outcome = (decisive?.outcome ?? {}) as { checks?: { rule: string; result: string; message: string }[]; reasons?: string[]; message?: string };
+  const outcome = (decisive?.outcome ?? {}) as {
+    checks?: { rule: string; result: string; message: string }[];
+    reasons?: string[];
+    message?: string;
+  };
   if (decisive?.step === 'exception') {
     const text = `${(outcome.reasons ?? []).join(',')} ${outcome.message ?? ''}`.trim();
     return { reasonsText: text, messages: outcome.message ?? '' };

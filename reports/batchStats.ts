@@ -23,7 +23,16 @@ export interface BatchOverview {
 }
 
 export interface BatchStats extends BatchOverview {
-  byType: Array<{ type: string; total: number; done: number; approve: number; reject: number; review: number; failed: number; running: number }>;
+  byType: Array<{
+    type: string;
+    total: number;
+    done: number;
+    approve: number;
+    reject: number;
+    review: number;
+    failed: number;
+    running: number;
+  }>;
   /** Cases whose rules decision (or exception) was recorded, per Beijing hour (`2026-12-02 00:00`, its start). */
   throughput: Array<{ hour: string; decided: number }>;
   /** Share of the batch's decided cases in which each rule (or exception code) failed. */

@@ -26,9 +26,13 @@ export function batchSummaryBlocks(s: BatchStats, generatedAt: Date): Block[] {
   }
   blocks.push({ kind: 'heading', text: '按规则的例外率' });
   if (s.exceptionRates.length === 0) blocks.push({ kind: 'paragraph', text: '无' });
-  for (const r of s.exceptionRates) blocks.push({ kind: 'paragraph', text: `${r.rule} ${ruleName(r.rule)}：${r.cases} 件（${percent(r.rate)}）` });
+  for (const r of s.exceptionRates)
+    blocks.push({ kind: 'paragraph', text: `${r.rule} ${ruleName(r.rule)}：${r.cases} 件（${percent(r.rate)}）` });
   blocks.push({ kind: 'heading', text: '待审核案件时限' });
-  blocks.push({ kind: 'paragraph', text: `待审核 ${s.sla.open} 件：按时 ${s.sla['on-time']}，即将到期 ${s.sla['due-soon']}，已超期 ${s.sla.overdue}` });
+  blocks.push({
+    kind: 'paragraph',
+    text: `待审核 ${s.sla.open} 件：按时 ${s.sla['on-time']}，即将到期 ${s.sla['due-soon']}，已超期 ${s.sla.overdue}`,
+  });
   blocks.push({ kind: 'heading', text: '处理量（每小时，北京时间）' });
   for (const t of s.throughput) blocks.push({ kind: 'small', text: `${t.hour}  ${t.decided}` });
   blocks.push({ kind: 'small', text: `生成时间 ${beijingTime(generatedAt)}（北京时间）` });
@@ -40,5 +44,8 @@ export function batchSummaryBlocks(s: BatchStats, generatedAt: Date): Block[] {
 export async function renderBatchSummary(store: Store, batchId: string, now = new Date()): Promise<Uint8Array | undefined> {
   const stats = await batchStats(store, batchId, now);
   if (!stats) return undefined;
-  return renderTextPdf(batchSummaryBlocks(stats, now), { title: maskIdNumbersIn(`批次汇总 ${batchId}`), subject: maskIdNumbersIn(batchId) });
+  return renderTextPdf(batchSummaryBlocks(stats, now), {
+    title: maskIdNumbersIn(`批次汇总 ${batchId}`),
+    subject: maskIdNumbersIn(batchId),
+  });
 }

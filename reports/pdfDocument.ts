@@ -20,7 +20,9 @@ const FONTKIT_PACKAGE = 'fontkit';
 /** Raised when the font engine pdf-lib needs to embed the CJK font is not installed. */
 export class FontkitMissingError extends Error {
   constructor() {
-    super(`PDF output needs the npm package ${FONTKIT_PACKAGE} 2.x (npm install ${FONTKIT_PACKAGE}@^2.0.4) to embed and subset the CJK font`);
+    super(
+      `PDF output needs the npm package ${FONTKIT_PACKAGE} 2.x (npm install ${FONTKIT_PACKAGE}@^2.0.4) to embed and subset the CJK font`,
+    );
     this.name = 'FontkitMissingError';
   }
 }
@@ -76,7 +78,7 @@ let fontkitPromise: Promise<Fontkit | null> | undefined;
 function loadFontkit(): Promise<Fontkit | null> {
   const name = FONTKIT_PACKAGE;
   fontkitPromise ??= import(/* @vite-ignore */ name).then(
-    (mod: { default?: Fontkit } & Partial<Fontkit>) => (mod.default ?? (mod as Fontkit)),
+    (mod: { default?: Fontkit } & Partial<Fontkit>) => mod.default ?? (mod as Fontkit),
     () => null,
   );
   return fontkitPromise;
@@ -91,7 +93,9 @@ let sharedFont: { path: string; font: Promise<{ bytes: Buffer; font: unknown }> 
  */
 function cjkFont(fontkit: Fontkit): Promise<{ bytes: Buffer; font: unknown }> {
   if (sharedFont?.path !== CJK_FONT_PATH) {
-    const font = fs.promises.readFile(CJK_FONT_PATH).then((bytes) => ({ bytes, font: adaptForPdfLib(fontkit.create(bytes, CJK_FONT_MEMBER) as never) }));
+    const font = fs.promises
+      .readFile(CJK_FONT_PATH)
+      .then((bytes) => ({ bytes, font: adaptForPdfLib(fontkit.create(bytes, CJK_FONT_MEMBER) as never) }));
     sharedFont = { path: CJK_FONT_PATH, font };
     font.catch(() => {
       if (sharedFont?.font === font) sharedFont = undefined;
@@ -115,7 +119,10 @@ const STYLE = {
 } as const;
 
 /** Renders blocks into a PDF with the CJK font embedded as a subset (only the glyphs used). */
-export async function renderTextPdf(blocks: readonly Block[], meta: { title: string; subject?: string; author?: string }): Promise<Uint8Array> {
+export async function renderTextPdf(
+  blocks: readonly Block[],
+  meta: { title: string; subject?: string; author?: string },
+): Promise<Uint8Array> {
   const fontkit = await loadFontkit();
   if (!fontkit) throw new FontkitMissingError();
   const doc = await PDFDocument.create();
@@ -166,7 +173,13 @@ const advancesByFace = new WeakMap<object, Map<string, number>>();
  * (`npm run bench`). The width is summed per character instead, and the exact width is asked only
  * within an em of the limit, where a ligature could tip it: the same breaks, far fewer layouts.
  */
-function wrap(text: string, font: Pick<PDFFont, 'widthOfTextAtSize'>, size: number, width: number, advances = new Map<string, number>()): string[] {
+function wrap(
+  text: string,
+  font: Pick<PDFFont, 'widthOfTextAtSize'>,
+  size: number,
+  width: number,
+  advances = new Map<string, number>(),
+): string[] {
   const key = (ch: string) => `${size}\u0000${ch}`;
   const advance = (ch: string) => {
     let w = advances.get(key(ch));

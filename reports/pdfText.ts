@@ -11,7 +11,14 @@ const cMapUrl = path.join(pdfjsDir, 'cmaps') + path.sep;
 
 /** Extracts the text of every page, lines joined by newlines, pages by a blank line. */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, standardFontDataUrl, cMapUrl, cMapPacked: true }).promise;
+  const doc = await getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    standardFontDataUrl,
+    cMapUrl,
+    cMapPacked: true,
+  }).promise;
   const pages: string[] = [];
   try {
     for (let n = 1; n <= doc.numPages; n++) {

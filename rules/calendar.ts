@@ -113,7 +113,7 @@ export function missingYearsAround(calendar: BureauCalendar, today: string): num
 /** Monday to Friday only: the fallback where holidays are unknown, for deadlines that must exist. */
 export function addWeekdays(date: string, count: number): string {
   let current = date;
-  for (let remaining = count; remaining > 0; ) {
+  for (let remaining = count; remaining > 0;) {
     current = addDays(current, 1);
     const day = weekday(current);
     if (day !== 0 && day !== 6) remaining--;

@@ -34,7 +34,8 @@ const CalendarYearSchema = z
         if (earlier !== undefined) ctx.addIssue({ code: 'custom', path, message: `${day} is listed twice (first as ${earlier})` });
         seen.set(day, `${field}[${i}]`);
         const day0 = weekday(day);
-        if (field === 'workingDays' && day0 !== 0 && day0 !== 6) ctx.addIssue({ code: 'custom', path, message: `${day} is a weekday: a make-up working day is a Saturday or Sunday` });
+        if (field === 'workingDays' && day0 !== 0 && day0 !== 6)
+          ctx.addIssue({ code: 'custom', path, message: `${day} is a weekday: a make-up working day is a Saturday or Sunday` });
       });
     }
   });
@@ -65,14 +66,18 @@ function fromJson(text: string): RawYear {
   } catch (err) {
     throw new CalendarFileError(`not valid JSON: ${(err as Error).message}`);
   }
-  return { value, where: (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') || 'file' };
+  return {
+    value,
+    where: (path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') || 'file',
+  };
 }
 
 function fromCsv(text: string): RawYear {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   const header = lines[headerIndex]?.split(',').map((c) => c.trim().toLowerCase());
-  if (!header || header[0] !== 'date' || header[1] !== 'kind') throw new CalendarFileError(`line ${headerIndex + 1}: the header must be date,kind`);
+  if (!header || header[0] !== 'date' || header[1] !== 'kind')
+    throw new CalendarFileError(`line ${headerIndex + 1}: the header must be date,kind`);
   const days = { holidays: [] as string[], workingDays: [] as string[] };
   const lineOf = { holidays: [] as number[], workingDays: [] as number[] };
   for (let i = headerIndex + 1; i < lines.length; i++) {

@@ -6,7 +6,12 @@
 export const CASE_TYPES = ['lump-sum', 'transfer', 'reimbursement'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
-export const isCaseType = (value: unknown): value is CaseType => typeof value === 'string' && (CASE_TYPES as readonly string[]).includes(value);
+export const isCaseType = (value: unknown): value is CaseType =>
+  typeof value === 'string' && (CASE_TYPES as readonly string[]).includes(value);
 
 /** The business's name on screens, in result workbooks and in reports. */
-export const BUSINESS_NAMES: Readonly<Record<CaseType, string>> = { 'lump-sum': '趸缴', transfer: '关系转移接续', reimbursement: '零星报销' };
+export const BUSINESS_NAMES: Readonly<Record<CaseType, string>> = {
+  'lump-sum': '趸缴',
+  transfer: '关系转移接续',
+  reimbursement: '零星报销',
+};

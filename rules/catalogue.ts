@@ -65,7 +65,9 @@ export function rulesOf(type: CaseType): RuleDefinition[] {
 }
 
 /** Every rule of every business, in document order (CM-01 first, then 趸缴, 关系转移接续, 零星报销). */
-export const ALL_RULES: readonly RuleDefinition[] = [COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((rules) => Object.values(rules));
+export const ALL_RULES: readonly RuleDefinition[] = [COMMON_RULES, LUMP_SUM_RULES, TRANSFER_RULES, REIMBURSEMENT_RULES].flatMap((rules) =>
+  Object.values(rules),
+);
 
 const RULES_BY_ID: ReadonlyMap<string, RuleDefinition> = new Map(ALL_RULES.map((r) => [r.id, r]));
 

@@ -28,7 +28,11 @@ describe('CM-01 身份证号', () => {
   it('fails a birth date that differs from the record or does not exist', () => {
     expect(identityCheck({ ...person, birthDate: '1999-10-31' }).message).toContain('身份证出生日期 1999-10-30 ≠ 登记出生日期 1999-10-31');
     const impossible = '440402' + '19990230' + '013';
-    const id = impossible + ('10X98765432'[[...impossible].reduce((s, d, i) => s + Number(d) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i]!, 0) % 11])!;
+    const id =
+      impossible +
+      '10X98765432'[
+        [...impossible].reduce((s, d, i) => s + Number(d) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i]!, 0) % 11
+      ]!;
     expect(identityCheck({ ...person, idNumber: id, birthDate: '1999-02-28' }).result).toBe('fail');
   });
 
@@ -55,7 +59,12 @@ describe('CM-01 身份证号', () => {
 });
 
 describe('outcome', () => {
-  const check = (severity: Check['severity'], result: Check['result']): Check => ({ rule: `${severity}-${result}`, severity, result, message: '' });
+  const check = (severity: Check['severity'], result: Check['result']): Check => ({
+    rule: `${severity}-${result}`,
+    severity,
+    result,
+    message: '',
+  });
 
   it('reject beats review beats approve; skips and passes do not count', () => {
     expect(outcomeOf([check('review', 'fail'), check('reject', 'fail')])).toBe('reject');

@@ -69,6 +69,6 @@ describe('bureau calendar', () => {
 
   it('validates calendar data when loaded', () => {
     expect(() => loadCalendar({ holidays: ['2024-02-30'], workingDays: [] })).toThrow();
-    expect(() => loadCalendar({ holidays: [] , workingDays: [] })).toThrow();
+    expect(() => loadCalendar({ holidays: [], workingDays: [] })).toThrow();
   });
 });

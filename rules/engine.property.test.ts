@@ -23,7 +23,13 @@ const variedCase = fc
     const [m0 = 0, m1 = 0, m2 = 0, m3 = 0] = months;
     const [f0 = false, f1 = false, f2 = false, f3 = false] = flags;
     if (c.type === 'lump-sum') {
-      Object.assign(c.contributions, { localActualMonths: m0, transferredMonths: m1, deemedMonths: m2 % 60, overlapMonths: m3 % 12, deemedCertified: f0 });
+      Object.assign(c.contributions, {
+        localActualMonths: m0,
+        transferredMonths: m1,
+        deemedMonths: m2 % 60,
+        overlapMonths: m3 % 12,
+        deemedCertified: f0,
+      });
       if (f1 && c.retirement !== null) c.retirement.kind = 'illness';
     } else if (c.type === 'transfer') {
       c.from.actualMonths = m0;
@@ -65,7 +71,11 @@ describe('decide (properties)', () => {
         expect(parseCaseFile(caseFile).ok).toBe(true);
         const decision = DecisionSchema.parse(decide(caseFile));
         const failed = decision.checks.filter((check) => check.result === 'fail');
-        expect(decision.checks.map((check) => check.rule)).toEqual(rulesOf(caseFile.type).filter((rule) => !rule.onlyWhenFailing || decision.reasons.includes(rule.id)).map((rule) => rule.id));
+        expect(decision.checks.map((check) => check.rule)).toEqual(
+          rulesOf(caseFile.type)
+            .filter((rule) => !rule.onlyWhenFailing || decision.reasons.includes(rule.id))
+            .map((rule) => rule.id),
+        );
         expect(decision.reasons).toEqual(failed.map((check) => check.rule));
         const expectedOutcome = failed.some((c) => c.severity === 'reject') ? 'reject' : failed.length > 0 ? 'review' : 'approve';
         expect(decision.outcome).toBe(expectedOutcome);

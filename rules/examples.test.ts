@@ -21,7 +21,11 @@ describe('worked examples of POLICY.md', () => {
     // Same keys in the same order as the expected file: the output is byte-stable.
     expect(JSON.stringify(decision.details)).toBe(JSON.stringify(expected.details));
     expect(DecisionSchema.parse(result.decision)).toEqual(result.decision);
-    expect(checks.map((check) => check.rule)).toEqual(rulesOf(decision.type).filter((rule) => !rule.onlyWhenFailing || decision.reasons.includes(rule.id)).map((rule) => rule.id));
+    expect(checks.map((check) => check.rule)).toEqual(
+      rulesOf(decision.type)
+        .filter((rule) => !rule.onlyWhenFailing || decision.reasons.includes(rule.id))
+        .map((rule) => rule.id),
+    );
     expect(checks.filter((check) => check.result === 'fail').map((check) => check.rule)).toEqual(expected.reasons);
     for (const check of checks) expect(check.message).toMatch(/\p{Script=Han}/u);
   });

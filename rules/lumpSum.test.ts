@@ -54,8 +54,18 @@ describe('lump-sum rules', () => {
   });
 
   it('LS-02: retirement on the application date passes, the day after fails, none fails', () => {
-    expect(checkOf(decideVariant((c) => (c.retirement.date = c.applicationDate)), 'LS-02').result).toBe('pass');
-    expect(checkOf(decideVariant((c) => (c.retirement.date = '2025-03-17')), 'LS-02').result).toBe('fail');
+    expect(
+      checkOf(
+        decideVariant((c) => (c.retirement.date = c.applicationDate)),
+        'LS-02',
+      ).result,
+    ).toBe('pass');
+    expect(
+      checkOf(
+        decideVariant((c) => (c.retirement.date = '2025-03-17')),
+        'LS-02',
+      ).result,
+    ).toBe('fail');
     const none = decideVariant((c) => (c.retirement = null));
     expect(checkOf(none, 'LS-02').result).toBe('fail');
     expect(checkOf(none, 'LS-03').result).toBe('pass');
@@ -71,12 +81,27 @@ describe('lump-sum rules', () => {
 
   it('LS-04: retiring in the statutory month passes, the month before fails', () => {
     // Born 1962-04 (age 60, before the reform): statutory month 2022-04.
-    expect(checkOf(decideVariant((c) => (c.retirement.date = '2022-04-01')), 'LS-04').result).toBe('pass');
-    expect(checkOf(decideVariant((c) => (c.retirement.date = '2022-03-31')), 'LS-04').result).toBe('fail');
+    expect(
+      checkOf(
+        decideVariant((c) => (c.retirement.date = '2022-04-01')),
+        'LS-04',
+      ).result,
+    ).toBe('pass');
+    expect(
+      checkOf(
+        decideVariant((c) => (c.retirement.date = '2022-03-31')),
+        'LS-04',
+      ).result,
+    ).toBe('fail');
   });
 
   it('LS-05 needs 认定 only when there are deemed months', () => {
-    expect(checkOf(decideVariant((c) => Object.assign(c.contributions, { deemedMonths: 0, deemedCertified: false })), 'LS-05').result).toBe('pass');
+    expect(
+      checkOf(
+        decideVariant((c) => Object.assign(c.contributions, { deemedMonths: 0, deemedCertified: false })),
+        'LS-05',
+      ).result,
+    ).toBe('pass');
     const uncertified = decideVariant((c) => Object.assign(c.contributions, { deemedMonths: 1, deemedCertified: false }));
     expect(checkOf(uncertified, 'LS-05').result).toBe('fail');
     expect(uncertified.details.cumulativeMonths).toBe(238); // not counted until certified
@@ -91,8 +116,18 @@ describe('lump-sum rules', () => {
   });
 
   it('LS-07: arrears of one month reject, none pass', () => {
-    expect(checkOf(decideVariant((c) => (c.contributions.arrearsMonths = 1)), 'LS-07').result).toBe('fail');
-    expect(checkOf(decideVariant((c) => (c.contributions.arrearsMonths = 0)), 'LS-07').result).toBe('pass');
+    expect(
+      checkOf(
+        decideVariant((c) => (c.contributions.arrearsMonths = 1)),
+        'LS-07',
+      ).result,
+    ).toBe('fail');
+    expect(
+      checkOf(
+        decideVariant((c) => (c.contributions.arrearsMonths = 0)),
+        'LS-07',
+      ).result,
+    ).toBe('pass');
   });
 
   it('LS-08: exactly the required months rejects, one short pays one month', () => {

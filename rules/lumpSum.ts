@@ -30,7 +30,10 @@ export function selectLumpSumParameters(caseFile: LumpSumCase, params: Parameter
   const contributionBase = contributionBaseFor(params.lumpSum.contributionBases, caseFile.applicationDate);
   if (contributionBase === null) {
     const first = params.lumpSum.contributionBases[0]?.year;
-    return { field: 'applicationDate', problem: `${caseFile.applicationDate} is before the first year with a contribution base (${first})` };
+    return {
+      field: 'applicationDate',
+      problem: `${caseFile.applicationDate} is before the first year with a contribution base (${first})`,
+    };
   }
   return { version, contributionBase, policyVersion: policyVersionOf('lump-sum', version) };
 }
@@ -39,7 +42,11 @@ export function selectLumpSumParameters(caseFile: LumpSumCase, params: Parameter
  * The statutory retirement month after the 2025 reform: birth month + original age × 12 + delay,
  * the delay growing by one month per `birthMonthsPerStep` birth months from the cohort start.
  */
-export function statutoryRetirementMonth(birthDate: string, originalAge: 60 | 55 | 50, delayTable: LumpSumParams['retirementDelay']): string {
+export function statutoryRetirementMonth(
+  birthDate: string,
+  originalAge: 60 | 55 | 50,
+  delayTable: LumpSumParams['retirementDelay'],
+): string {
   const cohort = delayTable.find((row) => row.originalAge === originalAge);
   if (cohort === undefined) throw new Error(`no retirement cohort for original age ${originalAge}`);
   const birthMonth = monthOf(birthDate);
@@ -52,7 +59,11 @@ export function statutoryRetirementMonth(birthDate: string, originalAge: 60 | 55
 export function decideLumpSum(caseFile: LumpSumCase, selection: LumpSumSelection, params: Parameters): LumpSumDecision {
   const { version, contributionBase } = selection;
   const c = caseFile.contributions;
-  const statutoryMonth = statutoryRetirementMonth(caseFile.person.birthDate, caseFile.originalRetirementAge, params.lumpSum.retirementDelay);
+  const statutoryMonth = statutoryRetirementMonth(
+    caseFile.person.birthDate,
+    caseFile.originalRetirementAge,
+    params.lumpSum.retirementDelay,
+  );
   const transferred = c.transferStatus === 'completed' ? c.transferredMonths : 0;
   const deemed = c.deemedCertified ? c.deemedMonths : 0;
   const cumulativeMonths = c.localActualMonths + transferred + deemed - c.overlapMonths;
@@ -68,7 +79,9 @@ export function decideLumpSum(caseFile: LumpSumCase, selection: LumpSumSelection
     evaluate(
       RULES['LS-01'],
       caseFile.scheme !== 'employee',
-      caseFile.scheme === 'employee' ? '参保险种 职工（employee）' : `参保险种 ${caseFile.scheme}（居民）≠ employee（职工）：居民缴费年限不计入`,
+      caseFile.scheme === 'employee'
+        ? '参保险种 职工（employee）'
+        : `参保险种 ${caseFile.scheme}（居民）≠ employee（职工）：居民缴费年限不计入`,
     ),
     evaluate(
       RULES['LS-02'],
@@ -109,7 +122,9 @@ export function decideLumpSum(caseFile: LumpSumCase, selection: LumpSumSelection
     evaluate(
       RULES['LS-06'],
       c.transferStatus === 'pending',
-      c.transferStatus === 'pending' ? `转移接续状态 pending（未办结），转入 ${c.transferredMonths} 个月` : `转移接续状态 ${c.transferStatus}`,
+      c.transferStatus === 'pending'
+        ? `转移接续状态 pending（未办结），转入 ${c.transferredMonths} 个月`
+        : `转移接续状态 ${c.transferStatus}`,
     ),
     evaluate(RULES['LS-07'], c.arrearsMonths > 0, c.arrearsMonths > 0 ? `欠费 ${c.arrearsMonths} 个月未清` : '欠费 0 个月'),
     evaluate(

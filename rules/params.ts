@@ -107,7 +107,10 @@ export interface Parameters {
 }
 
 /** Which parameter set of `Parameters` a business decides by. */
-export const PARAMETERS_OF_TYPE = { 'lump-sum': 'lumpSum', transfer: 'transfer', reimbursement: 'reimbursement' } as const satisfies Record<CaseType, keyof Parameters>;
+export const PARAMETERS_OF_TYPE = { 'lump-sum': 'lumpSum', transfer: 'transfer', reimbursement: 'reimbursement' } as const satisfies Record<
+  CaseType,
+  keyof Parameters
+>;
 
 /** Validates raw parameter data (as read from the JSON files); throws a ZodError naming the bad entry. */
 export function loadParameters(raw: { lumpSum: unknown; transfer: unknown; reimbursement: unknown; calendar: unknown }): Parameters {

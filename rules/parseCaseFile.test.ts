@@ -33,12 +33,16 @@ describe('invalid case files name the field', () => {
     expect(errorFor('LS-2024-0003', (c) => (c.scheme = 'civil-servant'))).toBe(
       'scheme: expected one of "employee", "resident", got "civil-servant"',
     );
-    expect(errorFor('LS-2024-0003', (c) => (c.originalRetirementAge = 65))).toBe('originalRetirementAge: expected one of 60, 55, 50, got the number 65');
+    expect(errorFor('LS-2024-0003', (c) => (c.originalRetirementAge = 65))).toBe(
+      'originalRetirementAge: expected one of 60, 55, 50, got the number 65',
+    );
     expect(errorFor('RB-2024-0017', (c) => (c.details[2].class = 'D'))).toBe('details[2].class: expected one of "A", "B", "C", got "D"');
   });
 
   it('wrong or missing type names `type`', () => {
-    expect(errorFor('LS-2024-0003', (c) => (c.type = 'pension'))).toBe('type: expected one of "lump-sum", "transfer", "reimbursement", got "pension"');
+    expect(errorFor('LS-2024-0003', (c) => (c.type = 'pension'))).toBe(
+      'type: expected one of "lump-sum", "transfer", "reimbursement", got "pension"',
+    );
     expect(errorFor('LS-2024-0003', (c) => delete c.type)).toMatch(/^type: required field is missing/);
     expect(errorFor('LS-2024-0003', (c) => (c.type = 3))).toMatch(/^type: expected one of/);
   });
@@ -52,8 +56,12 @@ describe('invalid case files name the field', () => {
   });
 
   it('money with other than two decimals, or negative', () => {
-    expect(errorFor('RB-2024-0017', (c) => (c.receipts[0].total = '32911.5'))).toMatch(/^receipts\[0\]\.total: expected money like "123\.45"/);
-    expect(errorFor('RB-2024-0017', (c) => (c.receipts[0].items[1].amount = '30307.690'))).toMatch(/^receipts\[0\]\.items\[1\]\.amount: expected money/);
+    expect(errorFor('RB-2024-0017', (c) => (c.receipts[0].total = '32911.5'))).toMatch(
+      /^receipts\[0\]\.total: expected money like "123\.45"/,
+    );
+    expect(errorFor('RB-2024-0017', (c) => (c.receipts[0].items[1].amount = '30307.690'))).toMatch(
+      /^receipts\[0\]\.items\[1\]\.amount: expected money/,
+    );
     expect(errorFor('RB-2024-0017', (c) => (c.details[0].amount = '2329'))).toMatch(/^details\[0\]\.amount: expected money/);
     expect(errorFor('TR-2024-0010', (c) => (c.accountFundsReceived = '-1.00'))).toMatch(/^accountFundsReceived: expected money/);
   });
@@ -67,7 +75,9 @@ describe('invalid case files name the field', () => {
         c.applicationDate = '2019-06-01';
       }),
     ).toBe('applicationDate: 2019-06-01 is before the earliest lump-sum parameter version 2020-01-01');
-    expect(errorFor('LS-2024-0003', (c) => (c.applicationDate = '2023-12-31'))).toMatch(/^applicationDate: 2023-12-31 is before the first year with a contribution base/);
+    expect(errorFor('LS-2024-0003', (c) => (c.applicationDate = '2023-12-31'))).toMatch(
+      /^applicationDate: 2023-12-31 is before the first year with a contribution base/,
+    );
     expect(errorFor('RB-2024-0017', (c) => (c.visit.admissionDate = '2022-12-31'))).toBe(
       'visit.admissionDate: 2022-12-31 is before the earliest reimbursement parameter version 2023-01-01',
     );
@@ -84,7 +94,9 @@ describe('invalid case files name the field', () => {
   });
 
   it('a discharge before the admission', () => {
-    expect(errorFor('RB-2024-0017', (c) => (c.visit.dischargeDate = '2024-10-06'))).toBe('visit.dischargeDate: 2024-10-06 is before visit.admissionDate 2024-10-07');
+    expect(errorFor('RB-2024-0017', (c) => (c.visit.dischargeDate = '2024-10-06'))).toBe(
+      'visit.dischargeDate: 2024-10-06 is before visit.admissionDate 2024-10-07',
+    );
   });
 
   it('not an object at all', () => {

@@ -65,7 +65,11 @@ function caseTypeProblem(input: unknown): InputProblem | null {
   const type = (input as Record<string, unknown>)['type'];
   if (isCaseType(type)) return null;
   const expected = CASE_TYPES.map((name) => JSON.stringify(name)).join(', ');
-  return { field: 'type', problem: type === undefined ? `required field is missing (one of ${expected})` : `expected one of ${expected}, got ${describeValue(type)}` };
+  return {
+    field: 'type',
+    problem:
+      type === undefined ? `required field is missing (one of ${expected})` : `expected one of ${expected}, got ${describeValue(type)}`,
+  };
 }
 
 const EXPECTED_NAMES: Readonly<Record<string, string>> = {
@@ -87,7 +91,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return 'required field is missing';
-      if (issue.message.startsWith('Invalid input')) return `expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(input)}`;
+      if (issue.message.startsWith('Invalid input'))
+        return `expected ${EXPECTED_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(input)}`;
       return `${issue.message}, got ${describeValue(input)}`;
     case 'invalid_value':
       return `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((value) => JSON.stringify(value)).join(', ')}, got ${describeValue(input)}`;

@@ -81,25 +81,73 @@ describe('reimbursement payable', () => {
 
 describe('reimbursement rules', () => {
   it('RB-01: payer name and the unmasked characters of the payer ID', () => {
-    expect(result(decideVariant((c) => (c.receipts[0].payerName = '石永')), 'RB-01')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].payerId = '440604********1552')), 'RB-01')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].payerId = '440604*******1551')), 'RB-01')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].payerId = '******************')), 'RB-01')).toBe('pass');
-    expect(result(decideVariant((c) => (c.receipts[0].payerId = c.person.idNumber)), 'RB-01')).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].payerName = '石永')),
+        'RB-01',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].payerId = '440604********1552')),
+        'RB-01',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].payerId = '440604*******1551')),
+        'RB-01',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].payerId = '******************')),
+        'RB-01',
+      ),
+    ).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].payerId = c.person.idNumber)),
+        'RB-01',
+      ),
+    ).toBe('pass');
     expect(maskedIdMatches('44060*', '440604')).toBe(true);
     expect(maskedIdMatches('44060*', '440605')).toBe(true);
     expect(maskedIdMatches('44061*', '440604')).toBe(false);
   });
 
   it('RB-02: admission and discharge months within coverage, admission after the waiting period', () => {
-    expect(result(decideVariant((c) => (c.coverage = [{ from: '2024-10', to: '2024-10' }])), 'RB-02')).toBe('pass');
-    expect(result(decideVariant((c) => (c.coverage = [{ from: '2024-11', to: null }])), 'RB-02')).toBe('fail');
-    expect(result(decideVariant((c) => (c.coverage = [{ from: '2015-01', to: '2024-09' }])), 'RB-02')).toBe('fail');
-    expect(result(decideVariant((c) => (c.coverage = [])), 'RB-02')).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.coverage = [{ from: '2024-10', to: '2024-10' }])),
+        'RB-02',
+      ),
+    ).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.coverage = [{ from: '2024-11', to: null }])),
+        'RB-02',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.coverage = [{ from: '2015-01', to: '2024-09' }])),
+        'RB-02',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.coverage = [])),
+        'RB-02',
+      ),
+    ).toBe('fail');
     // Discharge in a second period still counts.
     const split = decideVariant((c) => {
       c.visit.dischargeDate = '2024-11-02';
-      c.coverage = [{ from: '2024-01', to: '2024-10' }, { from: '2024-11', to: null }];
+      c.coverage = [
+        { from: '2024-01', to: '2024-10' },
+        { from: '2024-11', to: null },
+      ];
     });
     expect(result(split, 'RB-02')).toBe('pass');
     const gapAtDischarge = decideVariant((c) => {
@@ -107,8 +155,18 @@ describe('reimbursement rules', () => {
       c.coverage = [{ from: '2024-01', to: '2024-10' }];
     });
     expect(result(gapAtDischarge, 'RB-02')).toBe('fail');
-    expect(result(decideVariant((c) => (c.waitingUntil = '2024-10-07')), 'RB-02')).toBe('fail');
-    expect(result(decideVariant((c) => (c.waitingUntil = '2024-10-06')), 'RB-02')).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.waitingUntil = '2024-10-07')),
+        'RB-02',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.waitingUntil = '2024-10-06')),
+        'RB-02',
+      ),
+    ).toBe('pass');
   });
 
   it('RB-03 rejects non-designated hospitals', () => {
@@ -120,9 +178,24 @@ describe('reimbursement rules', () => {
     const words = decideVariant((c) => (c.receipts[0].totalInWords = '叁万贰仟玖佰壹拾壹元伍角伍分'));
     expect(words.reasons).toEqual(['RB-04']);
     expect(checkOf(words, 'RB-04').message).toContain('大写金额 叁万贰仟玖佰壹拾壹元伍角伍分 ≠ 小写 32911.54');
-    expect(result(decideVariant((c) => (c.receipts[0].totalInWords = '叁万贰仟玖佰壹拾壹元伍角肆')), 'RB-04')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].items[0].amount = '1404.41')), 'RB-04')).toBe('fail');
-    expect(result(decideVariant((c) => singleLine(c, 'A', '1005.00')), 'RB-04')).toBe('fail'); // words still say 32911.54
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].totalInWords = '叁万贰仟玖佰壹拾壹元伍角肆')),
+        'RB-04',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].items[0].amount = '1404.41')),
+        'RB-04',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => singleLine(c, 'A', '1005.00')),
+        'RB-04',
+      ),
+    ).toBe('fail'); // words still say 32911.54
     const withZero = decideVariant((c) => {
       singleLine(c, 'A', '1005.00');
       c.receipts[0].totalInWords = '壹仟零伍元整';
@@ -131,7 +204,12 @@ describe('reimbursement rules', () => {
   });
 
   it('RB-05: fund + account + cash must equal the total, to the fen', () => {
-    expect(result(decideVariant((c) => (c.receipts[0].cashPaid = '32911.53')), 'RB-05')).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].cashPaid = '32911.53')),
+        'RB-05',
+      ),
+    ).toBe('fail');
     const split = decideVariant((c) => Object.assign(c.receipts[0], { accountPaid: '0.54', cashPaid: '32911.00' }));
     expect(result(split, 'RB-05')).toBe('pass');
   });
@@ -151,16 +229,46 @@ describe('reimbursement rules', () => {
   });
 
   it('RB-08: details add up to the receipts and fall within the stay', () => {
-    expect(result(decideVariant((c) => (c.details[0].amount = '2329.24')), 'RB-08')).toBe('fail');
-    expect(result(decideVariant((c) => (c.details[0].date = '2024-10-09')), 'RB-08')).toBe('pass'); // discharge day
-    expect(result(decideVariant((c) => (c.details[0].date = '2024-10-10')), 'RB-08')).toBe('fail');
-    expect(result(decideVariant((c) => (c.details[0].date = '2024-10-06')), 'RB-08')).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.details[0].amount = '2329.24')),
+        'RB-08',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.details[0].date = '2024-10-09')),
+        'RB-08',
+      ),
+    ).toBe('pass'); // discharge day
+    expect(
+      result(
+        decideVariant((c) => (c.details[0].date = '2024-10-10')),
+        'RB-08',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.details[0].date = '2024-10-06')),
+        'RB-08',
+      ),
+    ).toBe('fail');
   });
 
   it('RB-09: up to the same day 12 months after discharge', () => {
     // Discharged 2024-10-09.
-    expect(result(decideVariant((c) => (c.applicationDate = '2025-10-09')), 'RB-09')).toBe('pass');
-    expect(result(decideVariant((c) => (c.applicationDate = '2025-10-10')), 'RB-09')).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.applicationDate = '2025-10-09')),
+        'RB-09',
+      ),
+    ).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.applicationDate = '2025-10-10')),
+        'RB-09',
+      ),
+    ).toBe('fail');
   });
 
   it('RB-09: discharged on 29 February, the deadline is 28 February', () => {
@@ -190,28 +298,93 @@ describe('reimbursement rules', () => {
   });
 
   it('RB-10: issued from admission to 30 days after discharge', () => {
-    expect(result(decideVariant((c) => (c.receipts[0].issueDate = '2024-10-07')), 'RB-10')).toBe('pass');
-    expect(result(decideVariant((c) => (c.receipts[0].issueDate = '2024-10-06')), 'RB-10')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].issueDate = '2024-11-08')), 'RB-10')).toBe('pass'); // 10-09 + 30
-    expect(result(decideVariant((c) => (c.receipts[0].issueDate = '2024-11-09')), 'RB-10')).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].issueDate = '2024-10-07')),
+        'RB-10',
+      ),
+    ).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].issueDate = '2024-10-06')),
+        'RB-10',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].issueDate = '2024-11-08')),
+        'RB-10',
+      ),
+    ).toBe('pass'); // 10-09 + 30
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].issueDate = '2024-11-09')),
+        'RB-10',
+      ),
+    ).toBe('fail');
   });
 
   it('RB-11: confidence below 0.90 on a key field goes to review; none given is skipped', () => {
-    expect(result(decideVariant(() => {}), 'RB-11')).toBe('skip');
-    expect(result(decideVariant((c) => (c.receipts[0].confidence = { total: 0.9, code: 0.99 })), 'RB-11')).toBe('pass');
+    expect(
+      result(
+        decideVariant(() => {}),
+        'RB-11',
+      ),
+    ).toBe('skip');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].confidence = { total: 0.9, code: 0.99 })),
+        'RB-11',
+      ),
+    ).toBe('pass');
     const low = decideVariant((c) => (c.receipts[0].confidence = { total: 0.89, code: 0.99 }));
     expect(low).toMatchObject({ outcome: 'review', reasons: ['RB-11'] });
     // hospitalName is not one of the fields RB-11 looks at.
-    expect(result(decideVariant((c) => (c.receipts[0].confidence = { hospitalName: 0.1 })), 'RB-11')).toBe('pass');
-    expect(result(decideVariant((c) => (c.receipts[0].confidence = { items: 0 })), 'RB-11')).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].confidence = { hospitalName: 0.1 })),
+        'RB-11',
+      ),
+    ).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].confidence = { items: 0 })),
+        'RB-11',
+      ),
+    ).toBe('fail');
   });
 
   it('RB-12: 8-digit code, 10-digit number, 6-hex check code', () => {
-    expect(result(decideVariant((c) => (c.receipts[0].code = '4403971')), 'RB-12')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].number = '694381761')), 'RB-12')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].checkCode = 'ea8da')), 'RB-12')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].checkCode = 'ga8da0')), 'RB-12')).toBe('fail');
-    expect(result(decideVariant((c) => (c.receipts[0].checkCode = 'EA8DA0')), 'RB-12')).toBe('pass');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].code = '4403971')),
+        'RB-12',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].number = '694381761')),
+        'RB-12',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].checkCode = 'ea8da')),
+        'RB-12',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].checkCode = 'ga8da0')),
+        'RB-12',
+      ),
+    ).toBe('fail');
+    expect(
+      result(
+        decideVariant((c) => (c.receipts[0].checkCode = 'EA8DA0')),
+        'RB-12',
+      ),
+    ).toBe('pass');
   });
 
   it('RB-13: a payable above 50000.00 needs four eyes', () => {

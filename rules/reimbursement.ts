@@ -77,7 +77,9 @@ function perReceipt(
   findingsOf: (receipt: Receipt) => string[],
   passMessage: string,
 ): Check {
-  const findings = receipts.flatMap((receipt, index) => findingsOf(receipt).map((finding) => `${receiptLabel(receipt, index)}：${finding}`));
+  const findings = receipts.flatMap((receipt, index) =>
+    findingsOf(receipt).map((finding) => `${receiptLabel(receipt, index)}：${finding}`),
+  );
   return evaluate(rule, findings.length > 0, findings.length > 0 ? findings.join('；') : passMessage);
 }
 
@@ -112,7 +114,10 @@ function coverageCheck(caseFile: ReimbursementCase): Check {
   const { admissionDate, dischargeDate } = caseFile.visit;
   const covered = (month: string) => caseFile.coverage.some((period) => period.from <= month && (period.to === null || month <= period.to));
   const findings: string[] = [];
-  for (const [label, date] of [['入院', admissionDate], ['出院', dischargeDate]] as const) {
+  for (const [label, date] of [
+    ['入院', admissionDate],
+    ['出院', dischargeDate],
+  ] as const) {
     if (!covered(monthOf(date))) findings.push(`${label}月份 ${monthOf(date)} 不在任何参保期内`);
   }
   if (caseFile.waitingUntil !== null && admissionDate <= caseFile.waitingUntil) {
@@ -122,7 +127,9 @@ function coverageCheck(caseFile: ReimbursementCase): Check {
   return evaluate(
     RULES['RB-02'],
     findings.length > 0,
-    findings.length > 0 ? `${findings.join('；')}（参保期 ${periods}）` : `入院 ${admissionDate}、出院 ${dischargeDate} 在参保期 ${periods} 内`,
+    findings.length > 0
+      ? `${findings.join('；')}（参保期 ${periods}）`
+      : `入院 ${admissionDate}、出院 ${dischargeDate} 在参保期 ${periods} 内`,
   );
 }
 
@@ -164,7 +171,9 @@ function paymentSplitCheck(caseFile: ReimbursementCase): Check {
       const paid = toFen(receipt.fundPaid) + toFen(receipt.accountPaid) + toFen(receipt.cashPaid);
       return paid === toFen(receipt.total)
         ? []
-        : [`统筹 ${receipt.fundPaid} + 个账 ${receipt.accountPaid} + 现金 ${receipt.cashPaid} = ${formatFen(paid)} ≠ 合计 ${receipt.total}`];
+        : [
+            `统筹 ${receipt.fundPaid} + 个账 ${receipt.accountPaid} + 现金 ${receipt.cashPaid} = ${formatFen(paid)} ≠ 合计 ${receipt.total}`,
+          ];
     },
     '各票据统筹、个账、现金之和等于合计',
   );
@@ -214,7 +223,9 @@ function detailsCheck(caseFile: ReimbursementCase): Check {
   return evaluate(
     RULES['RB-08'],
     findings.length > 0,
-    findings.length > 0 ? findings.join('；') : `费用明细合计 ${formatFen(detailsTotal)} = 票据合计 ${formatFen(receiptsTotal)}，日期均在就诊期内`,
+    findings.length > 0
+      ? findings.join('；')
+      : `费用明细合计 ${formatFen(detailsTotal)} = 票据合计 ${formatFen(receiptsTotal)}，日期均在就诊期内`,
   );
 }
 
@@ -262,7 +273,9 @@ function confidenceCheck(caseFile: ReimbursementCase, version: ReimbursementVers
     (receipt) =>
       CONFIDENCE_FIELDS.flatMap((field) => {
         const confidence = receipt.confidence?.[field];
-        return confidence !== undefined && confidence < threshold ? [`${field} 置信度 ${confidence} < ${version.limits.minConfidence}`] : [];
+        return confidence !== undefined && confidence < threshold
+          ? [`${field} 置信度 ${confidence} < ${version.limits.minConfidence}`]
+          : [];
       }),
     `关键字段识别置信度均 ≥ ${version.limits.minConfidence}`,
   );

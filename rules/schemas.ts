@@ -101,7 +101,13 @@ const ReceiptSchema = z.object({
   accountPaid: MoneySchema,
   cashPaid: MoneySchema,
   confidence: z
-    .record(z.string(), z.number({ error: 'expected a number from 0 to 1' }).min(0, { error: 'expected a number from 0 to 1' }).max(1, { error: 'expected a number from 0 to 1' }))
+    .record(
+      z.string(),
+      z
+        .number({ error: 'expected a number from 0 to 1' })
+        .min(0, { error: 'expected a number from 0 to 1' })
+        .max(1, { error: 'expected a number from 0 to 1' }),
+    )
     .optional(),
 });
 export type Receipt = z.infer<typeof ReceiptSchema>;

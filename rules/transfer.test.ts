@@ -106,9 +106,15 @@ describe('transfer rules', () => {
 describe('transfer due date and the years of the bureau calendar', () => {
   /** The State Council's 2027 arrangement as a manager would import it (元旦 2027-01-01…03). */
   const with2027 = (): Parameters => {
-    const year = parseCalendarYearFile('2027.json', JSON.stringify({ year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workingDays: [] }));
+    const year = parseCalendarYearFile(
+      '2027.json',
+      JSON.stringify({ year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workingDays: [] }),
+    );
     const base = defaultParameters.calendar;
-    return { ...defaultParameters, calendar: calendarOf([...base.years, year.year], [...base.holidays, ...year.holidays], [...base.workingDays, ...year.workingDays]) };
+    return {
+      ...defaultParameters,
+      calendar: calendarOf([...base.years, year.year], [...base.holidays, ...year.holidays], [...base.workingDays, ...year.workingDays]),
+    };
   };
   const decideWith = (receivedDate: string, params: Parameters = defaultParameters): TransferDecision => {
     const parsed = parseCaseFile({ ...exampleInput('TR-2024-0010'), receivedDate }, params);

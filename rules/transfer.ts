@@ -28,11 +28,16 @@ export function selectTransferParameters(caseFile: TransferCase, params: Paramet
   const received = caseFile.receivedDate;
   const version = versionInForce(params.transfer.versions, received);
   if (version === null) {
-    return { field: 'receivedDate', problem: `${received} is before the earliest transfer parameter version ${params.transfer.versions[0]?.effectiveFrom}` };
+    return {
+      field: 'receivedDate',
+      problem: `${received} is before the earliest transfer parameter version ${params.transfer.versions[0]?.effectiveFrom}`,
+    };
   }
   const due = workingDaysAfter(params.calendar, received, version.dueWorkingDays);
   const policyVersion = policyVersionOf('transfer', version);
-  return 'date' in due ? { version, dueDate: due.date, missingYear: null, policyVersion } : { version, dueDate: null, missingYear: due.missingYear, policyVersion };
+  return 'date' in due
+    ? { version, dueDate: due.date, missingYear: null, policyVersion }
+    : { version, dueDate: null, missingYear: due.missingYear, policyVersion };
 }
 
 /** Decides a transfer-in case; `amount` is always null. */
@@ -41,7 +46,8 @@ export function decideTransfer(caseFile: TransferCase, selection: TransferSelect
   const { from, to } = caseFile;
   const gapMonths = monthsStrictlyBetween(from.coverage.to, to.coverageStart);
   const sameScheme = from.scheme === to.scheme;
-  const continuous = gapMonths <= version.continuityGapMonths && (sameScheme || caseFile.continuousMonthsBefore >= version.crossSchemeContinuityMonths);
+  const continuous =
+    gapMonths <= version.continuityGapMonths && (sameScheme || caseFile.continuousMonthsBefore >= version.crossSchemeContinuityMonths);
   const waitingMonths = continuous ? 0 : version.waitingMonths;
   const details: TransferDetails = {
     gapMonths,

@@ -32,7 +32,10 @@ export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeA
     async checkBureauDay({ date }) {
       const calendar = deps.calendar ?? (await loadBureauCalendar(deps.store));
       // A run must still happen or not: Monday to Friday, said in the log, until the year is imported.
-      if (!calendarCovers(calendar, date)) log.warn(`the bureau calendar has no ${date.slice(0, 4)}: ${date} counted as a ${isWorkingDay(calendar, date) ? 'working' : 'rest'} day by its weekday alone; import the year with calendar import`);
+      if (!calendarCovers(calendar, date))
+        log.warn(
+          `the bureau calendar has no ${date.slice(0, 4)}: ${date} counted as a ${isWorkingDay(calendar, date) ? 'working' : 'rest'} day by its weekday alone; import the year with calendar import`,
+        );
       return { date, working: isBureauWorkingDay(date, calendar) };
     },
 
@@ -55,7 +58,12 @@ export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeA
  * staged under its sha256. The batch ID is derived from date and content, so a retry or an
  * overlapping run picks the same batch and Temporal refuses it the second time.
  */
-export async function pickNewestUnprocessed(deps: Pick<ScheduleActivityDeps, 'store' | 'dataDir'>, intakeFolder: string, date: string, scheduleId?: string): Promise<PickedWorkbook | null> {
+export async function pickNewestUnprocessed(
+  deps: Pick<ScheduleActivityDeps, 'store' | 'dataDir'>,
+  intakeFolder: string,
+  date: string,
+  scheduleId?: string,
+): Promise<PickedWorkbook | null> {
   const entries = await fs.readdir(intakeFolder, { withFileTypes: true });
   const files = await Promise.all(
     entries

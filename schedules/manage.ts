@@ -21,7 +21,10 @@ export const CreateScheduleOptions = z
   .object({
     scheduleId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only'),
     /** Daily at HH:MM Beijing time (default 02:00); the run skips rest days. */
-    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('02:00'),
+    at: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
+      .default('02:00'),
     /** A cron expression instead of `at` (still Beijing time). */
     cron: z.string().min(1).optional(),
     intakeFolder: z.string().min(1),
@@ -29,11 +32,17 @@ export const CreateScheduleOptions = z
     runOnHolidays: z.boolean().default(false),
     concurrency: z.int().min(1).optional(),
     /** How the runs' batches retry technical faults (the configuration's, from whoever creates the schedule). */
-    retry: z.object({ maximumIntervalSeconds: z.int().min(1) }).strict().optional(),
+    retry: z
+      .object({ maximumIntervalSeconds: z.int().min(1) })
+      .strict()
+      .optional(),
     note: z.string().max(500).optional(),
     paused: z.boolean().default(false),
     /** Bureau date the runs check instead of their scheduled one (tests). */
-    today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    today: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     taskQueue: z.string().min(1).default(TASK_QUEUES.default),
   })
   .strict();
@@ -57,7 +66,10 @@ export interface ScheduleView {
 function specOf(o: z.output<typeof CreateScheduleOptions>): ScheduleSpec {
   if (o.cron) return { cronExpressions: [o.cron], timezone: SCHEDULE_TIMEZONE };
   const [hour, minute] = o.at.split(':').map(Number) as [number, number];
-  return { calendars: [{ hour, minute, comment: `daily ${o.at} ${SCHEDULE_TIMEZONE}; rest days skipped by the run` }], timezone: SCHEDULE_TIMEZONE };
+  return {
+    calendars: [{ hour, minute, comment: `daily ${o.at} ${SCHEDULE_TIMEZONE}; rest days skipped by the run` }],
+    timezone: SCHEDULE_TIMEZONE,
+  };
 }
 
 /** Creates the schedule; throws ScheduleAlreadyRunning if the ID is taken. */
@@ -122,7 +134,13 @@ export async function triggerBatchSchedule(client: Client, scheduleId: string, o
 }
 
 /** Runs the actions the schedule would have taken between start and end (e.g. after an outage). */
-export async function backfillBatchSchedule(client: Client, scheduleId: string, start: Date, end: Date, overlap: Overlap = 'buffer-all'): Promise<void> {
+export async function backfillBatchSchedule(
+  client: Client,
+  scheduleId: string,
+  start: Date,
+  end: Date,
+  overlap: Overlap = 'buffer-all',
+): Promise<void> {
   if (!(start < end)) throw new Error('backfill: start must be before end');
   await client.schedule.getHandle(scheduleId).backfill({ start, end, overlap: overlapOf(overlap) });
 }
@@ -130,7 +148,6 @@ export async function backfillBatchSchedule(client: Client, scheduleId: string, 
 export async function deleteBatchSchedule(client: Client, scheduleId: string): Promise<void> {
   await client.schedule.getHandle(scheduleId).delete();
 }
-
 
 function rangeText(ranges: ReadonlyArray<{ start: unknown; end?: unknown; step?: number }> | undefined, pad = 2): string {
   if (!ranges || ranges.length === 0) return '*';

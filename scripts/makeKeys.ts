@@ -5,4 +5,6 @@ import { ensureKeyFiles, keyDir } from '../security/keyFiles';
 /** `npm run setup`'s last step: the embedded stack's keys, made once, owner-only. */
 const config = loadConfig();
 const made = ensureKeyFiles(config.dataDir, ALL_KEYS);
-process.stderr.write(made.length ? `[setup] keys made under ${keyDir(config.dataDir)}: ${made.map((f) => f.split('/').pop()).join(', ')}\n` : '');
+process.stderr.write(
+  made.length ? `[setup] keys made under ${keyDir(config.dataDir)}: ${made.map((f) => f.split('/').pop()).join(', ')}\n` : '',
+);

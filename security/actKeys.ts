@@ -26,4 +26,3 @@ export function actVerifyKey(config: KeyConfig, env: NodeJS.ProcessEnv = process
   if (pem) return crypto.createPublicKey(pem);
   return crypto.createPublicKey(actSigningKey(config, env));
 }
-

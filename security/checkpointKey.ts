@@ -44,7 +44,10 @@ export function ed25519Signer(privateKeyPem: string): CheckpointSigner {
 }
 
 /** The configured checkpoint signer: the key from the environment, a secret file, or `<dataDir>/keys`. */
-export function checkpointSignerFromConfig(config: Pick<AppConfig, 'dataDir' | 'temporal'>, env: NodeJS.ProcessEnv = process.env): CheckpointSigner {
+export function checkpointSignerFromConfig(
+  config: Pick<AppConfig, 'dataDir' | 'temporal'>,
+  env: NodeJS.ProcessEnv = process.env,
+): CheckpointSigner {
   return ed25519Signer(readKey(CHECKPOINT_SIGNING_KEY, config, env));
 }
 

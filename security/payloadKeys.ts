@@ -23,9 +23,7 @@ export interface PayloadKeyRing {
   keys: ReadonlyMap<string, Buffer>;
 }
 
-const KeyId = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a key id is 1–64 letters, digits, ".", "_" or "-"');
+const KeyId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a key id is 1–64 letters, digits, ".", "_" or "-"');
 
 const KeyBytes = z
   .string()

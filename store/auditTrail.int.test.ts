@@ -63,9 +63,7 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
   it('writes a retried event once even when the attempts race', async () => {
     const caseId = 'RETRY-RACE-1';
     await appendEvent(store, sampleEvent({ caseId, step: 'intake' }));
-    const attempts = await Promise.all(
-      Array.from({ length: 8 }, () => appendEvent(store, sampleEvent({ caseId, step: 'decided' }))),
-    );
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => appendEvent(store, sampleEvent({ caseId, step: 'decided' }))));
     expect(new Set(attempts.map((e) => e.hash)).size).toBe(1);
     expect((await listEvents(store, caseId)).map((e) => e.step)).toEqual(['intake', 'decided']);
   });
@@ -91,10 +89,9 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
     const caseId = 'TAMPER-PAYLOAD';
     for (const step of ['intake', 'decided', 'closed'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
     await withTriggerDisabled(() =>
-      store.db.query(
-        `UPDATE audit_events SET outcome = jsonb_set(outcome, '{amount}', '"9987.60"') WHERE case_id = $1 AND seq = 2`,
-        [caseId],
-      ),
+      store.db.query(`UPDATE audit_events SET outcome = jsonb_set(outcome, '{amount}', '"9987.60"') WHERE case_id = $1 AND seq = 2`, [
+        caseId,
+      ]),
     );
     expect(await verifyChain(store, caseId)).toMatchObject({ ok: false, caseId, seq: 2, problem: 'payload mismatch' });
   });
@@ -120,10 +117,13 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
     const { hash: _hash, recordedAt: _recordedAt, ...fields } = original;
     const forged = hashEvent({ ...fields, outcome: { outcome: 'approve', amount: '9987.60', reasons: [], checks: [] } });
     await withTriggerDisabled(() =>
-      store.db.query(
-        `UPDATE audit_events SET outcome = $3::text::jsonb, canonical = $4, hash = $5 WHERE case_id = $1 AND seq = $2`,
-        [caseId, 2, JSON.stringify({ outcome: 'approve', amount: '9987.60', reasons: [], checks: [] }), forged.canonical, forged.hash],
-      ),
+      store.db.query(`UPDATE audit_events SET outcome = $3::text::jsonb, canonical = $4, hash = $5 WHERE case_id = $1 AND seq = $2`, [
+        caseId,
+        2,
+        JSON.stringify({ outcome: 'approve', amount: '9987.60', reasons: [], checks: [] }),
+        forged.canonical,
+        forged.hash,
+      ]),
     );
     expect(await verifyChain(store, caseId)).toMatchObject({ ok: false, caseId, seq: 3, problem: 'broken link' });
   });

@@ -37,18 +37,17 @@ export async function appendEvent(store: Store, input: AuditEventInput): Promise
 
 /** The events of one case, oldest first. */
 export async function listEvents(store: Store, caseId: string): Promise<AuditEvent[]> {
-  const rows = await store.db.query<AuditEventRow>(
-    `SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 ORDER BY seq`,
-    [caseId],
-  );
+  const rows = await store.db.query<AuditEventRow>(`SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 ORDER BY seq`, [
+    caseId,
+  ]);
   return rows.map(auditEventOfRow);
 }
 
 async function findByIdempotencyKey(db: Queryable, caseId: string, key: string): Promise<AuditEvent | undefined> {
-  const [row] = await db.query<AuditEventRow>(
-    `SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 AND idempotency_key = $2`,
-    [caseId, key],
-  );
+  const [row] = await db.query<AuditEventRow>(`SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 AND idempotency_key = $2`, [
+    caseId,
+    key,
+  ]);
   return row && auditEventOfRow(row);
 }
 
@@ -64,10 +63,21 @@ async function insertEvent(db: Queryable, event: HashedEvent): Promise<AuditEven
      ON CONFLICT DO NOTHING
      RETURNING ${auditEventColumns}`,
     [
-      event.caseId, event.seq, event.workflowId, event.runId, event.step, JSON.stringify(event.actor),
-      event.at, JSON.stringify(event.inputs), event.ruleSetVersion,
-      event.outcome === null ? null : JSON.stringify(event.outcome), JSON.stringify(event.evidence),
-      event.idempotencyKey, event.prevHash, hash, canonical,
+      event.caseId,
+      event.seq,
+      event.workflowId,
+      event.runId,
+      event.step,
+      JSON.stringify(event.actor),
+      event.at,
+      JSON.stringify(event.inputs),
+      event.ruleSetVersion,
+      event.outcome === null ? null : JSON.stringify(event.outcome),
+      JSON.stringify(event.evidence),
+      event.idempotencyKey,
+      event.prevHash,
+      hash,
+      canonical,
     ],
   );
   return row && auditEventOfRow(row);

@@ -55,4 +55,3 @@ export async function batchRowsPage(store: Store, batchId: string, offset: numbe
   );
   return rows.map(ofRecord);
 }
-

@@ -68,10 +68,10 @@ export async function upsertBatch(store: Store, record: BatchRecord): Promise<Ba
 
 /** Changes only the status of a batch; false if there is no such batch. */
 export async function setBatchStatus(store: Store, batchId: string, status: BatchStatus): Promise<boolean> {
-  const rows = await store.db.query(
-    'UPDATE batches SET status = $2, updated_at = now() WHERE batch_id = $1 RETURNING batch_id',
-    [batchId, BatchStatus.parse(status)],
-  );
+  const rows = await store.db.query('UPDATE batches SET status = $2, updated_at = now() WHERE batch_id = $1 RETURNING batch_id', [
+    batchId,
+    BatchStatus.parse(status),
+  ]);
   return rows.length > 0;
 }
 

@@ -48,7 +48,9 @@ function shippedYears(): StoredCalendarYear[] {
 }
 
 async function importedYears(store: Store): Promise<StoredCalendarYear[]> {
-  const rows = await store.db.query<YearRow>(`SELECT year, holidays, working_days, source, imported_by, ${isoUtc('imported_at')} AS imported_at FROM calendar_years ORDER BY year`);
+  const rows = await store.db.query<YearRow>(
+    `SELECT year, holidays, working_days, source, imported_by, ${isoUtc('imported_at')} AS imported_at FROM calendar_years ORDER BY year`,
+  );
   return rows.map((r) => ({
     year: Number(r.year),
     holidays: [...r.holidays].sort(),
@@ -96,9 +98,17 @@ export interface CalendarActor {
  * Stores a year and writes the act to the `_admin` trail with the days it brought (and, when it
  * replaced a year, the days it replaced). Throws CalendarYearExists unless `replace`.
  */
-export async function importCalendarYear(store: Store, by: CalendarActor, input: CalendarYear & { file: string; sha256: string }, options: { replace: boolean }): Promise<StoredCalendarYear> {
+export async function importCalendarYear(
+  store: Store,
+  by: CalendarActor,
+  input: CalendarYear & { file: string; sha256: string },
+  options: { replace: boolean },
+): Promise<StoredCalendarYear> {
   const before = await calendarYear(store, input.year);
-  if (before && !options.replace) throw new CalendarYearExists(`the calendar already has ${input.year} (${before.origin}${before.importedBy ? ` by ${before.importedBy}` : ''}): import it again with --replace`);
+  if (before && !options.replace)
+    throw new CalendarYearExists(
+      `the calendar already has ${input.year} (${before.origin}${before.importedBy ? ` by ${before.importedBy}` : ''}): import it again with --replace`,
+    );
   const holidays = [...input.holidays].sort();
   const workingDays = [...input.workingDays].sort();
   await store.db.query(
@@ -122,11 +132,24 @@ export async function importCalendarYear(store: Store, by: CalendarActor, input:
 }
 
 /** Writes that someone looked at a year (and whether the calendar had it). */
-export async function recordCalendarShown(store: Store, by: CalendarActor, year: number, shown: StoredCalendarYear | undefined): Promise<void> {
-  await record(store, by, 'calendar-shown', { inputs: { year, via: by.via }, outcome: { year, known: shown !== undefined, ...(shown ? { origin: shown.origin } : {}) } });
+export async function recordCalendarShown(
+  store: Store,
+  by: CalendarActor,
+  year: number,
+  shown: StoredCalendarYear | undefined,
+): Promise<void> {
+  await record(store, by, 'calendar-shown', {
+    inputs: { year, via: by.via },
+    outcome: { year, known: shown !== undefined, ...(shown ? { origin: shown.origin } : {}) },
+  });
 }
 
-async function record(store: Store, by: CalendarActor, step: 'calendar-imported' | 'calendar-replaced' | 'calendar-shown', event: { inputs: Record<string, unknown>; outcome: Record<string, unknown> }): Promise<void> {
+async function record(
+  store: Store,
+  by: CalendarActor,
+  step: 'calendar-imported' | 'calendar-replaced' | 'calendar-shown',
+  event: { inputs: Record<string, unknown>; outcome: Record<string, unknown> },
+): Promise<void> {
   await appendEvent(store, {
     caseId: ADMIN_TRAIL_ID,
     workflowId: 'calendar-admin',

@@ -36,7 +36,10 @@ describeEachBackend(backendKinds, 'case register on $name', (kind) => {
   it('inserts a case, then replaces it on upsert, keeping money as a two-decimal string', async () => {
     const inserted = await upsertCase(store, sampleCase());
     expect(inserted).toMatchObject(sampleCase());
-    const decided = await upsertCase(store, sampleCase({ status: 'closed', outcome: 'approve', amount: '1234.5', reasons: ['R07', 'R12'] }));
+    const decided = await upsertCase(
+      store,
+      sampleCase({ status: 'closed', outcome: 'approve', amount: '1234.5', reasons: ['R07', 'R12'] }),
+    );
     expect(decided).toMatchObject({ status: 'closed', outcome: 'approve', amount: '1234.50', reasons: ['R07', 'R12'] });
     expect(await getCase(store, 'YB2025-000001')).toEqual(decided);
     expect(await getCase(store, 'NO-SUCH-CASE')).toBeUndefined();
@@ -88,7 +91,14 @@ describeEachBackend(backendKinds, 'case register on $name', (kind) => {
   it('knows which workbook contents a batch has taken', async () => {
     const sha256 = 'c'.repeat(64);
     expect(await isWorkbookTaken(store, sha256)).toBe(false);
-    await upsertBatch(store, { batchId: 'B-TAKEN', workbookSha256: sha256, fileName: 'a.xlsx', submittedAt: '2025-03-04T09:00:00+08:00', totalRows: 1, status: 'running' });
+    await upsertBatch(store, {
+      batchId: 'B-TAKEN',
+      workbookSha256: sha256,
+      fileName: 'a.xlsx',
+      submittedAt: '2025-03-04T09:00:00+08:00',
+      totalRows: 1,
+      status: 'running',
+    });
     expect(await isWorkbookTaken(store, sha256)).toBe(true);
     expect(await isWorkbookTaken(store, 'd'.repeat(64))).toBe(false);
   });

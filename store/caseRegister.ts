@@ -94,9 +94,8 @@ export async function listCasesByBatch(store: Store, batchId: string): Promise<S
 
 /** Cases in one status (e.g. the review inbox), oldest update first. */
 export async function listCasesByStatus(store: Store, status: CaseStatus): Promise<StoredCase[]> {
-  const rows = await store.db.query<CaseRow>(
-    `SELECT ${caseColumns} FROM cases WHERE status = $1 ORDER BY updated_at, case_id`,
-    [CaseStatus.parse(status)],
-  );
+  const rows = await store.db.query<CaseRow>(`SELECT ${caseColumns} FROM cases WHERE status = $1 ORDER BY updated_at, case_id`, [
+    CaseStatus.parse(status),
+  ]);
   return rows.map(caseOfRow);
 }

@@ -80,13 +80,19 @@ export interface CheckpointOptions {
  * are always 1…N; two processes checkpointing at once sign the same or a longer prefix, and the
  * same size is stored once.
  */
-export async function takeCheckpoint(store: Store, signer: CheckpointSigner, options: CheckpointOptions = {}): Promise<Checkpoint | undefined> {
+export async function takeCheckpoint(
+  store: Store,
+  signer: CheckpointSigner,
+  options: CheckpointOptions = {},
+): Promise<Checkpoint | undefined> {
   const publicKey = createPublicKey(signer.publicKeyPem);
   const last = await newestSignedBy(store, publicKey);
   const previousSize = last?.tree_size ?? 0;
   let frontier: Frontier = last?.frontier ?? [];
   if (last && (frontier.length !== frontierLength(previousSize) || rootOfFrontier(frontier) !== last.root_hash)) {
-    throw new Error(`checkpoint of ${previousSize} events: its stored frontier does not give its root; run \`audit verify\` before checkpointing again`);
+    throw new Error(
+      `checkpoint of ${previousSize} events: its stored frontier does not give its root; run \`audit verify\` before checkpointing again`,
+    );
   }
   const events = await store.db.query<{ global_seq: number; case_id: string; seq: number; canonical: string }>(
     'SELECT global_seq::integer AS global_seq, case_id, seq, canonical FROM audit_events WHERE global_seq > $1 ORDER BY global_seq',
@@ -108,7 +114,12 @@ export async function takeCheckpoint(store: Store, signer: CheckpointSigner, opt
     size += 1;
     leaves.push({ caseId: event.case_id, seq: event.seq, leaf });
   }
-  const fields = { treeSize: size, rootHash: rootOfFrontier(frontier), signedAt: (options.now?.() ?? new Date()).toISOString(), keyId: signer.keyId };
+  const fields = {
+    treeSize: size,
+    rootHash: rootOfFrontier(frontier),
+    signedAt: (options.now?.() ?? new Date()).toISOString(),
+    keyId: signer.keyId,
+  };
   const body = checkpointBody(fields);
   const signature = Buffer.from(await signer.sign(Buffer.from(body, 'utf8'))).toString('base64');
   const [inserted] = await store.db.query<CheckpointRow>(
@@ -116,10 +127,22 @@ export async function takeCheckpoint(store: Store, signer: CheckpointSigner, opt
      VALUES ($1, $2, $3::text::timestamptz, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb)
      ON CONFLICT (tree_size) DO NOTHING
      RETURNING ${checkpointColumns}`,
-    [fields.treeSize, fields.rootHash, fields.signedAt, fields.keyId, body, signature, previousSize, JSON.stringify(frontier), JSON.stringify(leaves)],
+    [
+      fields.treeSize,
+      fields.rootHash,
+      fields.signedAt,
+      fields.keyId,
+      body,
+      signature,
+      previousSize,
+      JSON.stringify(frontier),
+      JSON.stringify(leaves),
+    ],
   );
   // Lost a race to another process that signed the same size: theirs is the checkpoint.
-  const [row] = inserted ? [inserted] : await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints WHERE tree_size = $1`, [size]);
+  const [row] = inserted
+    ? [inserted]
+    : await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints WHERE tree_size = $1`, [size]);
   if (!row) throw new Error(`checkpoint of ${size} events: neither inserted nor found`);
   const checkpoint = checkpointOfRow(row);
   if (!checkCheckpoint(checkpoint, publicKey).ok) {
@@ -140,7 +163,9 @@ async function newestSignedBy(store: Store, publicKey: KeyObject): Promise<Check
   for (const candidate of candidates) {
     const checked = checkCheckpoint(candidate, publicKey);
     if (!checked.ok || checked.fields.treeSize !== candidate.tree_size || checked.fields.rootHash !== candidate.root_hash) continue;
-    const [row] = await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints WHERE tree_size = $1`, [candidate.tree_size]);
+    const [row] = await store.db.query<CheckpointRow>(`SELECT ${checkpointColumns} FROM audit_checkpoints WHERE tree_size = $1`, [
+      candidate.tree_size,
+    ]);
     return row;
   }
   return undefined;
@@ -170,7 +195,9 @@ export function exportCheckpoint(dir: string, checkpoint: Checkpoint): boolean {
   }
   const existing = readCheckpointFile(file);
   if (existing.body !== checkpoint.body || existing.signature !== checkpoint.signature) {
-    throw new Error(`${file} holds another checkpoint of ${checkpoint.treeSize} events than the store's: the exported one stays; run \`audit verify --checkpoint ${file}\``);
+    throw new Error(
+      `${file} holds another checkpoint of ${checkpoint.treeSize} events than the store's: the exported one stays; run \`audit verify --checkpoint ${file}\``,
+    );
   }
   return false;
 }
@@ -189,7 +216,10 @@ export function readCheckpointFile(file: string): Checkpoint {
   try {
     parsed = Checkpoint.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (err) {
-    throw new Error(`${file}: not a checkpoint (${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message})`, { cause: err });
+    throw new Error(
+      `${file}: not a checkpoint (${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message})`,
+      { cause: err },
+    );
   }
   const fields = parseCheckpointBody(parsed.body);
   if (!fields || fields.treeSize !== parsed.treeSize || fields.rootHash !== parsed.rootHash || fields.keyId !== parsed.keyId) {

@@ -156,9 +156,7 @@ describe('embedded store served to other processes', () => {
     cleanups.push(() => Promise.all(stores.map((s) => s.close())).then(() => undefined));
     const caseId = 'SOCKET-RACE';
     await Promise.all(
-      stores.flatMap((store, s) =>
-        Array.from({ length: 10 }, (_, i) => appendEvent(store, sampleEvent({ caseId, runId: `s${s}-${i}` }))),
-      ),
+      stores.flatMap((store, s) => Array.from({ length: 10 }, (_, i) => appendEvent(store, sampleEvent({ caseId, runId: `s${s}-${i}` })))),
     );
     // Both retry the same step at once: written once.
     const retries = await Promise.all(stores.map((store) => appendEvent(store, sampleEvent({ caseId, runId: 's0-3' }))));

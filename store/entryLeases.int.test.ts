@@ -22,10 +22,24 @@ describeEachBackend(backendKinds, 'entry leases on $name', (kind) => {
   it('gives token 1 to the first attempt, the same token to it again, and the next to a newer attempt', async () => {
     const caseId = 'LEASE-1';
     expect(await currentEntryLease(store, caseId)).toBeUndefined();
-    expect(await takeEntryLease(store, { caseId, holder: 'wf/run/5/1', attemptScheduledAt: at(0), ttlMs: minutes })).toEqual({ ok: true, token: 1 });
-    expect(await takeEntryLease(store, { caseId, holder: 'wf/run/5/1', attemptScheduledAt: at(0), ttlMs: minutes })).toEqual({ ok: true, token: 1 });
-    expect(await takeEntryLease(store, { caseId, holder: 'wf/run/5/2', attemptScheduledAt: at(12), ttlMs: minutes })).toEqual({ ok: true, token: 2 });
-    expect(await currentEntryLease(store, caseId)).toMatchObject({ token: 2, holder: 'wf/run/5/2', attemptScheduledAt: at(12), live: true });
+    expect(await takeEntryLease(store, { caseId, holder: 'wf/run/5/1', attemptScheduledAt: at(0), ttlMs: minutes })).toEqual({
+      ok: true,
+      token: 1,
+    });
+    expect(await takeEntryLease(store, { caseId, holder: 'wf/run/5/1', attemptScheduledAt: at(0), ttlMs: minutes })).toEqual({
+      ok: true,
+      token: 1,
+    });
+    expect(await takeEntryLease(store, { caseId, holder: 'wf/run/5/2', attemptScheduledAt: at(12), ttlMs: minutes })).toEqual({
+      ok: true,
+      token: 2,
+    });
+    expect(await currentEntryLease(store, caseId)).toMatchObject({
+      token: 2,
+      holder: 'wf/run/5/2',
+      attemptScheduledAt: at(12),
+      live: true,
+    });
   });
 
   it('refuses a stale attempt while a newer one holds the lease, and leaves the lease as it was', async () => {
@@ -42,13 +56,18 @@ describeEachBackend(backendKinds, 'entry leases on $name', (kind) => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await currentEntryLease(store, caseId)).toMatchObject({ token: 1, live: false });
     // Even an attempt Temporal scheduled earlier (another run, say) once the holder's time is up.
-    expect(await takeEntryLease(store, { caseId, holder: 'other/run/5/1', attemptScheduledAt: at(0), ttlMs: minutes })).toEqual({ ok: true, token: 2 });
+    expect(await takeEntryLease(store, { caseId, holder: 'other/run/5/1', attemptScheduledAt: at(0), ttlMs: minutes })).toEqual({
+      ok: true,
+      token: 2,
+    });
   });
 
   it('lets exactly one of many attempts racing for a case win each token', async () => {
     const caseId = 'LEASE-4';
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => takeEntryLease(store, { caseId, holder: `wf/run/5/${i + 1}`, attemptScheduledAt: at(i), ttlMs: minutes })),
+      Array.from({ length: 8 }, (_, i) =>
+        takeEntryLease(store, { caseId, holder: `wf/run/5/${i + 1}`, attemptScheduledAt: at(i), ttlMs: minutes }),
+      ),
     );
     const tokens = results.flatMap((r) => (r.ok ? [r.token] : []));
     expect(new Set(tokens).size).toBe(tokens.length);
@@ -59,6 +78,8 @@ describeEachBackend(backendKinds, 'entry leases on $name', (kind) => {
 
   it('names what is wrong with a request', async () => {
     await expect(takeEntryLease(store, { caseId: '', holder: 'h', attemptScheduledAt: at(0), ttlMs: minutes })).rejects.toThrow(/caseId/);
-    await expect(takeEntryLease(store, { caseId: 'X', holder: 'h', attemptScheduledAt: 'yesterday', ttlMs: minutes })).rejects.toThrow(/attemptScheduledAt/);
+    await expect(takeEntryLease(store, { caseId: 'X', holder: 'h', attemptScheduledAt: 'yesterday', ttlMs: minutes })).rejects.toThrow(
+      /attemptScheduledAt/,
+    );
   });
 });

@@ -46,11 +46,17 @@ describeEachBackend(engines, 'migration 060 on a trail that already has events (
     const store: Store = { db, backend: db.backend, location: 'test', close: () => db.close() };
     try {
       await migrate(db, before060);
-      for (const [caseId, step] of [['A', 'intake'], ['B', 'intake'], ['A', 'decided']] as const) {
+      for (const [caseId, step] of [
+        ['A', 'intake'],
+        ['B', 'intake'],
+        ['A', 'decided'],
+      ] as const) {
         await appendEvent(store, sampleEvent({ caseId, step }));
       }
       expect(await migrate(db)).toContain('060');
-      const rows = await db.query<{ case_id: string; seq: number; n: number }>('SELECT case_id, seq, global_seq::integer AS n FROM audit_events ORDER BY global_seq');
+      const rows = await db.query<{ case_id: string; seq: number; n: number }>(
+        'SELECT case_id, seq, global_seq::integer AS n FROM audit_events ORDER BY global_seq',
+      );
       expect(rows.map((r) => `${r.n}:${r.case_id}#${r.seq}`)).toEqual(['1:A#1', '2:B#1', '3:A#2']);
       // Still append-only after the numbering, and new events continue the order.
       await expect(db.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);

@@ -9,11 +9,10 @@ import type { Store } from './store';
 
 /** Records an attempt before its password is checked; returns the row's id. */
 export async function recordLoginAttempt(store: Store, username: string, address: string, at: Date): Promise<string> {
-  const [row] = await store.db.query<{ id: string }>('INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3::text::timestamptz) RETURNING id::text AS id', [
-    username,
-    address,
-    at.toISOString(),
-  ]);
+  const [row] = await store.db.query<{ id: string }>(
+    'INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3::text::timestamptz) RETURNING id::text AS id',
+    [username, address, at.toISOString()],
+  );
   return row!.id;
 }
 
@@ -23,8 +22,19 @@ export type AttemptScope = 'pair' | 'account' | 'address';
  * Times (ms since epoch) of the latest `limit` attempts since `since` in a scope, newest first,
  * leaving out one attempt (the caller's own).
  */
-export async function recentLoginAttempts(store: Store, scope: AttemptScope, who: { username: string; address: string }, since: Date, limit: number, except: string): Promise<number[]> {
-  const where = { pair: 'username = $1 AND address = $2', account: 'username = $1 AND $2::text IS NOT NULL', address: 'address = $2 AND $1::text IS NOT NULL' }[scope];
+export async function recentLoginAttempts(
+  store: Store,
+  scope: AttemptScope,
+  who: { username: string; address: string },
+  since: Date,
+  limit: number,
+  except: string,
+): Promise<number[]> {
+  const where = {
+    pair: 'username = $1 AND address = $2',
+    account: 'username = $1 AND $2::text IS NOT NULL',
+    address: 'address = $2 AND $1::text IS NOT NULL',
+  }[scope];
   const rows = await store.db.query<{ at: string }>(
     `SELECT ${isoUtc('at')} AS at FROM login_failures WHERE ${where} AND at > $3::text::timestamptz AND id <> $4::bigint ORDER BY at DESC LIMIT $5`,
     [who.username, who.address, since.toISOString(), except, limit],

@@ -15,7 +15,10 @@ const ctRoots = [
   'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c',
   '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
 ];
-const rawLeafHash = (hex: string) => createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(hex, 'hex')])).digest('hex');
+const rawLeafHash = (hex: string) =>
+  createHash('sha256')
+    .update(Buffer.concat([Buffer.from([0]), Buffer.from(hex, 'hex')]))
+    .digest('hex');
 const hex = (s: string) => Buffer.from(s, 'hex');
 const leavesOf = (n: number) => Array.from({ length: n }, (_, i) => leafHash(`event ${i}`).toString('hex'));
 

@@ -53,7 +53,11 @@ function split(n: number): number {
 
 /** MTH(D[n]) from the leaf hashes (hex), by the definition. */
 export function merkleRoot(leaves: readonly string[]): string {
-  return subtreeRoot(leaves.map((leaf) => Buffer.from(leaf, 'hex')), 0, leaves.length).toString('hex');
+  return subtreeRoot(
+    leaves.map((leaf) => Buffer.from(leaf, 'hex')),
+    0,
+    leaves.length,
+  ).toString('hex');
 }
 
 function subtreeRoot(leaves: readonly Buffer[], start: number, end: number): Buffer {

@@ -50,10 +50,14 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 async function openPostgresStore(databaseUrl: string, schema: string | undefined): Promise<Store> {
   const db = pgDb({ connectionString: databaseUrl, ...(schema === undefined ? {} : { schema }) });
   // The application's own role may not create schemas; one made by the owner is simply used.
-  const exists = schema !== undefined && (await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]).catch(async (error: unknown) => {
-    await db.close();
-    throw error;
-  })).length > 0;
+  const exists =
+    schema !== undefined &&
+    (
+      await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]).catch(async (error: unknown) => {
+        await db.close();
+        throw error;
+      })
+    ).length > 0;
   if (schema !== undefined && !exists) {
     await db.query(`CREATE SCHEMA IF NOT EXISTS ${assertSchemaName(schema)}`).catch((error: { code?: string }) => {
       // Two processes creating the same schema at once: the loser sees a duplicate; that is fine.

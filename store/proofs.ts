@@ -54,13 +54,25 @@ async function signedCheckpoints(store: Store, publicKeyPem: string): Promise<Ch
   });
 }
 
-const signedPart = (c: Checkpoint) => ({ treeSize: c.treeSize, rootHash: c.rootHash, signedAt: c.signedAt, keyId: c.keyId, body: c.body, signature: c.signature });
+const signedPart = (c: Checkpoint) => ({
+  treeSize: c.treeSize,
+  rootHash: c.rootHash,
+  signedAt: c.signedAt,
+  keyId: c.keyId,
+  body: c.body,
+  signature: c.signature,
+});
 
 /**
  * An inclusion proof of one event in the newest checkpoint: everything a third party needs to
  * check it with the public key alone (audit/verifyProof.ts).
  */
-export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: string, options: { withIdNumbers?: boolean } = {}): Promise<InclusionProof> {
+export async function proveInclusion(
+  store: Store,
+  ref: EventRef,
+  publicKeyPem: string,
+  options: { withIdNumbers?: boolean } = {},
+): Promise<InclusionProof> {
   const [event] = await store.db.query<{ global_seq: number; case_id: string; seq: number; canonical: string }>(
     'caseId' in ref
       ? 'SELECT global_seq::integer AS global_seq, case_id, seq, canonical FROM audit_events WHERE case_id = $1 AND seq = $2'
@@ -71,14 +83,21 @@ export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: 
   if (!event) throw new Error(`no ${name} in the audit trail`);
   const checkpoint = (await signedCheckpoints(store, publicKeyPem)).at(-1);
   if (!checkpoint || checkpoint.treeSize < event.global_seq) {
-    throw new Error(`${name} (number ${event.global_seq}) is not under a checkpoint yet (latest covers ${checkpoint?.treeSize ?? 0}); run \`audit checkpoint\` or wait for the batch to finish`);
+    throw new Error(
+      `${name} (number ${event.global_seq}) is not under a checkpoint yet (latest covers ${checkpoint?.treeSize ?? 0}); run \`audit checkpoint\` or wait for the batch to finish`,
+    );
   }
   const leaves = await leavesUpTo(store, checkpoint.treeSize);
   assertReproduces(leaves, checkpoint);
   const index = event.global_seq - 1;
   return {
     kind: 'inclusion',
-    event: { caseId: event.case_id, seq: event.seq, globalSeq: event.global_seq, ...eventText(event.canonical, options.withIdNumbers ?? false) },
+    event: {
+      caseId: event.case_id,
+      seq: event.seq,
+      globalSeq: event.global_seq,
+      ...eventText(event.canonical, options.withIdNumbers ?? false),
+    },
     leafHash: leaves[index]!,
     leafIndex: index,
     treeSize: checkpoint.treeSize,
@@ -89,13 +108,20 @@ export async function proveInclusion(store: Store, ref: EventRef, publicKeyPem: 
 }
 
 /** A consistency proof between two stored checkpoints (sizes); the second defaults to the newest. */
-export async function proveConsistency(store: Store, firstSize: number, secondSize: number | undefined, publicKeyPem: string): Promise<ConsistencyProof> {
+export async function proveConsistency(
+  store: Store,
+  firstSize: number,
+  secondSize: number | undefined,
+  publicKeyPem: string,
+): Promise<ConsistencyProof> {
   const checkpoints = await signedCheckpoints(store, publicKeyPem);
   const first = checkpoints.find((c) => c.treeSize === firstSize);
   const second = secondSize === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.treeSize === secondSize);
-  if (!first) throw new Error(`no checkpoint of ${firstSize} events; sizes stored: ${checkpoints.map((c) => c.treeSize).join(', ') || 'none'}`);
+  if (!first)
+    throw new Error(`no checkpoint of ${firstSize} events; sizes stored: ${checkpoints.map((c) => c.treeSize).join(', ') || 'none'}`);
   if (!second) throw new Error(`no checkpoint of ${secondSize ?? 'any size'} events`);
-  if (second.treeSize < first.treeSize) throw new Error(`the second checkpoint (${second.treeSize}) must not be smaller than the first (${first.treeSize})`);
+  if (second.treeSize < first.treeSize)
+    throw new Error(`the second checkpoint (${second.treeSize}) must not be smaller than the first (${first.treeSize})`);
   const leaves = await leavesUpTo(store, second.treeSize);
   assertReproduces(leaves, second);
   assertReproduces(leaves.slice(0, first.treeSize), first);

@@ -40,7 +40,15 @@ export async function setReviewStanding(store: Store, caseId: string, standing: 
     `UPDATE cases SET claimed_by = $2, sla_reminder = $3::text::timestamptz, sla_deadline = $4::text::timestamptz, escalated = $5,
             proposed_by = $6, proposal = $7::text::jsonb, updated_at = now()
      WHERE case_id = $1`,
-    [caseId, standing.claimedBy, standing.slaReminder, standing.slaDeadline, standing.escalated, standing.proposal?.by ?? null, standing.proposal ? JSON.stringify(standing.proposal) : null],
+    [
+      caseId,
+      standing.claimedBy,
+      standing.slaReminder,
+      standing.slaDeadline,
+      standing.escalated,
+      standing.proposal?.by ?? null,
+      standing.proposal ? JSON.stringify(standing.proposal) : null,
+    ],
   );
 }
 

@@ -66,7 +66,18 @@ describeOnPostgres('database roles on postgres: the application cannot rewrite t
     expect(await listEvents(store, 'ROLE-1')).toHaveLength(2);
     const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     expect(await takeCheckpoint(store, signer)).toMatchObject({ treeSize: 2 });
-    const record = { caseId: 'ROLE-1', type: 'lump-sum', batchId: null, workflowId: 'w', runId: 'r', status: 'running' as const, outcome: null, amount: null, reasons: [], rowNumber: 2 };
+    const record = {
+      caseId: 'ROLE-1',
+      type: 'lump-sum',
+      batchId: null,
+      workflowId: 'w',
+      runId: 'r',
+      status: 'running' as const,
+      outcome: null,
+      amount: null,
+      reasons: [],
+      rowNumber: 2,
+    };
     await upsertCase(store, record);
     await upsertCase(store, { ...record, status: 'closed', outcome: 'approve', amount: '987.60' });
     expect(await getCase(store, 'ROLE-1')).toMatchObject({ status: 'closed', amount: '987.60' });
@@ -83,11 +94,17 @@ describeOnPostgres('database roles on postgres: the application cannot rewrite t
     ['DISABLE TRIGGER ALL', 'ALTER TABLE audit_events DISABLE TRIGGER ALL'],
     ['DROP TRIGGER', 'DROP TRIGGER audit_events_append_only ON audit_events'],
     ['ALTER TABLE', 'ALTER TABLE audit_events ADD COLUMN note text'],
-    ['replace the trigger function', `CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$`],
+    [
+      'replace the trigger function',
+      `CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$`,
+    ],
     ['DROP TABLE', 'DROP TABLE audit_events'],
     ['CREATE a table in the schema', 'CREATE TABLE shadow (x int)'],
     ['rewrite the migration record', 'DELETE FROM schema_migrations'],
-    ['upsert over an event', `INSERT INTO audit_events SELECT * FROM audit_events LIMIT 1 ON CONFLICT (case_id, seq) DO UPDATE SET step = 'x'`],
+    [
+      'upsert over an event',
+      `INSERT INTO audit_events SELECT * FROM audit_events LIMIT 1 ON CONFLICT (case_id, seq) DO UPDATE SET step = 'x'`,
+    ],
   ])('refuses the application role: %s', async (_what, sql) => {
     await expect(store.db.query(sql)).rejects.toThrow(/permission denied|must be owner/);
     // Refused by the grants, not by the append-only triggers (which say "append-only").
@@ -106,7 +123,9 @@ describeOnPostgres('database roles on postgres: the application cannot rewrite t
   it('tells the application role to run `store migrate` when its schema is behind', async () => {
     await asSuperuser(`DELETE FROM ${schema}.schema_migrations WHERE version = '060'`);
     try {
-      await expect(openStore({ databaseUrl: urlAs(app, password), dataDir: unusedDataDir, schema })).rejects.toThrow(/lacks migrations 060.*store migrate/);
+      await expect(openStore({ databaseUrl: urlAs(app, password), dataDir: unusedDataDir, schema })).rejects.toThrow(
+        /lacks migrations 060.*store migrate/,
+      );
     } finally {
       await asSuperuser(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ('060', 'audit_checkpoints')`);
     }
@@ -114,7 +133,11 @@ describeOnPostgres('database roles on postgres: the application cannot rewrite t
 
   it('refuses to grant to a role that could undo the grants: a superuser, or the owner itself', async () => {
     await expect(migrateAsOwner({ ownerUrl: urlAs(owner, password), appRole: 'postgres', schema })).rejects.toThrow(/superuser/);
-    await expect(migrateAsOwner({ ownerUrl: urlAs(owner, password), appRole: owner, schema })).rejects.toThrow(/another role than the owner/);
-    await expect(migrateAsOwner({ ownerUrl: urlAs(owner, password), appRole: `nobody_${suffix}`, schema })).rejects.toThrow(/does not exist/);
+    await expect(migrateAsOwner({ ownerUrl: urlAs(owner, password), appRole: owner, schema })).rejects.toThrow(
+      /another role than the owner/,
+    );
+    await expect(migrateAsOwner({ ownerUrl: urlAs(owner, password), appRole: `nobody_${suffix}`, schema })).rejects.toThrow(
+      /does not exist/,
+    );
   });
 });

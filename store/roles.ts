@@ -53,7 +53,9 @@ export interface OwnerMigration {
  * rights on every table, so tables added by new migrations are covered too. Refuses an application
  * role that could undo the grants: a superuser, the owner itself or a member of it.
  */
-export async function migrateAsOwner(options: OwnerMigration): Promise<{ applied: string[]; schema: string; owner: string; appRole: string }> {
+export async function migrateAsOwner(
+  options: OwnerMigration,
+): Promise<{ applied: string[]; schema: string; owner: string; appRole: string }> {
   const db = pgDb({ connectionString: options.ownerUrl, max: 1, ...(options.schema === undefined ? {} : { schema: options.schema }) });
   try {
     const [who] = await db.query<{ owner: string; schema: string | null }>('SELECT current_user AS owner, current_schema() AS schema');
@@ -68,20 +70,32 @@ export async function migrateAsOwner(options: OwnerMigration): Promise<{ applied
 }
 
 async function assertSafeAppRole(db: Db, appRole: string, owner: string): Promise<void> {
-  if (appRole === owner) throw new Error(`store migrate: DATABASE_URL must name another role than the owner (${owner}): the owner can rewrite the trail`);
+  if (appRole === owner)
+    throw new Error(`store migrate: DATABASE_URL must name another role than the owner (${owner}): the owner can rewrite the trail`);
   const [role] = await db.query<{ rolsuper: boolean; member: boolean }>(
     `SELECT rolsuper, pg_has_role(oid, (SELECT oid FROM pg_roles WHERE rolname = current_user), 'MEMBER') AS member FROM pg_roles WHERE rolname = $1`,
     [appRole],
   );
-  if (!role) throw new Error(`store migrate: the application role ${appRole} (DATABASE_URL's user) does not exist; create it: CREATE ROLE ${quoteIdent(appRole)} LOGIN PASSWORD '…'`);
-  if (role.rolsuper) throw new Error(`store migrate: the application role ${appRole} is a superuser, which no grant can restrict; give the application a role of its own`);
-  if (role.member) throw new Error(`store migrate: the application role ${appRole} is a member of the owner role ${owner}, so it has the owner's rights; revoke that membership`);
+  if (!role)
+    throw new Error(
+      `store migrate: the application role ${appRole} (DATABASE_URL's user) does not exist; create it: CREATE ROLE ${quoteIdent(appRole)} LOGIN PASSWORD '…'`,
+    );
+  if (role.rolsuper)
+    throw new Error(
+      `store migrate: the application role ${appRole} is a superuser, which no grant can restrict; give the application a role of its own`,
+    );
+  if (role.member)
+    throw new Error(
+      `store migrate: the application role ${appRole} is a member of the owner role ${owner}, so it has the owner's rights; revoke that membership`,
+    );
 }
 
 /** The migrations not yet applied to the schema db works in (all of them on a fresh schema). */
 export async function pendingMigrations(db: Db): Promise<string[]> {
   const [present] = await db.query<{ present: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`);
-  const applied = present?.present ? new Set((await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version)) : new Set<string>();
+  const applied = present?.present
+    ? new Set((await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version))
+    : new Set<string>();
   return loadMigrations()
     .map((m) => m.version)
     .filter((version) => !applied.has(version));

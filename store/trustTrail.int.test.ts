@@ -24,7 +24,8 @@ import { describeEachBackend } from './testing/onPostgres';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 
-const newSigner = (): CheckpointSigner => ed25519Signer(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const newSigner = (): CheckpointSigner =>
+  ed25519Signer(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
 describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $name', (kind) => {
   let backend: TestBackend;
@@ -44,15 +45,22 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
   });
 
   const publicKeys = () => [createPublicKey(signer.publicKeyPem)];
-  const verify = (caseId?: string) => verifyTrail(store, { publicKeys: publicKeys(), trusted: readCheckpointDir(exportDir), ...(caseId ? { caseId } : {}) });
+  const verify = (caseId?: string) =>
+    verifyTrail(store, { publicKeys: publicKeys(), trusted: readCheckpointDir(exportDir), ...(caseId ? { caseId } : {}) });
   const checkpoint = () => takeCheckpoint(store, signer, { exportDir });
   const problemsOf = async () => (await verify()).problems;
 
   /** Cases A (3 events), B (2), C (3), interleaved as a batch would write them; then a checkpoint. */
   async function normalRun(): Promise<Checkpoint> {
     const plan: [string, AuditStep][] = [
-      ['A', 'intake'], ['B', 'intake'], ['A', 'decided'], ['C', 'intake'], ['B', 'decided'],
-      ['C', 'decided'], ['A', 'closed'], ['C', 'closed'],
+      ['A', 'intake'],
+      ['B', 'intake'],
+      ['A', 'decided'],
+      ['C', 'intake'],
+      ['B', 'decided'],
+      ['C', 'decided'],
+      ['A', 'closed'],
+      ['C', 'closed'],
     ];
     for (const [caseId, step] of plan) await appendEvent(store, sampleEvent({ caseId, step }));
     const made = await checkpoint();
@@ -81,9 +89,7 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
   });
 
   it('assigns gap-free global numbers to events appended at once from many writers', async () => {
-    await Promise.all(
-      Array.from({ length: 30 }, (_, i) => appendEvent(store, sampleEvent({ caseId: `P${i % 5}`, runId: `run-${i}` }))),
-    );
+    await Promise.all(Array.from({ length: 30 }, (_, i) => appendEvent(store, sampleEvent({ caseId: `P${i % 5}`, runId: `run-${i}` }))));
     const made = await checkpoint();
     expect(made?.treeSize).toBe(30);
     const rows = await store.db.query<{ n: number }>('SELECT global_seq::integer AS n FROM audit_events ORDER BY global_seq');
@@ -120,8 +126,13 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
     await normalRun();
     await deleteEvents(store, 'case_id = $1', ['B']);
     expect(await verifyChain(store)).toMatchObject({ ok: true, cases: 2 });
-    const missing = (await problemsOf()).filter((p): p is Extract<TrailProblem, { problem: 'missing event' }> => p.problem === 'missing event');
-    expect(missing.map((p) => [p.globalSeq, p.caseId, p.seq])).toEqual([[2, 'B', 1], [5, 'B', 2]]);
+    const missing = (await problemsOf()).filter(
+      (p): p is Extract<TrailProblem, { problem: 'missing event' }> => p.problem === 'missing event',
+    );
+    expect(missing.map((p) => [p.globalSeq, p.caseId, p.seq])).toEqual([
+      [2, 'B', 1],
+      [5, 'B', 2],
+    ]);
   });
 
   it('catches two events swapped in the global order', async () => {
@@ -154,7 +165,9 @@ describeEachBackend(backendKinds, 'signed checkpoints over the audit trail on $n
       [forged!.rootHash, genuine.signedAt, signer.keyId, body, genuine.signature],
     );
     const sameKeyId = await verifyTrail(store, { publicKeys: publicKeys() });
-    expect(sameKeyId.problems).toContainEqual(expect.objectContaining({ problem: 'forged checkpoint', treeSize: 8, detail: expect.stringMatching(/signature does not verify/) }));
+    expect(sameKeyId.problems).toContainEqual(
+      expect.objectContaining({ problem: 'forged checkpoint', treeSize: 8, detail: expect.stringMatching(/signature does not verify/) }),
+    );
     // The auditor's exported copy names the event that changed and the checkpoint the store lost.
     exportCheckpoint(exportDir, genuine);
     const withExport = await problemsOf();
@@ -229,7 +242,8 @@ describe('the standalone verifier (audit/verifyProof.ts, node:crypto only)', () 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zs-proof-'));
     try {
       const signer = newSigner();
-      for (const caseId of ['A', 'B', 'C']) for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
+      for (const caseId of ['A', 'B', 'C'])
+        for (const step of ['intake', 'decided'] as const) await appendEvent(store, sampleEvent({ caseId, step }));
       await takeCheckpoint(store, signer);
       const proof = await proveInclusion(store, { caseId: 'B', seq: 2 }, signer.publicKeyPem);
       const keyFile = path.join(dir, 'checkpoint-public.pem');
@@ -237,7 +251,9 @@ describe('the standalone verifier (audit/verifyProof.ts, node:crypto only)', () 
       const verifier = async (p: unknown) => {
         const file = path.join(dir, `proof-${Math.random()}.json`);
         fs.writeFileSync(file, JSON.stringify(p));
-        return run(process.execPath, ['--import', 'tsx', path.join(root, 'audit/verifyProof.ts'), file, '--public-key', keyFile], { cwd: root }).then(
+        return run(process.execPath, ['--import', 'tsx', path.join(root, 'audit/verifyProof.ts'), file, '--public-key', keyFile], {
+          cwd: root,
+        }).then(
           (r) => ({ code: 0, out: r.stdout }),
           (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
         );
@@ -254,14 +270,24 @@ describe('the standalone verifier (audit/verifyProof.ts, node:crypto only)', () 
       expect(await verifier({ ...proof, auditPath: [flipped, ...proof.auditPath.slice(1)] })).toMatchObject({ code: 1 });
       const sig = Buffer.from(proof.checkpoint.signature, 'base64');
       sig[0] = sig[0]! ^ 1;
-      expect(await verifier({ ...proof, checkpoint: { ...proof.checkpoint, signature: sig.toString('base64') } })).toMatchObject({ code: 1 });
+      expect(await verifier({ ...proof, checkpoint: { ...proof.checkpoint, signature: sig.toString('base64') } })).toMatchObject({
+        code: 1,
+      });
       // The signature with openssl alone, as docs/trust-trail.md shows.
       fs.writeFileSync(path.join(dir, 'body.txt'), proof.checkpoint.body);
       fs.writeFileSync(path.join(dir, 'sig.bin'), Buffer.from(proof.checkpoint.signature, 'base64'));
-      const openssl = await run('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', keyFile, '-rawin', '-in', 'body.txt', '-sigfile', 'sig.bin'], { cwd: dir });
+      const openssl = await run(
+        'openssl',
+        ['pkeyutl', '-verify', '-pubin', '-inkey', keyFile, '-rawin', '-in', 'body.txt', '-sigfile', 'sig.bin'],
+        { cwd: dir },
+      );
       expect(openssl.stdout).toMatch(/Signature Verified Successfully/);
       fs.writeFileSync(path.join(dir, 'body.txt'), proof.checkpoint.body.replace(/tree-size \d+/, 'tree-size 5'));
-      await expect(run('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', keyFile, '-rawin', '-in', 'body.txt', '-sigfile', 'sig.bin'], { cwd: dir })).rejects.toThrow();
+      await expect(
+        run('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', keyFile, '-rawin', '-in', 'body.txt', '-sigfile', 'sig.bin'], {
+          cwd: dir,
+        }),
+      ).rejects.toThrow();
     } finally {
       await store.close();
       await backend.cleanup();

@@ -21,7 +21,13 @@ export interface AdminActor {
   via: AdminChannel;
 }
 
-async function record(store: Store, by: AdminActor, step: AdminStep, username: string, outcome: Record<string, string | boolean>): Promise<void> {
+async function record(
+  store: Store,
+  by: AdminActor,
+  step: AdminStep,
+  username: string,
+  outcome: Record<string, string | boolean>,
+): Promise<void> {
   await appendEvent(store, {
     caseId: ADMIN_TRAIL_ID,
     workflowId: 'user-admin',

@@ -3,7 +3,12 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { Store } from './store';
 
-const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: crypto.ScryptOptions,
+) => Promise<Buffer>;
 
 export const Role = z.enum(['clerk', 'supervisor', 'manager', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -95,7 +100,14 @@ async function passwordMatches(password: string, stored: string): Promise<boolea
 /** Whether a stored hash is weaker than today's parameters and should be replaced at the next login. */
 export function needsRehash(stored: string): boolean {
   const parsed = parseHash(stored);
-  return !parsed || parsed.N < SCRYPT.N || parsed.r < SCRYPT.r || parsed.p < SCRYPT.p || parsed.hash.length < SCRYPT.keylen || parsed.salt.length < 16;
+  return (
+    !parsed ||
+    parsed.N < SCRYPT.N ||
+    parsed.r < SCRYPT.r ||
+    parsed.p < SCRYPT.p ||
+    parsed.hash.length < SCRYPT.keylen ||
+    parsed.salt.length < 16
+  );
 }
 
 interface UserRow {
@@ -145,7 +157,11 @@ export async function authenticate(store: Store, username: string, password: str
   const ok = await passwordMatches(password, row?.password_hash ?? DUMMY_HASH);
   if (!row || !ok || row.disabled) return undefined;
   if (needsRehash(row.password_hash)) {
-    await store.db.query('UPDATE users SET password_hash = $3 WHERE username = $1 AND password_hash = $2', [row.username, row.password_hash, await hashPassword(password)]);
+    await store.db.query('UPDATE users SET password_hash = $3 WHERE username = $1 AND password_hash = $2', [
+      row.username,
+      row.password_hash,
+      await hashPassword(password),
+    ]);
   }
   return { ...ofRow(row), sessionEpoch: row.session_epoch };
 }

@@ -13,8 +13,7 @@ export type ChainProblem =
   | 'missing event';
 
 export type ChainVerdict =
-  | { ok: true; cases: number; events: number }
-  | { ok: false; caseId: string; seq: number; problem: ChainProblem; detail: string };
+  { ok: true; cases: number; events: number } | { ok: false; caseId: string; seq: number; problem: ChainProblem; detail: string };
 
 /**
  * Recomputes every hash of one case (or of every case) and checks the links and the sequence.
@@ -24,16 +23,11 @@ export type ChainVerdict =
 export async function verifyChain(store: Store, caseId?: string): Promise<ChainVerdict> {
   const caseIds =
     caseId === undefined
-      ? (await store.db.query<{ case_id: string }>('SELECT DISTINCT case_id FROM audit_events ORDER BY case_id')).map(
-          (row) => row.case_id,
-        )
+      ? (await store.db.query<{ case_id: string }>('SELECT DISTINCT case_id FROM audit_events ORDER BY case_id')).map((row) => row.case_id)
       : [caseId];
   let events = 0;
   for (const id of caseIds) {
-    const rows = await store.db.query<AuditEventRow>(
-      `SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 ORDER BY seq`,
-      [id],
-    );
+    const rows = await store.db.query<AuditEventRow>(`SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 ORDER BY seq`, [id]);
     const problem = firstChainProblem(rows);
     if (problem) return { ok: false, caseId: id, ...problem };
     events += rows.length;

@@ -96,7 +96,12 @@ export async function verifyTrail(store: Store, options: VerifyTrailOptions): Pr
   for (let place = 1; place <= highest; place++) {
     if (stored.has(place)) continue;
     const known = signedAt.get(place);
-    report({ problem: 'missing event', globalSeq: place, ...(known ? { caseId: known.caseId, seq: known.seq } : {}), detail: `no event numbered ${place}${describe(place)}: deleted` });
+    report({
+      problem: 'missing event',
+      globalSeq: place,
+      ...(known ? { caseId: known.caseId, seq: known.seq } : {}),
+      detail: `no event numbered ${place}${describe(place)}: deleted`,
+    });
   }
 
   // Each event against what a checkpoint signed at its place.
@@ -105,9 +110,21 @@ export async function verifyTrail(store: Store, options: VerifyTrailOptions): Pr
     if (!known || known.leaf === event.leaf) continue;
     const elsewhere = signedPlaceOfLeaf.get(event.leaf);
     if (elsewhere !== undefined) {
-      report({ problem: 'reordered events', globalSeq: place, caseId: event.caseId, seq: event.seq, detail: `the event at ${place} was signed at ${elsewhere}; ${place} held case ${known.caseId} event ${known.seq}` });
+      report({
+        problem: 'reordered events',
+        globalSeq: place,
+        caseId: event.caseId,
+        seq: event.seq,
+        detail: `the event at ${place} was signed at ${elsewhere}; ${place} held case ${known.caseId} event ${known.seq}`,
+      });
     } else {
-      report({ problem: 'altered event', globalSeq: place, caseId: event.caseId, seq: event.seq, detail: `case ${event.caseId} event ${event.seq} (number ${place}) differs from the event a checkpoint signed there${describe(place)}` });
+      report({
+        problem: 'altered event',
+        globalSeq: place,
+        caseId: event.caseId,
+        seq: event.seq,
+        detail: `case ${event.caseId} event ${event.seq} (number ${place}) differs from the event a checkpoint signed there${describe(place)}`,
+      });
     }
   }
 
@@ -117,7 +134,9 @@ export async function verifyTrail(store: Store, options: VerifyTrailOptions): Pr
   let verified = 0;
   for (const checkpoint of checkpoints) {
     if (checkpoint.treeSize > highest) {
-      const gone = [...new Set(Array.from({ length: checkpoint.treeSize - highest }, (_, i) => signedAt.get(highest + i + 1)?.caseId).filter(Boolean))];
+      const gone = [
+        ...new Set(Array.from({ length: checkpoint.treeSize - highest }, (_, i) => signedAt.get(highest + i + 1)?.caseId).filter(Boolean)),
+      ];
       report({
         problem: 'truncated trail',
         treeSize: checkpoint.treeSize,
@@ -137,11 +156,19 @@ export async function verifyTrail(store: Store, options: VerifyTrailOptions): Pr
       size += 1;
     }
     if (!complete) {
-      report({ problem: 'checkpoint mismatch', treeSize: checkpoint.treeSize, detail: `events are missing below ${checkpoint.treeSize}; its root cannot be reproduced` });
+      report({
+        problem: 'checkpoint mismatch',
+        treeSize: checkpoint.treeSize,
+        detail: `events are missing below ${checkpoint.treeSize}; its root cannot be reproduced`,
+      });
       continue;
     }
     if (rootOfFrontier(frontier) !== checkpoint.rootHash) {
-      report({ problem: 'checkpoint mismatch', treeSize: checkpoint.treeSize, detail: `the first ${checkpoint.treeSize} stored events do not hash to the root signed at ${checkpoint.signedAt}` });
+      report({
+        problem: 'checkpoint mismatch',
+        treeSize: checkpoint.treeSize,
+        detail: `the first ${checkpoint.treeSize} stored events do not hash to the root signed at ${checkpoint.signedAt}`,
+      });
       continue;
     }
     verified += 1;
@@ -195,7 +222,12 @@ function acceptedCheckpoints(
         reasons.push(checked.reason);
       }
     }
-    report({ problem: 'forged checkpoint', treeSize: checkpoint.treeSize, source, detail: `checkpoint of ${checkpoint.treeSize} events (${source}): ${reasons.join('; ') || 'no public key to check it with'}` });
+    report({
+      problem: 'forged checkpoint',
+      treeSize: checkpoint.treeSize,
+      source,
+      detail: `checkpoint of ${checkpoint.treeSize} events (${source}): ${reasons.join('; ') || 'no public key to check it with'}`,
+    });
     return false;
   };
   // Exported checkpoints first: the copy outside the store is the one an insider could not reach.
@@ -203,7 +235,11 @@ function acceptedCheckpoints(
     if (!signatureOk(checkpoint, 'export')) continue;
     const other = accepted.get(checkpoint.treeSize);
     if (other && other.rootHash !== checkpoint.rootHash) {
-      report({ problem: 'conflicting checkpoints', treeSize: checkpoint.treeSize, detail: `two exported checkpoints of ${checkpoint.treeSize} events sign different roots` });
+      report({
+        problem: 'conflicting checkpoints',
+        treeSize: checkpoint.treeSize,
+        detail: `two exported checkpoints of ${checkpoint.treeSize} events sign different roots`,
+      });
       continue;
     }
     accepted.set(checkpoint.treeSize, checkpoint);
@@ -214,7 +250,11 @@ function acceptedCheckpoints(
     if (!signatureOk(checkpoint, 'store')) continue;
     const exported = accepted.get(checkpoint.treeSize);
     if (exported && exported.rootHash !== checkpoint.rootHash) {
-      report({ problem: 'conflicting checkpoints', treeSize: checkpoint.treeSize, detail: `the store's checkpoint of ${checkpoint.treeSize} events signs another root than the exported one` });
+      report({
+        problem: 'conflicting checkpoints',
+        treeSize: checkpoint.treeSize,
+        detail: `the store's checkpoint of ${checkpoint.treeSize} events signs another root than the exported one`,
+      });
       continue;
     }
     if (!exported) accepted.set(checkpoint.treeSize, checkpoint);
@@ -222,7 +262,11 @@ function acceptedCheckpoints(
   for (const checkpoint of trusted) {
     // Absent, or replaced by another text: either way the store lost what was signed.
     if (!storedCopies.has(signedText(checkpoint))) {
-      report({ problem: 'checkpoint missing from store', treeSize: checkpoint.treeSize, detail: `the exported checkpoint of ${checkpoint.treeSize} events (signed ${checkpoint.signedAt}) is not in the store` });
+      report({
+        problem: 'checkpoint missing from store',
+        treeSize: checkpoint.treeSize,
+        detail: `the exported checkpoint of ${checkpoint.treeSize} events (signed ${checkpoint.signedAt}) is not in the store`,
+      });
     }
   }
   return [...accepted.values()].sort((a, b) => a.treeSize - b.treeSize);

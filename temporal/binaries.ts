@@ -29,4 +29,5 @@ function locate(name: string, envVar: string, given: string | undefined): string
 /** The `temporal` CLI, which runs the dev server. */
 export const temporalCliPath = (): string => locate('temporal', 'TEMPORAL_CLI', setting('TEMPORAL_CLI'));
 /** The time-skipping test server, for workflow tests of timers and SLAs. */
-export const temporalTestServerPath = (): string => locate('temporal-test-server', 'TEST_TEMPORAL_SERVER', process.env.TEST_TEMPORAL_SERVER);
+export const temporalTestServerPath = (): string =>
+  locate('temporal-test-server', 'TEST_TEMPORAL_SERVER', process.env.TEST_TEMPORAL_SERVER);

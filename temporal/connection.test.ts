@@ -32,46 +32,78 @@ describe('Temporal connection options from the configuration', () => {
   });
 
   it('builds mTLS from the certificate, key and CA files, with the server name override', () => {
-    const options = optionsOf({ ...cluster, TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, TEMPORAL_TLS_CA: ca, TEMPORAL_TLS_SERVER_NAME: 'temporal-frontend' });
+    const options = optionsOf({
+      ...cluster,
+      TEMPORAL_TLS_CERT: cert,
+      TEMPORAL_TLS_KEY: key,
+      TEMPORAL_TLS_CA: ca,
+      TEMPORAL_TLS_SERVER_NAME: 'temporal-frontend',
+    });
     expect(options.address).toBe('temporal.bureau.internal:7233');
     expect(options.apiKey).toBeUndefined();
-    const tls = options.tls as { serverNameOverride: string; serverRootCACertificate: Buffer; clientCertPair: { crt: Buffer; key: Buffer } };
+    const tls = options.tls as {
+      serverNameOverride: string;
+      serverRootCACertificate: Buffer;
+      clientCertPair: { crt: Buffer; key: Buffer };
+    };
     expect(tls.serverNameOverride).toBe('temporal-frontend');
     expect(tls.serverRootCACertificate.toString()).toBe(caPem);
     expect(tls.clientCertPair.crt.toString()).toBe(certPem);
     expect(tls.clientCertPair.key.toString()).toBe(keyPem);
-    expect(describeTarget(configuredTarget(loadConfig({ ...cluster, TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key })))).toBe('temporal.bureau.internal:7233 (mTLS)');
+    expect(describeTarget(configuredTarget(loadConfig({ ...cluster, TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key })))).toBe(
+      'temporal.bureau.internal:7233 (mTLS)',
+    );
   });
 
   it('builds TLS with the system roots, or with a CA only', () => {
     expect(optionsOf({ ...cluster, TEMPORAL_TLS: 'true' })).toEqual({ address: cluster.TEMPORAL_ADDRESS, tls: {} });
-    expect((optionsOf({ ...cluster, TEMPORAL_TLS_CA: ca }).tls as { serverRootCACertificate: Buffer }).serverRootCACertificate.toString()).toBe(caPem);
+    expect(
+      (optionsOf({ ...cluster, TEMPORAL_TLS_CA: ca }).tls as { serverRootCACertificate: Buffer }).serverRootCACertificate.toString(),
+    ).toBe(caPem);
   });
 
   it('sends an API key, from the variable or a file, and always over TLS', () => {
-    expect(optionsOf({ ...cluster, TEMPORAL_API_KEY: 'sekret-key' })).toEqual({ address: cluster.TEMPORAL_ADDRESS, tls: {}, apiKey: 'sekret-key' });
+    expect(optionsOf({ ...cluster, TEMPORAL_API_KEY: 'sekret-key' })).toEqual({
+      address: cluster.TEMPORAL_ADDRESS,
+      tls: {},
+      apiKey: 'sekret-key',
+    });
     const keyFile = file('api.key', 'from-a-file\n');
     expect(optionsOf({ ...cluster, TEMPORAL_API_KEY_FILE: keyFile }).apiKey).toBe('from-a-file');
-    expect(describeTarget(configuredTarget(loadConfig({ ...cluster, TEMPORAL_API_KEY_FILE: keyFile })))).toBe('temporal.bureau.internal:7233 (TLS, API key)');
+    expect(describeTarget(configuredTarget(loadConfig({ ...cluster, TEMPORAL_API_KEY_FILE: keyFile })))).toBe(
+      'temporal.bureau.internal:7233 (TLS, API key)',
+    );
     expect(() => optionsOf({ ...cluster, TEMPORAL_API_KEY_FILE: file('empty.key', '  \n') })).toThrow(/TEMPORAL_API_KEY_FILE: .*empty/);
     expect(() => loadConfig({ ...cluster, TEMPORAL_API_KEY: 'k', TEMPORAL_TLS: 'false' })).toThrow(/TEMPORAL_TLS: .*only over TLS/);
   });
 
   it('refuses half a client certificate, naming what is missing', () => {
-    expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_CERT: cert })).toThrow(/environment variable TEMPORAL_TLS_KEY: TEMPORAL_TLS_CERT is set but its private key is not/);
-    expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_KEY: key })).toThrow(/environment variable TEMPORAL_TLS_CERT: TEMPORAL_TLS_KEY is set but its certificate is not/);
+    expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_CERT: cert })).toThrow(
+      /environment variable TEMPORAL_TLS_KEY: TEMPORAL_TLS_CERT is set but its private key is not/,
+    );
+    expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_KEY: key })).toThrow(
+      /environment variable TEMPORAL_TLS_CERT: TEMPORAL_TLS_KEY is set but its certificate is not/,
+    );
     expect(() => loadConfig({ ...cluster, TEMPORAL_API_KEY: 'a', TEMPORAL_API_KEY_FILE: 'b' })).toThrow(/not both/);
   });
 
   it('refuses TLS settings without a cluster to use them on', () => {
-    expect(() => loadConfig({ TEMPORAL_TLS_CA: ca })).toThrow(/environment variable TEMPORAL_ADDRESS: TLS or an API key is configured but no cluster/);
+    expect(() => loadConfig({ TEMPORAL_TLS_CA: ca })).toThrow(
+      /environment variable TEMPORAL_ADDRESS: TLS or an API key is configured but no cluster/,
+    );
     expect(() => loadConfig({ TEMPORAL_API_KEY: 'k' })).toThrow(/TEMPORAL_ADDRESS/);
   });
 
   it('names the setting and the file when a file is missing or not PEM', () => {
-    expect(() => optionsOf({ ...cluster, TEMPORAL_TLS_CERT: path.join(dir, 'nope.crt'), TEMPORAL_TLS_KEY: key })).toThrow(/TEMPORAL_TLS_CERT: cannot read .*nope\.crt \(ENOENT\)/);
-    expect(() => optionsOf({ ...cluster, TEMPORAL_TLS_CERT: key, TEMPORAL_TLS_KEY: key })).toThrow(/TEMPORAL_TLS_CERT: .*worker\.key is not a PEM certificate/);
-    expect(() => optionsOf({ ...cluster, TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: cert })).toThrow(/TEMPORAL_TLS_KEY: .*worker\.crt is not a PEM private key/);
+    expect(() => optionsOf({ ...cluster, TEMPORAL_TLS_CERT: path.join(dir, 'nope.crt'), TEMPORAL_TLS_KEY: key })).toThrow(
+      /TEMPORAL_TLS_CERT: cannot read .*nope\.crt \(ENOENT\)/,
+    );
+    expect(() => optionsOf({ ...cluster, TEMPORAL_TLS_CERT: key, TEMPORAL_TLS_KEY: key })).toThrow(
+      /TEMPORAL_TLS_CERT: .*worker\.key is not a PEM certificate/,
+    );
+    expect(() => optionsOf({ ...cluster, TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: cert })).toThrow(
+      /TEMPORAL_TLS_KEY: .*worker\.crt is not a PEM private key/,
+    );
     expect(() => optionsOf({ ...cluster, TEMPORAL_TLS_CA: key })).toThrow(/TEMPORAL_TLS_CA: .* is not a PEM certificate/);
   });
 });

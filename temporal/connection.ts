@@ -15,7 +15,8 @@ export interface TemporalTarget {
 }
 
 /** The options both connection kinds accept alike. */
-export type SharedConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls' | 'apiKey'> & Pick<NativeConnectionOptions, 'address' | 'tls' | 'apiKey'>;
+export type SharedConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls' | 'apiKey'> &
+  Pick<NativeConnectionOptions, 'address' | 'tls' | 'apiKey'>;
 
 /** The configured Temporal: TEMPORAL_ADDRESS with its TLS settings, or the embedded dev server. */
 export function configuredTarget(config: AppConfig): TemporalTarget {
@@ -37,7 +38,9 @@ function readPem(variable: string, file: string, kind: 'CERTIFICATE' | 'PRIVATE 
   }
   // "PRIVATE KEY" also matches "RSA PRIVATE KEY" and "EC PRIVATE KEY".
   if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text.toString('latin1'))) {
-    throw new Error(`${variable}: ${file} is not a PEM ${kind === 'CERTIFICATE' ? 'certificate' : 'private key'} (expected a "-----BEGIN …${kind}-----" block)`);
+    throw new Error(
+      `${variable}: ${file} is not a PEM ${kind === 'CERTIFICATE' ? 'certificate' : 'private key'} (expected a "-----BEGIN …${kind}-----" block)`,
+    );
   }
   return text;
 }
@@ -48,7 +51,10 @@ function readApiKey(apiKey: NonNullable<TemporalSecurity['apiKey']>): string {
   try {
     text = fs.readFileSync(apiKey.file, 'utf8').trim();
   } catch (err) {
-    throw new Error(`TEMPORAL_API_KEY_FILE: cannot read ${apiKey.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new Error(
+      `TEMPORAL_API_KEY_FILE: cannot read ${apiKey.file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { cause: err },
+    );
   }
   if (!text) throw new Error(`TEMPORAL_API_KEY_FILE: ${apiKey.file} is empty`);
   return text;
@@ -64,7 +70,10 @@ export function connectionOptions(target: TemporalTarget): SharedConnectionOptio
       ...(tls.caFile && { serverRootCACertificate: readPem('TEMPORAL_TLS_CA', tls.caFile, 'CERTIFICATE') }),
       ...(tls.certFile &&
         tls.keyFile && {
-          clientCertPair: { crt: readPem('TEMPORAL_TLS_CERT', tls.certFile, 'CERTIFICATE'), key: readPem('TEMPORAL_TLS_KEY', tls.keyFile, 'PRIVATE KEY') },
+          clientCertPair: {
+            crt: readPem('TEMPORAL_TLS_CERT', tls.certFile, 'CERTIFICATE'),
+            key: readPem('TEMPORAL_TLS_KEY', tls.keyFile, 'PRIVATE KEY'),
+          },
         }),
     };
   }

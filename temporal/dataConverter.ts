@@ -17,6 +17,9 @@ export function dataConverterFor(ring: PayloadKeyRing): DataConverter {
 }
 
 /** The data converter with this process's configured key ring. */
-export function configuredDataConverter(config: Pick<AppConfig, 'dataDir' | 'temporal'>, env: NodeJS.ProcessEnv = process.env): DataConverter {
+export function configuredDataConverter(
+  config: Pick<AppConfig, 'dataDir' | 'temporal'>,
+  env: NodeJS.ProcessEnv = process.env,
+): DataConverter {
   return dataConverterFor(loadPayloadKeyRing(config, env));
 }

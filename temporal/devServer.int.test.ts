@@ -50,7 +50,9 @@ describe('embedded Temporal dev server', () => {
       `process.stdout.write('up\\n');`,
       `setInterval(() => {}, 60_000);`,
     ].join('\n');
-    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     parent.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const starterExited = once(parent, 'exit').then(([code]) => {

@@ -67,7 +67,8 @@ export class EncryptionCodec implements PayloadCodec {
       );
     }
     const data = payload.data ?? new Uint8Array();
-    if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) is truncated: ${data.length} bytes`);
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) is truncated: ${data.length} bytes`);
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
     decipher.setAAD(utf8(keyId));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
@@ -75,7 +76,9 @@ export class EncryptionCodec implements PayloadCodec {
     try {
       plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new PayloadDecryptionError(`encrypted payload (key ${keyId}) fails authentication: it was altered after sealing, or the key under that id is not the one that sealed it`);
+      throw new PayloadDecryptionError(
+        `encrypted payload (key ${keyId}) fails authentication: it was altered after sealing, or the key under that id is not the one that sealed it`,
+      );
     }
     return PayloadProto.decode(plain);
   }

@@ -37,7 +37,10 @@ export function reviewActions(temporal: Client, signingKey: KeyObject) {
       return { ok: true, value: await update({ ...payload, proof }, options.updateId ?? randomUUID()) };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) return { ok: false, message: err.cause?.message ?? '流程拒绝了该操作' };
-      if (err instanceof WorkflowNotFoundError || (err instanceof Error && /not found|already completed|workflow execution already/i.test(err.message))) {
+      if (
+        err instanceof WorkflowNotFoundError ||
+        (err instanceof Error && /not found|already completed|workflow execution already/i.test(err.message))
+      ) {
         return { ok: false, message: '该案件的流程已不在审核中（可能已办结）' };
       }
       throw err;
@@ -46,17 +49,79 @@ export function reviewActions(temporal: Client, signingKey: KeyObject) {
 
   return {
     claim: (caseId: string, username: string, options: ActOptions = {}): Promise<ActionResult<ReviewState>> =>
-      send(caseId, username, 'claim', {}, (args, updateId) => handle(caseId).executeUpdate(claimUpdate, { args: [args], updateId }), options),
+      send(
+        caseId,
+        username,
+        'claim',
+        {},
+        (args, updateId) => handle(caseId).executeUpdate(claimUpdate, { args: [args], updateId }),
+        options,
+      ),
     release: (caseId: string, username: string, options: ActOptions = {}): Promise<ActionResult<ReviewState>> =>
-      send(caseId, username, 'release', {}, (args, updateId) => handle(caseId).executeUpdate(releaseUpdate, { args: [args], updateId }), options),
-    correct: (caseId: string, username: string, input: Omit<CorrectionInput, 'proof'>, options: ActOptions = {}): Promise<ActionResult<CaseResult>> =>
-      send(caseId, username, 'correct', input, (args, updateId) => handle(caseId).executeUpdate(correctUpdate, { args: [args], updateId }), options),
-    decide: (caseId: string, username: string, input: Omit<ReviewDecisionInput, 'proof'>, options: ActOptions = {}): Promise<ActionResult<ReviewState>> =>
-      send(caseId, username, 'review', input, (args, updateId) => handle(caseId).executeUpdate(reviewUpdate, { args: [args], updateId }), options),
-    secondLook: (caseId: string, username: string, input: Omit<SecondLookInput, 'proof'>, options: ActOptions = {}): Promise<ActionResult<ReviewState>> =>
-      send(caseId, username, 'second-look', input, (args, updateId) => handle(caseId).executeUpdate(secondLookUpdate, { args: [args], updateId }), options),
-    supply: (caseId: string, username: string, input: Omit<SupplyInput, 'proof'>, options: ActOptions = {}): Promise<ActionResult<{ round: number }>> =>
-      send(caseId, username, 'supply', input, (args, updateId) => handle(caseId).executeUpdate(supplyUpdate, { args: [args], updateId }), options),
+      send(
+        caseId,
+        username,
+        'release',
+        {},
+        (args, updateId) => handle(caseId).executeUpdate(releaseUpdate, { args: [args], updateId }),
+        options,
+      ),
+    correct: (
+      caseId: string,
+      username: string,
+      input: Omit<CorrectionInput, 'proof'>,
+      options: ActOptions = {},
+    ): Promise<ActionResult<CaseResult>> =>
+      send(
+        caseId,
+        username,
+        'correct',
+        input,
+        (args, updateId) => handle(caseId).executeUpdate(correctUpdate, { args: [args], updateId }),
+        options,
+      ),
+    decide: (
+      caseId: string,
+      username: string,
+      input: Omit<ReviewDecisionInput, 'proof'>,
+      options: ActOptions = {},
+    ): Promise<ActionResult<ReviewState>> =>
+      send(
+        caseId,
+        username,
+        'review',
+        input,
+        (args, updateId) => handle(caseId).executeUpdate(reviewUpdate, { args: [args], updateId }),
+        options,
+      ),
+    secondLook: (
+      caseId: string,
+      username: string,
+      input: Omit<SecondLookInput, 'proof'>,
+      options: ActOptions = {},
+    ): Promise<ActionResult<ReviewState>> =>
+      send(
+        caseId,
+        username,
+        'second-look',
+        input,
+        (args, updateId) => handle(caseId).executeUpdate(secondLookUpdate, { args: [args], updateId }),
+        options,
+      ),
+    supply: (
+      caseId: string,
+      username: string,
+      input: Omit<SupplyInput, 'proof'>,
+      options: ActOptions = {},
+    ): Promise<ActionResult<{ round: number }>> =>
+      send(
+        caseId,
+        username,
+        'supply',
+        input,
+        (args, updateId) => handle(caseId).executeUpdate(supplyUpdate, { args: [args], updateId }),
+        options,
+      ),
   };
 }
 

@@ -13,7 +13,8 @@ async function currentReceipts(store: Store, caseId: string): Promise<{ dir: str
     const inputs = supplied.inputs as { receipts: string[]; attachmentsDir: string | null };
     return { dir: inputs.attachmentsDir, names: inputs.receipts };
   }
-  const intake = events.findLast((e) => e.step === 'intake')?.inputs as { row?: { attachments?: string[] }; attachmentsDir?: string | null } | undefined;
+  const intake = events.findLast((e) => e.step === 'intake')?.inputs as
+    { row?: { attachments?: string[] }; attachmentsDir?: string | null } | undefined;
   return { dir: intake?.attachmentsDir ?? null, names: intake?.row?.attachments ?? [] };
 }
 

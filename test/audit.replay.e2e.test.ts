@@ -56,16 +56,29 @@ describe('audit replay from the store alone', () => {
     const handle = await stack.client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId: 'batch-audit-replay',
-      args: [{ batchId: 'audit-replay', workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 4 }],
+      args: [
+        {
+          batchId: 'audit-replay',
+          workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' },
+          concurrency: 4,
+        },
+      ],
     });
     const progress = (await handle.result()) as BatchProgress;
     expect(progress.done).toBe(caseFiles.length);
     closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
     expect(closed.length).toBeGreaterThan(0);
     // Closed case workflows finish a moment after they tell the batch: wait until Temporal says so.
-    const statusOf = (caseId: string) => stack.client.workflow.getHandle(`case-${caseId}`).describe().then((d) => d.status.name);
+    const statusOf = (caseId: string) =>
+      stack.client.workflow
+        .getHandle(`case-${caseId}`)
+        .describe()
+        .then((d) => d.status.name);
     // vi.waitFor, not expect.poll: this runs in beforeAll, where expect.poll is not allowed.
-    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), { timeout: 30_000, interval: 250 });
+    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), {
+      timeout: 30_000,
+      interval: 250,
+    });
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     // Idempotent: a second sweep has nothing left to do.
@@ -73,7 +86,10 @@ describe('audit replay from the store alone', () => {
 
     // A case waiting for a clerk is still open: its history so far is kept as partial.
     inReview = caseFiles.find((c) => decide(c).outcome === 'review') ?? null;
-    if (inReview) expect(await saveWorkflowHistory(stack.store, stack.client, `case-${inReview.caseId}`, undefined, inReview.caseId)).toMatchObject({ complete: false });
+    if (inReview)
+      expect(await saveWorkflowHistory(stack.store, stack.client, `case-${inReview.caseId}`, undefined, inReview.caseId)).toMatchObject({
+        complete: false,
+      });
 
     // Temporal is gone, its database with it.
     worker.kill('SIGKILL');
@@ -100,13 +116,21 @@ describe('audit replay from the store alone', () => {
 
   it('replays every closed case from the store: history ok, decisions match byte for byte', async () => {
     for (const c of closed) {
-      const replay = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, today: '2026-11-24', dataConverter: configuredDataConverter(stack.config, stack.env) });
+      const replay = await replayCase(stack.store, c.caseId, {
+        workflowBundle: bundle,
+        today: '2026-11-24',
+        dataConverter: configuredDataConverter(stack.config, stack.env),
+      });
       expect(replay.history, c.caseId).toMatchObject({ status: 'ok', complete: true });
       expect(replay.decision?.match, c.caseId).toBe(true);
       expect(replay.decision?.diffs).toEqual([]);
       expect(replay.decision?.reDecided?.policyVersion).toBe(decide(c).policyVersion);
       // The trail names the data and build that decided; today's shipped files are those.
-      expect(replay.decision?.ruleSet).toMatchObject({ policyVersion: decide(c).policyVersion, sameFiles: true, recordedBuild: currentBuild() });
+      expect(replay.decision?.ruleSet).toMatchObject({
+        policyVersion: decide(c).policyVersion,
+        sameFiles: true,
+        recordedBuild: currentBuild(),
+      });
       expect(replay.today?.decision, c.caseId).not.toBeNull();
       expect(replay.ok).toBe(true);
     }
@@ -114,14 +138,20 @@ describe('audit replay from the store alone', () => {
 
   it('replays a partial history (saved while the case was still open) too', async () => {
     expect(inReview, 'the batch has a case in review').not.toBeNull();
-    const replay = await replayCase(stack.store, inReview!.caseId, { workflowBundle: bundle, dataConverter: configuredDataConverter(stack.config, stack.env) });
+    const replay = await replayCase(stack.store, inReview!.caseId, {
+      workflowBundle: bundle,
+      dataConverter: configuredDataConverter(stack.config, stack.env),
+    });
     expect(replay.history).toMatchObject({ status: 'ok', complete: false });
     expect(replay.decision?.match).toBe(true);
   });
 
   it('fails loudly when the workflow code changed incompatibly', async () => {
     const changed = await bundleWorkflowCode({ workflowsPath: path.join(changedDir, 'index.ts'), logger: quietLogger });
-    const replay = await replayCase(stack.store, closed[0]!.caseId, { workflowBundle: changed, dataConverter: configuredDataConverter(stack.config, stack.env) });
+    const replay = await replayCase(stack.store, closed[0]!.caseId, {
+      workflowBundle: changed,
+      dataConverter: configuredDataConverter(stack.config, stack.env),
+    });
     expect(replay.history.status).toBe('failed');
     expect(replay.history).toMatchObject({ kind: expect.stringMatching(/DeterminismViolation|Replay/) });
     expect(replay.ok).toBe(false);
@@ -133,16 +163,25 @@ describe('audit replay from the store alone', () => {
     const target = closed[0]!.caseId;
     expect(await verifyChain(stack.store, target)).toMatchObject({ ok: true });
     await stack.store.db.script('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
-    await stack.store.db.query(`UPDATE audit_events SET outcome = jsonb_set(outcome, '{amount}', '"1.00"') WHERE case_id = $1 AND step = 'decided'`, [target]);
+    await stack.store.db.query(
+      `UPDATE audit_events SET outcome = jsonb_set(outcome, '{amount}', '"1.00"') WHERE case_id = $1 AND step = 'decided'`,
+      [target],
+    );
     await stack.store.db.script('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
     const verdict = await verifyChain(stack.store, target);
     expect(verdict).toMatchObject({ ok: false, caseId: target, seq: 3, problem: 'payload mismatch' });
 
     const other = closed.at(-1)!.caseId;
     const stored = await getCase(stack.store, other);
-    await stack.store.db.query(`UPDATE workflow_histories SET history = overlay(history placing (CASE WHEN substr(history, 41, 4) = 'QUJD' THEN 'QUJE' ELSE 'QUJD' END) from 41 for 4) WHERE workflow_id = $1`, [stored!.workflowId]);
+    await stack.store.db.query(
+      `UPDATE workflow_histories SET history = overlay(history placing (CASE WHEN substr(history, 41, 4) = 'QUJD' THEN 'QUJE' ELSE 'QUJD' END) from 41 for 4) WHERE workflow_id = $1`,
+      [stored!.workflowId],
+    );
     await expect(loadWorkflowHistory(stack.store, stored!.workflowId)).rejects.toThrow(/sha256/);
-    const replay = await replayCase(stack.store, other, { workflowBundle: bundle, dataConverter: configuredDataConverter(stack.config, stack.env) });
+    const replay = await replayCase(stack.store, other, {
+      workflowBundle: bundle,
+      dataConverter: configuredDataConverter(stack.config, stack.env),
+    });
     expect(replay.history).toMatchObject({ status: 'failed', kind: 'HistoryTamperedError' });
   });
 
@@ -179,7 +218,10 @@ describe('audit replay from the store alone', () => {
     expect(stats).toMatchObject({ cases: caseFiles.length, done: caseFiles.length, status: 'done' });
     for (const type of ['lump-sum', 'transfer'] as const) {
       const mine = caseFiles.filter((c) => c.type === type).map((c) => decide(c));
-      expect(stats.byType.find((t) => t.type === type), type).toMatchObject({
+      expect(
+        stats.byType.find((t) => t.type === type),
+        type,
+      ).toMatchObject({
         total: mine.length,
         done: mine.length,
         approve: mine.filter((d) => d.outcome === 'approve').length,
@@ -197,14 +239,25 @@ describe('audit replay from the store alone', () => {
     expect(stats.throughput.reduce((n, t) => n + t.decided, 0)).toBe(caseFiles.length);
     expect((await listBatchOverviews(stack.store)).map((b) => b.batchId)).toContain('audit-replay');
 
-    const session = { id: 's', csrfToken: 't', user: { username: 'li', displayName: '李经理', role: 'manager' as const, epoch: 0 }, createdAt: 0, lastSeenAt: 0, flash: null };
-    const page = String(renderDashboard({ session, overviews: await listBatchOverviews(stack.store), selected: stats, links: temporalLinks(stack.config) }));
+    const session = {
+      id: 's',
+      csrfToken: 't',
+      user: { username: 'li', displayName: '李经理', role: 'manager' as const, epoch: 0 },
+      createdAt: 0,
+      lastSeenAt: 0,
+      flash: null,
+    };
+    const page = String(
+      renderDashboard({ session, overviews: await listBatchOverviews(stack.store), selected: stats, links: temporalLinks(stack.config) }),
+    );
     expect(page).toContain('批次 audit-replay');
     expect(page).toContain('/workflows/batch-audit-replay');
     expect(page).toContain('/dashboard/batches/audit-replay/report.xlsx');
     expect(page).toContain('/dashboard/batches/audit-replay/summary.pdf');
     expect(page).not.toMatch(/<script|style=/);
-    const summary = batchSummaryBlocks(stats, new Date()).map((b) => b.text).join('\n');
+    const summary = batchSummaryBlocks(stats, new Date())
+      .map((b) => b.text)
+      .join('\n');
     expect(summary).toContain(`案件 ${caseFiles.length} 件`);
     expect(summary).toContain(`待审核 ${reviews} 件`);
     if (canPdf) expect(await pdfText((await renderBatchSummary(stack.store, 'audit-replay'))!)).toContain('批次汇总 audit-replay');
@@ -219,14 +272,18 @@ describe('audit replay from the store alone', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ caseId: c.caseId, ok: true, history: { status: 'ok' } });
     expect(code).toBe(0);
   });
-  it('says DATA MISMATCH when today\'s parameter files differ from the recorded digest; the recorded calendar decides', async () => {
+  it("says DATA MISMATCH when today's parameter files differ from the recorded digest; the recorded calendar decides", async () => {
     const c = closed.find((x) => x.caseId !== closed[0]!.caseId && x.caseId !== closed.at(-1)!.caseId)!;
     const dir = fs.mkdtempSync(path.join(ROOT, '.replay-params-'));
     try {
       // A copy of today's files, unchanged: same digest.
       fs.cpSync(path.join(ROOT, 'rules', 'params'), path.join(dir, 'params'), { recursive: true });
       fs.cpSync(path.join(ROOT, 'rules', 'data'), path.join(dir, 'data'), { recursive: true });
-      const same = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, parameters: loadParametersFromDir(dir), dataConverter: configuredDataConverter(stack.config, stack.env) });
+      const same = await replayCase(stack.store, c.caseId, {
+        workflowBundle: bundle,
+        parameters: loadParametersFromDir(dir),
+        dataConverter: configuredDataConverter(stack.config, stack.env),
+      });
       expect(same.decision?.ruleSet.sameFiles).toBe(true);
       expect(same.ok).toBe(true);
 
@@ -235,7 +292,11 @@ describe('audit replay from the store alone', () => {
       const calendar = JSON.parse(fs.readFileSync(calendarFile, 'utf8')) as { holidays: string[] };
       calendar.holidays.push('2099-01-02');
       fs.writeFileSync(calendarFile, JSON.stringify(calendar, null, 2));
-      const otherCalendar = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, parameters: loadParametersFromDir(dir), dataConverter: configuredDataConverter(stack.config, stack.env) });
+      const otherCalendar = await replayCase(stack.store, c.caseId, {
+        workflowBundle: bundle,
+        parameters: loadParametersFromDir(dir),
+        dataConverter: configuredDataConverter(stack.config, stack.env),
+      });
       expect(otherCalendar.decision?.ruleSet.sameFiles).toBe(true);
       expect(otherCalendar.ok).toBe(true);
 
@@ -246,7 +307,11 @@ describe('audit replay from the store alone', () => {
         params.source = `${params.source ?? ''} (edited)`;
         fs.writeFileSync(paramFile, JSON.stringify(params, null, 2));
       }
-      const changed = await replayCase(stack.store, c.caseId, { workflowBundle: bundle, parameters: loadParametersFromDir(dir), dataConverter: configuredDataConverter(stack.config, stack.env) });
+      const changed = await replayCase(stack.store, c.caseId, {
+        workflowBundle: bundle,
+        parameters: loadParametersFromDir(dir),
+        dataConverter: configuredDataConverter(stack.config, stack.env),
+      });
       const recorded = parseRuleSetVersion(changed.decision!.ruleSet.recorded);
       expect(recorded.digest).toMatch(/^[0-9a-f]{64}$/);
       expect(changed.decision?.ruleSet).toMatchObject({ sameFiles: false, recordedDigest: recorded.digest });
@@ -256,14 +321,19 @@ describe('audit replay from the store alone', () => {
       expect(changed.decision?.match).toBe(true);
       expect(changed.ok).toBe(false);
       const text = replaySummary(changed);
-      expect(text).toContain(`DATA MISMATCH — ${recorded.policyVersion} was decided with data sha256:${recorded.digest}, today's files give sha256:${changed.decision!.ruleSet.todayDigest}`);
+      expect(text).toContain(
+        `DATA MISMATCH — ${recorded.policyVersion} was decided with data sha256:${recorded.digest}, today's files give sha256:${changed.decision!.ruleSet.todayDigest}`,
+      );
       expect(text).toContain('REPLAY FAILED');
 
       // From the command line: `audit replay CASE --params DIR` exits 1 and its JSON says which data differ.
       const lines: string[] = [];
       const code = await auditReplay(stack.config, c.caseId, { params: dir }, (l) => lines.push(l));
       expect(code).toBe(1);
-      expect(JSON.parse(lines[0]!)).toMatchObject({ ok: false, decision: { match: true, ruleSet: { sameFiles: false, recordedDigest: recorded.digest } } });
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        ok: false,
+        decision: { match: true, ruleSet: { sameFiles: false, recordedDigest: recorded.digest } },
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -36,7 +36,13 @@ const BAD_ATTACHMENTS = [
 /** Rows refused at intake: no case, no trail, nothing in the core system. */
 const REFUSED = [
   { caseId: 'LS-2024-0920', sheet: SHEET.lumpSum, row: 3, field: '姓名', message: '姓名「<script>alert(1)</script>」含有数字或符号' },
-  { caseId: 'RB-2024-0921', sheet: SHEET.reimbursement, row: 7, field: '票据', message: '票据文件名「../../etc/passwd」含有 ..，不允许指向附件目录之外' },
+  {
+    caseId: 'RB-2024-0921',
+    sheet: SHEET.reimbursement,
+    row: 7,
+    field: '票据',
+    message: '票据文件名「../../etc/passwd」含有 ..，不允许指向附件目录之外',
+  },
 ];
 
 /** A sheet's row for a case file, in the header order of COLUMNS. */
@@ -50,13 +56,18 @@ function rowOf(caseFile: CaseFile, over: Record<string, string> = {}): string[] 
 }
 
 const asCase = (caseId: string): ReimbursementCase => ({ ...receiptCase, caseId });
-const detailsOf = (caseFile: ReimbursementCase) => caseFile.details.map((d) => [caseFile.caseId, d.name, { A: '甲', B: '乙', C: '丙' }[d.class], d.amount, d.date]);
+const detailsOf = (caseFile: ReimbursementCase) =>
+  caseFile.details.map((d) => [caseFile.caseId, d.name, { A: '甲', B: '乙', C: '丙' }[d.class], d.amount, d.date]);
 
 /** The mixed batch's workbook: good rows, rows with bad attachments, rows intake must refuse. */
 function mixedWorkbook(): Sheets {
   const rbCases = [receiptCase, ...BAD_ATTACHMENTS.map((b) => asCase(b.caseId)), asCase('RB-2024-0921')];
   return {
-    [SHEET.lumpSum]: [COLUMNS[SHEET.lumpSum].map((c) => c.header), rowOf(GOOD[0]!), rowOf({ ...GOOD[0]!, caseId: 'LS-2024-0920' }, { name: '<script>alert(1)</script>' })],
+    [SHEET.lumpSum]: [
+      COLUMNS[SHEET.lumpSum].map((c) => c.header),
+      rowOf(GOOD[0]!),
+      rowOf({ ...GOOD[0]!, caseId: 'LS-2024-0920' }, { name: '<script>alert(1)</script>' }),
+    ],
     [SHEET.transfer]: [COLUMNS[SHEET.transfer].map((c) => c.header), rowOf(GOOD[1]!)],
     [SHEET.reimbursement]: [
       COLUMNS[SHEET.reimbursement].map((c) => c.header),
@@ -85,7 +96,8 @@ describe('bad inputs in a batch on the real stack', () => {
     const attachments = path.join(upload, 'attachments');
     fs.mkdirSync(attachments, { recursive: true });
     fs.copyFileSync(path.join(DEMO, 'attachments', 'RB-2024-0010-1.png'), path.join(attachments, 'RB-2024-0010-1.png'));
-    for (const name of ['landscape.png', 'empty.png', 'pdf-openaction-js.pdf']) fs.copyFileSync(path.join(CORPUS_DIR, 'receipts', name), path.join(attachments, name));
+    for (const name of ['landscape.png', 'empty.png', 'pdf-openaction-js.pdf'])
+      fs.copyFileSync(path.join(CORPUS_DIR, 'receipts', name), path.join(attachments, name));
     fs.symlinkSync('/etc/passwd', path.join(attachments, 'linked.png'));
     fs.writeFileSync(path.join(upload, 'intake.xlsx'), await xlsx(mixedWorkbook()));
   });
@@ -124,8 +136,16 @@ describe('bad inputs in a batch on the real stack', () => {
       const expected = decide(caseFile);
       expect(expected.outcome).not.toBe('review');
       await stack.client.workflow.getHandle(`case-${caseFile.caseId}`).result();
-      expect(await getCase(stack.store, caseFile.caseId), caseFile.caseId).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons, status: 'closed' });
-      expect(entries.filter((e) => e.caseId === caseFile.caseId), caseFile.caseId).toMatchObject([{ outcome: expected.outcome, amount: expected.amount }]);
+      expect(await getCase(stack.store, caseFile.caseId), caseFile.caseId).toMatchObject({
+        outcome: expected.outcome,
+        amount: expected.amount,
+        reasons: expected.reasons,
+        status: 'closed',
+      });
+      expect(
+        entries.filter((e) => e.caseId === caseFile.caseId),
+        caseFile.caseId,
+      ).toMatchObject([{ outcome: expected.outcome, amount: expected.amount }]);
       const steps = (await listEvents(stack.store, caseFile.caseId)).map((e) => e.step);
       expect(steps.slice(0, 2)).toEqual(['intake', 'facts-read']);
       expect(steps.filter((s) => s === 'decided')).toHaveLength(1);
@@ -134,9 +154,16 @@ describe('bad inputs in a batch on the real stack', () => {
 
     // Bad attachments: the case waits for a clerk with the file and its problem named, nothing entered.
     for (const bad of BAD_ATTACHMENTS) {
-      expect(await getCase(stack.store, bad.caseId), bad.caseId).toMatchObject({ status: 'review', outcome: 'review', reasons: ['RECEIPT-UNREADABLE'] });
+      expect(await getCase(stack.store, bad.caseId), bad.caseId).toMatchObject({
+        status: 'review',
+        outcome: 'review',
+        reasons: ['RECEIPT-UNREADABLE'],
+      });
       const events = await listEvents(stack.store, bad.caseId);
-      expect(events.map((e) => e.step), bad.caseId).toEqual(['intake', 'facts-read', 'exception', 'review-opened']);
+      expect(
+        events.map((e) => e.step),
+        bad.caseId,
+      ).toEqual(['intake', 'facts-read', 'exception', 'review-opened']);
       expect((events[2]!.outcome as { message: string }).message).toContain(`${bad.caseId}: ${bad.problem}`);
       expect(entries.filter((e) => e.caseId === bad.caseId)).toEqual([]);
     }
@@ -159,7 +186,13 @@ describe('bad inputs in a batch on the real stack', () => {
     // Rows refused at intake left no case, no trail, no workflow, no entry; only their error on the record.
     const intakeErrors = await listIntakeErrors(stack.store, batchId);
     for (const refused of REFUSED) {
-      expect(intakeErrors).toContainEqual({ sheet: refused.sheet, rowNumber: refused.row, caseId: refused.caseId, field: refused.field, message: expect.stringContaining(refused.message) });
+      expect(intakeErrors).toContainEqual({
+        sheet: refused.sheet,
+        rowNumber: refused.row,
+        caseId: refused.caseId,
+        field: refused.field,
+        message: expect.stringContaining(refused.message),
+      });
       expect(await getCase(stack.store, refused.caseId)).toBeUndefined();
       expect(await listEvents(stack.store, refused.caseId)).toEqual([]);
       expect(entries.filter((e) => e.caseId === refused.caseId)).toEqual([]);
@@ -169,7 +202,12 @@ describe('bad inputs in a batch on the real stack', () => {
     // Nothing half-written: staged files complete and alone, every trail whole.
     expect(fs.readdirSync(path.join(stack.dataDir, 'intake'))).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.xlsx$/)]);
     expect(fs.readdirSync(path.join(stack.dataDir, 'attachments'))).toEqual([batchId]);
-    expect(fs.readdirSync(path.join(stack.dataDir, 'attachments', batchId)).sort()).toEqual(['RB-2024-0010-1.png', 'empty.png', 'landscape.png', 'pdf-openaction-js.pdf']);
+    expect(fs.readdirSync(path.join(stack.dataDir, 'attachments', batchId)).sort()).toEqual([
+      'RB-2024-0010-1.png',
+      'empty.png',
+      'landscape.png',
+      'pdf-openaction-js.pdf',
+    ]);
     expect(await verifyChain(stack.store)).toMatchObject({ ok: true, cases: GOOD.length + BAD_ATTACHMENTS.length });
 
     // A workbook only the worker can see is wrong (a business sheet under another name): the batch

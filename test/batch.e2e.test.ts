@@ -51,7 +51,14 @@ describe('batch of an intake workbook on the real stack', () => {
     const handle = await stack.client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId: `batch-${batchId}`,
-      args: [{ batchId, workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 2, rowsPerRun: 8 }],
+      args: [
+        {
+          batchId,
+          workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' },
+          concurrency: 2,
+          rowsPerRun: 8,
+        },
+      ],
     });
 
     // Kill the worker once some cases are done and others are not.
@@ -81,7 +88,12 @@ describe('batch of an intake workbook on the real stack', () => {
       const expected = decide(caseFile);
       expectedCounts[expected.outcome] += 1;
       const stored = await getCase(stack.store, caseFile.caseId);
-      expect(stored, caseFile.caseId).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons, batchId });
+      expect(stored, caseFile.caseId).toMatchObject({
+        outcome: expected.outcome,
+        amount: expected.amount,
+        reasons: expected.reasons,
+        batchId,
+      });
       const events = await listEvents(stack.store, caseFile.caseId);
       // One run per case, each step recorded once, however often its activity ran; exceptions wait for a clerk.
       const lastSteps = expected.outcome === 'review' ? ['review-opened'] : ['entered', 'closed', 'notice-issued'];
@@ -108,9 +120,14 @@ describe('batch of an intake workbook on the real stack', () => {
     // The batch ended under a signed checkpoint, exported outside the store, covering every decision.
     const exported = readCheckpointDir(checkpointExportDir(stack.dataDir));
     expect(exported.length).toBeGreaterThanOrEqual(1);
-    const trail = await verifyTrail(stack.store, { publicKeys: [createPublicKey(checkpointSignerFromConfig(stack.config).publicKeyPem)], trusted: exported });
+    const trail = await verifyTrail(stack.store, {
+      publicKeys: [createPublicKey(checkpointSignerFromConfig(stack.config).publicKeyPem)],
+      trusted: exported,
+    });
     expect(trail).toMatchObject({ ok: true, problems: [] });
-    const [lastDecision] = await stack.store.db.query<{ n: number }>(`SELECT max(global_seq)::integer AS n FROM audit_events WHERE step = 'decided'`);
+    const [lastDecision] = await stack.store.db.query<{ n: number }>(
+      `SELECT max(global_seq)::integer AS n FROM audit_events WHERE step = 'decided'`,
+    );
     expect(trail.latestCheckpoint!.treeSize).toBeGreaterThanOrEqual(lastDecision!.n);
 
     // The core system's own entry list: each decided case entered exactly once, with the rules' result.
@@ -189,9 +206,15 @@ describe('batch of an intake workbook on the real stack', () => {
 
     // The person proves who they are with their password (ZHISHEN_PASSWORD); the role is the store's.
     const withPassword = { ...stack.config, cli: { ...stack.config.cli, password: 'correct horse battery' } };
-    expect(await runReviewCommand(withPassword, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'audit.li'], () => {})).toBe(1);
+    expect(
+      await runReviewCommand(withPassword, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'audit.li'], () => {}),
+    ).toBe(1);
     lines.length = 0;
-    expect(await runReviewCommand(withPassword, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'clerk.wang'], (l) => lines.push(l))).toBe(0);
+    expect(
+      await runReviewCommand(withPassword, ['decide', target, '--approve', '--comment', '材料已核', '--as', 'clerk.wang'], (l) =>
+        lines.push(l),
+      ),
+    ).toBe(0);
     expect(JSON.parse(lines[0]!)).toMatchObject({ status: 'decided', decision: { by: 'clerk.wang', decision: 'approve' } });
     await stack.client.workflow.getHandle(`case-${target}`).result();
     expect(await getCase(stack.store, target)).toMatchObject({ status: 'closed', outcome: 'approve' });

@@ -40,160 +40,174 @@ const PROFILE =
  * and one PostgreSQL store. Whatever dies when, every case is decided once, entered once, and the
  * audit chain verifies.
  */
-describeOnPostgres(`a ${PROFILE.cases}-case batch on two workers and PostgreSQL, with ${PROFILE.kills} kill -9s and a Temporal restart`, () => {
-  let stack: TestStack;
-  let caseFiles: CaseFile[];
-  let workbook: string;
-  let attachments: string;
+describeOnPostgres(
+  `a ${PROFILE.cases}-case batch on two workers and PostgreSQL, with ${PROFILE.kills} kill -9s and a Temporal restart`,
+  () => {
+    let stack: TestStack;
+    let caseFiles: CaseFile[];
+    let workbook: string;
+    let attachments: string;
 
-  beforeAll(async () => {
-    stack = await startTestStack({ faults: PROFILE.faults, postgres: true });
-    caseFiles = generateCases({ seed: 77, count: PROFILE.cases }).map((g) => g.caseFile);
-    expect(new Set(caseFiles.map((c) => c.type)).size).toBe(3);
-    seedCaseFiles(stack.dataDir, caseFiles);
-    attachments = path.join(stack.dataDir, 'upload', 'attachments');
-    // Mostly e-bills with a text layer, some screenshots: what OCR reads exactly, so decisions can be checked.
-    const attachmentNames = await writeReceiptFiles(caseFiles, attachments, { seed: 77, forms: ['ebill-pdf', 'ebill-png', 'ebill-pdf'] });
-    workbook = path.join(stack.dataDir, 'upload', 'intake.xlsx');
-    await writeIntakeWorkbook(workbook, caseFiles, { attachmentNames });
-  }, 300_000);
+    beforeAll(async () => {
+      stack = await startTestStack({ faults: PROFILE.faults, postgres: true });
+      caseFiles = generateCases({ seed: 77, count: PROFILE.cases }).map((g) => g.caseFile);
+      expect(new Set(caseFiles.map((c) => c.type)).size).toBe(3);
+      seedCaseFiles(stack.dataDir, caseFiles);
+      attachments = path.join(stack.dataDir, 'upload', 'attachments');
+      // Mostly e-bills with a text layer, some screenshots: what OCR reads exactly, so decisions can be checked.
+      const attachmentNames = await writeReceiptFiles(caseFiles, attachments, { seed: 77, forms: ['ebill-pdf', 'ebill-png', 'ebill-pdf'] });
+      workbook = path.join(stack.dataDir, 'upload', 'intake.xlsx');
+      await writeIntakeWorkbook(workbook, caseFiles, { attachmentNames });
+    }, 300_000);
 
-  afterAll(async () => {
-    await stack?.stop();
-  });
+    afterAll(async () => {
+      await stack?.stop();
+    });
 
-  it('decides and enters every case exactly once, and the audit trail verifies', async () => {
-    const random = new Random(7);
-    const ready = new Set<ChildProcess>(await Promise.all([stack.startWorker(), stack.startWorker()]));
-    const firstWorkers = [...ready].map((w) => w.pid!);
-    const starting: Promise<void>[] = [];
-    const replace = () =>
-      starting.push(
-        stack.startWorker().then((w) => {
-          ready.add(w);
-          note(`worker ${w.pid} polling`);
-        }),
-      );
-    note(`workers ${firstWorkers.join(', ')} polling`);
+    it(
+      'decides and enters every case exactly once, and the audit trail verifies',
+      async () => {
+        const random = new Random(7);
+        const ready = new Set<ChildProcess>(await Promise.all([stack.startWorker(), stack.startWorker()]));
+        const firstWorkers = [...ready].map((w) => w.pid!);
+        const starting: Promise<void>[] = [];
+        const replace = () =>
+          starting.push(
+            stack.startWorker().then((w) => {
+              ready.add(w);
+              note(`worker ${w.pid} polling`);
+            }),
+          );
+        note(`workers ${firstWorkers.join(', ')} polling`);
 
-    const { workflowId } = await runBatch(stack.config, { workbook, attachments, wait: false, concurrency: 8 });
-    const batch = stack.client.workflow.getHandle(workflowId);
+        const { workflowId } = await runBatch(stack.config, { workbook, attachments, wait: false, concurrency: 8 });
+        const batch = stack.client.workflow.getHandle(workflowId);
 
-    // Kills at random moments spread over the batch; the middle one takes every worker down at once.
-    const killAt = Array.from({ length: PROFILE.kills }, (_, i) => Math.floor((PROFILE.cases * (i + 0.5)) / (PROFILE.kills + 1)));
-    const kills: { done: number; workers: number }[] = [];
-    let temporalRestartedAt: number | null = null;
-    let progress: BatchProgress | undefined;
-    for (const deadline = Date.now() + 40 * 60_000; Date.now() < deadline; await sleep(250)) {
-      progress = await batch.query(batchProgressQuery).catch(() => progress);
-      if (progress?.finished) break;
-      const done = progress?.done ?? 0;
-      // The kill of every worker waits until the replacement of an earlier victim polls, so it takes two.
-      const all = kills.length === Math.floor(PROFILE.kills / 2);
-      if (kills.length < killAt.length && done >= killAt[kills.length]! && ready.size >= (all ? 2 : 1)) {
-        await sleep(random.int(0, 3000));
-        const victims = all ? [...ready] : [random.pick([...ready])];
-        for (const victim of victims) {
-          ready.delete(victim);
-          victim.kill('SIGKILL');
-          await exited(victim);
-          replace();
+        // Kills at random moments spread over the batch; the middle one takes every worker down at once.
+        const killAt = Array.from({ length: PROFILE.kills }, (_, i) => Math.floor((PROFILE.cases * (i + 0.5)) / (PROFILE.kills + 1)));
+        const kills: { done: number; workers: number }[] = [];
+        let temporalRestartedAt: number | null = null;
+        let progress: BatchProgress | undefined;
+        for (const deadline = Date.now() + 40 * 60_000; Date.now() < deadline; await sleep(250)) {
+          progress = await batch.query(batchProgressQuery).catch(() => progress);
+          if (progress?.finished) break;
+          const done = progress?.done ?? 0;
+          // The kill of every worker waits until the replacement of an earlier victim polls, so it takes two.
+          const all = kills.length === Math.floor(PROFILE.kills / 2);
+          if (kills.length < killAt.length && done >= killAt[kills.length]! && ready.size >= (all ? 2 : 1)) {
+            await sleep(random.int(0, 3000));
+            const victims = all ? [...ready] : [random.pick([...ready])];
+            for (const victim of victims) {
+              ready.delete(victim);
+              victim.kill('SIGKILL');
+              await exited(victim);
+              replace();
+            }
+            kills.push({ done, workers: victims.length });
+            note(`kill -9 #${kills.length} of ${victims.length} worker(s) at ${done}/${PROFILE.cases} done`);
+          }
+          if (temporalRestartedAt === null && kills.length >= 1 && done >= PROFILE.cases / 2) {
+            temporalRestartedAt = done;
+            note(`restarting the Temporal dev server at ${done}/${PROFILE.cases} done`);
+            await stack.restartTemporal();
+            note('Temporal dev server back');
+          }
         }
-        kills.push({ done, workers: victims.length });
-        note(`kill -9 #${kills.length} of ${victims.length} worker(s) at ${done}/${PROFILE.cases} done`);
-      }
-      if (temporalRestartedAt === null && kills.length >= 1 && done >= PROFILE.cases / 2) {
-        temporalRestartedAt = done;
-        note(`restarting the Temporal dev server at ${done}/${PROFILE.cases} done`);
-        await stack.restartTemporal();
-        note('Temporal dev server back');
-      }
-    }
-    // A server restart can cut a long poll: wait for the result again until it comes.
-    let result: BatchProgress | undefined;
-    while (!result) result = (await batch.result().catch(() => undefined)) as BatchProgress | undefined;
-    await Promise.all(starting);
-    note(`batch finished: ${JSON.stringify(result?.byOutcome)}`);
-    await noteLongestWaits(stack, caseFiles);
+        // A server restart can cut a long poll: wait for the result again until it comes.
+        let result: BatchProgress | undefined;
+        while (!result) result = (await batch.result().catch(() => undefined)) as BatchProgress | undefined;
+        await Promise.all(starting);
+        note(`batch finished: ${JSON.stringify(result?.byOutcome)}`);
+        await noteLongestWaits(stack, caseFiles);
 
-    expect(kills).toHaveLength(PROFILE.kills);
-    expect(kills.every((k) => k.done < PROFILE.cases)).toBe(true);
-    expect(kills.some((k) => k.workers === 2)).toBe(true);
-    expect(temporalRestartedAt).not.toBeNull();
-    expect(result).toMatchObject({ total: PROFILE.cases, done: PROFILE.cases, finished: true });
-    expect(result.byOutcome.failed).toBe(0);
+        expect(kills).toHaveLength(PROFILE.kills);
+        expect(kills.every((k) => k.done < PROFILE.cases)).toBe(true);
+        expect(kills.some((k) => k.workers === 2)).toBe(true);
+        expect(temporalRestartedAt).not.toBeNull();
+        expect(result).toMatchObject({ total: PROFILE.cases, done: PROFILE.cases, finished: true });
+        expect(result.byOutcome.failed).toBe(0);
 
-    const team = await reviewTeam(stack.store, stack.client, stack.config);
-    // A clerk clears what waits for one, so that every case reaches the core system.
-    for (const caseFile of caseFiles) {
-      const handle = stack.client.workflow.getHandle(`case-${caseFile.caseId}`);
-      if ((await handle.describe()).status.name !== 'RUNNING') continue;
-      const state = await handle.query(reviewStateQuery).catch(() => null);
-      if (!state) continue; // still entering its result: it closes by itself
-      await team.decide(handle.workflowId.replace(/^case-/, ''), 'reject', '压力测试：人工不予受理');
-    }
-    note('exceptions cleared by a clerk');
-    const finals = new Map<string, CaseResult>();
-    for (const caseFile of caseFiles) {
-      finals.set(caseFile.caseId, (await stack.client.workflow.getHandle(`case-${caseFile.caseId}`).result()) as CaseResult);
-    }
+        const team = await reviewTeam(stack.store, stack.client, stack.config);
+        // A clerk clears what waits for one, so that every case reaches the core system.
+        for (const caseFile of caseFiles) {
+          const handle = stack.client.workflow.getHandle(`case-${caseFile.caseId}`);
+          if ((await handle.describe()).status.name !== 'RUNNING') continue;
+          const state = await handle.query(reviewStateQuery).catch(() => null);
+          if (!state) continue; // still entering its result: it closes by itself
+          await team.decide(handle.workflowId.replace(/^case-/, ''), 'reject', '压力测试：人工不予受理');
+        }
+        note('exceptions cleared by a clerk');
+        const finals = new Map<string, CaseResult>();
+        for (const caseFile of caseFiles) {
+          finals.set(caseFile.caseId, (await stack.client.workflow.getHandle(`case-${caseFile.caseId}`).result()) as CaseResult);
+        }
 
-    note('every case closed');
-    // Entered exactly once each, with the final result.
-    const entries = loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? [];
-    expect(entries).toHaveLength(PROFILE.cases);
-    for (const caseFile of caseFiles) {
-      const final = finals.get(caseFile.caseId)!;
-      expect(entries.filter((e) => e.caseId === caseFile.caseId), caseFile.caseId).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
-    }
+        note('every case closed');
+        // Entered exactly once each, with the final result.
+        const entries = loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? [];
+        expect(entries).toHaveLength(PROFILE.cases);
+        for (const caseFile of caseFiles) {
+          const final = finals.get(caseFile.caseId)!;
+          expect(
+            entries.filter((e) => e.caseId === caseFile.caseId),
+            caseFile.caseId,
+          ).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
+        }
 
-    // Decided exactly once each, by the rulebook, in one run; every step on the record once.
-    let readExactly = 0;
-    for (const caseFile of caseFiles) {
-      const events = await listEvents(stack.store, caseFile.caseId);
-      const count = (step: AuditStep) => events.filter((e) => e.step === step).length;
-      for (const step of ['intake', 'facts-read', 'entered', 'closed', 'notice-issued'] as const) expect(count(step), `${caseFile.caseId} ${step}`).toBe(1);
-      expect(count('decided') + count('exception'), caseFile.caseId).toBe(1);
-      expect(new Set(events.map((e) => e.runId)).size, caseFile.caseId).toBe(1);
-      const decision = events.find((e) => e.step === 'decided' || e.step === 'exception')!;
-      if (caseFile.type !== 'reimbursement') {
-        expect(decision.outcome, caseFile.caseId).toMatchObject(outcomeOf(decide(caseFile)));
-      } else if (decision.step === 'decided' && sameReceipts(decision, caseFile)) {
-        readExactly += 1;
-        // The generated case with the receipts as OCR read them: their confidences count too (RB-11).
-        const asRead = { ...caseFile, receipts: receiptsRead(decision) } as CaseFile;
-        expect(decision.outcome, caseFile.caseId).toMatchObject(outcomeOf(decide(asRead)));
-      }
-    }
-    // OCR read the receipts of nearly every 零星报销 case exactly, so the check above is not vacuous.
-    const reimbursements = caseFiles.filter((c) => c.type === 'reimbursement').length;
-    expect(readExactly).toBeGreaterThanOrEqual(Math.floor(reimbursements * 0.8));
+        // Decided exactly once each, by the rulebook, in one run; every step on the record once.
+        let readExactly = 0;
+        for (const caseFile of caseFiles) {
+          const events = await listEvents(stack.store, caseFile.caseId);
+          const count = (step: AuditStep) => events.filter((e) => e.step === step).length;
+          for (const step of ['intake', 'facts-read', 'entered', 'closed', 'notice-issued'] as const)
+            expect(count(step), `${caseFile.caseId} ${step}`).toBe(1);
+          expect(count('decided') + count('exception'), caseFile.caseId).toBe(1);
+          expect(new Set(events.map((e) => e.runId)).size, caseFile.caseId).toBe(1);
+          const decision = events.find((e) => e.step === 'decided' || e.step === 'exception')!;
+          if (caseFile.type !== 'reimbursement') {
+            expect(decision.outcome, caseFile.caseId).toMatchObject(outcomeOf(decide(caseFile)));
+          } else if (decision.step === 'decided' && sameReceipts(decision, caseFile)) {
+            readExactly += 1;
+            // The generated case with the receipts as OCR read them: their confidences count too (RB-11).
+            const asRead = { ...caseFile, receipts: receiptsRead(decision) } as CaseFile;
+            expect(decision.outcome, caseFile.caseId).toMatchObject(outcomeOf(decide(asRead)));
+          }
+        }
+        // OCR read the receipts of nearly every 零星报销 case exactly, so the check above is not vacuous.
+        const reimbursements = caseFiles.filter((c) => c.type === 'reimbursement').length;
+        expect(readExactly).toBeGreaterThanOrEqual(Math.floor(reimbursements * 0.8));
 
-    note('decisions checked');
-    // `audit verify` as an auditor runs it.
-    const verify = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'client.ts'), 'audit', 'verify'], { cwd: ROOT, env: stack.env });
-    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, cases: PROFILE.cases });
+        note('decisions checked');
+        // `audit verify` as an auditor runs it.
+        const verify = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'client.ts'), 'audit', 'verify'], {
+          cwd: ROOT,
+          env: stack.env,
+        });
+        expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, cases: PROFILE.cases });
 
-    note('audit verified');
-    // Both of the first two workers took part: the work was shared, not failed over.
-    const identities = new Set<string>();
-    for (const caseFile of caseFiles.slice(0, 40)) {
-      for (const event of (await stack.client.workflow.getHandle(`case-${caseFile.caseId}`).fetchHistory()).events ?? []) {
-        const identity = event.activityTaskStartedEventAttributes?.identity;
-        if (identity) identities.add(identity.split('@')[0]!);
-      }
-    }
-    for (const pid of firstWorkers) expect(identities).toContain(String(pid));
+        note('audit verified');
+        // Both of the first two workers took part: the work was shared, not failed over.
+        const identities = new Set<string>();
+        for (const caseFile of caseFiles.slice(0, 40)) {
+          for (const event of (await stack.client.workflow.getHandle(`case-${caseFile.caseId}`).fetchHistory()).events ?? []) {
+            const identity = event.activityTaskStartedEventAttributes?.identity;
+            if (identity) identities.add(identity.split('@')[0]!);
+          }
+        }
+        for (const pid of firstWorkers) expect(identities).toContain(String(pid));
 
-    // No worker wrote a full 身份证号 to its log.
-    const logs = stack.workerLogs().join('\n');
-    expect(logs).toMatch(/worker polling/);
-    for (const caseFile of caseFiles) expect(logs.includes(caseFile.person.idNumber), caseFile.caseId).toBe(false);
+        // No worker wrote a full 身份证号 to its log.
+        const logs = stack.workerLogs().join('\n');
+        expect(logs).toMatch(/worker polling/);
+        for (const caseFile of caseFiles) expect(logs.includes(caseFile.person.idNumber), caseFile.caseId).toBe(false);
 
-    for (const worker of ready) worker.kill('SIGTERM');
-    await Promise.all([...ready].map(exited));
-  }, 60 * 60_000);
-});
+        for (const worker of ready) worker.kill('SIGTERM');
+        await Promise.all([...ready].map(exited));
+      },
+      60 * 60_000,
+    );
+  },
+);
 
 function outcomeOf(decision: ReturnType<typeof decide>) {
   return { outcome: decision.outcome, amount: decision.amount, reasons: decision.reasons };
@@ -203,7 +217,10 @@ function outcomeOf(decision: ReturnType<typeof decide>) {
 function sameReceipts(decision: AuditEvent, caseFile: CaseFile): boolean {
   if (caseFile.type !== 'reimbursement') return false;
   const strip = (receipts: { confidence?: unknown }[]) => receipts.map(({ confidence: _c, ...fields }) => fields);
-  return isDeepStrictEqual(strip(receiptsRead(decision)), strip(JSON.parse(JSON.stringify(caseFile.receipts)) as { confidence?: unknown }[]));
+  return isDeepStrictEqual(
+    strip(receiptsRead(decision)),
+    strip(JSON.parse(JSON.stringify(caseFile.receipts)) as { confidence?: unknown }[]),
+  );
 }
 
 /** The receipts of the case file a decision was made on, with OCR's confidence per field. */
@@ -229,7 +246,7 @@ async function noteLongestWaits(stack: TestStack, caseFiles: CaseFile[]): Promis
       const started = event.activityTaskStartedEventAttributes;
       const what = started
         ? `${activityOf.get(String(started.scheduledEventId))} started at attempt ${started.attempt}${started.lastFailure ? ` after ${started.lastFailure.message}` : ''}`
-        : proto.temporal.api.enums.v1.EventType[event.eventType!] ?? String(event.eventType);
+        : (proto.temporal.api.enums.v1.EventType[event.eventType!] ?? String(event.eventType));
       waits.push({ caseId: caseFile.caseId, seconds, what });
     }
   }

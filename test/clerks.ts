@@ -17,12 +17,18 @@ export function must<T>(result: ActionResult<T>): T {
  * A clerk and a supervisor, registered in the stack's store, who clear what waits for a person as
  * the console would: claim, decide, and the second look where a decision needs one.
  */
-export async function reviewTeam(store: Store, client: Client, config: AppConfig, names = { clerk: 'clerk.test', supervisor: 'chief.test' }) {
+export async function reviewTeam(
+  store: Store,
+  client: Client,
+  config: AppConfig,
+  names = { clerk: 'clerk.test', supervisor: 'chief.test' },
+) {
   for (const [username, role] of [
     [names.clerk, 'clerk'],
     [names.supervisor, 'supervisor'],
   ] as const) {
-    if (!(await getUser(store, username))) await createUser(store, { username, displayName: username, role, password: 'review-team-password' });
+    if (!(await getUser(store, username)))
+      await createUser(store, { username, displayName: username, role, password: 'review-team-password' });
   }
   const acts = reviewActions(client, actSigningKey(config));
   return {
@@ -31,7 +37,10 @@ export async function reviewTeam(store: Store, client: Client, config: AppConfig
     supervisor: names.supervisor,
     /** Claims and decides a case waiting for review (false when it waits for none); approves a proposal. */
     async decide(caseId: string, decision: HumanDecisionKind, comment: string): Promise<boolean> {
-      const state = await client.workflow.getHandle(`case-${caseId}`).query(reviewStateQuery).catch(() => null);
+      const state = await client.workflow
+        .getHandle(`case-${caseId}`)
+        .query(reviewStateQuery)
+        .catch(() => null);
       if (!state || state.status === 'decided' || state.status === 'returned') return false;
       if (state.status !== 'proposed') {
         if (state.claimedBy !== names.clerk) must(await acts.claim(caseId, names.clerk));

@@ -51,7 +51,13 @@ describe('console door: throttling, sessions, HTTPS setting, account administrat
     const config = loadConfig({ ZHISHEN_DATA_DIR: dataDir });
     behindProxy = await startConsole({ store, temporal, config, logger, port: 0, trustedProxies: ['127.0.0.1'] });
     direct = await startConsole({ store, temporal, config, logger, port: 0 });
-    https = await startConsole({ store, temporal, config: loadConfig({ ZHISHEN_DATA_DIR: dataDir, ZHISHEN_CONSOLE_PUBLIC_URL: 'https://zhishen.bureau.example' }), logger, port: 0 });
+    https = await startConsole({
+      store,
+      temporal,
+      config: loadConfig({ ZHISHEN_DATA_DIR: dataDir, ZHISHEN_CONSOLE_PUBLIC_URL: 'https://zhishen.bureau.example' }),
+      logger,
+      port: 0,
+    });
     browser = await chromium.launch({
       executablePath: systemChromiumPath(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -79,19 +85,23 @@ describe('console door: throttling, sessions, HTTPS setting, account administrat
     expect(direct.activeSessions()).toBe(before + 1);
   });
 
-  it('throttles an account guessed from many addresses behind the trusted proxy, saying in Chinese when to try again', { timeout: 180_000 }, async () => {
-    for (let i = 0; i < 10; i++) {
-      const guesser = new HttpUser(behindProxy.url);
-      guesser.headers = { 'x-forwarded-for': `198.51.100.${i + 1}` };
-      expect((await guesser.login('target', `wrong guess ${i}`)).status).toBe(401);
-    }
-    const owner = new HttpUser(behindProxy.url);
-    owner.headers = { 'x-forwarded-for': '192.0.2.200' };
-    const refused = await owner.login('target');
-    expect(refused.status).toBe(429);
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
-    expect(refused.body).toMatch(/登录失败次数过多，请 1[45] 分钟后（北京时间 \d\d:\d\d 之后）再试/);
-  });
+  it(
+    'throttles an account guessed from many addresses behind the trusted proxy, saying in Chinese when to try again',
+    { timeout: 180_000 },
+    async () => {
+      for (let i = 0; i < 10; i++) {
+        const guesser = new HttpUser(behindProxy.url);
+        guesser.headers = { 'x-forwarded-for': `198.51.100.${i + 1}` };
+        expect((await guesser.login('target', `wrong guess ${i}`)).status).toBe(401);
+      }
+      const owner = new HttpUser(behindProxy.url);
+      owner.headers = { 'x-forwarded-for': '192.0.2.200' };
+      const refused = await owner.login('target');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
+      expect(refused.body).toMatch(/登录失败次数过多，请 1[45] 分钟后（北京时间 \d\d:\d\d 之后）再试/);
+    },
+  );
 
   it('throttles one address spraying a password over many accounts', { timeout: 240_000 }, async () => {
     const sprayer = new HttpUser(behindProxy.url);
@@ -129,7 +139,9 @@ describe('console door: throttling, sessions, HTTPS setting, account administrat
     user.headers = { origin: 'https://zhishen.bureau.example' };
     const login = await user.post('/login', { _csrf: user.csrf!, username: 'clerk.d', password: PASSWORD, next: '/' });
     expect(login.status).toBe(303);
-    expect(login.headers.getSetCookie().find((c) => c.startsWith('__Host-zhishen_session='))).toMatch(/; HttpOnly; SameSite=Strict; Path=\/; Secure$/);
+    expect(login.headers.getSetCookie().find((c) => c.startsWith('__Host-zhishen_session='))).toMatch(
+      /; HttpOnly; SameSite=Strict; Path=\/; Secure$/,
+    );
     expect((await user.get('/')).status).toBe(200);
   });
 
@@ -143,40 +155,44 @@ describe('console door: throttling, sessions, HTTPS setting, account administrat
     return page;
   }
 
-  it('lets the admin disable, re-enable and reset a password on 用户管理, ending that user’s sessions at once', { timeout: 240_000 }, async () => {
-    const base = direct.url;
-    const clerk = await logInPage(base, 'clerk.r');
-    const admin = await logInPage(base, 'admin');
-    expect(new URL(admin.url()).pathname).toBe('/users');
-    const row = admin.locator('tr[data-username="clerk.r"]');
-    expect(await admin.locator('tr[data-username="admin"] button', { hasText: '停用' }).count()).toBe(0);
+  it(
+    'lets the admin disable, re-enable and reset a password on 用户管理, ending that user’s sessions at once',
+    { timeout: 240_000 },
+    async () => {
+      const base = direct.url;
+      const clerk = await logInPage(base, 'clerk.r');
+      const admin = await logInPage(base, 'admin');
+      expect(new URL(admin.url()).pathname).toBe('/users');
+      const row = admin.locator('tr[data-username="clerk.r"]');
+      expect(await admin.locator('tr[data-username="admin"] button', { hasText: '停用' }).count()).toBe(0);
 
-    await row.getByRole('button', { name: '停用' }).click();
-    await expect.poll(() => admin.locator('.notice.ok').textContent()).toContain('已停用用户 clerk.r');
-    expect(await row.locator('.status').textContent()).toBe('停用');
-    await clerk.reload();
-    expect(new URL(clerk.url()).pathname).toBe('/login');
+      await row.getByRole('button', { name: '停用' }).click();
+      await expect.poll(() => admin.locator('.notice.ok').textContent()).toContain('已停用用户 clerk.r');
+      expect(await row.locator('.status').textContent()).toBe('停用');
+      await clerk.reload();
+      expect(new URL(clerk.url()).pathname).toBe('/login');
 
-    await row.getByRole('button', { name: '启用' }).click();
-    await expect.poll(() => row.locator('.status').textContent()).toBe('启用');
-    const again = await logInPage(base, 'clerk.r');
+      await row.getByRole('button', { name: '启用' }).click();
+      await expect.poll(() => row.locator('.status').textContent()).toBe('启用');
+      const again = await logInPage(base, 'clerk.r');
 
-    await row.getByLabel('新密码').fill('reset password 77');
-    await row.getByRole('button', { name: '重置密码' }).click();
-    await expect.poll(() => admin.locator('.notice.ok').textContent()).toContain('clerk.r');
-    await again.reload();
-    expect(new URL(again.url()).pathname).toBe('/login');
-    expect((await new HttpUser(base).login('clerk.r', PASSWORD)).status).toBe(401);
-    expect((await new HttpUser(base).login('clerk.r', 'reset password 77')).status).toBe(303);
+      await row.getByLabel('新密码').fill('reset password 77');
+      await row.getByRole('button', { name: '重置密码' }).click();
+      await expect.poll(() => admin.locator('.notice.ok').textContent()).toContain('clerk.r');
+      await again.reload();
+      expect(new URL(again.url()).pathname).toBe('/login');
+      expect((await new HttpUser(base).login('clerk.r', PASSWORD)).status).toBe(401);
+      expect((await new HttpUser(base).login('clerk.r', 'reset password 77')).status).toBe(303);
 
-    const trail = (await listEvents(store, ADMIN_TRAIL_ID)).filter((e) => (e.inputs as { username: string }).username === 'clerk.r');
-    expect(trail.map((e) => [e.step, e.actor])).toEqual([
-      ['user-disabled', { kind: 'user', name: 'admin' }],
-      ['user-enabled', { kind: 'user', name: 'admin' }],
-      ['password-reset', { kind: 'user', name: 'admin' }],
-    ]);
-    for (const p of [clerk, admin, again]) await p.context().close();
-  });
+      const trail = (await listEvents(store, ADMIN_TRAIL_ID)).filter((e) => (e.inputs as { username: string }).username === 'clerk.r');
+      expect(trail.map((e) => [e.step, e.actor])).toEqual([
+        ['user-disabled', { kind: 'user', name: 'admin' }],
+        ['user-enabled', { kind: 'user', name: 'admin' }],
+        ['password-reset', { kind: 'user', name: 'admin' }],
+      ]);
+      for (const p of [clerk, admin, again]) await p.context().close();
+    },
+  );
 
   it('refuses admin acts to anyone but an admin, and to an admin on themselves (disable)', { timeout: 120_000 }, async () => {
     const reader = new HttpUser(direct.url);

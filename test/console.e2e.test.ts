@@ -54,11 +54,17 @@ describe('review console in Chromium on the real stack', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    const examples = ['LS-2024-0006', 'LS-2024-0008', 'TR-2026-0015'].map((id) => JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${id}.json`), 'utf8')) as CaseFile);
+    const examples = ['LS-2024-0006', 'LS-2024-0008', 'TR-2026-0015'].map(
+      (id) => JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${id}.json`), 'utf8')) as CaseFile,
+    );
     // A person whose name in the core system is a script: the application names someone else, so the
     // case comes to a clerk with the core system's name in its exception and facts.
     const first17 = '44040219850312123';
-    const xssInCore = { ...examples[1]!, caseId: XSS_CASE, person: { idNumber: first17 + idCheckCharacter(first17), name: XSS_NAME, sex: 'M', birthDate: '1985-03-12' } } as CaseFile;
+    const xssInCore = {
+      ...examples[1]!,
+      caseId: XSS_CASE,
+      person: { idNumber: first17 + idCheckCharacter(first17), name: XSS_NAME, sex: 'M', birthDate: '1985-03-12' },
+    } as CaseFile;
     const xssApplied = { ...xssInCore, person: { ...xssInCore.person, name: '韩梅梅' } } as CaseFile;
     fullIds = [...examples, xssInCore].map((c) => c.person.idNumber);
 
@@ -224,7 +230,12 @@ describe('review console in Chromium on the real stack', () => {
     });
     const reviewed = events.find((e) => e.step === 'reviewed')!;
     expect(reviewed.actor).toEqual({ kind: 'user', name: 'clerk.a' });
-    expect(reviewed.inputs).toMatchObject({ role: 'clerk', decision: 'approve', comment: '更正参保起始月后无重复参保，予以通过', approvedBy: { username: 'chief', role: 'supervisor' } });
+    expect(reviewed.inputs).toMatchObject({
+      role: 'clerk',
+      decision: 'approve',
+      comment: '更正参保起始月后无重复参保，予以通过',
+      approvedBy: { username: 'chief', role: 'supervisor' },
+    });
     expect(events.find((e) => e.step === 'second-look-approved')!.actor).toEqual({ kind: 'user', name: 'chief' });
     await page.context().close();
   });
@@ -235,7 +246,9 @@ describe('review console in Chromium on the real stack', () => {
     const eventsBefore = (await listEvents(stack.store, 'LS-2024-0006')).length;
     expect((await clerk.post('/cases/LS-2024-0006/claim', {})).status).toBe(403);
     expect((await clerk.post('/cases/LS-2024-0006/claim', { _csrf: 'forged-token' })).status).toBe(403);
-    expect((await clerk.post('/cases/LS-2024-0006/decide', { _csrf: clerk.csrf!.slice(1), decision: 'approve', comment: 'x' })).status).toBe(403);
+    expect(
+      (await clerk.post('/cases/LS-2024-0006/decide', { _csrf: clerk.csrf!.slice(1), decision: 'approve', comment: 'x' })).status,
+    ).toBe(403);
     expect((await reviewState('LS-2024-0006')).claimedBy).toBeNull();
     expect((await listEvents(stack.store, 'LS-2024-0006')).length).toBe(eventsBefore);
   });
@@ -257,11 +270,24 @@ describe('review console in Chromium on the real stack', () => {
 
     const clerk = new HttpUser(console_.url);
     await clerk.login('clerk.b');
-    expect((await clerk.post('/users', { _csrf: clerk.csrf!, username: 'mallory', displayName: 'x', role: 'admin', password: 'password-123' })).status).toBe(403);
+    expect(
+      (await clerk.post('/users', { _csrf: clerk.csrf!, username: 'mallory', displayName: 'x', role: 'admin', password: 'password-123' }))
+        .status,
+    ).toBe(403);
     const admin = new HttpUser(console_.url);
     expect((await admin.login('admin')).headers.get('location')).toBe('/users');
     expect((await admin.get('/cases/LS-2024-0006')).status).toBe(403);
-    expect((await admin.post('/users', { _csrf: admin.csrf!, username: 'clerk.c', displayName: '孙经办', role: 'clerk', password: 'another pass 7' })).status).toBe(303);
+    expect(
+      (
+        await admin.post('/users', {
+          _csrf: admin.csrf!,
+          username: 'clerk.c',
+          displayName: '孙经办',
+          role: 'clerk',
+          password: 'another pass 7',
+        })
+      ).status,
+    ).toBe(303);
     expect((await admin.get('/users')).body).toContain('孙经办');
     expect((await new HttpUser(console_.url).login('clerk.c', 'another pass 7')).status).toBe(303);
   });
@@ -283,7 +309,9 @@ describe('review console in Chromium on the real stack', () => {
 
     // A decision forged with B's own valid token is refused by the workflow too.
     const csrf = await pageB.locator('input[name=_csrf]').first().inputValue();
-    const forged = await pageB.request.post(`${console_.url}/cases/LS-2024-0008/decide`, { form: { _csrf: csrf, decision: 'reject', comment: '越权' } });
+    const forged = await pageB.request.post(`${console_.url}/cases/LS-2024-0008/decide`, {
+      form: { _csrf: csrf, decision: 'reject', comment: '越权' },
+    });
     expect(forged.status()).toBe(409);
     expect(await forged.text()).toContain('该案件已由 clerk.a 认领');
     expect(await getCase(stack.store, 'LS-2024-0008')).toMatchObject({ status: 'review' });
@@ -317,12 +345,16 @@ describe('review console in Chromium on the real stack', () => {
 
     // A file that is no document is refused by its content, whatever its name says.
     const form = page.locator('#supply-form');
-    await form.locator('input[type=file]').setInputFiles({ name: '认定表.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload="alert(1)"/>') });
+    await form
+      .locator('input[type=file]')
+      .setInputFiles({ name: '认定表.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload="alert(1)"/>') });
     await form.getByRole('button', { name: '提交补正材料' }).click();
     await expect.poll(() => page.locator('.notice.error').textContent()).toContain('认定表.png');
     expect((await getCase(stack.store, 'LS-2024-0008'))!.status).toBe('returned');
 
-    const scan = await sharp({ create: { width: 600, height: 800, channels: 3, background: 'white' } }).png().toBuffer();
+    const scan = await sharp({ create: { width: 600, height: 800, channels: 3, background: 'white' } })
+      .png()
+      .toBuffer();
     await page.locator('#supply-form input[type=file]').setInputFiles({ name: '认定表.png', mimeType: 'image/png', buffer: scan });
     await page.locator('#supply-form textarea[name=note]').fill('申请人已补交认定表');
     await page.locator('#supply-form').getByRole('button', { name: '提交补正材料' }).click();
@@ -347,15 +379,24 @@ describe('review console in Chromium on the real stack', () => {
       );
     const nobody = { username: 'nobody', role: 'supervisor' };
     expect(await forged(claimUpdate, { reviewer: nobody })).toMatch(/未附身份证明/);
-    expect(await forged(reviewUpdate, { reviewer: nobody, decision: 'approve', comment: '', amount: '99999.00', amountReason: 'x' })).toMatch(/未附身份证明/);
+    expect(
+      await forged(reviewUpdate, { reviewer: nobody, decision: 'approve', comment: '', amount: '99999.00', amountReason: 'x' }),
+    ).toMatch(/未附身份证明/);
     expect((await reviewState(caseId)).claimedBy).toBeNull();
     const refused = (await listEvents(stack.store, caseId)).filter((e) => e.step === 'act-refused');
-    expect(refused.map((e) => e.outcome)).toEqual([{ refused: expect.stringMatching(/未附身份证明/) }, { refused: expect.stringMatching(/未附身份证明/) }]);
+    expect(refused.map((e) => e.outcome)).toEqual([
+      { refused: expect.stringMatching(/未附身份证明/) },
+      { refused: expect.stringMatching(/未附身份证明/) },
+    ]);
 
     // As from a terminal script: nothing on stdin, the password (if any) in the environment.
     const cli = (args: string[], env: NodeJS.ProcessEnv) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'client.ts'), 'review', ...args], { cwd: ROOT, env: { ...stack.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'client.ts'), 'review', ...args], {
+          cwd: ROOT,
+          env: { ...stack.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -365,7 +406,10 @@ describe('review console in Chromium on the real stack', () => {
     const decide = ['decide', caseId, '--approve', '--comment', '病退鉴定材料齐全', '--as', 'chief'];
     // A name alone proves nothing: no password, or a wrong one, and nothing is sent.
     expect(await cli(decide, { ZHISHEN_PASSWORD: '' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs the password/) });
-    expect(await cli(decide, { ZHISHEN_PASSWORD: 'not the password' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/wrong password/) });
+    expect(await cli(decide, { ZHISHEN_PASSWORD: 'not the password' })).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/wrong password/),
+    });
     expect((await reviewState(caseId)).claimedBy).toBeNull();
     const done = await cli(decide, { ZHISHEN_PASSWORD: PASSWORD });
     expect(done.code, done.stderr).toBe(0);

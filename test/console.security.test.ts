@@ -9,7 +9,15 @@ const MINUTE = 60_000;
 
 describe('next= after login', () => {
   it('keeps a path of this console', () => {
-    for (const ok of ['/', '/cases/LS-2024-0006', '/?type=ls&sla=overdue', '/dashboard/batches/b1', '/cases/LS-2024-0006#trail', '/%2F%2Fevil.example']) expect(safeNext(ok), ok).toBe(ok);
+    for (const ok of [
+      '/',
+      '/cases/LS-2024-0006',
+      '/?type=ls&sla=overdue',
+      '/dashboard/batches/b1',
+      '/cases/LS-2024-0006#trail',
+      '/%2F%2Fevil.example',
+    ])
+      expect(safeNext(ok), ok).toBe(ok);
   });
 
   it.each([
@@ -41,7 +49,11 @@ describe('next= after login', () => {
 });
 
 describe('client address behind a reverse proxy', () => {
-  const request = (peer: string, forwarded?: string) => ({ socket: { remoteAddress: peer }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as unknown as IncomingMessage;
+  const request = (peer: string, forwarded?: string) =>
+    ({
+      socket: { remoteAddress: peer },
+      headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded },
+    }) as unknown as IncomingMessage;
 
   it('believes X-Forwarded-For only from a trusted proxy, read from the right', () => {
     const none = new TrustedProxies([]);
@@ -63,7 +75,10 @@ describe('client address behind a reverse proxy', () => {
 
   it('reads ZHISHEN_TRUSTED_PROXIES and ZHISHEN_CONSOLE_PUBLIC_URL, naming a bad value', () => {
     expect(loadConfig({}).console).toEqual({ publicUrl: undefined, https: false, trustedProxies: [] });
-    const https = loadConfig({ ZHISHEN_CONSOLE_PUBLIC_URL: 'https://zhishen.bureau.example/', ZHISHEN_TRUSTED_PROXIES: ' 10.0.0.5, 10.1.0.0/16 ,::1' }).console;
+    const https = loadConfig({
+      ZHISHEN_CONSOLE_PUBLIC_URL: 'https://zhishen.bureau.example/',
+      ZHISHEN_TRUSTED_PROXIES: ' 10.0.0.5, 10.1.0.0/16 ,::1',
+    }).console;
     expect(https).toEqual({ publicUrl: 'https://zhishen.bureau.example', https: true, trustedProxies: ['10.0.0.5', '10.1.0.0/16', '::1'] });
     expect(loadConfig({ ZHISHEN_CONSOLE_PUBLIC_URL: 'http://10.0.0.8:8080' }).console.https).toBe(false);
     expect(() => loadConfig({ ZHISHEN_TRUSTED_PROXIES: '10.0.0.5,proxy.local' })).toThrow(/ZHISHEN_TRUSTED_PROXIES.*IP addresses/);

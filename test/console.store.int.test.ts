@@ -52,7 +52,9 @@ describe('console door against the store', () => {
     expect(await throttle.admit('pair.user', '192.0.2.2')).toEqual({ admitted: true });
     now += 10 * MINUTE + 1;
     expect(await throttle.admit('pair.user', '192.0.2.1')).toEqual({ admitted: true });
-    expect(throttledMessage(10 * MINUTE, Date.parse('2026-12-01T02:05:00Z'))).toBe('登录失败次数过多，请 10 分钟后（北京时间 10:15 之后）再试');
+    expect(throttledMessage(10 * MINUTE, Date.parse('2026-12-01T02:05:00Z'))).toBe(
+      '登录失败次数过多，请 10 分钟后（北京时间 10:15 之后）再试',
+    );
   });
 
   it('throttles one account guessed from many addresses, in every console process at once', async () => {
@@ -88,7 +90,8 @@ describe('console door against the store', () => {
 
   it('hashes with scrypt N=2^17 and re-hashes a weaker stored hash at the next login', async () => {
     await createUser(store, { username: 'old.hash', displayName: '旧哈希', role: 'clerk', password: 'legacy password 1' });
-    const fresh = (await store.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'old.hash'`))[0]!.password_hash;
+    const fresh = (await store.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'old.hash'`))[0]!
+      .password_hash;
     expect(fresh).toMatch(/^scrypt\$131072\$8\$1\$[0-9a-f]{32}\$[0-9a-f]{64}$/);
     expect(needsRehash(fresh)).toBe(false);
     // The hash as the console made it before: N=2^14.
@@ -97,14 +100,19 @@ describe('console door against the store', () => {
     expect(needsRehash(weak)).toBe(true);
     await store.db.query(`UPDATE users SET password_hash = $1 WHERE username = 'old.hash'`, [weak]);
     expect(await authenticate(store, 'old.hash', 'wrong password 1')).toBeUndefined();
-    expect((await store.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'old.hash'`))[0]!.password_hash).toBe(weak);
+    expect(
+      (await store.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'old.hash'`))[0]!.password_hash,
+    ).toBe(weak);
     expect(await authenticate(store, 'old.hash', 'legacy password 1')).toMatchObject({ username: 'old.hash' });
-    const rehashed = (await store.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'old.hash'`))[0]!.password_hash;
+    const rehashed = (await store.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'old.hash'`))[0]!
+      .password_hash;
     expect(rehashed).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(rehashed).not.toContain(salt.toString('hex'));
     expect(await authenticate(store, 'old.hash', 'legacy password 1')).toMatchObject({ username: 'old.hash' });
     // A hash with absurd parameters is refused, never computed.
-    await store.db.query(`UPDATE users SET password_hash = $1 WHERE username = 'old.hash'`, [`scrypt$${2 ** 24}$8$1$${salt.toString('hex')}$${'00'.repeat(32)}`]);
+    await store.db.query(`UPDATE users SET password_hash = $1 WHERE username = 'old.hash'`, [
+      `scrypt$${2 ** 24}$8$1$${salt.toString('hex')}$${'00'.repeat(32)}`,
+    ]);
     expect(await authenticate(store, 'old.hash', 'legacy password 1')).toBeUndefined();
   });
 
@@ -115,7 +123,12 @@ describe('console door against the store', () => {
     const deps = { store, sessions, logger, secureCookies: false } as unknown as ConsoleDeps;
     const logIn = async () => {
       const user = (await authenticate(store, 'live.user', 'live password 1'))!;
-      return sessions.logIn(undefined, { username: user.username, displayName: user.displayName, role: user.role, epoch: user.sessionEpoch });
+      return sessions.logIn(undefined, {
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        epoch: user.sessionEpoch,
+      });
     };
     const cookie = (id: string) => new Map([['zhishen_session', id]]);
     const admin = { actor: { kind: 'user' as const, name: 'root.admin' }, via: 'console' as const };
@@ -158,8 +171,12 @@ describe('console door against the store', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ username: 'cli.user', disabled: true });
     expect(await runUsersCommand(['enable', 'cli.user'], store, undefined, () => {})).toBe(0);
     await expect(runUsersCommand(['disable', 'nobody'], store, undefined, () => {})).rejects.toThrow(/no user nobody/);
-    await expect(runUsersCommand(['reset-password', 'cli.user', 'argv password 1'], store, undefined, () => {})).rejects.toThrow(/never an argument/);
-    await expect(runUsersCommand(['reset-password', 'cli.user', '--password', 'argv password 1'], store, undefined, () => {})).rejects.toThrow(/unknown option --password.*never an argument/);
+    await expect(runUsersCommand(['reset-password', 'cli.user', 'argv password 1'], store, undefined, () => {})).rejects.toThrow(
+      /never an argument/,
+    );
+    await expect(
+      runUsersCommand(['reset-password', 'cli.user', '--password', 'argv password 1'], store, undefined, () => {}),
+    ).rejects.toThrow(/unknown option --password.*never an argument/);
     // The password as ZHISHEN_NEW_PASSWORD gives it (config.cli.newPassword).
     await expect(runUsersCommand(['reset-password', 'cli.user'], store, 'short', () => {})).rejects.toThrow(/10/);
     expect(await runUsersCommand(['reset-password', 'cli.user'], store, 'cli new password 2', () => {})).toBe(0);
@@ -188,10 +205,14 @@ describe('users command', () => {
     const lines: string[] = [];
     // The password as ZHISHEN_NEW_PASSWORD gives it (config.cli.newPassword).
     const password = 'first admin pass';
-    expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, password, (l) => lines.push(l))).toBe(0);
+    expect(await runUsersCommand(['add', 'admin', '--role', 'admin', '--name', '系统管理员'], store, password, (l) => lines.push(l))).toBe(
+      0,
+    );
     await expect(runUsersCommand(['add', 'admin', '--role', 'admin'], store, password, () => {})).rejects.toThrow(/already exists/);
     await expect(runUsersCommand(['add', 'x', '--role', 'root'], store, password, () => {})).rejects.toThrow(/users add/);
-    await expect(runUsersCommand(['add', 'x', '--role', 'clerk', '--nmae', 'X'], store, password, () => {})).rejects.toThrow(/unknown option --nmae/);
+    await expect(runUsersCommand(['add', 'x', '--role', 'clerk', '--nmae', 'X'], store, password, () => {})).rejects.toThrow(
+      /unknown option --nmae/,
+    );
     await expect(runUsersCommand(['add', 'y', '--role', 'clerk'], store, 'short', () => {})).rejects.toThrow(/10/);
     expect(JSON.parse(lines[0]!)).toEqual({ username: 'admin', displayName: '系统管理员', role: 'admin', disabled: false });
     expect(await authenticate(store, 'admin', 'first admin pass')).toMatchObject({ role: 'admin' });

@@ -44,7 +44,14 @@ describe('console building blocks', () => {
   });
 
   it('offers the leaves of a case file for correction and types the new value like the old', () => {
-    const fields = correctableFields({ caseId: 'X', type: 't', to: { coverageStart: '2026-04' }, receipts: [{ total: '1.00', confidence: { total: 0.5 } }], retired: false, n: 3 });
+    const fields = correctableFields({
+      caseId: 'X',
+      type: 't',
+      to: { coverageStart: '2026-04' },
+      receipts: [{ total: '1.00', confidence: { total: 0.5 } }],
+      retired: false,
+      n: 3,
+    });
     expect(fields.map((f) => f.path)).toEqual(['to.coverageStart', 'receipts[0].total', 'retired', 'n']);
     expect(typedCorrection(3, ' 12 ')).toBe(12);
     expect(typedCorrection(false, '是')).toBe(true);
@@ -56,7 +63,11 @@ describe('console building blocks', () => {
 
 describe('receipt attachments shown to a clerk', () => {
   const badInputs = path.join(import.meta.dirname, '..', 'fixtures', 'bad-inputs', 'receipts');
-  const status = (promise: Promise<unknown>) => promise.then(() => 200, (error: { status?: number }) => error.status);
+  const status = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 200,
+      (error: { status?: number }) => error.status,
+    );
 
   it('serves a receipt image or an ordinary PDF by its content type, whatever its name says', async () => {
     const png = path.join(import.meta.dirname, '..', 'fixtures', 'demo', 'attachments', 'RB-2024-0010-1.png');

@@ -77,7 +77,10 @@ describe('personal data encrypted at rest in Temporal', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     caseFiles = generateCases({ seed: 61, count: 8, types: ['lump-sum', 'transfer'] }).map((g) => g.caseFile);
-    expect(caseFiles.some((c) => decide(c).outcome === 'review'), 'a case goes to a clerk').toBe(true);
+    expect(
+      caseFiles.some((c) => decide(c).outcome === 'review'),
+      'a case goes to a clerk',
+    ).toBe(true);
     secrets = [...new Set(caseFiles.flatMap((c) => [c.person.idNumber, c.person.name]))];
     const files = caseFiles.map((c) => {
       const file = path.join(stack.dataDir, `${c.caseId}.json`);
@@ -91,9 +94,16 @@ describe('personal data encrypted at rest in Temporal', () => {
     const batch = await runBatch(stack.config, { workbook, wait: true });
     expect(batch.batchId).toBeTruthy();
     const closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
-    const statusOf = (caseId: string) => stack.client.workflow.getHandle(`case-${caseId}`).describe().then((d) => d.status.name);
+    const statusOf = (caseId: string) =>
+      stack.client.workflow
+        .getHandle(`case-${caseId}`)
+        .describe()
+        .then((d) => d.status.name);
     // vi.waitFor, not expect.poll: this runs in beforeAll, where expect.poll is not allowed.
-    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), { timeout: 60_000, interval: 250 });
+    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), {
+      timeout: 60_000,
+      interval: 250,
+    });
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     for (const c of caseFiles.filter((x) => decide(x).outcome === 'review')) {
@@ -125,7 +135,12 @@ describe('personal data encrypted at rest in Temporal', () => {
     await stack.temporal.stop();
     const bytes = temporalDbBytes(path.join(stack.dataDir, 'temporal'));
     // The search is over the right data: the workflow ids are there, in clear.
-    expect(foundIn(bytes, caseFiles.map((c) => `case-${c.caseId}`))).toHaveLength(caseFiles.length);
+    expect(
+      foundIn(
+        bytes,
+        caseFiles.map((c) => `case-${c.caseId}`),
+      ),
+    ).toHaveLength(caseFiles.length);
     expect(bytes.includes(Buffer.from(ENCRYPTED_ENCODING))).toBe(true);
     expect(foundIn(bytes, secrets)).toEqual([]);
   });
@@ -142,7 +157,9 @@ describe('personal data encrypted at rest in Temporal', () => {
     });
     const browser = await chromium.launch({ executablePath: systemChromiumPath(), args: ['--no-sandbox', '--disable-gpu'] });
     try {
-      expect(((await (await fetch(`${uiOrigin}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } }).Codec.Endpoint).toBe(endpoint);
+      expect(((await (await fetch(`${uiOrigin}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } }).Codec.Endpoint).toBe(
+        endpoint,
+      );
       const page = await browser.newPage();
       // The clerk logs in to the console on the UI's host name (localhost), so the cookie is same-site.
       await page.goto(`http://localhost:${consolePort}/login`);
@@ -158,7 +175,9 @@ describe('personal data encrypted at rest in Temporal', () => {
         localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
       }, endpoint);
       const caseFile = caseFiles[0]!;
-      const decoded = page.waitForResponse((r) => r.url().startsWith(`${endpoint}/decode`) && r.request().method() === 'POST', { timeout: 90_000 });
+      const decoded = page.waitForResponse((r) => r.url().startsWith(`${endpoint}/decode`) && r.request().method() === 'POST', {
+        timeout: 90_000,
+      });
       await page.goto(`${uiOrigin}/namespaces/default/workflows/case-${caseFile.caseId}`);
       const res = await decoded;
       expect(res.status()).toBe(200);
@@ -172,7 +191,9 @@ describe('personal data encrypted at rest in Temporal', () => {
   });
 
   it('archives the histories sealed: no ID number or name in clear, yet the key ring opens them', async () => {
-    const rows = await stack.store.db.query<{ workflow_id: string; history: string }>('SELECT workflow_id, history FROM workflow_histories');
+    const rows = await stack.store.db.query<{ workflow_id: string; history: string }>(
+      'SELECT workflow_id, history FROM workflow_histories',
+    );
     expect(rows.length).toBe(caseFiles.length);
     const codec = new EncryptionCodec(loadPayloadKeyRing(stack.config, stack.env));
     const converter = new DefaultPayloadConverter();
@@ -216,7 +237,11 @@ describe('personal data encrypted at rest in Temporal', () => {
     // Encode and decode again (the UI encodes what a person types in to signal or start).
     const typed = new DefaultPayloadConverter().toPayload({ note: '韩梅梅' });
     const encoded = (await (
-      await fetch(`${base}/codec/encode`, { method: 'POST', headers: { origin: uiOrigin, 'content-type': 'application/json', cookie }, body: JSON.stringify({ payloads: [toJson(typed)] }) })
+      await fetch(`${base}/codec/encode`, {
+        method: 'POST',
+        headers: { origin: uiOrigin, 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ payloads: [toJson(typed)] }),
+      })
     ).json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
     expect(Buffer.from(encoded.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe(ENCRYPTED_ENCODING);
     expect(Buffer.from(encoded.payloads[0]!.data, 'base64').includes(Buffer.from('韩梅梅'))).toBe(false);

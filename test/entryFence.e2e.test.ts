@@ -38,7 +38,13 @@ async function watchingProxy(target: string) {
   const server = http.createServer((req, res) => {
     const forward = () => {
       const proxied = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -122,7 +128,9 @@ describe('a bot worker that stalls in the middle of an entry', () => {
       await stack.client.workflow.start('batchWorkflow', {
         taskQueue: TASK_QUEUES.default,
         workflowId: 'batch-fence',
-        args: [{ batchId: 'fence', workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 1 }],
+        args: [
+          { batchId: 'fence', workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 1 },
+        ],
       });
 
       await proxy.formRequested;
@@ -149,7 +157,8 @@ describe('a bot worker that stalls in the middle of an entry', () => {
       // Until the stale attempt is fenced, or (what must not happen) its bot posts the entry.
       await waitFor(
         'the stale attempt to be fenced or to submit',
-        async () => (proxy.entryPosts() > 0 || (await listEvents(stack.store, caseId)).some((e) => e.step === 'entry-fenced') ? true : undefined),
+        async () =>
+          proxy.entryPosts() > 0 || (await listEvents(stack.store, caseId)).some((e) => e.step === 'entry-fenced') ? true : undefined,
         120_000,
       );
       expect(proxy.entryPosts()).toBe(0);

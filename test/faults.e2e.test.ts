@@ -12,7 +12,6 @@ import { TASK_QUEUES, type BatchProgress, type CaseResult } from '../workflows/t
 import { reviewTeam } from './clerks';
 import { exited, startTestStack, type TestStack } from '../harness/stack';
 
-
 /**
  * `npm run test:faults` runs the acceptance profile of issue 4 (50 cases, 1 s a page, sessions idle
  * for 2 minutes expire; about ten minutes on two cores); `npm test` a short one with the same kinds of faults.
@@ -50,7 +49,9 @@ describe(`a ${PROFILE.cases}-case batch while the core system misbehaves`, () =>
     const handle = await stack.client.workflow.start('batchWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId: 'batch-faults',
-      args: [{ batchId: 'faults', workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 8 }],
+      args: [
+        { batchId: 'faults', workbook: { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' }, concurrency: 8 },
+      ],
     });
     const progress = (await handle.result()) as BatchProgress;
     expect(progress).toMatchObject({ total: PROFILE.cases, done: PROFILE.cases, finished: true });
@@ -73,12 +74,17 @@ describe(`a ${PROFILE.cases}-case batch while the core system misbehaves`, () =>
     const entries = loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? [];
     for (const caseFile of caseFiles) {
       const final = finals.get(caseFile.caseId)!;
-      expect(entries.filter((e) => e.caseId === caseFile.caseId), caseFile.caseId).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
+      expect(
+        entries.filter((e) => e.caseId === caseFile.caseId),
+        caseFile.caseId,
+      ).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
     }
     expect(entries).toHaveLength(PROFILE.cases);
 
     // The faults happened, were retried, and left evidence files whose hashes the audit trail holds.
-    const faults = (await Promise.all(caseFiles.map((c) => listEvents(stack.store, c.caseId)))).flat().filter((e) => e.step === 'bot-fault');
+    const faults = (await Promise.all(caseFiles.map((c) => listEvents(stack.store, c.caseId))))
+      .flat()
+      .filter((e) => e.step === 'bot-fault');
     expect(faults.length).toBeGreaterThan(0);
     const evidence = faults.flatMap((e) => e.evidence);
     expect(evidence.length).toBeGreaterThan(0);

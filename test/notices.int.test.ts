@@ -48,7 +48,10 @@ const rejected: NoticeRecord = {
   ],
 };
 
-const textOf = (r: NoticeRecord) => noticeBlocks(r).map((b) => b.text).join('\n');
+const textOf = (r: NoticeRecord) =>
+  noticeBlocks(r)
+    .map((b) => b.text)
+    .join('\n');
 
 describe('notices to the applicant', () => {
   it('an approval is a 决定书 with the amount, the rules applied and the appeal text', () => {
@@ -56,7 +59,9 @@ describe('notices to the applicant', () => {
     expect(text).toContain('趸缴决定书');
     expect(text).toContain('人民币 12345.60 元');
     expect(text).toContain('LS-08 缴费年限差额：符合');
-    expect(text).toContain('如不服本决定，可自收到本决定书之日起六十日内向市人民政府申请行政复议，或者在六个月内依法向人民法院提起行政诉讼');
+    expect(text).toContain(
+      '如不服本决定，可自收到本决定书之日起六十日内向市人民政府申请行政复议，或者在六个月内依法向人民法院提起行政诉讼',
+    );
     expect(text).toContain('2025年3月4日');
   });
 
@@ -75,12 +80,32 @@ describe('notices to the applicant', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-notice-'));
     const store = await openStore({ dataDir: dir });
     try {
-      const caseFile = generateCases({ seed: 7, count: 6, types: ['lump-sum'] }).map((g) => g.caseFile).find((c) => decide(c).outcome === 'review')!;
+      const caseFile = generateCases({ seed: 7, count: 6, types: ['lump-sum'] })
+        .map((g) => g.caseFile)
+        .find((c) => decide(c).outcome === 'review')!;
       const d = decide(caseFile);
       const base = { caseId: caseFile.caseId, workflowId: 'w', runId: 'r', evidence: [] };
-      await appendEvent(store, { ...base, step: 'decided', actor: { kind: 'bot', name: 'rules' }, at: '2025-03-04T02:00:00Z', inputs: { caseFile } as never, ruleSetVersion: d.policyVersion, outcome: { outcome: d.outcome, amount: d.amount, reasons: d.reasons, checks: d.checks } as never, idempotencyKey: 'r/decided' });
+      await appendEvent(store, {
+        ...base,
+        step: 'decided',
+        actor: { kind: 'bot', name: 'rules' },
+        at: '2025-03-04T02:00:00Z',
+        inputs: { caseFile } as never,
+        ruleSetVersion: d.policyVersion,
+        outcome: { outcome: d.outcome, amount: d.amount, reasons: d.reasons, checks: d.checks } as never,
+        idempotencyKey: 'r/decided',
+      });
       expect(noticeRecordFromEvents(caseFile.caseId, await listEvents(store, caseFile.caseId))).toMatchObject({ ok: false });
-      await appendEvent(store, { ...base, step: 'reviewed', actor: { kind: 'user', name: 'wang' }, at: '2025-03-05T17:00:00Z', inputs: { decision: 'approve', comment: '材料齐全' }, ruleSetVersion: d.policyVersion, outcome: { before: { outcome: 'review', amount: d.amount }, after: { outcome: 'approve', amount: d.amount ?? '0.00' } }, idempotencyKey: 'r/reviewed' });
+      await appendEvent(store, {
+        ...base,
+        step: 'reviewed',
+        actor: { kind: 'user', name: 'wang' },
+        at: '2025-03-05T17:00:00Z',
+        inputs: { decision: 'approve', comment: '材料齐全' },
+        ruleSetVersion: d.policyVersion,
+        outcome: { before: { outcome: 'review', amount: d.amount }, after: { outcome: 'approve', amount: d.amount ?? '0.00' } },
+        idempotencyKey: 'r/reviewed',
+      });
       const built = noticeRecordFromEvents(caseFile.caseId, await listEvents(store, caseFile.caseId));
       expect(built).toMatchObject({ ok: true, record: { outcome: 'approve', reviewedBy: 'wang', decidedOn: '2025-03-06' } });
     } finally {
@@ -117,15 +142,32 @@ describe('notices to the applicant', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-notice-'));
     const store = await openStore({ dataDir: dir });
     try {
-      const caseFile = generateCases({ seed: 7, count: 6, types: ['lump-sum'] }).map((g) => g.caseFile).find((c) => decide(c).outcome === 'approve')!;
+      const caseFile = generateCases({ seed: 7, count: 6, types: ['lump-sum'] })
+        .map((g) => g.caseFile)
+        .find((c) => decide(c).outcome === 'approve')!;
       const d = decide(caseFile);
-      await appendEvent(store, { caseId: caseFile.caseId, workflowId: 'test', runId: 'r0', evidence: [], step: 'decided', actor: { kind: 'bot', name: 'rules' }, at: '2025-03-04T02:00:00Z', inputs: { caseFile } as never, ruleSetVersion: d.policyVersion, outcome: { outcome: d.outcome, amount: d.amount, reasons: d.reasons, checks: d.checks } as never, idempotencyKey: 'r0/decided' });
+      await appendEvent(store, {
+        caseId: caseFile.caseId,
+        workflowId: 'test',
+        runId: 'r0',
+        evidence: [],
+        step: 'decided',
+        actor: { kind: 'bot', name: 'rules' },
+        at: '2025-03-04T02:00:00Z',
+        inputs: { caseFile } as never,
+        ruleSetVersion: d.policyVersion,
+        outcome: { outcome: d.outcome, amount: d.amount, reasons: d.reasons, checks: d.checks } as never,
+        idempotencyKey: 'r0/decided',
+      });
       const { issueNotice } = noticeActivities({ store, dataDir: dir });
       const env = new MockActivityEnvironment({ workflowExecution: { workflowId: `case-${caseFile.caseId}`, runId: 'run-1' } });
       expect(() => noticePath(dir, '../x')).toThrow();
       if (!canPdf) {
         // No font engine: a non-retryable failure that names the package, and nothing recorded.
-        await expect(env.run(issueNotice, { caseId: caseFile.caseId })).rejects.toMatchObject({ nonRetryable: true, message: expect.stringContaining('fontkit@^2.0.4') });
+        await expect(env.run(issueNotice, { caseId: caseFile.caseId })).rejects.toMatchObject({
+          nonRetryable: true,
+          message: expect.stringContaining('fontkit@^2.0.4'),
+        });
         expect((await listEvents(store, caseFile.caseId)).map((e) => e.step)).toEqual(['decided']);
         return;
       }

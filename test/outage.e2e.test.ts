@@ -28,7 +28,13 @@ const note = (message: string) => process.stderr.write(`[outage +${((Date.now() 
 async function dashboardPage(stack: TestStack, batchId: string): Promise<string> {
   await createUser(stack.store, { username: 'boss', role: 'manager', displayName: '赵经理', password: PASSWORD }).catch(() => {});
   const logger = createLogger('outage-test', { terminal: false, logDir: path.join(stack.dataDir, 'logs') });
-  const consoleServer = await startConsole({ store: stack.store, temporal: stack.client, config: { ...stack.config, stuckAfterSeconds: 30 }, logger, port: 0 });
+  const consoleServer = await startConsole({
+    store: stack.store,
+    temporal: stack.client,
+    config: { ...stack.config, stuckAfterSeconds: 30 },
+    logger,
+    port: 0,
+  });
   try {
     let cookie = '';
     const request = async (p: string, form?: Record<string, string>) => {
@@ -91,7 +97,9 @@ describe('an outage of the core system in the middle of a batch', () => {
     const batch = stack.client.workflow.getHandle(workflowId);
     const batchId = workflowId.replace(/^batch-/, '');
 
-    await expect.poll(() => entriesIn(stack).length, { timeout: 300_000, interval: 200, message: 'no case reached the core system' }).toBeGreaterThan(0);
+    await expect
+      .poll(() => entriesIn(stack).length, { timeout: 300_000, interval: 200, message: 'no case reached the core system' })
+      .toBeGreaterThan(0);
     await stack.stopLegacy();
     const downAt = Date.now();
     const enteredBefore = entriesIn(stack).length;
@@ -129,7 +137,11 @@ describe('an outage of the core system in the middle of a batch', () => {
     note(`core system back after ${((upAt - downAt) / 1000).toFixed(0)} s; ${progressDuring.done} of ${caseFiles.length} cases settled`);
 
     // Within the maximum interval (and a slow page or two), the bots are at work again.
-    const backAtWork = { timeout: Math.max(0, upAt + (MAX_INTERVAL_S + 40) * 1000 - Date.now()), interval: 200, message: `no case entered within ${MAX_INTERVAL_S + 40} s of the core system's return` };
+    const backAtWork = {
+      timeout: Math.max(0, upAt + (MAX_INTERVAL_S + 40) * 1000 - Date.now()),
+      interval: 200,
+      message: `no case entered within ${MAX_INTERVAL_S + 40} s of the core system's return`,
+    };
     await expect.poll(() => entriesIn(stack).length, backAtWork).toBeGreaterThan(enteredAtReturn);
     note(`first entry after the outage ${((Date.now() - upAt) / 1000).toFixed(1)} s after the return`);
 
@@ -144,12 +156,17 @@ describe('an outage of the core system in the middle of a batch', () => {
       const final = (await handle.result()) as CaseResult;
       expect(final.outcome).toBe(decide(caseFile).outcome);
       expect((await handle.describe()).status.name).toBe('COMPLETED');
-      expect(entries.filter((e) => e.caseId === caseFile.caseId), caseFile.caseId).toMatchObject([{ outcome: final.outcome }]);
+      expect(
+        entries.filter((e) => e.caseId === caseFile.caseId),
+        caseFile.caseId,
+      ).toMatchObject([{ outcome: final.outcome }]);
     }
     expect(entries).toHaveLength(caseFiles.length);
 
     // The outage is on the record: the bots' failed attempts, as the core system could not be reached.
-    const faults = (await Promise.all(caseFiles.map((c) => listEvents(stack.store, c.caseId)))).flat().filter((e) => e.step === 'bot-fault');
+    const faults = (await Promise.all(caseFiles.map((c) => listEvents(stack.store, c.caseId))))
+      .flat()
+      .filter((e) => e.step === 'bot-fault');
     expect(faults.length).toBeGreaterThan(0);
 
     worker.kill('SIGTERM');

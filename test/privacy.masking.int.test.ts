@@ -89,15 +89,48 @@ describe('身份证号 masked in what people read', () => {
 
   it('the result workbook (batch run --report, the dashboard download), also for errors stored unmasked by an older version', async () => {
     const { errors } = await readIntakeWorkbook(await intakeWorkbook());
-    await upsertBatch(store, { batchId: 'b-mask', workbookSha256: 'a'.repeat(64), fileName: `张伟_${ID}.xlsx`, submittedAt: '2025-03-05T01:00:00Z', totalRows: 4, status: 'done' });
+    await upsertBatch(store, {
+      batchId: 'b-mask',
+      workbookSha256: 'a'.repeat(64),
+      fileName: `张伟_${ID}.xlsx`,
+      submittedAt: '2025-03-05T01:00:00Z',
+      totalRows: 4,
+      status: 'done',
+    });
     await recordIntakeErrors(store, 'b-mask', [
       ...errors.map((e) => ({ rowNumber: e.rowNumber, sheet: e.sheet, caseId: e.caseId ?? null, field: e.field, message: e.message })),
-      { rowNumber: 4, sheet: '趸缴', caseId: 'LS-2025-0003', field: '身份证号', message: `身份证号「${TYPO}」校验位错误：按前 17 位应为 ${idCheckCharacter(TYPO.slice(0, 17))}，实际为 ${TYPO[17]}` },
+      {
+        rowNumber: 4,
+        sheet: '趸缴',
+        caseId: 'LS-2025-0003',
+        field: '身份证号',
+        message: `身份证号「${TYPO}」校验位错误：按前 17 位应为 ${idCheckCharacter(TYPO.slice(0, 17))}，实际为 ${TYPO[17]}`,
+      },
     ]);
     // A case sent to a clerk by a fault whose message quoted the number.
     await recordBatchRows(store, 'b-mask', [{ caseId: 'LS-2025-0004', type: 'lump-sum', sheet: '趸缴', rowNumber: 5, row: {} as never }]);
-    await upsertCase(store, { caseId: 'LS-2025-0004', type: 'lump-sum', batchId: 'b-mask', workflowId: 'case-LS-2025-0004', runId: 'r', status: 'review', outcome: 'review', amount: null, reasons: ['SYS-NOT-FOUND'], rowNumber: 5 });
-    await appendEvent(store, sampleEvent({ caseId: 'LS-2025-0004', workflowId: 'case-LS-2025-0004', step: 'exception', ruleSetVersion: null, outcome: { outcome: 'review', reasons: ['SYS-NOT-FOUND'], message: `核心系统查无此人 ${ID}` } as never }));
+    await upsertCase(store, {
+      caseId: 'LS-2025-0004',
+      type: 'lump-sum',
+      batchId: 'b-mask',
+      workflowId: 'case-LS-2025-0004',
+      runId: 'r',
+      status: 'review',
+      outcome: 'review',
+      amount: null,
+      reasons: ['SYS-NOT-FOUND'],
+      rowNumber: 5,
+    });
+    await appendEvent(
+      store,
+      sampleEvent({
+        caseId: 'LS-2025-0004',
+        workflowId: 'case-LS-2025-0004',
+        step: 'exception',
+        ruleSetVersion: null,
+        outcome: { outcome: 'review', reasons: ['SYS-NOT-FOUND'], message: `核心系统查无此人 ${ID}` } as never,
+      }),
+    );
 
     const rows = await collectBatchResults(store, loadConfig({ ZHISHEN_DATA_DIR: dir }), 'b-mask');
     expect(rows.map((r) => r.rowNumber)).toEqual([2, 3, 4, 5]);
@@ -111,7 +144,9 @@ describe('身份证号 masked in what people read', () => {
 
   it('the batch summary', async () => {
     const stats = (await batchStats(store, 'b-mask'))!;
-    const text = batchSummaryBlocks(stats, new Date()).map((b) => b.text).join('\n');
+    const text = batchSummaryBlocks(stats, new Date())
+      .map((b) => b.text)
+      .join('\n');
     expectAbsent(text, ID);
     expect(text).toContain(`张伟_${MASKED}.xlsx`);
     if (canPdf) expectAbsent(await pdfText((await renderBatchSummary(store, 'b-mask'))!), ID);
@@ -125,7 +160,12 @@ describe('身份证号 masked in what people read', () => {
         caseId,
         workflowId: `case-${caseId}`,
         inputs: { caseFile: { caseId, person: { name: '张伟', idNumber: ID } } } as never,
-        outcome: { outcome: 'reject', amount: null, reasons: ['CM-01'], checks: [{ rule: 'CM-01', result: 'fail', message: `身份证号 ${ID} 与登记不符` }] } as never,
+        outcome: {
+          outcome: 'reject',
+          amount: null,
+          reasons: ['CM-01'],
+          checks: [{ rule: 'CM-01', result: 'fail', message: `身份证号 ${ID} 与登记不符` }],
+        } as never,
         evidence: [{ kind: 'core-system-record', ref: `person/${ID}`, sha256: 'b'.repeat(64) }],
       }),
     );
@@ -145,17 +185,34 @@ describe('身份证号 masked in what people read', () => {
     const logDir = path.join(dir, 'logs');
     const logger = createLogger('masking-test', { logDir, terminal: false });
     const activities = createActivities({ store, logger, config: loadConfig({ ZHISHEN_DATA_DIR: dir }) });
-    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'case-LS-2025-0010', runId: 'run-m' } }, { logger: new DefaultLogger('ERROR') });
-    const caseRow = { caseId: 'LS-2025-0010', type: 'lump-sum' as const, sheet: '趸缴', rowNumber: 9, row: { caseId: 'LS-2025-0010', type: 'lump-sum', idNumber: TYPO } };
+    const env = new MockActivityEnvironment(
+      { workflowExecution: { workflowId: 'case-LS-2025-0010', runId: 'run-m' } },
+      { logger: new DefaultLogger('ERROR') },
+    );
+    const caseRow = {
+      caseId: 'LS-2025-0010',
+      type: 'lump-sum' as const,
+      sheet: '趸缴',
+      rowNumber: 9,
+      row: { caseId: 'LS-2025-0010', type: 'lump-sum', idNumber: TYPO },
+    };
     const workbook = { path: path.join(dir, 'intake.xlsx'), sha256: 'c'.repeat(64), fileName: 'intake.xlsx' };
-    const result: { messages: string[] } = await env.run(activities.raiseException, { batchId: 'b-mask', workbook, caseRow: caseRow as never, code: 'SYS-NOT-FOUND', message: `核心系统查无此人 ${ID}` });
+    const result: { messages: string[] } = await env.run(activities.raiseException, {
+      batchId: 'b-mask',
+      workbook,
+      caseRow: caseRow as never,
+      code: 'SYS-NOT-FOUND',
+      message: `核心系统查无此人 ${ID}`,
+    });
     expectAbsent(result.messages.join('\n'), ID);
     const events = await listEvents(store, 'LS-2025-0010');
     expectAbsent(JSON.stringify(events.map((e) => e.outcome)), ID);
     expect(JSON.stringify(events.map((e) => e.outcome))).toContain(MASKED);
 
     // A row altered on its way to the case workflow is refused; the refusal quotes the field, masked.
-    const refusal = await env.run(activities.acceptCase, { batchId: 'b-mask', workbook, caseRow: caseRow as never }).catch((e: unknown) => e);
+    const refusal = await env
+      .run(activities.acceptCase, { batchId: 'b-mask', workbook, caseRow: caseRow as never })
+      .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(ApplicationFailure);
     expectAbsent((refusal as Error).message, TYPO);
 
@@ -177,7 +234,9 @@ describe('身份证号 masked in what people read', () => {
       policyVersion: 'lump-sum@2020-01-01+sha256:' + 'd'.repeat(64) + '/build:test',
       decidedOn: '2025-03-04',
     };
-    const text = noticeBlocks(record).map((b) => b.text).join('\n');
+    const text = noticeBlocks(record)
+      .map((b) => b.text)
+      .join('\n');
     expectAbsent(text, ID, ID.slice(0, 14));
     expect(text).toContain(ID.slice(-4));
     // The applicant reads the parameter version; digest and build stay in the trail.

@@ -15,12 +15,18 @@ describe('entry points', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-umask-'));
     try {
       const out = path.join(dir, 'template.xlsx');
-      const run = spawnSync('sh', ['-c', `umask 022 && exec "${process.execPath}" --import tsx client.ts template "${out}"`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      const run = spawnSync('sh', ['-c', `umask 022 && exec "${process.execPath}" --import tsx client.ts template "${out}"`], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect(run.status, run.stderr).toBe(0);
       expect(fs.statSync(out).mode & 0o777).toBe(0o600);
       // The control: the same write from a process that keeps umask 022 is group and world readable.
       const control = path.join(dir, 'control.txt');
-      const loose = spawnSync('sh', ['-c', `umask 022 && exec "${process.execPath}" -e "require('fs').writeFileSync('${control}', 'x')"`], { encoding: 'utf8' });
+      const loose = spawnSync('sh', ['-c', `umask 022 && exec "${process.execPath}" -e "require('fs').writeFileSync('${control}', 'x')"`], {
+        encoding: 'utf8',
+      });
       expect(loose.status, loose.stderr).toBe(0);
       expect(fs.statSync(control).mode & 0o777).toBe(0o644);
     } finally {

@@ -40,7 +40,9 @@ async function loggedInGet(base: string, username: string, password: string, pat
 /** The fields of the first receipt a rule result names: unread (`receipts[0].x`) or read in doubt (RB-11's `x 置信度`). */
 function doubtedFields(messages: readonly string[]): string[] {
   const text = messages.join('\n');
-  const named = [...text.matchAll(/receipts\[0\]\.(\w+)|票据 1（[^）]*）：([^\n]*)/g)].flatMap((m) => (m[1] ? [m[1]] : [...m[2]!.matchAll(/(\w+) 置信度/g)].map((f) => f[1]!)));
+  const named = [...text.matchAll(/receipts\[0\]\.(\w+)|票据 1（[^）]*）：([^\n]*)/g)].flatMap((m) =>
+    m[1] ? [m[1]] : [...m[2]!.matchAll(/(\w+) 置信度/g)].map((f) => f[1]!),
+  );
   return [...new Set(named)];
 }
 
@@ -57,7 +59,10 @@ describe('reimbursement cases read from their receipt images', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    seedLegacy(stack.dataDir, fs.readdirSync(path.join(DEMO, 'cases')).map((f) => path.join(DEMO, 'cases', f)));
+    seedLegacy(
+      stack.dataDir,
+      fs.readdirSync(path.join(DEMO, 'cases')).map((f) => path.join(DEMO, 'cases', f)),
+    );
   });
   afterAll(async () => {
     await stack?.stop();
@@ -67,19 +72,28 @@ describe('reimbursement cases read from their receipt images', () => {
     // Each resource scales on its own: one process for workflows and bots, another only for OCR.
     const worker = await stack.startWorker({ ZHISHEN_WORKER_QUEUES: 'zhishen,legacy-bots' });
     const ocrWorker = await stack.startWorker({ ZHISHEN_WORKER_QUEUES: 'ocr' });
-    const result = await runBatch(stack.config, { workbook: path.join(DEMO, 'intake.xlsx'), attachments: path.join(DEMO, 'attachments'), wait: true });
+    const result = await runBatch(stack.config, {
+      workbook: path.join(DEMO, 'intake.xlsx'),
+      attachments: path.join(DEMO, 'attachments'),
+      wait: true,
+    });
     expect(result.progress!.byOutcome.failed).toBe(0);
 
     // RB-2024-0010: every field read; the decision is the one its true case file gets.
     const clean = load('RB-2024-0010');
     const expected = decide(clean);
     await stack.client.workflow.getHandle('case-RB-2024-0010').result();
-    expect(await getCase(stack.store, 'RB-2024-0010')).toMatchObject({ outcome: expected.outcome, amount: expected.amount, reasons: expected.reasons });
+    expect(await getCase(stack.store, 'RB-2024-0010')).toMatchObject({
+      outcome: expected.outcome,
+      amount: expected.amount,
+      reasons: expected.reasons,
+    });
     const decided = (await listEvents(stack.store, 'RB-2024-0010')).find((e) => e.step === 'decided')!;
     const receiptFile = path.join(DEMO, 'attachments', 'RB-2024-0010-1.png');
     expect(decided.evidence).toContainEqual({ kind: 'receipt', ref: 'RB-2024-0010-1.png', sha256: await sha256File(receiptFile) });
     // Where OCR read each field is kept beside the case file, for the clerk's outlines.
-    const [layout] = (decided.inputs as { receiptLayouts: { width: number; height: number; boxes: Record<string, number[]> }[] }).receiptLayouts;
+    const [layout] = (decided.inputs as { receiptLayouts: { width: number; height: number; boxes: Record<string, number[]> }[] })
+      .receiptLayouts;
     expect(Object.keys(layout!.boxes)).toEqual(expect.arrayContaining(['code', 'number', 'total', 'payerName', 'items']));
     for (const [x, y, w, h] of Object.values(layout!.boxes)) {
       expect(x! >= 0 && y! >= 0 && w! > 0 && h! > 0 && x! + w! <= layout!.width + 1 && y! + h! <= layout!.height + 1).toBe(true);
@@ -108,7 +122,13 @@ describe('reimbursement cases read from their receipt images', () => {
     expect(doubted.length).toBeGreaterThan(0);
     // The clerk's case page shows the receipt with the fields OCR read outlined, and names those in doubt.
     await createUser(stack.store, { username: clerk.username, displayName: '钱经办', role: 'clerk', password: 'clerk-password-1' });
-    const web = await startConsole({ store: stack.store, temporal: stack.client, config: stack.config, logger: createLogger('console-test', { terminal: false }), port: 0 });
+    const web = await startConsole({
+      store: stack.store,
+      temporal: stack.client,
+      config: stack.config,
+      logger: createLogger('console-test', { terminal: false }),
+      port: 0,
+    });
     try {
       const page = await loggedInGet(web.url, clerk.username, 'clerk-password-1', '/cases/RB-2026-0005');
       expect(page).toMatch(/<svg class="receipt-image"/);
@@ -146,7 +166,10 @@ describe('reimbursement cases read from their receipt images', () => {
     seedCaseFiles(stack.dataDir, [caseFile]);
     const upload = path.join(stack.dataDir, 'upload');
     fs.mkdirSync(path.join(upload, 'attachments'), { recursive: true });
-    fs.copyFileSync(path.join(DEMO, 'attachments', 'RB-2026-0005-1.png'), path.join(upload, 'attachments', attachmentName(caseFile.caseId, 0)));
+    fs.copyFileSync(
+      path.join(DEMO, 'attachments', 'RB-2026-0005-1.png'),
+      path.join(upload, 'attachments', attachmentName(caseFile.caseId, 0)),
+    );
     await writeIntakeWorkbook(path.join(upload, 'intake.xlsx'), [caseFile]);
     const worker = await stack.startWorker();
     await runBatch(stack.config, { workbook: path.join(upload, 'intake.xlsx'), wait: true });
@@ -157,7 +180,9 @@ describe('reimbursement cases read from their receipt images', () => {
 
     const team = await reviewTeam(stack.store, stack.client, stack.config, { clerk: 'clerk.zhou', supervisor: 'chief.zhou' });
     await team.acts.claim(caseFile.caseId, 'clerk.zhou');
-    expect(await team.acts.decide(caseFile.caseId, 'clerk.zhou', { decision: 'return', comment: '票据大写金额被印章遮挡，请提交电子票据' })).toMatchObject({ ok: true });
+    expect(
+      await team.acts.decide(caseFile.caseId, 'clerk.zhou', { decision: 'return', comment: '票据大写金额被印章遮挡，请提交电子票据' }),
+    ).toMatchObject({ ok: true });
     await vi.waitFor(async () => expect((await getCase(stack.store, caseFile.caseId))!.status).toBe('returned'), { timeout: 30_000 });
 
     // The e-invoice as a text PDF, handed in to replace the photographed receipt.
@@ -182,8 +207,12 @@ describe('reimbursement cases read from their receipt images', () => {
     expect(final).toMatchObject({ outcome: expected.outcome, amount: expected.amount });
     const events = await listEvents(stack.store, caseFile.caseId);
     const redecided = events.filter((e) => e.step === 'decided').at(-1)!;
-    expect(redecided.evidence.filter((e) => e.kind === 'receipt')).toEqual([{ kind: 'receipt', ref: '电子票据.pdf', sha256: await sha256File(path.join(pdfDir, pdfName!)) }]);
-    expect(events.map((e) => e.step)).toEqual(expect.arrayContaining(['returned', 'awaiting-documents', 'documents-supplied', 'entered', 'closed']));
+    expect(redecided.evidence.filter((e) => e.kind === 'receipt')).toEqual([
+      { kind: 'receipt', ref: '电子票据.pdf', sha256: await sha256File(path.join(pdfDir, pdfName!)) },
+    ]);
+    expect(events.map((e) => e.step)).toEqual(
+      expect.arrayContaining(['returned', 'awaiting-documents', 'documents-supplied', 'entered', 'closed']),
+    );
     const entries = (loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? []).filter((e) => e.caseId === caseFile.caseId);
     expect(entries).toMatchObject([{ outcome: final.outcome, amount: final.amount }]);
     worker.kill('SIGTERM');

@@ -22,10 +22,25 @@ import { exited, startTestStack, type TestStack } from '../harness/stack';
  * the 小写, as printed) and RB-10 (a receipt issued too late) must reach a clerk for their rule, RB-07 (an
  * invoice already reimbursed) be rejected, each only if OCR reads the receipt as printed.
  */
-const SCENARIOS: readonly ReimbursementScenario[] = ['approve', 'RB-13', 'approve', 'approve', 'RB-04', 'approve', 'RB-07', 'approve', 'RB-10', 'approve'];
+const SCENARIOS: readonly ReimbursementScenario[] = [
+  'approve',
+  'RB-13',
+  'approve',
+  'approve',
+  'RB-04',
+  'approve',
+  'RB-07',
+  'approve',
+  'RB-10',
+  'approve',
+];
 const RECEIPTS_PER_CASE = 4;
 
-const pick = ({ outcome, amount, reasons }: { outcome: string; amount: string | null; reasons: string[] }) => ({ outcome, amount, reasons });
+const pick = ({ outcome, amount, reasons }: { outcome: string; amount: string | null; reasons: string[] }) => ({
+  outcome,
+  amount,
+  reasons,
+});
 
 /**
  * What the reader gets wrong on this batch's receipts today, receipt by receipt (`<caseId>-<n>
@@ -87,7 +102,9 @@ function gapsOf(read: Receipt, truth: Receipt): [string, Gap][] {
 function expectedDecision(caseFile: ReimbursementCase, gapsOfReceipt: (i: number) => [string, Gap][]) {
   const receipts = caseFile.receipts.map((receipt, i) => {
     const gaps = gapsOfReceipt(i);
-    const confidence = Object.fromEntries(CONFIDENCE_FIELDS.map((f) => [f, gaps.some(([g, kind]) => g === f && kind === 'low') ? 0.5 : 0.99]));
+    const confidence = Object.fromEntries(
+      CONFIDENCE_FIELDS.map((f) => [f, gaps.some(([g, kind]) => g === f && kind === 'low') ? 0.5 : 0.99]),
+    );
     const unread = Object.fromEntries(gaps.filter(([, kind]) => kind === 'unread').map(([f]) => [f, null]));
     return { ...receipt, ...unread, confidence };
   });
@@ -114,7 +131,9 @@ describe('a 零星报销 batch with receipts of every layout and form', () => {
     stack = await startTestStack();
     const random = new Random(20261201);
     const people = new PeopleFactory(random);
-    caseFiles = SCENARIOS.map((scenario, i) => generateReimbursement(random, people, 701 + i, scenario, { receipts: RECEIPTS_PER_CASE }).caseFile);
+    caseFiles = SCENARIOS.map(
+      (scenario, i) => generateReimbursement(random, people, 701 + i, scenario, { receipts: RECEIPTS_PER_CASE }).caseFile,
+    );
     seedCaseFiles(stack.dataDir, caseFiles);
     attachments = path.join(stack.dataDir, 'upload', 'attachments');
     const attachmentNames = await writeReceiptFiles(caseFiles, attachments, {

@@ -80,21 +80,36 @@ describe('exception review in the case workflow', () => {
       fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${from}.json`), 'utf8')), caseId: to }));
       return file;
     });
-    const files = [...['LS-2024-0006', 'LS-2024-0008', 'TR-2026-0015', 'LS-2025-0002', 'LS-2025-0007'].map((id) => path.join(EXAMPLES, `${id}.json`)), ...copies];
+    const files = [
+      ...['LS-2024-0006', 'LS-2024-0008', 'TR-2026-0015', 'LS-2025-0002', 'LS-2025-0007'].map((id) => path.join(EXAMPLES, `${id}.json`)),
+      ...copies,
+    ];
     seedLegacy(dataDir, files);
     const caseFiles = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as CaseFile);
     const workbook = path.join(dataDir, 'intake.xlsx');
     await writeIntakeWorkbook(workbook, caseFiles);
     workbookRef = { path: workbook, sha256: await sha256File(workbook), fileName: 'intake.xlsx' };
-    rows = new Map((await readIntakeWorkbook(workbook)).rows.map((r) => [r.caseId, { caseId: r.caseId, type: r.type, sheet: r.sheet, rowNumber: r.rowNumber, row: r }]));
+    rows = new Map(
+      (await readIntakeWorkbook(workbook)).rows.map((r) => [
+        r.caseId,
+        { caseId: r.caseId, type: r.type, sheet: r.sheet, rowNumber: r.rowNumber, row: r },
+      ]),
+    );
 
     store = await openStore({ dataDir });
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+    });
     await ensureSearchAttributes(env.connection, 'default');
     const logger = createLogger('review-test', { terminal: false });
     const config = loadConfig({ ZHISHEN_DATA_DIR: dataDir });
     legacy = await startLegacySystem({ dataFile: legacyDataFile(dataDir), port: 0, users: [STAND_IN_DEFAULT_CREDENTIALS] });
-    pool = createBrowserPool({ size: 2, legacyUrl: legacy.url, credentials: STAND_IN_DEFAULT_CREDENTIALS, evidenceDir: path.join(dataDir, 'evidence') });
+    pool = createBrowserPool({
+      size: 2,
+      legacyUrl: legacy.url,
+      credentials: STAND_IN_DEFAULT_CREDENTIALS,
+      evidenceDir: path.join(dataDir, 'evidence'),
+    });
     const deps = { store, logger, config, coreSystem: browserCoreSystem(pool) };
     bundle = await bundleWorkflows(logger);
     worker = await Worker.create({
@@ -108,7 +123,11 @@ describe('exception review in the case workflow', () => {
         ...auditActivities({ store, client: env.client }),
       },
     });
-    botWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.legacyBots, activities: legacyBotActivities(deps) });
+    botWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUES.legacyBots,
+      activities: legacyBotActivities(deps),
+    });
     running = Promise.all([worker.run(), botWorker.run()]).then(() => {});
     for (const p of PEOPLE) await createUser(store, { ...p, password: 'correct horse battery' });
     await store.db.query(`UPDATE users SET disabled = true WHERE username = 'gone'`);
@@ -150,7 +169,7 @@ describe('exception review in the case workflow', () => {
     if (r.ok) throw new Error(`expected a refusal, got ${JSON.stringify(r.value)}`);
     return r.message;
   };
-  const ok = async <T,>(p: Promise<ActionResult<T>>): Promise<T> => must(await p);
+  const ok = async <T>(p: Promise<ActionResult<T>>): Promise<T> => must(await p);
 
   const client = () => env.client.workflow;
   const steps = async (caseId: string) => (await listEvents(store, caseId)).map((e) => e.step);
@@ -172,13 +191,22 @@ describe('exception review in the case workflow', () => {
     const escalated = await handle.query(reviewStateQuery);
     expect(escalated.escalated).toBe(true);
 
-    expect(await steps('LS-2024-0006')).toEqual(['intake', 'facts-read', 'decided', 'review-opened', 'review-reminder', 'review-escalated']);
+    expect(await steps('LS-2024-0006')).toEqual([
+      'intake',
+      'facts-read',
+      'decided',
+      'review-opened',
+      'review-reminder',
+      'review-escalated',
+    ]);
     const [inbox] = await listReviewInbox(store, { rule: 'LS-03' }, new Date(await env.currentTimeMs()));
     expect(inbox).toMatchObject({ caseId: 'LS-2024-0006', escalated: true, sla: 'overdue' });
 
     // Overdue is not closed: the supervisor can still take it and decide.
     await ok(acts.claim('LS-2024-0006', 'chief'));
-    expect(await ok(acts.decide('LS-2024-0006', 'chief', { decision: 'approve', comment: '病退鉴定材料齐全' }))).toMatchObject({ status: 'decided' });
+    expect(await ok(acts.decide('LS-2024-0006', 'chief', { decision: 'approve', comment: '病退鉴定材料齐全' }))).toMatchObject({
+      status: 'decided',
+    });
     expect(await handle.result()).toMatchObject({ outcome: 'approve', amount: expect.stringMatching(/^\d+\.\d{2}$/) });
   });
 
@@ -193,19 +221,33 @@ describe('exception review in the case workflow', () => {
       );
     // What a script that reaches Temporal sent: a made-up supervisor in the payload, no proof.
     expect(await refusal(raw(claimUpdate, { reviewer: { username: 'nobody', role: 'supervisor' } }))).toMatch(/未附身份证明/);
-    expect(await refusal(raw(reviewUpdate, { reviewer: { username: 'nobody', role: 'supervisor' }, decision: 'approve', comment: '', amount: '99999.00', amountReason: 'x' }))).toMatch(/未附身份证明/);
+    expect(
+      await refusal(
+        raw(reviewUpdate, {
+          reviewer: { username: 'nobody', role: 'supervisor' },
+          decision: 'approve',
+          comment: '',
+          amount: '99999.00',
+          amountReason: 'x',
+        }),
+      ),
+    ).toMatch(/未附身份证明/);
 
     const foreignKey = crypto.generateKeyPairSync('ed25519').privateKey;
     expect(await refusal(reviewActions(env.client, foreignKey).claim(caseId, 'chief'))).toMatch(/签名无效/);
     const sign = (action: 'claim' | 'review', payload: Record<string, unknown>, who = 'clerk.a', forCase = caseId, at = new Date()) =>
       signAct(signingKey, { caseId: forCase, action, username: who, payload }, at);
-    expect(await refusal(raw(claimUpdate, { proof: sign('claim', {}, 'clerk.a', caseId, new Date(Date.now() - 10 * 60_000)) }))).toMatch(/已过期/);
+    expect(await refusal(raw(claimUpdate, { proof: sign('claim', {}, 'clerk.a', caseId, new Date(Date.now() - 10 * 60_000)) }))).toMatch(
+      /已过期/,
+    );
     expect(await refusal(raw(claimUpdate, { proof: sign('claim', {}, 'clerk.a', 'LS-2024-0006') }))).toMatch(/不适用于本案件/);
     expect(await refusal(raw(claimUpdate, { proof: sign('review', {}) }))).toMatch(/不适用于「claim」/);
     expect(await refusal(raw(claimUpdate, { proof: sign('claim', {}, 'nobody') }))).toMatch(/不存在/);
     expect(await refusal(raw(claimUpdate, { proof: sign('claim', {}, 'gone') }))).toMatch(/已停用/);
     // The role is the store's: an auditor may not claim, whatever a payload says.
-    expect(await refusal(raw(claimUpdate, { proof: sign('claim', {}, 'audit'), reviewer: { username: 'audit', role: 'supervisor' } }))).toMatch(/(角色无权|不符)/);
+    expect(
+      await refusal(raw(claimUpdate, { proof: sign('claim', {}, 'audit'), reviewer: { username: 'audit', role: 'supervisor' } })),
+    ).toMatch(/(角色无权|不符)/);
     expect(await refusal(acts.claim(caseId, 'audit'))).toMatch(/角色无权/);
 
     // A proof is good for one act: the same one sent again under another Update ID is a replay.
@@ -214,7 +256,9 @@ describe('exception review in the case workflow', () => {
     expect(await refusal(raw(claimUpdate, { proof }))).toMatch(/重放/);
     // A decision proven for one comment and amount cannot carry another.
     const signed = sign('review', { decision: 'approve', comment: '' });
-    expect(await refusal(raw(reviewUpdate, { proof: signed, decision: 'approve', comment: '', amount: '99999.00', amountReason: 'x' }))).toMatch(/内容不符/);
+    expect(
+      await refusal(raw(reviewUpdate, { proof: signed, decision: 'approve', comment: '', amount: '99999.00', amountReason: 'x' })),
+    ).toMatch(/内容不符/);
 
     const events = await listEvents(store, caseId);
     const refusals = events.filter((e) => e.step === 'act-refused');
@@ -239,9 +283,14 @@ describe('exception review in the case workflow', () => {
     expect(await refusal(acts.decide(caseId, 'clerk.a', { decision: 'approve', comment: '', amount: '1.00' }))).toMatch(/须说明理由/);
 
     const proposed = await ok(acts.decide(caseId, 'clerk.a', { decision: 'reject', comment: '视同缴费年限认定材料不实' }));
-    expect(proposed).toMatchObject({ status: 'proposed', proposal: { by: 'clerk.a', decision: 'reject', needs: [expect.stringMatching(/改变规则结果/)] } });
+    expect(proposed).toMatchObject({
+      status: 'proposed',
+      proposal: { by: 'clerk.a', decision: 'reject', needs: [expect.stringMatching(/改变规则结果/)] },
+    });
     expect((await getCase(store, caseId))!.status).toBe('review');
-    expect(await listReviewInbox(store, { proposed: true })).toEqual([expect.objectContaining({ caseId, proposal: expect.objectContaining({ by: 'clerk.a' }) })]);
+    expect(await listReviewInbox(store, { proposed: true })).toEqual([
+      expect.objectContaining({ caseId, proposal: expect.objectContaining({ by: 'clerk.a' }) }),
+    ]);
     expect(await refusal(acts.decide(caseId, 'clerk.a', { decision: 'approve', comment: '' }))).toMatch(/等待科长复核/);
     expect(await refusal(acts.secondLook(caseId, 'clerk.b', { verdict: 'approve', comment: '' }))).toMatch(/角色无权/);
 
@@ -256,10 +305,24 @@ describe('exception review in the case workflow', () => {
     const reviewed = events.find((e) => e.step === 'reviewed')!;
     expect(reviewed.actor).toEqual({ kind: 'user', name: 'clerk.a' });
     expect(reviewed.inputs).toMatchObject({ decision: 'reject', role: 'clerk', approvedBy: { username: 'chief', role: 'supervisor' } });
-    expect(reviewed.outcome).toEqual({ before: { outcome: 'review', amount: expect.any(String) }, after: { outcome: 'reject', amount: null } });
+    expect(reviewed.outcome).toEqual({
+      before: { outcome: 'review', amount: expect.any(String) },
+      after: { outcome: 'reject', amount: null },
+    });
     expect(events.map((e) => e.step).filter((s) => s !== 'act-refused')).toEqual([
-      'intake', 'facts-read', 'decided', 'review-opened', 'claimed',
-      'proposed', 'second-look-sent-back', 'proposed', 'second-look-approved', 'reviewed', 'entered', 'closed', 'notice-issued',
+      'intake',
+      'facts-read',
+      'decided',
+      'review-opened',
+      'claimed',
+      'proposed',
+      'second-look-sent-back',
+      'proposed',
+      'second-look-approved',
+      'reviewed',
+      'entered',
+      'closed',
+      'notice-issued',
     ]);
     expect((await getCase(store, caseId))!).toMatchObject({ status: 'closed', outcome: 'reject' });
   });
@@ -270,12 +333,18 @@ describe('exception review in the case workflow', () => {
     const state = await inReview(handle);
     expect(state.ruleResult.reasons).toEqual(['TR-05']);
     // A double click: the same form (Update ID) sent twice acts once.
-    const [first, second] = await Promise.all([acts.claim(caseId, 'clerk.b', { updateId: 'claim-form-1' }), acts.claim(caseId, 'clerk.b', { updateId: 'claim-form-1' })]);
+    const [first, second] = await Promise.all([
+      acts.claim(caseId, 'clerk.b', { updateId: 'claim-form-1' }),
+      acts.claim(caseId, 'clerk.b', { updateId: 'claim-form-1' }),
+    ]);
     expect(first).toMatchObject({ ok: true });
     expect(second).toMatchObject({ ok: true });
     expect((await steps(caseId)).filter((s) => s === 'claimed')).toHaveLength(1);
 
-    const caseFile = JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${caseId}.json`), 'utf8')) as { to: { coverageStart: string }; from: { coverage: { to: string } } };
+    const caseFile = JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${caseId}.json`), 'utf8')) as {
+      to: { coverageStart: string };
+      from: { coverage: { to: string } };
+    };
     // Move the new coverage start after the old one's end: no more overlap, TR-05 passes.
     const [y, m] = caseFile.from.coverage.to.split('-').map(Number) as [number, number];
     const after = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
@@ -283,7 +352,10 @@ describe('exception review in the case workflow', () => {
     // Two corrections at once: both applied, in the order they arrived.
     const [c1, c2] = await Promise.all([
       acts.correct(caseId, 'clerk.b', { corrections: [{ path: 'to.coverageStart', value: wrong }], reason: '第一次更正' }),
-      acts.correct(caseId, 'clerk.b', { corrections: [{ path: 'to.coverageStart', value: after }], reason: '核心系统参保起始月录入错误，按参保登记表更正' }),
+      acts.correct(caseId, 'clerk.b', {
+        corrections: [{ path: 'to.coverageStart', value: after }],
+        reason: '核心系统参保起始月录入错误，按参保登记表更正',
+      }),
     ]);
     expect(c1).toMatchObject({ ok: true });
     expect(c2).toMatchObject({ ok: true });
@@ -295,7 +367,8 @@ describe('exception review in the case workflow', () => {
     expect(changes[0]!.before).toBe(caseFile.to.coverageStart);
     expect(changes[1]!.before).toBe(changes[0]!.after);
     expect(new Set([changes[0]!.after, changes[1]!.after])).toEqual(new Set([wrong, after]));
-    if (changes[1]!.after !== after) await ok(acts.correct(caseId, 'clerk.b', { corrections: [{ path: 'to.coverageStart', value: after }], reason: '按参保登记表更正' }));
+    if (changes[1]!.after !== after)
+      await ok(acts.correct(caseId, 'clerk.b', { corrections: [{ path: 'to.coverageStart', value: after }], reason: '按参保登记表更正' }));
     const redecided = (await handle.query(reviewStateQuery)).ruleResult;
     expect(redecided.reasons).not.toContain('TR-05');
     expect((await handle.query(reviewStateQuery)).factsCorrected).toBe(true);
@@ -310,7 +383,10 @@ describe('exception review in the case workflow', () => {
     expect(decisions.filter((d) => d.ok)).toHaveLength(1);
     expect(decisions.find((d) => !d.ok)).toMatchObject({ ok: false, message: expect.stringMatching(/等待科长复核/) });
     // A correction of the core system's data is never one clerk's call: it waits for a supervisor.
-    expect((await handle.query(reviewStateQuery)).proposal).toMatchObject({ by: 'clerk.b', needs: expect.arrayContaining(['更正了核心系统提供的数据']) });
+    expect((await handle.query(reviewStateQuery)).proposal).toMatchObject({
+      by: 'clerk.b',
+      needs: expect.arrayContaining(['更正了核心系统提供的数据']),
+    });
     await ok(acts.secondLook(caseId, 'chief2', { verdict: 'approve', comment: '核对无误' }));
     await handle.result();
     const all = await steps(caseId);
@@ -328,7 +404,9 @@ describe('exception review in the case workflow', () => {
     const state = await handle.query(reviewStateQuery);
     const [yuan] = (state.ruleResult.amount ?? '100.00').split('.');
     const lower = `${Math.max(1, Number(yuan) - 100)}.00`;
-    const proposed = await ok(acts.decide(caseId, 'chief', { decision: 'approve', comment: '按核定金额', amount: lower, amountReason: '扣除重复缴费月份' }));
+    const proposed = await ok(
+      acts.decide(caseId, 'chief', { decision: 'approve', comment: '按核定金额', amount: lower, amountReason: '扣除重复缴费月份' }),
+    );
     expect(proposed.proposal).toMatchObject({ by: 'chief', amount: lower, needs: [expect.stringMatching(/更改金额/)] });
     expect(await refusal(acts.secondLook(caseId, 'chief', { verdict: 'approve', comment: '' }))).toMatch(/不能复核自己/);
     expect(await steps(caseId)).not.toContain('entered');
@@ -340,16 +418,57 @@ describe('exception review in the case workflow', () => {
     const returning = await start('LS-2024-9006');
     await inReview(returning);
     await ok(acts.claim('LS-2024-9006', 'clerk.a'));
-    expect(await ok(acts.decide('LS-2024-9006', 'clerk.a', { decision: 'return', comment: '请补交病退鉴定结论' }))).toMatchObject({ status: 'returned' });
+    expect(await ok(acts.decide('LS-2024-9006', 'clerk.a', { decision: 'return', comment: '请补交病退鉴定结论' }))).toMatchObject({
+      status: 'returned',
+    });
     await vi.waitFor(async () => expect((await getCase(store, 'LS-2024-9006'))!.status).toBe('returned'), { timeout: 20_000 });
     expect(await listReviewInbox(store)).not.toContainEqual(expect.objectContaining({ caseId: 'LS-2024-9006' }));
 
     // Not a receipt, not a file: refused by name before anything is staged or sent.
-    const upload = { name: '病退鉴定结论.png', bytes: await sharp({ create: { width: 600, height: 800, channels: 3, background: 'white' } }).png().toBuffer() };
-    await expect(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'clerk.a', uploads: [{ name: 'evil.svg', bytes: Buffer.from('<svg onload="x()"/>') }], note: '' })).rejects.toThrow(/SVG/);
-    await expect(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'clerk.a', uploads: [{ ...upload, name: '../up.png' }], note: '' })).rejects.toThrow(/只能是文件名/);
-    expect(await refusal(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'audit', uploads: [upload], note: '' }))).toMatch(/角色无权/);
-    await ok(supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'clerk.b', uploads: [upload], note: '申请人已补交' }));
+    const upload = {
+      name: '病退鉴定结论.png',
+      bytes: await sharp({ create: { width: 600, height: 800, channels: 3, background: 'white' } })
+        .png()
+        .toBuffer(),
+    };
+    await expect(
+      supplyDocuments({
+        store,
+        dataDir,
+        actions: acts,
+        caseId: 'LS-2024-9006',
+        username: 'clerk.a',
+        uploads: [{ name: 'evil.svg', bytes: Buffer.from('<svg onload="x()"/>') }],
+        note: '',
+      }),
+    ).rejects.toThrow(/SVG/);
+    await expect(
+      supplyDocuments({
+        store,
+        dataDir,
+        actions: acts,
+        caseId: 'LS-2024-9006',
+        username: 'clerk.a',
+        uploads: [{ ...upload, name: '../up.png' }],
+        note: '',
+      }),
+    ).rejects.toThrow(/只能是文件名/);
+    expect(
+      await refusal(
+        supplyDocuments({ store, dataDir, actions: acts, caseId: 'LS-2024-9006', username: 'audit', uploads: [upload], note: '' }),
+      ),
+    ).toMatch(/角色无权/);
+    await ok(
+      supplyDocuments({
+        store,
+        dataDir,
+        actions: acts,
+        caseId: 'LS-2024-9006',
+        username: 'clerk.b',
+        uploads: [upload],
+        note: '申请人已补交',
+      }),
+    );
 
     // Round two: the facts are read and the case decided again, then it waits in the inbox afresh.
     await vi.waitFor(async () => expect((await returning.query(reviewStateQuery)).status).toBe('awaiting'), { timeout: 30_000 });
@@ -357,12 +476,28 @@ describe('exception review in the case workflow', () => {
     await ok(acts.decide('LS-2024-9006', 'clerk.b', { decision: 'approve', comment: '鉴定结论已核' }));
     expect(await returning.result()).toMatchObject({ outcome: 'approve' });
     expect((await steps('LS-2024-9006')).filter((s) => s !== 'act-refused')).toEqual([
-      'intake', 'facts-read', 'decided', 'review-opened', 'claimed', 'returned', 'awaiting-documents', 'documents-supplied',
-      'facts-read', 'decided', 'review-opened', 'claimed', 'reviewed', 'entered', 'closed', 'notice-issued',
+      'intake',
+      'facts-read',
+      'decided',
+      'review-opened',
+      'claimed',
+      'returned',
+      'awaiting-documents',
+      'documents-supplied',
+      'facts-read',
+      'decided',
+      'review-opened',
+      'claimed',
+      'reviewed',
+      'entered',
+      'closed',
+      'notice-issued',
     ]);
     const supplied = (await listEvents(store, 'LS-2024-9006')).find((e) => e.step === 'documents-supplied')!;
     expect(supplied.actor).toEqual({ kind: 'user', name: 'clerk.b' });
-    expect(supplied.evidence).toEqual([{ kind: 'supplement', ref: '病退鉴定结论.png', sha256: crypto.createHash('sha256').update(upload.bytes).digest('hex') }]);
+    expect(supplied.evidence).toEqual([
+      { kind: 'supplement', ref: '病退鉴定结论.png', sha256: crypto.createHash('sha256').update(upload.bytes).digest('hex') },
+    ]);
   });
 
   it('closes a returned case nobody answers as 不予受理 at the 补正 deadline, with its notice', async () => {
@@ -370,7 +505,14 @@ describe('exception review in the case workflow', () => {
     const handle = await env.client.workflow.start('caseWorkflow', {
       taskQueue: TASK_QUEUES.default,
       workflowId: `case-${caseId}`,
-      args: [{ batchId: 'review-test', workbook: workbookRef, caseRow: rows.get(caseId)!, settings: { returnDeadlineDays: 10 } } satisfies CaseInput],
+      args: [
+        {
+          batchId: 'review-test',
+          workbook: workbookRef,
+          caseRow: rows.get(caseId)!,
+          settings: { returnDeadlineDays: 10 },
+        } satisfies CaseInput,
+      ],
     });
     await inReview(handle);
     await ok(acts.claim(caseId, 'clerk.a'));
@@ -378,14 +520,28 @@ describe('exception review in the case workflow', () => {
     await vi.waitFor(async () => expect(await steps(caseId)).toContain('awaiting-documents'), { timeout: 20_000 });
     await env.sleep(11 * 86_400_000);
     expect(await handle.result()).toMatchObject({ outcome: 'reject', reasons: ['RETURN-EXPIRED'], amount: null });
-    expect((await steps(caseId)).slice(-6)).toEqual(['returned', 'awaiting-documents', 'return-expired', 'entered', 'closed', 'notice-issued']);
+    expect((await steps(caseId)).slice(-6)).toEqual([
+      'returned',
+      'awaiting-documents',
+      'return-expired',
+      'entered',
+      'closed',
+      'notice-issued',
+    ]);
     expect(await getCase(store, caseId)).toMatchObject({ status: 'closed', outcome: 'reject' });
   });
 
   it('enters the decision a failed run already recorded instead of deciding again', async () => {
     // A trail whose clerk decision never reached the core system: the run that recorded it failed.
     const caseId = 'LS-2025-9002';
-    const base = { caseId, workflowId: `case-${caseId}`, runId: 'an-earlier-failed-run', at: new Date().toISOString(), ruleSetVersion: 'lump-sum@2020-01-01', evidence: [] };
+    const base = {
+      caseId,
+      workflowId: `case-${caseId}`,
+      runId: 'an-earlier-failed-run',
+      at: new Date().toISOString(),
+      ruleSetVersion: 'lump-sum@2020-01-01',
+      evidence: [],
+    };
     const caseFile = JSON.parse(fs.readFileSync(path.join(dataDir, `${caseId}.json`), 'utf8')) as never;
     await appendEvent(store, {
       ...base,
@@ -395,12 +551,25 @@ describe('exception review in the case workflow', () => {
       outcome: { outcome: 'review', reasons: ['LS-03'], amount: '41174.51', checks: [{ rule: 'LS-03', result: 'fail', message: '病退' }] },
       idempotencyKey: 'earlier/decided',
     });
-    await appendEvent(store, { ...base, step: 'review-opened', actor: { kind: 'system', name: 'zhishen' }, inputs: {}, outcome: {}, idempotencyKey: 'earlier/review-opened' });
+    await appendEvent(store, {
+      ...base,
+      step: 'review-opened',
+      actor: { kind: 'system', name: 'zhishen' },
+      inputs: {},
+      outcome: {},
+      idempotencyKey: 'earlier/review-opened',
+    });
     await appendEvent(store, {
       ...base,
       step: 'reviewed',
       actor: { kind: 'user', name: 'clerk.a' },
-      inputs: { role: 'clerk', decision: 'reject', comment: '材料不实', amountReason: null, approvedBy: { username: 'chief', role: 'supervisor' } },
+      inputs: {
+        role: 'clerk',
+        decision: 'reject',
+        comment: '材料不实',
+        amountReason: null,
+        approvedBy: { username: 'chief', role: 'supervisor' },
+      },
       outcome: { before: { outcome: 'review', amount: '41174.51' }, after: { outcome: 'reject', amount: null } },
       idempotencyKey: 'earlier/reviewed',
     });

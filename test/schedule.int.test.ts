@@ -13,7 +13,13 @@ import { openStore, type Store } from '../store';
 import { upsertBatch } from '../store/batches';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
 import { isBureauWorkingDay, pickNewestUnprocessed, scheduleActivities } from '../schedules/activities';
-import { createBatchSchedule, deleteBatchSchedule, describeBatchSchedule, listBatchSchedules, triggerBatchSchedule } from '../schedules/manage';
+import {
+  createBatchSchedule,
+  deleteBatchSchedule,
+  describeBatchSchedule,
+  listBatchSchedules,
+  triggerBatchSchedule,
+} from '../schedules/manage';
 import type { ScheduledIntakeResult } from '../workflows/scheduledIntakeTypes';
 import { handleDashboardGet, handleDashboardPost } from '../console/dashboard';
 import { intakeFoldersRoot } from '../console/dashboardSchedules';
@@ -88,9 +94,22 @@ describe('batch schedules on the Temporal dev server', () => {
     const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, ZHISHEN_DATA_DIR: dir });
     const lines: string[] = [];
     const out = (l: string) => lines.push(l);
-    expect(await runScheduleCommand(config, ['create', 'nightly', '--folder', intake, '--at', '02:00', '--overlap', 'buffer-one', '--note', '每个工作日 2 点'], out)).toBe(0);
+    expect(
+      await runScheduleCommand(
+        config,
+        ['create', 'nightly', '--folder', intake, '--at', '02:00', '--overlap', 'buffer-one', '--note', '每个工作日 2 点'],
+        out,
+      ),
+    ).toBe(0);
     const created = JSON.parse(lines.pop()!);
-    expect(created).toMatchObject({ scheduleId: 'nightly', intakeFolder: intake, overlap: 'buffer-one', paused: false, runOnHolidays: false, workflowType: 'scheduledIntakeWorkflow' });
+    expect(created).toMatchObject({
+      scheduleId: 'nightly',
+      intakeFolder: intake,
+      overlap: 'buffer-one',
+      paused: false,
+      runOnHolidays: false,
+      workflowType: 'scheduledIntakeWorkflow',
+    });
     expect(created.spec).toContain('02:00');
     expect(created.spec).toContain('Asia/Shanghai');
     // Next run at 02:00 Beijing (18:00 UTC the day before), shown with its +08:00 offset.
@@ -117,7 +136,14 @@ describe('batch schedules on the Temporal dev server', () => {
     expect(await runOnce('holiday')).toEqual({ status: 'skipped-holiday', date: '2026-10-01' });
     await deleteBatchSchedule(client, 'holiday');
 
-    await createBatchSchedule(client, { scheduleId: 'holiday-on', intakeFolder: intake, today: '2026-10-01', runOnHolidays: true, taskQueue: QUEUE, paused: true });
+    await createBatchSchedule(client, {
+      scheduleId: 'holiday-on',
+      intakeFolder: intake,
+      today: '2026-10-01',
+      runOnHolidays: true,
+      taskQueue: QUEUE,
+      paused: true,
+    });
     // It runs; the folder is empty, so there is nothing to submit.
     expect(await runOnce('holiday-on')).toMatchObject({ status: 'no-new-workbook', date: '2026-10-01' });
     await deleteBatchSchedule(client, 'holiday-on');
@@ -134,7 +160,14 @@ describe('batch schedules on the Temporal dev server', () => {
     const first = await pickNewestUnprocessed({ store, dataDir: dir }, intake, '2026-11-24', 'nightly');
     expect(first).toMatchObject({ workbook: { fileName: 'b.xlsx' }, batchId: expect.stringMatching(/^nightly-20261124-[0-9a-f]{8}$/) });
     expect(fs.readFileSync(first!.workbook.path, 'utf8')).toBe('newer workbook');
-    await upsertBatch(store, { batchId: first!.batchId, workbookSha256: first!.workbook.sha256, fileName: 'b.xlsx', submittedAt: new Date().toISOString(), totalRows: 0, status: 'done' });
+    await upsertBatch(store, {
+      batchId: first!.batchId,
+      workbookSha256: first!.workbook.sha256,
+      fileName: 'b.xlsx',
+      submittedAt: new Date().toISOString(),
+      totalRows: 0,
+      status: 'done',
+    });
     expect(await pickNewestUnprocessed({ store, dataDir: dir }, intake, '2026-11-24')).toMatchObject({ workbook: { fileName: 'a.xlsx' } });
   });
 
@@ -143,19 +176,35 @@ describe('batch schedules on the Temporal dev server', () => {
     fs.mkdirSync(path.join(intakeFoldersRoot(config), 'front-desk'), { recursive: true });
     const silent = { info() {}, warn() {}, error() {}, debug() {} };
     const call = async (role: Role, method: 'GET' | 'POST', url: string, form: Record<string, string> = {}) => {
-      const res = { status: 0, headers: {} as Record<string, unknown>, body: '',
-        writeHead(status: number, headers: Record<string, unknown>) { this.status = status; this.headers = headers; },
-        end(body?: Buffer | string) { this.body = body ? body.toString() : ''; },
-        setHeader() {} };
+      const res = {
+        status: 0,
+        headers: {} as Record<string, unknown>,
+        body: '',
+        writeHead(status: number, headers: Record<string, unknown>) {
+          this.status = status;
+          this.headers = headers;
+        },
+        end(body?: Buffer | string) {
+          this.body = body ? body.toString() : '';
+        },
+        setHeader() {},
+      };
       const ctx = {
-        req: {}, res, url: new URL(url, 'http://console.invalid'),
+        req: {},
+        res,
+        url: new URL(url, 'http://console.invalid'),
         session: { id: 's', csrfToken: 't', user: { username: role, displayName: role, role }, createdAt: 0, lastSeenAt: 0, flash: null },
         deps: { store, temporal: client, config, logger: silent, now: () => new Date() },
       } as unknown as AuthedContext;
       const handled = method === 'GET' ? await handleDashboardGet(ctx) : await handleDashboardPost(ctx, new URLSearchParams(form));
       return { handled, ...res };
     };
-    const created = await call('manager', 'POST', '/dashboard/schedules', { scheduleId: 'desk', folder: 'front-desk', at: '02:00', overlap: 'skip' });
+    const created = await call('manager', 'POST', '/dashboard/schedules', {
+      scheduleId: 'desk',
+      folder: 'front-desk',
+      at: '02:00',
+      overlap: 'skip',
+    });
     expect(created).toMatchObject({ handled: true, status: 303 });
     let page = await call('auditor', 'GET', '/dashboard');
     expect(page.status).toBe(200);
@@ -170,7 +219,9 @@ describe('batch schedules on the Temporal dev server', () => {
     expect(page.body).toContain('/dashboard/schedules/desk/unpause');
     await call('manager', 'POST', '/dashboard/schedules/desk/unpause');
     expect(await describeBatchSchedule(client, 'desk')).toMatchObject({ paused: false });
-    await expect(call('manager', 'POST', '/dashboard/schedules', { scheduleId: 'x', folder: '../etc' })).rejects.toMatchObject({ status: 400 });
+    await expect(call('manager', 'POST', '/dashboard/schedules', { scheduleId: 'x', folder: '../etc' })).rejects.toMatchObject({
+      status: 400,
+    });
     await call('manager', 'POST', '/dashboard/schedules/desk/delete');
     expect((await listBatchSchedules(client)).map((s) => s.scheduleId)).not.toContain('desk');
     await expect(call('clerk', 'GET', '/dashboard')).rejects.toMatchObject({ status: 403 });

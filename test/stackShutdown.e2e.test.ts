@@ -48,7 +48,10 @@ describe('Ctrl-C on `npm start`', () => {
     };
     for (const name of ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'LEGACY_URL', 'TEMPORAL_UI_URL']) delete env[name];
     const config = loadConfig(env);
-    const caseFiles = fs.readdirSync(path.join(DEMO, 'cases')).filter((f) => f.endsWith('.json')).map((f) => path.join(DEMO, 'cases', f));
+    const caseFiles = fs
+      .readdirSync(path.join(DEMO, 'cases'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.join(DEMO, 'cases', f));
     seedLegacy(dataDir, caseFiles);
 
     // Its own process group, as a terminal gives a foreground job.
@@ -87,6 +90,8 @@ describe('Ctrl-C on `npm start`', () => {
     for (const port of [...Object.values(ports), ports.temporal + 1000]) expect(await isListening(port), `port ${port}`).toBe(false);
     expect(output).toMatch(/stopping…/);
     expect(output).toMatch(/stopped/);
-    process.stderr.write(`[stack-shutdown] npm exited with ${code}; all ${tree.length} processes gone ${((Date.now() - signalled) / 1000).toFixed(1)} s after SIGINT\n`);
+    process.stderr.write(
+      `[stack-shutdown] npm exited with ${code}; all ${tree.length} processes gone ${((Date.now() - signalled) / 1000).toFixed(1)} s after SIGINT\n`,
+    );
   }, 900_000);
 });

@@ -23,7 +23,11 @@ function shut<T extends object>(target: T, what: string, tier: string, members: 
 vi.mock('pg', async (importOriginal) => {
   const pg = (await importOriginal<{ default: object }>()).default;
   const refuse = (cls: object) => shut(cls, 'a PostgreSQL connection', INT, [], true);
-  return { default: new Proxy(pg, { get: (t, key, r) => (key === 'Client' || key === 'Pool' ? refuse(Reflect.get(t, key, r) as object) : Reflect.get(t, key, r)) }) };
+  return {
+    default: new Proxy(pg, {
+      get: (t, key, r) => (key === 'Client' || key === 'Pool' ? refuse(Reflect.get(t, key, r) as object) : Reflect.get(t, key, r)),
+    }),
+  };
 });
 
 vi.mock('@electric-sql/pglite', async (importOriginal) => {
@@ -35,14 +39,22 @@ vi.mock('playwright', async (importOriginal) => {
   const actual = await importOriginal<typeof import('playwright')>();
   const what = 'Chromium';
   const tier = '*.int.test.ts if Chromium only renders fixtures, *.e2e.test.ts if it drives the bots or the console';
-  const browserType = (b: object) => shut(b, what, tier, ['launch', 'launchPersistentContext', 'launchServer', 'connect', 'connectOverCDP']);
+  const browserType = (b: object) =>
+    shut(b, what, tier, ['launch', 'launchPersistentContext', 'launchServer', 'connect', 'connectOverCDP']);
   return { ...actual, chromium: browserType(actual.chromium), firefox: browserType(actual.firefox), webkit: browserType(actual.webkit) };
 });
 
 vi.mock('@temporalio/testing', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@temporalio/testing')>();
   // MockActivityEnvironment runs an activity in this process, and stays allowed.
-  return { ...actual, TestWorkflowEnvironment: shut(actual.TestWorkflowEnvironment, 'a Temporal test server', INT, ['createTimeSkipping', 'createLocal', 'createExistingServer']) };
+  return {
+    ...actual,
+    TestWorkflowEnvironment: shut(actual.TestWorkflowEnvironment, 'a Temporal test server', INT, [
+      'createTimeSkipping',
+      'createLocal',
+      'createExistingServer',
+    ]),
+  };
 });
 
 vi.mock('@temporalio/client', async (importOriginal) => {

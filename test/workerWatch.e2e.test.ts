@@ -7,7 +7,6 @@ import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
 import { exited, startTestStack, type TestStack } from '../harness/stack';
 
-
 /**
  * A batch submitted right after the only worker was killed: Temporal still lists the dead worker's
  * pollers as if they were alive. `batch run --wait` and the demo must say within a minute that no
@@ -29,7 +28,7 @@ describe('following a batch that no live worker serves', () => {
     await stack?.stop();
   });
 
-  it('warns within a minute though the dead worker\'s pollers are still listed, and says when a worker is back', async () => {
+  it("warns within a minute though the dead worker's pollers are still listed, and says when a worker is back", async () => {
     const first = await stack.startWorker();
     const queues = queuesForBatch(false);
     // Once it polls every queue, kill it without a goodbye.
@@ -47,13 +46,24 @@ describe('following a batch that no live worker serves', () => {
     });
     const lines: { at: number; text: string }[] = [];
     const submitted = Date.now();
-    const watch = watchWorkers({ client: stack.client, namespace: 'default', workflowId, queues, intervalMs: 2000, say: (text) => lines.push({ at: Date.now(), text }) });
+    const watch = watchWorkers({
+      client: stack.client,
+      namespace: 'default',
+      workflowId,
+      queues,
+      intervalMs: 2000,
+      say: (text) => lines.push({ at: Date.now(), text }),
+    });
     try {
       const withinAMinute = Math.max(0, submitted + 60_000 - Date.now());
-      await expect.poll(() => lines.length, { timeout: withinAMinute, interval: 250, message: 'a warning within a minute' }).toBeGreaterThan(0);
+      await expect
+        .poll(() => lines.length, { timeout: withinAMinute, interval: 250, message: 'a warning within a minute' })
+        .toBeGreaterThan(0);
       expect(lines[0]!.text).toMatch(/no live worker/);
       expect(lines[0]!.text).toContain(`"${TASK_QUEUES.default}"`);
-      process.stderr.write(`[worker-watch] warned ${((lines[0]!.at - submitted) / 1000).toFixed(1)} s after submission:\n${lines[0]!.text}\n`);
+      process.stderr.write(
+        `[worker-watch] warned ${((lines[0]!.at - submitted) / 1000).toFixed(1)} s after submission:\n${lines[0]!.text}\n`,
+      );
 
       const second = await stack.startWorker();
       await expect.poll(() => lines.map((l) => l.text).join('\n'), { timeout: 60_000, interval: 250 }).toMatch(/workers are back/);

@@ -13,8 +13,6 @@ import type { CaseInput, CaseResult, BatchProgress, CaseRowRef, WorkbookRef } fr
  */
 
 /** What the core system said about a case: its facts, or a business fault a clerk must resolve (the bots' reading). */
-;
-
 interface IntakeSummary {
   total: number;
   invalidRows: number;
@@ -72,7 +70,13 @@ export interface ReviewSla {
   deadlineAt: string;
 }
 
-export type ReviewStandingInput = { claimedBy: string | null; slaReminder: string | null; slaDeadline: string | null; escalated: boolean; proposal?: Proposal | null };
+export type ReviewStandingInput = {
+  claimedBy: string | null;
+  slaReminder: string | null;
+  slaDeadline: string | null;
+  escalated: boolean;
+  proposal?: Proposal | null;
+};
 
 /** A human act's proof checked: the person as the store knows them now, or why it was refused (on the record). */
 type ActVerdict = { ok: true; person: ProvenPerson } | { ok: false; reason: string };
@@ -89,22 +93,48 @@ export interface ReviewActivities {
    * Checks a human act's signed assertion (signature, case, act, payload, lifetime, single use) and
    * reads the person's current role and status from the store; a refusal is recorded in the trail.
    */
-  verifyHumanAct(input: CaseInput & ReviewStep & { action: HumanAction; payload: Record<string, unknown>; allowedRoles: readonly string[] }): Promise<ActVerdict>;
+  verifyHumanAct(
+    input: CaseInput & ReviewStep & { action: HumanAction; payload: Record<string, unknown>; allowedRoles: readonly string[] },
+  ): Promise<ActVerdict>;
   /** Records a claim or a release, and who now holds the case. */
-  recordReviewEvent(input: CaseInput & ReviewStep & { step: Extract<AuditStep, 'claimed' | 'released'>; reviewer: ProvenPerson; details: Record<string, unknown>; standing: ReviewStandingInput }): Promise<void>;
+  recordReviewEvent(
+    input: CaseInput &
+      ReviewStep & {
+        step: Extract<AuditStep, 'claimed' | 'released'>;
+        reviewer: ProvenPerson;
+        details: Record<string, unknown>;
+        standing: ReviewStandingInput;
+      },
+  ): Promise<void>;
   /** Applies a clerk's corrections to the case file, decides again and records the before/after diff. */
   redecideWithCorrections(
     input: CaseInput & ReviewStep & Omit<CorrectionInput, 'proof'> & { reviewer: ProvenPerson; caseFile: Record<string, unknown> },
   ): Promise<DecidedCase & { caseFile: Record<string, unknown>; touchesCoreSystemData: boolean }>;
   /** Records a decision that needs a second person as a proposal (待复核) in the supervisors' queue. */
-  recordProposal(input: CaseInput & ReviewStep & { reviewer: ProvenPerson; proposal: Proposal; ruleResult: CaseResult; standing: ReviewStandingInput }): Promise<void>;
+  recordProposal(
+    input: CaseInput & ReviewStep & { reviewer: ProvenPerson; proposal: Proposal; ruleResult: CaseResult; standing: ReviewStandingInput },
+  ): Promise<void>;
   /** Records a supervisor's second look at a proposal: approved, or sent back with a comment. */
   recordSecondLook(
-    input: CaseInput & ReviewStep & { reviewer: ProvenPerson; verdict: 'approve' | 'send-back'; comment: string; proposal: Proposal; standing: ReviewStandingInput },
+    input: CaseInput &
+      ReviewStep & {
+        reviewer: ProvenPerson;
+        verdict: 'approve' | 'send-back';
+        comment: string;
+        proposal: Proposal;
+        standing: ReviewStandingInput;
+      },
   ): Promise<void>;
   /** Records a final decision (who, who approved it, when, what changed, why) and returns the case's final result. */
   recordReviewDecision(
-    input: CaseInput & ReviewStep & Omit<ReviewDecisionInput, 'proof'> & { reviewer: ProvenPerson; approvedBy: ProvenPerson | null; ruleResult: CaseResult; standing: ReviewStandingInput },
+    input: CaseInput &
+      ReviewStep &
+      Omit<ReviewDecisionInput, 'proof'> & {
+        reviewer: ProvenPerson;
+        approvedBy: ProvenPerson | null;
+        ruleResult: CaseResult;
+        standing: ReviewStandingInput;
+      },
   ): Promise<CaseResult>;
   /** A returned case waits for documents until `deadlineAt`: on the record and in the register (退回补正). */
   openReturn(input: CaseInput & ReviewStep & { deadlineAt: string }): Promise<void>;

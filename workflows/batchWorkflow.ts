@@ -15,14 +15,7 @@ import { BatchIdKey, CaseTypeKey } from './searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';
 import { batchProgressQuery, caseSettledSignal } from './messages';
-import {
-  caseWorkflowId,
-  emptyOutcomeCounts,
-  type BatchInput,
-  type BatchProgress,
-  type CaseResult,
-  type CaseRowRef,
-} from './types';
+import { caseWorkflowId, emptyOutcomeCounts, type BatchInput, type BatchProgress, type CaseResult, type CaseRowRef } from './types';
 
 /** The batch's steps, retried as whoever started it asked. */
 const batchSteps = (input: BatchInput) => proxyActivities<DefaultQueueActivities>(batchStepOptions(input.retry));
@@ -55,7 +48,8 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
       offset: progress.nextOffset,
       limit: Math.min(PAGE_SIZE, rowsPerRun - rowsThisRun),
     });
-    if (page.length === 0) throw ApplicationFailure.nonRetryable(`batch ${input.batchId}: intake rows ended at ${progress.nextOffset} of ${progress.total}`);
+    if (page.length === 0)
+      throw ApplicationFailure.nonRetryable(`batch ${input.batchId}: intake rows ended at ${progress.nextOffset} of ${progress.total}`);
     await forEachBounded(page, concurrency, (row) => runCase(input, row, progress, settled));
     progress.nextOffset += page.length;
     rowsThisRun += page.length;
@@ -91,7 +85,16 @@ async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchPr
   try {
     const child = await startChild(caseWorkflow, {
       workflowId: caseWorkflowId(caseRow.caseId),
-      args: [{ batchId: input.batchId, workbook: input.workbook, attachmentsDir: input.attachmentsDir, caseRow, settings: input.settings, retry: input.retry }],
+      args: [
+        {
+          batchId: input.batchId,
+          workbook: input.workbook,
+          attachmentsDir: input.attachmentsDir,
+          caseRow,
+          settings: input.settings,
+          retry: input.retry,
+        },
+      ],
       // A case that failed outright may be submitted again; one that was decided, never.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       // Cases outlive their batch: a clerk may take days over one, and cancelling a batch must not undo them.

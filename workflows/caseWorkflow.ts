@@ -1,4 +1,15 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, patched, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  patched,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
 import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
@@ -64,18 +75,35 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     if (pending.result.outcome === 'review') {
       step = 'review';
       const inReview = pending.result;
-      const review = await awaitReview({ ...current, round }, pending.result, pending.caseFile, pending.provisionalOutcome, round, () => settle(inReview), gate);
+      const review = await awaitReview(
+        { ...current, round },
+        pending.result,
+        pending.caseFile,
+        pending.provisionalOutcome,
+        round,
+        () => settle(inReview),
+        gate,
+      );
       result = review.result;
       if (review.kind === 'returned') {
         step = 'awaiting-documents';
-        const documents = await awaitDocuments({ ...current, round }, round, gate, input.settings?.returnDeadlineDays ?? DEFAULT_RETURN_DEADLINE_DAYS);
+        const documents = await awaitDocuments(
+          { ...current, round },
+          round,
+          gate,
+          input.settings?.returnDeadlineDays ?? DEFAULT_RETURN_DEADLINE_DAYS,
+        );
         if (documents.kind === 'expired') {
           result = documents.result;
         } else {
           const { supply } = documents;
           // The receipts handed in are the case's from now on (零星报销); other businesses keep theirs as evidence.
           if (supply.receipts && supply.attachmentsDir) {
-            current = { ...current, attachmentsDir: supply.attachmentsDir, caseRow: { ...current.caseRow, row: { ...(current.caseRow.row as object), attachments: supply.receipts } } };
+            current = {
+              ...current,
+              attachmentsDir: supply.attachmentsDir,
+              caseRow: { ...current.caseRow, row: { ...(current.caseRow.row as object), attachments: supply.receipts } },
+            };
           }
           round += 1;
           pending = await gatherAndDecide({ ...current, round }, (s) => (step = s));
@@ -94,7 +122,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     // The core system refused the entry (e.g. someone entered the case otherwise): a clerk sorts it out.
     round += 1;
     const exception = await steps.raiseException({ ...current, round, code: entry.code, message: entry.message });
-    pending = { result: { ...exception, amount: result.amount, details: result.details, policyVersion: result.policyVersion }, caseFile: pending.caseFile, provisionalOutcome: pending.provisionalOutcome };
+    pending = {
+      result: { ...exception, amount: result.amount, details: result.details, policyVersion: result.policyVersion },
+      caseFile: pending.caseFile,
+      provisionalOutcome: pending.provisionalOutcome,
+    };
   }
 
   step = 'close';
@@ -119,7 +151,11 @@ async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Pr
   const reading = await bots.readFacts(input);
   if (!reading.ok) {
     at('exception');
-    return { result: await steps.raiseException({ ...input, code: reading.code, message: reading.message }), caseFile: null, provisionalOutcome: 'approve' };
+    return {
+      result: await steps.raiseException({ ...input, code: reading.code, message: reading.message }),
+      caseFile: null,
+      provisionalOutcome: 'approve',
+    };
   }
   if (input.caseRow.type !== 'reimbursement') {
     at('decide');
@@ -129,7 +165,8 @@ async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Pr
   const files = (input.caseRow.row as { attachments?: string[] }).attachments ?? [];
   let receipts;
   try {
-    if (!input.attachmentsDir) throw ApplicationFailure.nonRetryable('本批次未提交票据附件目录（batch run --attachments DIR）', 'AttachmentUnreadable');
+    if (!input.attachmentsDir)
+      throw ApplicationFailure.nonRetryable('本批次未提交票据附件目录（batch run --attachments DIR）', 'AttachmentUnreadable');
     receipts = await ocr.readReceipts({ caseId: input.caseRow.caseId, attachmentsDir: input.attachmentsDir, files });
   } catch (err) {
     // A missing, unreadable or non-receipt file will not read better on a retry: a clerk looks at it.

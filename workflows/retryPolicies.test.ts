@@ -3,7 +3,11 @@ import { botOptions, caseStepOptions, DEFAULT_RETRY, untilDone } from './retryPo
 
 describe('retry policies of the activities', () => {
   it('retry without an attempt limit, backing off to the configured interval', () => {
-    expect(untilDone(2)).toEqual({ initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: `${DEFAULT_RETRY.maximumIntervalSeconds} seconds` });
+    expect(untilDone(2)).toEqual({
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: `${DEFAULT_RETRY.maximumIntervalSeconds} seconds`,
+    });
     expect(botOptions({ maximumIntervalSeconds: 5 }).retry).not.toHaveProperty('maximumAttempts');
     expect(caseStepOptions({ maximumIntervalSeconds: 5 }).retry).toMatchObject({ maximumInterval: '5 seconds' });
   });

@@ -22,7 +22,10 @@ export function untilDone(initialSeconds: number, retry: RetrySettings = DEFAULT
 }
 
 /** Short steps of the default queue (accept, decide, close): a worker that died mid-step is noticed at this timeout. */
-export const caseStepOptions = (retry?: RetrySettings): ActivityOptions => ({ startToCloseTimeout: '20 seconds', retry: untilDone(1, retry) });
+export const caseStepOptions = (retry?: RetrySettings): ActivityOptions => ({
+  startToCloseTimeout: '20 seconds',
+  retry: untilDone(1, retry),
+});
 
 /** The notice and the archived history, written once the case is closed. */
 export const recordOptions = (retry?: RetrySettings): ActivityOptions => ({ startToCloseTimeout: '1 minute', retry: untilDone(1, retry) });
@@ -53,4 +56,7 @@ export const ocrOptions = (retry?: RetrySettings): ActivityOptions => ({
 export const reviewOptions = (retry?: RetrySettings): ActivityOptions => ({ startToCloseTimeout: '1 minute', retry: untilDone(1, retry) });
 
 /** The batch's and the scheduled run's steps: reading a whole workbook may take minutes. */
-export const batchStepOptions = (retry?: RetrySettings): ActivityOptions => ({ startToCloseTimeout: '5 minutes', retry: untilDone(1, retry) });
+export const batchStepOptions = (retry?: RetrySettings): ActivityOptions => ({
+  startToCloseTimeout: '5 minutes',
+  retry: untilDone(1, retry),
+});

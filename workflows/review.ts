@@ -46,7 +46,13 @@ function provenAct<T>(
 ): Promise<T> {
   const review = reviewActivities(input);
   return gate.runExclusive(async () => {
-    const verdict = await review.verifyHumanAct({ ...input, key, action, payload: payload as Record<string, unknown>, allowedRoles: roles });
+    const verdict = await review.verifyHumanAct({
+      ...input,
+      key,
+      action,
+      payload: payload as Record<string, unknown>,
+      allowedRoles: roles,
+    });
     if (!verdict.ok) throw refuse(verdict.reason);
     return act(verdict.person);
   });
@@ -108,8 +114,12 @@ export async function awaitReview(
   setHandler(reviewStateQuery, () => state);
   await onOpened();
 
-  const proven = <T>(action: HumanAction, payload: object, roles: readonly string[], act: (person: ProvenPerson) => Promise<T>): Promise<T> =>
-    provenAct(gate, input, key(`verify-${action}`), action, payload, roles, act);
+  const proven = <T>(
+    action: HumanAction,
+    payload: object,
+    roles: readonly string[],
+    act: (person: ProvenPerson) => Promise<T>,
+  ): Promise<T> => provenAct(gate, input, key(`verify-${action}`), action, payload, roles, act);
 
   setHandler(
     claimUpdate,
@@ -121,7 +131,14 @@ export async function awaitReview(
         if (state.status === 'proposed') throw refuse('该案件正在等待复核');
         state.claimedBy = person.username;
         state.status = 'claimed';
-        await review.recordReviewEvent({ ...input, key: key('claim'), step: 'claimed', reviewer: person, details: {}, standing: standing() });
+        await review.recordReviewEvent({
+          ...input,
+          key: key('claim'),
+          step: 'claimed',
+          reviewer: person,
+          details: {},
+          standing: standing(),
+        });
         return state;
       }),
     { validator: (_act) => mustBeOpen(state) },
@@ -135,11 +152,19 @@ export async function awaitReview(
         if (!state.claimedBy) throw refuse('该案件未被认领');
         if (state.status === 'proposed') throw refuse('该案件正在等待复核，不能释放');
         // A supervisor may free a case a clerk left behind; a clerk only their own.
-        if (state.claimedBy !== person.username && person.role !== 'supervisor') throw refuse(`该案件由 ${state.claimedBy} 认领，只能由其本人或科长释放`);
+        if (state.claimedBy !== person.username && person.role !== 'supervisor')
+          throw refuse(`该案件由 ${state.claimedBy} 认领，只能由其本人或科长释放`);
         const holder = state.claimedBy;
         state.claimedBy = null;
         state.status = 'awaiting';
-        await review.recordReviewEvent({ ...input, key: key('release'), step: 'released', reviewer: person, details: { holder }, standing: standing() });
+        await review.recordReviewEvent({
+          ...input,
+          key: key('release'),
+          step: 'released',
+          reviewer: person,
+          details: { holder },
+          standing: standing(),
+        });
         return state;
       }),
     { validator: (_act) => mustBeOpen(state) },
@@ -151,7 +176,13 @@ export async function awaitReview(
       proven('correct', correction, REVIEWER_ROLES, async (person) => {
         mustHold(state, person);
         const { proof: _proof, ...asked } = correction;
-        const redecided = await review.redecideWithCorrections({ ...input, ...asked, key: key('corrected'), reviewer: person, caseFile: currentCaseFile! });
+        const redecided = await review.redecideWithCorrections({
+          ...input,
+          ...asked,
+          key: key('corrected'),
+          reviewer: person,
+          caseFile: currentCaseFile!,
+        });
         currentCaseFile = redecided.caseFile;
         state.ruleResult = redecided.result;
         state.provisionalOutcome = redecided.provisionalOutcome;
@@ -220,7 +251,14 @@ export async function awaitReview(
           needs,
           at: new Date().toISOString(),
         };
-        await review.recordProposal({ ...input, key: key('proposal'), reviewer: person, proposal, ruleResult: state.ruleResult, standing: { ...standing(), proposal } });
+        await review.recordProposal({
+          ...input,
+          key: key('proposal'),
+          reviewer: person,
+          proposal,
+          ruleResult: state.ruleResult,
+          standing: { ...standing(), proposal },
+        });
         state.proposal = proposal;
         state.status = 'proposed';
         proposer = person;
@@ -251,7 +289,15 @@ export async function awaitReview(
         const proposal = state.proposal;
         if (state.status !== 'proposed' || !proposal || !proposer) throw refuse('该案件没有待复核的决定');
         if (person.username === proposal.by) throw refuse('提出决定的人不能复核自己的决定');
-        await review.recordSecondLook({ ...input, key: key('second-look'), reviewer: person, verdict: look.verdict, comment: look.comment, proposal, standing: standing() });
+        await review.recordSecondLook({
+          ...input,
+          key: key('second-look'),
+          reviewer: person,
+          verdict: look.verdict,
+          comment: look.comment,
+          proposal,
+          standing: standing(),
+        });
         if (look.verdict === 'approve') {
           const { by: _by, needs: _needs, at: _at, amount, amountReason, ...decided } = proposal;
           const amountChanged = amount !== null && amount !== state.ruleResult.amount;
@@ -316,11 +362,13 @@ export async function awaitDocuments(input: CaseInput, round: number, gate: Mute
       validator: (supply) => {
         if (supplied) throw refuse('补正材料已提交');
         if (!Array.isArray(supply.files)) throw refuse('补正材料清单无效');
-        if (supply.receipts !== undefined && (!Array.isArray(supply.receipts) || !supply.attachmentsDir)) throw refuse('补正票据须随附其目录');
+        if (supply.receipts !== undefined && (!Array.isArray(supply.receipts) || !supply.attachmentsDir))
+          throw refuse('补正票据须随附其目录');
       },
     },
   );
-  if (await condition(() => supplied !== null, Math.max(1, Date.parse(deadlineAt) - Date.now()))) return { kind: 'supplied', supply: supplied! };
+  if (await condition(() => supplied !== null, Math.max(1, Date.parse(deadlineAt) - Date.now())))
+    return { kind: 'supplied', supply: supplied! };
   // Handed in at the last moment: the hand-in being recorded wins over the deadline.
   await condition(allHandlersFinished);
   if (supplied) return { kind: 'supplied', supply: supplied };

@@ -73,7 +73,14 @@ export interface ReviewState {
   /** A correction changed data the core system reported: whatever is decided needs a second person. */
   factsCorrected: boolean;
   proposal: Proposal | null;
-  decision: { by: string; decision: HumanDecisionKind; comment: string; amount: string | null; at: string; approvedBy: string | null } | null;
+  decision: {
+    by: string;
+    decision: HumanDecisionKind;
+    comment: string;
+    amount: string | null;
+    at: string;
+    approvedBy: string | null;
+  } | null;
 }
 
 /** Documents a claimant handed in for a case returned for documents (退回补正), staged by the console or CLI. */

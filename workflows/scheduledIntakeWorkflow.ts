@@ -5,10 +5,8 @@ import { batchStepOptions } from './retryPolicies';
 import type { ScheduledIntakeActivities, ScheduledIntakeInput, ScheduledIntakeResult } from './scheduledIntakeTypes';
 import { beijingDate } from '../time/beijing';
 
-
 // Set by Temporal on every workflow a schedule starts: the action's nominal time (a backfill's past date too).
 const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
-
 
 /**
  * One scheduled run: on a bureau working day (or when asked to run on rest days) take the newest

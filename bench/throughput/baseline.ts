@@ -115,7 +115,20 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
   const cases: BaselineCase[] = [];
 
   async function runCase(row: IntakeRow): Promise<void> {
-    const c: BaselineCase = { caseId: row.caseId, type: row.type, outcome: 'review', amount: null, startMs: since(), settledMs: 0, factsMs: 0, ocrMs: 0, receipts: 0, decideMs: 0, enterMs: 0, entered: false };
+    const c: BaselineCase = {
+      caseId: row.caseId,
+      type: row.type,
+      outcome: 'review',
+      amount: null,
+      startMs: since(),
+      settledMs: 0,
+      factsMs: 0,
+      ocrMs: 0,
+      receipts: 0,
+      decideMs: 0,
+      enterMs: 0,
+      entered: false,
+    };
     const settle = () => {
       c.settledMs = since();
       cases.push(c);
@@ -150,7 +163,10 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
       c.decideMs = performance.now() - t;
       return settle();
     }
-    const result = resultOf({ caseId: row.caseId, type: row.type, sheet: row.sheet, rowNumber: row.rowNumber, row }, decide(parsed.caseFile));
+    const result = resultOf(
+      { caseId: row.caseId, type: row.type, sheet: row.sheet, rowNumber: row.rowNumber, row },
+      decide(parsed.caseFile),
+    );
     c.decideMs = performance.now() - t;
     c.outcome = result.outcome;
     c.amount = result.amount;

@@ -33,7 +33,9 @@ export function benchChart(options: { title: string; series: Series[]; cpu: CpuB
   const W = 1120;
   const H = 420;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(options.title)}</text>`);
 
@@ -50,20 +52,28 @@ export function benchChart(options: { title: string; series: Series[]; cpu: CpuB
     out.push(`<text x="${x0 + w / 2}" y="46" text-anchor="middle" font-weight="bold">cases settled over time</text>`);
     const tStep = niceStep(maxT);
     for (let t = 0; t <= maxT + 1e-9; t += tStep) {
-      out.push(`<line x1="${sx(t)}" y1="${y0}" x2="${sx(t)}" y2="${y0 - h}" stroke="#eee"/><text x="${sx(t)}" y="${y0 + 16}" text-anchor="middle">${fmt(t)}</text>`);
+      out.push(
+        `<line x1="${sx(t)}" y1="${y0}" x2="${sx(t)}" y2="${y0 - h}" stroke="#eee"/><text x="${sx(t)}" y="${y0 + 16}" text-anchor="middle">${fmt(t)}</text>`,
+      );
     }
     const nStep = niceStep(maxN);
     for (let n = 0; n <= maxN + 1e-9; n += nStep) {
-      out.push(`<line x1="${x0}" y1="${sy(n)}" x2="${x0 + w}" y2="${sy(n)}" stroke="#eee"/><text x="${x0 - 6}" y="${sy(n) + 4}" text-anchor="end">${n}</text>`);
+      out.push(
+        `<line x1="${x0}" y1="${sy(n)}" x2="${x0 + w}" y2="${sy(n)}" stroke="#eee"/><text x="${x0 - 6}" y="${sy(n) + 4}" text-anchor="end">${n}</text>`,
+      );
     }
-    out.push(`<line x1="${x0}" y1="${y0}" x2="${x0 + w}" y2="${y0}" stroke="black"/><line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y0 - h}" stroke="black"/>`);
+    out.push(
+      `<line x1="${x0}" y1="${y0}" x2="${x0 + w}" y2="${y0}" stroke="black"/><line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y0 - h}" stroke="black"/>`,
+    );
     out.push(`<text x="${x0 + w / 2}" y="${y0 + 34}" text-anchor="middle">seconds since the run started</text>`);
     options.series.forEach((s, i) => {
       const sorted = [...s.settledSeconds].sort((a, b) => a - b);
       const points = [`${sx(0)},${sy(0)}`, ...sorted.map((t, k) => `${sx(t).toFixed(1)},${sy(k + 1).toFixed(1)}`)];
       out.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${points.join(' ')}"/>`);
       const last = sorted.at(-1) ?? 0;
-      out.push(`<rect x="${x0 + 12}" y="${y0 - h + 8 + i * 18}" width="12" height="3" fill="${s.colour}"/><text x="${x0 + 30}" y="${y0 - h + 13 + i * 18}">${esc(s.label)}: ${sorted.length} in ${fmt(last)} s</text>`);
+      out.push(
+        `<rect x="${x0 + 12}" y="${y0 - h + 8 + i * 18}" width="12" height="3" fill="${s.colour}"/><text x="${x0 + 30}" y="${y0 - h + 13 + i * 18}">${esc(s.label)}: ${sorted.length} in ${fmt(last)} s</text>`,
+      );
     });
   }
 
@@ -79,14 +89,19 @@ export function benchChart(options: { title: string; series: Series[]; cpu: CpuB
     const sy = (v: number) => y0 - (v / maxY) * h;
     out.push(`<text x="${x0 + 100}" y="46" text-anchor="middle" font-weight="bold">CPU seconds by component</text>`);
     const step = niceStep(maxY);
-    for (let v = 0; v <= maxY + 1e-9; v += step) out.push(`<line x1="${x0}" y1="${sy(v)}" x2="${x0 + 2 * (barW + gap)}" y2="${sy(v)}" stroke="#eee"/><text x="${x0 - 6}" y="${sy(v) + 4}" text-anchor="end">${fmt(v)}</text>`);
+    for (let v = 0; v <= maxY + 1e-9; v += step)
+      out.push(
+        `<line x1="${x0}" y1="${sy(v)}" x2="${x0 + 2 * (barW + gap)}" y2="${sy(v)}" stroke="#eee"/><text x="${x0 - 6}" y="${sy(v) + 4}" text-anchor="end">${fmt(v)}</text>`,
+      );
     const labels = [...new Set(options.cpu.flatMap((b) => b.parts.map((p) => p.label)))];
     options.cpu.forEach((bar, i) => {
       const x = x0 + 20 + i * (barW + gap);
       let acc = 0;
       for (const part of bar.parts) {
         const colour = PALETTE[labels.indexOf(part.label) % PALETTE.length]!;
-        out.push(`<rect x="${x}" y="${sy(acc + part.seconds)}" width="${barW}" height="${Math.max(0, sy(acc) - sy(acc + part.seconds))}" fill="${colour}"><title>${esc(part.label)}: ${part.seconds.toFixed(1)} s</title></rect>`);
+        out.push(
+          `<rect x="${x}" y="${sy(acc + part.seconds)}" width="${barW}" height="${Math.max(0, sy(acc) - sy(acc + part.seconds))}" fill="${colour}"><title>${esc(part.label)}: ${part.seconds.toFixed(1)} s</title></rect>`,
+        );
         acc += part.seconds;
       }
       const cap = capacity[i]!;
@@ -97,10 +112,14 @@ export function benchChart(options: { title: string; series: Series[]; cpu: CpuB
     out.push(`<line x1="${x0}" y1="${y0}" x2="${x0 + 2 * (barW + gap)}" y2="${y0}" stroke="black"/>`);
     labels.forEach((label, k) => {
       const y = 70 + k * 18;
-      out.push(`<rect x="${x0 + 2 * (barW + gap) + 10}" y="${y - 9}" width="10" height="10" fill="${PALETTE[k % PALETTE.length]}"/><text x="${x0 + 2 * (barW + gap) + 24}" y="${y}">${esc(label)}</text>`);
+      out.push(
+        `<rect x="${x0 + 2 * (barW + gap) + 10}" y="${y - 9}" width="10" height="10" fill="${PALETTE[k % PALETTE.length]}"/><text x="${x0 + 2 * (barW + gap) + 24}" y="${y}">${esc(label)}</text>`,
+      );
     });
     const y = 70 + labels.length * 18;
-    out.push(`<line x1="${x0 + 2 * (barW + gap) + 10}" y1="${y - 4}" x2="${x0 + 2 * (barW + gap) + 20}" y2="${y - 4}" stroke="black" stroke-dasharray="4 3"/><text x="${x0 + 2 * (barW + gap) + 24}" y="${y}">${options.cores} cores × wall</text>`);
+    out.push(
+      `<line x1="${x0 + 2 * (barW + gap) + 10}" y1="${y - 4}" x2="${x0 + 2 * (barW + gap) + 20}" y2="${y - 4}" stroke="black" stroke-dasharray="4 3"/><text x="${x0 + 2 * (barW + gap) + 24}" y="${y}">${options.cores} cores × wall</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('\n');

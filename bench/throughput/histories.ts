@@ -47,7 +47,17 @@ function ms(ts: Timestamp): number {
 const idOf = (id: unknown): number => (typeof id === 'number' ? id : Number(String(id)));
 
 export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline {
-  const timeline: CaseTimeline = { caseId, startMs: NaN, settledMs: null, settleSignals: 0, completedMs: null, failed: false, activities: [], workflowTasks: [], events: events.length };
+  const timeline: CaseTimeline = {
+    caseId,
+    startMs: NaN,
+    settledMs: null,
+    settleSignals: 0,
+    completedMs: null,
+    failed: false,
+    activities: [],
+    workflowTasks: [],
+    events: events.length,
+  };
   const scheduled = new Map<number, { type: string; at: number }>();
   const started = new Map<number, { at: number; attempt: number }>();
   const wftScheduled = new Map<number, number>();
@@ -57,7 +67,12 @@ export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline
     const id = idOf(e.eventId);
     if (e.workflowExecutionStartedEventAttributes) timeline.startMs = at;
     else if (e.workflowExecutionCompletedEventAttributes) timeline.completedMs = at;
-    else if (e.workflowExecutionFailedEventAttributes || e.workflowExecutionTimedOutEventAttributes || e.workflowExecutionTerminatedEventAttributes) timeline.failed = true;
+    else if (
+      e.workflowExecutionFailedEventAttributes ||
+      e.workflowExecutionTimedOutEventAttributes ||
+      e.workflowExecutionTerminatedEventAttributes
+    )
+      timeline.failed = true;
     else if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) {
       timeline.settleSignals += 1;
       timeline.settledMs ??= at;
@@ -71,14 +86,22 @@ export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline
         const s = scheduled.get(idOf(closed.scheduledEventId));
         const st = started.get(idOf(closed.startedEventId));
         if (s) {
-          timeline.activities.push({ type: s.type, scheduledMs: s.at, startedMs: st?.at ?? at, closedMs: at, attempt: st?.attempt ?? 1, ok: Boolean(e.activityTaskCompletedEventAttributes) });
+          timeline.activities.push({
+            type: s.type,
+            scheduledMs: s.at,
+            startedMs: st?.at ?? at,
+            closedMs: at,
+            attempt: st?.attempt ?? 1,
+            ok: Boolean(e.activityTaskCompletedEventAttributes),
+          });
         }
       }
       if (e.workflowTaskScheduledEventAttributes) wftScheduled.set(id, at);
       if (e.workflowTaskStartedEventAttributes) {
         wftStarted.set(id, at);
       }
-      const wftClosed = e.workflowTaskCompletedEventAttributes ?? e.workflowTaskFailedEventAttributes ?? e.workflowTaskTimedOutEventAttributes;
+      const wftClosed =
+        e.workflowTaskCompletedEventAttributes ?? e.workflowTaskFailedEventAttributes ?? e.workflowTaskTimedOutEventAttributes;
       if (wftClosed) {
         const s = wftScheduled.get(idOf(wftClosed.scheduledEventId));
         const st = wftStarted.get(idOf(wftClosed.startedEventId));

@@ -58,7 +58,11 @@ export async function prepareCorpus(options: { seed: number; count: number; fres
         },
       },
     );
-    await writeIntakeWorkbook(workbook, cases.map((c) => c.caseFile), { attachmentNames: names });
+    await writeIntakeWorkbook(
+      workbook,
+      cases.map((c) => c.caseFile),
+      { attachmentNames: names },
+    );
     // Written last: its presence says the corpus is complete.
     fs.writeFileSync(namesFile, JSON.stringify(Object.fromEntries(names)));
   } else {

@@ -156,7 +156,8 @@ export class ProcSampler {
     clearInterval(this.timer);
     const machineEnd = machineCpu();
     const groups: Record<string, GroupUsage> = {};
-    for (const group of Object.keys(this.groups)) groups[group] = { cpuSeconds: 0, peakRssMb: this.peak.get(group) ?? 0, processes: this.seen.get(group)?.size ?? 0, byCommand: {} };
+    for (const group of Object.keys(this.groups))
+      groups[group] = { cpuSeconds: 0, peakRssMb: this.peak.get(group) ?? 0, processes: this.seen.get(group)?.size ?? 0, byCommand: {} };
     for (const [pid, { group, comm, cpu }] of this.last) {
       const used = cpu - (this.first.get(pid) ?? 0);
       const g = groups[group]!;
@@ -189,7 +190,11 @@ export function threadCpu(pid: number): Record<string, number> {
     try {
       const text = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const close = text.lastIndexOf(')');
-      const name = text.slice(text.indexOf('(') + 1, close).replace(/\d+$/, '').trim() || '?';
+      const name =
+        text
+          .slice(text.indexOf('(') + 1, close)
+          .replace(/\d+$/, '')
+          .trim() || '?';
       const fields = text.slice(close + 2).split(' ');
       out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
     } catch {

@@ -92,7 +92,12 @@ export abstract class EntryFormPage {
     });
     const screen = await this.session.screen();
     if (screen === this.screenName) {
-      const message = ((await this.session.page.locator('#errorMessage').textContent().catch(() => null)) ?? '').trim();
+      const message = (
+        (await this.session.page
+          .locator('#errorMessage')
+          .textContent()
+          .catch(() => null)) ?? ''
+      ).trim();
       throw refusal(message || '提交后页面未给出受理号');
     }
     if (screen !== 'entry-saved') throw new TechnicalFault('unexpected-screen', `提交后到达未知页面 ${screen}`);

@@ -43,18 +43,31 @@ export class EntryListPage {
   /** The rows of the page shown. */
   async readPage(): Promise<EntryRow[]> {
     const rows = await readGrid(this.session.page.locator('#entryResult'));
-    return rows.map(([entryNumber = '', caseId = '', type = '', idNumber = '', name = '', outcome = '', amount = '', reasons = '', enteredAt = '', enteredBy = '']) => ({
-      entryNumber,
-      caseId,
-      type: decode(BUSINESS_WORDS, type, '业务类型'),
-      idNumber,
-      name,
-      outcome: decode(OUTCOME_WORDS, outcome, '审核结果'),
-      amount: amount === '' ? null : parseScreenMoney(amount, '金额'),
-      reasons: reasons === '' ? [] : reasons.split(','),
-      enteredAt,
-      enteredBy,
-    }));
+    return rows.map(
+      ([
+        entryNumber = '',
+        caseId = '',
+        type = '',
+        idNumber = '',
+        name = '',
+        outcome = '',
+        amount = '',
+        reasons = '',
+        enteredAt = '',
+        enteredBy = '',
+      ]) => ({
+        entryNumber,
+        caseId,
+        type: decode(BUSINESS_WORDS, type, '业务类型'),
+        idNumber,
+        name,
+        outcome: decode(OUTCOME_WORDS, outcome, '审核结果'),
+        amount: amount === '' ? null : parseScreenMoney(amount, '金额'),
+        reasons: reasons === '' ? [] : reasons.split(','),
+        enteredAt,
+        enteredBy,
+      }),
+    );
   }
 
   /**

@@ -18,7 +18,13 @@ export class LoginPage {
     await page.locator('#password').fill(password);
     await this.session.follow(() => page.getByRole('button', { name: '登录' }).click());
     if ((await this.session.screen()) === 'login') {
-      const message = (await page.locator('#errorMessage').textContent().catch(() => null))?.trim() || '登录未成功';
+      const message =
+        (
+          await page
+            .locator('#errorMessage')
+            .textContent()
+            .catch(() => null)
+        )?.trim() || '登录未成功';
       throw new BusinessFault('SYS-LOGIN-REJECTED', `核心系统拒绝登录：${message}`, false);
     }
     await this.session.expectScreen('home');

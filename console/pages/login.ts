@@ -8,11 +8,11 @@ export function loginPage(formToken: string, args: { error?: string; username?: 
     session: null,
     error: args.error,
     body: html`<form class="card login" method="post" action="/login">
-  <input type="hidden" name="_csrf" value="${formToken}">
-  <input type="hidden" name="next" value="${args.next ?? '/'}">
-  <label>用户名 <input name="username" autocomplete="username" required value="${args.username ?? ''}"></label>
-  <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
-  <button type="submit">登录</button>
-</form>`,
+      <input type="hidden" name="_csrf" value="${formToken}" />
+      <input type="hidden" name="next" value="${args.next ?? '/'}" />
+      <label>用户名 <input name="username" autocomplete="username" required value="${args.username ?? ''}" /></label>
+      <label>密码 <input name="password" type="password" autocomplete="current-password" required /></label>
+      <button type="submit">登录</button>
+    </form>`,
   });
 }

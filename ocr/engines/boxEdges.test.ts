@@ -19,7 +19,13 @@ describe('text boxes made safe at their ends', () => {
     const [alone] = pad([{ x0: 100, y0: 0, x1: 300, y1: 30 }], 1000);
     const want = Math.round(EDGE_PADDING * 30);
     expect(alone).toEqual({ x0: 100 - want, y0: 0, x1: 300 + want, y1: 30 });
-    const [left, right] = pad([{ x0: 0, y0: 0, x1: 100, y1: 30 }, { x0: 104, y0: 0, x1: 200, y1: 30 }], 1000);
+    const [left, right] = pad(
+      [
+        { x0: 0, y0: 0, x1: 100, y1: 30 },
+        { x0: 104, y0: 0, x1: 200, y1: 30 },
+      ],
+      1000,
+    );
     expect(left!.x1).toBe(102);
     expect(right!.x0).toBe(102);
   });

@@ -77,7 +77,8 @@ async function detect(session: ort.InferenceSession, fullPage: GreyImage): Promi
   // Finding text needs less resolution than reading it: detection runs on a smaller copy and the
   // boxes are scaled back to the page, where recognition crops them at full resolution.
   const scale = Math.min(1, DET_MAX_SIDE / Math.max(fullPage.width, fullPage.height));
-  const page = scale < 1 ? await toGreyImage(greySharp(fullPage).resize({ width: Math.round(fullPage.width * scale), kernel: 'cubic' })) : fullPage;
+  const page =
+    scale < 1 ? await toGreyImage(greySharp(fullPage).resize({ width: Math.round(fullPage.width * scale), kernel: 'cubic' })) : fullPage;
   // DB needs sides that are multiples of 32: pad with paper rather than stretch the text.
   const width = Math.ceil(page.width / 32) * 32;
   const height = Math.ceil(page.height / 32) * 32;
@@ -174,7 +175,13 @@ async function lineImage(page: GreyImage, box: TextBox): Promise<LineImage> {
 }
 
 /** Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its probability. */
-function ctcDecode(probabilities: Float32Array, offset: number, steps: number, classes: number, dictionary: string[]): { text: string; chars: number[] } {
+function ctcDecode(
+  probabilities: Float32Array,
+  offset: number,
+  steps: number,
+  classes: number,
+  dictionary: string[],
+): { text: string; chars: number[] } {
   let text = '';
   const chars: number[] = [];
   let previous = 0;

@@ -42,7 +42,9 @@ export async function createTesseractEngine(poolSize = availableParallelism()): 
   const start = async (lang: 'chi_sim' | 'eng', parameters: Record<string, string>) => {
     const scheduler = createScheduler();
     const workers = await Promise.all(
-      Array.from({ length: Math.max(1, poolSize) }, () => createWorker(lang, OEM.LSTM_ONLY, { langPath: tesseractLangPath(lang), cachePath, cacheMethod: 'none', gzip: true })),
+      Array.from({ length: Math.max(1, poolSize) }, () =>
+        createWorker(lang, OEM.LSTM_ONLY, { langPath: tesseractLangPath(lang), cachePath, cacheMethod: 'none', gzip: true }),
+      ),
     );
     for (const worker of workers) {
       await worker.setParameters(parameters);
@@ -98,7 +100,12 @@ function appendWord(fragment: SymbolFragment, word: Word): void {
     for (let i = 0; i < symbol.text.length; i++) fragment.chars.push(calibrated(symbol.confidence));
     fragment.symbols.push({ text: symbol.text, box: symbol.bbox });
   }
-  fragment.box = { x0: Math.min(fragment.box.x0, word.bbox.x0), y0: Math.min(fragment.box.y0, word.bbox.y0), x1: Math.max(fragment.box.x1, word.bbox.x1), y1: Math.max(fragment.box.y1, word.bbox.y1) };
+  fragment.box = {
+    x0: Math.min(fragment.box.x0, word.bbox.x0),
+    y0: Math.min(fragment.box.y0, word.bbox.y0),
+    x1: Math.max(fragment.box.x1, word.bbox.x1),
+    y1: Math.max(fragment.box.y1, word.bbox.y1),
+  };
 }
 
 /** Reads each run of at least two digit-like symbols again with eng and reconciles the two readings. */
@@ -145,7 +152,9 @@ async function readRegion(english: Scheduler, page: GreyImage, box: TextBox): Pr
   const top = Math.max(0, box.y0 - padY);
   const width = Math.min(page.width, box.x1 + padX) - left;
   const cropHeight = Math.min(page.height, box.y1 + padY) - top;
-  const png = await sharp(Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), { raw: { width: page.width, height: page.height, channels: 1 } })
+  const png = await sharp(Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), {
+    raw: { width: page.width, height: page.height, channels: 1 },
+  })
     .extract({ left, top, width, height: cropHeight })
     .extend({ top: 10, bottom: 10, left: 10, right: 10, background: { r: 255, g: 255, b: 255 } })
     .png()

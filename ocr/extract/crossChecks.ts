@@ -35,7 +35,9 @@ type Verdict = 'agree' | 'disagree' | 'unchecked';
 
 /** The confidences after the cross-checks, per field. */
 export function crossCheckedConfidence(raw: RawReading): Record<ReceiptField, number> {
-  const confidence = Object.fromEntries(Object.entries(raw).map(([field, read]) => [field, read.value === null ? 0 : read.confidence])) as Record<ReceiptField, number>;
+  const confidence = Object.fromEntries(
+    Object.entries(raw).map(([field, read]) => [field, read.value === null ? 0 : read.confidence]),
+  ) as Record<ReceiptField, number>;
   const total = raw.total.value === null ? null : toFen(raw.total.value);
   const words = wordsCheck(raw, total);
   const items = itemsCheck(raw, total);

@@ -7,8 +7,16 @@ import type { ReceiptReading } from '../schema';
 import { crossCheckedConfidence, type RawReading } from './crossChecks';
 import { inferFromArithmetic } from './infer';
 import {
-  readCheckCode, readCode, readHospitalName, readIssueDate, readNumber,
-  readPayerId, readPayerName, readPayment, readTotal, readTotalInWords,
+  readCheckCode,
+  readCode,
+  readHospitalName,
+  readIssueDate,
+  readNumber,
+  readPayerId,
+  readPayerName,
+  readPayment,
+  readTotal,
+  readTotalInWords,
 } from './fields';
 import { readItems } from './items';
 import { label } from './labels';

@@ -57,7 +57,10 @@ export function readIssueDate(rows: readonly Row[]): FieldReading<string> {
 }
 
 export function readPayerName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(rows, new RegExp(`${label('payerName')}(?!统|证件|身份)${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5][\\u4e00-\\u9fa5·\\-]{1,11})`));
+  const match = firstMatch(
+    rows,
+    new RegExp(`${label('payerName')}(?!统|证件|身份)${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5][\\u4e00-\\u9fa5·\\-]{1,11})`),
+  );
   if (match === null) return UNREAD;
   const name = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
   if (name.length < 2 || name.length > 5) return UNREAD;

@@ -30,8 +30,20 @@ describe('labels from the vocabulary', () => {
   });
 
   it('tolerates a misread character, a stray colon or semicolon, or none', () => {
-    const reading = read(['个人帐户支付;30.00', '医保统筹基全支付 40.00', '个人现金支付::1.00', '交款人王芳', '收款单位：：长沙市第一人民医院']);
-    expect(reading).toMatchObject({ accountPaid: '30.00', fundPaid: '40.00', cashPaid: '1.00', payerName: '王芳', hospitalName: '长沙市第一人民医院' });
+    const reading = read([
+      '个人帐户支付;30.00',
+      '医保统筹基全支付 40.00',
+      '个人现金支付::1.00',
+      '交款人王芳',
+      '收款单位：：长沙市第一人民医院',
+    ]);
+    expect(reading).toMatchObject({
+      accountPaid: '30.00',
+      fundPaid: '40.00',
+      cashPaid: '1.00',
+      payerName: '王芳',
+      hospitalName: '长沙市第一人民医院',
+    });
   });
 
   it('a name ends where the next label begins, however it is worded', () => {

@@ -9,8 +9,18 @@
 
 /** The fields found by a label. Items are found by their table, not by a label. */
 export type LabelledField =
-  | 'code' | 'number' | 'checkCode' | 'issueDate' | 'payerName' | 'payerId' | 'hospitalName'
-  | 'total' | 'totalInWords' | 'fundPaid' | 'accountPaid' | 'cashPaid';
+  | 'code'
+  | 'number'
+  | 'checkCode'
+  | 'issueDate'
+  | 'payerName'
+  | 'payerId'
+  | 'hospitalName'
+  | 'total'
+  | 'totalInWords'
+  | 'fundPaid'
+  | 'accountPaid'
+  | 'cashPaid';
 
 /** Synonyms per field, as printed after normalisation (full-width brackets and colons folded). */
 export const LABEL_SYNONYMS: Readonly<Record<LabelledField, readonly string[]>> = {
@@ -33,9 +43,36 @@ export const LABEL_SYNONYMS: Readonly<Record<LabelledField, readonly string[]>> 
  * any of them matches any other. Only groups whose members never start a different label word.
  */
 const CONFUSABLE_GROUPS = [
-  '账帐胀', '户戶尸', '统纺', '筹寿', '款欵软', '码玛吗', '号弓', '医区', '疗疔', '构枸', '据剧', '验脸捡', '姓娃',
-  '名各', '额頞', '计汁针', '写与', '付讨衬', '现观', '金全', '缴徼', '患串', '诊珍', '机杌', '盖善', '章竟',
-  '校枝', '票栗', '期朝', '开幵',
+  '账帐胀',
+  '户戶尸',
+  '统纺',
+  '筹寿',
+  '款欵软',
+  '码玛吗',
+  '号弓',
+  '医区',
+  '疗疔',
+  '构枸',
+  '据剧',
+  '验脸捡',
+  '姓娃',
+  '名各',
+  '额頞',
+  '计汁针',
+  '写与',
+  '付讨衬',
+  '现观',
+  '金全',
+  '缴徼',
+  '患串',
+  '诊珍',
+  '机杌',
+  '盖善',
+  '章竟',
+  '校枝',
+  '票栗',
+  '期朝',
+  '开幵',
 ];
 const CONFUSABLE = new Map<string, string>();
 for (const group of CONFUSABLE_GROUPS) for (const char of group) CONFUSABLE.set(char, group);

@@ -8,7 +8,20 @@ import { parseChineseAmount } from '../../rules/chineseAmount';
 import { formatFen, parseMoney } from '../../rules/money';
 
 /** Letters recognisers print for digits in a field that can only hold digits. */
-const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', i: '1', '|': '1', Z: '2', S: '5', B: '8', g: '9' };
+const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = {
+  O: '0',
+  o: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  l: '1',
+  i: '1',
+  '|': '1',
+  Z: '2',
+  S: '5',
+  B: '8',
+  g: '9',
+};
 
 /** The digits of a digits-only field, look-alike letters repaired; null if anything else remains. */
 export function digitsOnly(text: string): string | null {
@@ -35,9 +48,47 @@ export function dateValue(text: string): string | null {
 
 /** Characters recognisers put in place of 大写 numerals and units that look alike. */
 const CHINESE_NUMERAL_LOOKALIKES: Readonly<Record<string, string>> = {
-  参: '叁', 叄: '叁', 弎: '叁', 什: '仟', 千: '仟', 阡: '仟', 百: '佰', 陌: '佰', 十: '拾', 恰: '拾', 捨: '拾', 给: '拾',
-  武: '贰', 贡: '贰', 式: '贰', 貮: '贰', 戴: '贰', 壶: '壹', 壷: '壹', 一: '壹', 五: '伍', 六: '陆', 陸: '陆', 染: '柒', 柴: '柒', 七: '柒',
-  八: '捌', 别: '捌', 九: '玖', 政: '玖', 坎: '玖', 四: '肆', 律: '肆', 二: '贰', 三: '叁', 园: '圆', 无: '元', 亓: '元', 〇: '零', 令: '零', 雾: '零',
+  参: '叁',
+  叄: '叁',
+  弎: '叁',
+  什: '仟',
+  千: '仟',
+  阡: '仟',
+  百: '佰',
+  陌: '佰',
+  十: '拾',
+  恰: '拾',
+  捨: '拾',
+  给: '拾',
+  武: '贰',
+  贡: '贰',
+  式: '贰',
+  貮: '贰',
+  戴: '贰',
+  壶: '壹',
+  壷: '壹',
+  一: '壹',
+  五: '伍',
+  六: '陆',
+  陸: '陆',
+  染: '柒',
+  柴: '柒',
+  七: '柒',
+  八: '捌',
+  别: '捌',
+  九: '玖',
+  政: '玖',
+  坎: '玖',
+  四: '肆',
+  律: '肆',
+  二: '贰',
+  三: '叁',
+  园: '圆',
+  无: '元',
+  亓: '元',
+  〇: '零',
+  令: '零',
+  雾: '零',
 };
 
 /** 金额大写 with look-alikes repaired, as printed; null when it does not parse as an amount. */

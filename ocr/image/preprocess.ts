@@ -30,7 +30,11 @@ export async function preprocess(encoded: Buffer, options: PreprocessOptions): P
   const meta = await decoded.clone().metadata();
   const sourceWidth = meta.autoOrient?.width ?? meta.width ?? options.workingWidth;
   const scale = options.workingWidth / sourceWidth;
-  const { data, info } = await decoded.resize({ width: options.workingWidth, kernel: 'lanczos3' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await decoded
+    .resize({ width: options.workingWidth, kernel: 'lanczos3' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   let grey: GreyImage = greyWithoutSeal(data, info.width, info.height, info.channels);
   const grain = estimateGrain(grey);
   const denoised = grain > GRAIN_THRESHOLD;

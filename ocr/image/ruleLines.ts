@@ -11,18 +11,39 @@ export function removeRuleLines(image: GreyImage, inkBelow: number, minLength: n
   const rule = new Uint8Array(width * height);
   const ink = (x: number, y: number) => x >= 0 && y >= 0 && x < width && y < height && data[y * width + x]! < inkBelow;
   // Runs may skip a gap of MAX_GAP pixels: a rule broken by JPEG or residual skew is still a rule.
-  for (let y = 0; y < height; y++) markRuns(width, (x) => ink(x, y), minLength, MAX_GAP, (x) => (rule[y * width + x] = 1));
-  for (let x = 0; x < width; x++) markRuns(height, (y) => ink(x, y), minLength, MAX_GAP, (y) => (rule[y * width + x] = 1));
+  for (let y = 0; y < height; y++)
+    markRuns(
+      width,
+      (x) => ink(x, y),
+      minLength,
+      MAX_GAP,
+      (x) => (rule[y * width + x] = 1),
+    );
+  for (let x = 0; x < width; x++)
+    markRuns(
+      height,
+      (y) => ink(x, y),
+      minLength,
+      MAX_GAP,
+      (y) => (rule[y * width + x] = 1),
+    );
   // Dotted leaders (西药费 ……… 12.50) are rules with wide gaps; what tells them from a line of text
   // is that nothing is inked a few pixels above and below them, and that they are dotted: a solid
   // stroke with clear space around it is a character (the 一 of 王一, the middle of 王 beside it).
   for (let y = LEADER_CLEARANCE; y < height - LEADER_CLEARANCE; y++) {
-    markRuns(width, (x) => ink(x, y), minLength / 2, LEADER_GAP, (x) => (rule[y * width + x] = 2), (from, to) => {
-      let crossings = 0;
-      for (let x = from; x <= to; x++) if (ink(x, y - LEADER_CLEARANCE) || ink(x, y + LEADER_CLEARANCE)) crossings++;
-      const length = to - from + 1;
-      return crossings < length * 0.05 && (length >= minLength || !solidNearby(ink, from, to, y));
-    });
+    markRuns(
+      width,
+      (x) => ink(x, y),
+      minLength / 2,
+      LEADER_GAP,
+      (x) => (rule[y * width + x] = 2),
+      (from, to) => {
+        let crossings = 0;
+        for (let x = from; x <= to; x++) if (ink(x, y - LEADER_CLEARANCE) || ink(x, y + LEADER_CLEARANCE)) crossings++;
+        const length = to - from + 1;
+        return crossings < length * 0.05 && (length >= minLength || !solidNearby(ink, from, to, y));
+      },
+    );
   }
   const out = Uint8Array.from(data);
   for (let i = 0; i < rule.length; i++) {
@@ -33,7 +54,8 @@ export function removeRuleLines(image: GreyImage, inkBelow: number, minLength: n
     for (let dy = -reach; dy <= reach; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         const [nx, ny] = [x + dx, y + dy];
-        if (nx >= 0 && ny >= 0 && nx < width && ny < height && (dx === 0 && dy === 0 ? true : out[ny * width + nx]! < 230)) out[ny * width + nx] = 255;
+        if (nx >= 0 && ny >= 0 && nx < width && ny < height && (dx === 0 && dy === 0 ? true : out[ny * width + nx]! < 230))
+          out[ny * width + nx] = 255;
       }
     }
   }

@@ -26,7 +26,12 @@ export async function loadReceiptFile(input: ReceiptInput): Promise<LoadedFile> 
   const kind = sniff(bytes);
   if (kind === null) {
     const what = describeContent(bytes);
-    throw new ReceiptReadError(name, what ? `unsupported file type: ${what} (expected PNG, JPEG or PDF)` : `unsupported file type${extensionHint(name)} (expected PNG, JPEG or PDF)`);
+    throw new ReceiptReadError(
+      name,
+      what
+        ? `unsupported file type: ${what} (expected PNG, JPEG or PDF)`
+        : `unsupported file type${extensionHint(name)} (expected PNG, JPEG or PDF)`,
+    );
   }
   if (kind !== 'pdf') await checkImageSize(name, bytes);
   return { name, bytes, kind };
@@ -46,7 +51,10 @@ async function checkImageSize(name: string, bytes: Buffer): Promise<void> {
   }
   if (!width || !height) throw new ReceiptReadError(name, 'not a readable image (no width or height in its header)');
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new ReceiptReadError(name, `image too large (${width}×${height} px, ${((width * height) / 1e6).toFixed(1)} MP; at most ${MAX_IMAGE_PIXELS / 1e6} MP)`);
+    throw new ReceiptReadError(
+      name,
+      `image too large (${width}×${height} px, ${((width * height) / 1e6).toFixed(1)} MP; at most ${MAX_IMAGE_PIXELS / 1e6} MP)`,
+    );
   }
   if (Math.max(width, height) > MAX_IMAGE_ASPECT * Math.min(width, height)) {
     throw new ReceiptReadError(name, `not shaped like a receipt (${width}×${height} px)`);
@@ -57,16 +65,19 @@ async function checkImageSize(name: string, bytes: Buffer): Promise<void> {
 function describeContent(bytes: Buffer): string | null {
   const head = bytes.subarray(0, 512);
   const ascii = head.toString('latin1');
-  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(ascii)) return 'an SVG image, which can carry scripts';
+  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(ascii))
+    return 'an SVG image, which can carry scripts';
   if (/^\s*<(!doctype html|html|head|body|script)[\s>]/i.test(ascii)) return 'an HTML page';
   if (ascii.startsWith('GIF8')) return 'a GIF image';
   if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'a WebP image';
-  if (ascii.slice(4, 8) === 'ftyp' && /^(heic|heix|hevc|mif1|msf1|avif)/.test(ascii.slice(8, 12))) return 'a HEIC/AVIF photo (export it as JPEG)';
+  if (ascii.slice(4, 8) === 'ftyp' && /^(heic|heix|hevc|mif1|msf1|avif)/.test(ascii.slice(8, 12)))
+    return 'a HEIC/AVIF photo (export it as JPEG)';
   if (ascii.startsWith('BM')) return 'a BMP image';
   if (ascii.startsWith('II*\u0000') || ascii.startsWith('MM\u0000*')) return 'a TIFF image';
   if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) return 'a ZIP archive (or an Office document)';
   if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'an Office 97-2003 document';
-  if (head.length > 0 && !head.includes(0) && [...head].every((b) => b >= 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) return 'text, not an image';
+  if (head.length > 0 && !head.includes(0) && [...head].every((b) => b >= 0x20 || b === 0x09 || b === 0x0a || b === 0x0d))
+    return 'text, not an image';
   return null;
 }
 
@@ -96,4 +107,3 @@ function extensionHint(name: string): string {
   const extension = path.extname(name).toLowerCase();
   return extension === '' ? '' : ` (${extension} content)`;
 }
-

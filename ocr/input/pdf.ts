@@ -82,7 +82,10 @@ export async function openPdf(name: string, bytes: Buffer): Promise<PdfReceipt> 
     if (error instanceof Error && error.name === 'PasswordException') {
       throw new ReceiptReadError(name, 'the PDF is password-protected; ask for the e-invoice without a password');
     }
-    throw new ReceiptReadError(name, `not a readable PDF: damaged or cut short (${error instanceof Error ? error.message : String(error)})`);
+    throw new ReceiptReadError(
+      name,
+      `not a readable PDF: damaged or cut short (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   try {
     if (document.numPages > MAX_PDF_PAGES) {
@@ -90,11 +93,17 @@ export async function openPdf(name: string, bytes: Buffer): Promise<PdfReceipt> 
     }
     const active = await findActiveContent(bytes, document);
     if (active.length > 0) {
-      throw new ReceiptReadError(name, `the PDF contains active content (${active.join(', ')}), which no receipt has; it was not read: ask for the original e-invoice`);
+      throw new ReceiptReadError(
+        name,
+        `the PDF contains active content (${active.join(', ')}), which no receipt has; it was not read: ask for the original e-invoice`,
+      );
     }
     const { width, height } = (await document.getPage(1)).getViewport({ scale: 1 });
     if (width > MAX_PDF_PAGE_POINTS || height > MAX_PDF_PAGE_POINTS) {
-      throw new ReceiptReadError(name, `page too large for a receipt (${Math.round(width)}×${Math.round(height)} pt; at most ${MAX_PDF_PAGE_POINTS} pt a side)`);
+      throw new ReceiptReadError(
+        name,
+        `page too large for a receipt (${Math.round(width)}×${Math.round(height)} pt; at most ${MAX_PDF_PAGE_POINTS} pt a side)`,
+      );
     }
   } catch (error) {
     await document.destroy();
@@ -127,11 +136,21 @@ function mergeAdjacent(pieces: TextFragment[]): TextFragment[] {
   for (const piece of sorted) {
     const last = merged[merged.length - 1];
     const height = piece.box.y1 - piece.box.y0;
-    if (last && Math.abs(last.box.y1 - piece.box.y1) < height * 0.3 && piece.box.x0 - last.box.x1 < height * 0.6 && piece.box.x0 >= last.box.x0) {
+    if (
+      last &&
+      Math.abs(last.box.y1 - piece.box.y1) < height * 0.3 &&
+      piece.box.x0 - last.box.x1 < height * 0.6 &&
+      piece.box.x0 >= last.box.x0
+    ) {
       // A wide gap between runs is a space in the printed text: keep it, rows drop spaces anyway.
       last.text += piece.box.x0 - last.box.x1 > height * 0.25 ? ` ${piece.text}` : piece.text;
       last.chars = Array.from(last.text, () => 1);
-      last.box = { x0: last.box.x0, y0: Math.min(last.box.y0, piece.box.y0), x1: Math.max(last.box.x1, piece.box.x1), y1: Math.max(last.box.y1, piece.box.y1) };
+      last.box = {
+        x0: last.box.x0,
+        y0: Math.min(last.box.y0, piece.box.y0),
+        x1: Math.max(last.box.x1, piece.box.x1),
+        y1: Math.max(last.box.y1, piece.box.y1),
+      };
     } else {
       merged.push({ ...piece, box: { ...piece.box } });
     }
@@ -151,7 +170,11 @@ export async function rasterisePdf(name: string, pdf: PdfReceipt, targetWidth: n
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, canvas.width, canvas.height);
   try {
-    await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport }).promise;
+    await page.render({
+      canvas: canvas as unknown as HTMLCanvasElement,
+      canvasContext: context as unknown as CanvasRenderingContext2D,
+      viewport,
+    }).promise;
   } catch (error) {
     throw new ReceiptReadError(name, `cannot render the PDF page (${error instanceof Error ? error.message : String(error)})`);
   }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { CheckpointSigner } from '../security/checkpointKey';
-import { takeCheckpoint, type Checkpoint } from '../store/checkpoints';
+import { checkpointLag, takeCheckpoint, type Checkpoint } from '../store/checkpoints';
 import type { Store } from '../store';
 
 /** Signs a checkpoint over the trail so far (and exports it); what the worker's activities call. */
@@ -48,14 +48,10 @@ export function startCheckpointTimer(options: {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const look = async () => {
-    const [state] = await store.db.query<{ events: number; checkpointed: number; last_signed_ms: number | null }>(
-      `SELECT (SELECT coalesce(max(global_seq), 0)::integer FROM audit_events) AS events,
-              (SELECT coalesce(max(tree_size), 0)::integer FROM audit_checkpoints) AS checkpointed,
-              (SELECT (extract(epoch FROM max(signed_at)) * 1000)::float8 FROM audit_checkpoints) AS last_signed_ms`,
-    );
-    if (!state || state.events <= state.checkpointed) return;
+    const state = await checkpointLag(store);
+    if (state.events <= state.checkpointed) return;
     const waiting = state.events - state.checkpointed;
-    const since = state.last_signed_ms === null ? Infinity : Date.now() - state.last_signed_ms;
+    const since = state.lastSignedMs === null ? Infinity : Date.now() - state.lastSignedMs;
     if (waiting >= schedule.everyEvents) await checkpointer.checkpoint(`${waiting} events waiting`);
     else if (since >= schedule.everyMs) await checkpointer.checkpoint(`${Math.round(since / 60_000)} min since the last`);
   };

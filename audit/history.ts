@@ -3,12 +3,12 @@
  * case after Temporal's retention — or the loss of its database — removed it from the cluster.
  */
 import { createHash } from 'node:crypto';
-import { isoUtc } from '../store/sqlTime';
 import type { Client } from '@temporalio/client';
 // @temporalio/proto is CommonJS: Node's ESM loader sees only its default export.
 import proto from '@temporalio/proto';
 import { z } from 'zod';
 import type { Store } from '../store';
+import { casesWithoutCompleteHistory, findWorkflowHistory, keepWorkflowHistory, type WorkflowHistoryRow } from '../store/workflowHistories';
 
 export interface SavedHistory {
   workflowId: string;
@@ -35,20 +35,6 @@ export interface LoadedHistory extends SavedHistory {
 class HistoryTamperedError extends Error {
   override name = 'HistoryTamperedError';
 }
-
-interface HistoryRow {
-  workflow_id: string;
-  run_id: string;
-  case_id: string | null;
-  complete: boolean;
-  event_count: number;
-  history: string;
-  sha256: string;
-  saved_at: string;
-}
-
-const columns = `workflow_id, run_id, case_id, complete, event_count, history, sha256,
-  ${isoUtc('saved_at')} AS saved_at`;
 
 const SaveOptions = z.object({
   workflowId: z.string().min(1),
@@ -98,25 +84,23 @@ export async function saveWorkflowHistory(
   const handle = client.workflow.getHandle(args.workflowId, args.runId);
   // The run ID is part of the key: resolve it when the caller named only the workflow.
   const resolvedRunId = args.runId ?? (await handle.describe()).runId;
-  const existing = await findRow(store, args.workflowId, resolvedRunId);
+  const existing = await findWorkflowHistory(store, args.workflowId, resolvedRunId);
   if (existing?.complete) return savedOf(existing);
   const history = await client.workflow.getHandle(args.workflowId, resolvedRunId).fetchHistory();
   const eventCount = history.events?.length ?? 0;
   if (existing && existing.event_count >= eventCount) return savedOf(existing);
   const complete = isComplete(history);
   const bytes = encodeHistory(history);
-  const [row] = await store.db.query<HistoryRow>(
-    `INSERT INTO workflow_histories (workflow_id, run_id, case_id, complete, event_count, history, sha256)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (workflow_id, run_id) DO UPDATE SET
-       case_id = COALESCE(EXCLUDED.case_id, workflow_histories.case_id), complete = EXCLUDED.complete,
-       event_count = EXCLUDED.event_count, history = EXCLUDED.history, sha256 = EXCLUDED.sha256, saved_at = now()
-     -- Never replace a complete history, nor a longer one (two savers racing).
-     WHERE NOT workflow_histories.complete AND workflow_histories.event_count < EXCLUDED.event_count
-     RETURNING ${columns}`,
-    [args.workflowId, resolvedRunId, args.caseId ?? null, complete, eventCount, Buffer.from(bytes).toString('base64'), sha256(bytes)],
-  );
-  const stored = row ?? (await findRow(store, args.workflowId, resolvedRunId));
+  const row = await keepWorkflowHistory(store, {
+    workflowId: args.workflowId,
+    runId: resolvedRunId,
+    caseId: args.caseId ?? null,
+    complete,
+    eventCount,
+    historyBase64: Buffer.from(bytes).toString('base64'),
+    sha256: sha256(bytes),
+  });
+  const stored = row ?? (await findWorkflowHistory(store, args.workflowId, resolvedRunId));
   if (!stored) throw new Error(`saveWorkflowHistory: ${args.workflowId}/${resolvedRunId} not stored`);
   return savedOf(stored);
 }
@@ -126,16 +110,7 @@ export async function saveWorkflowHistory(
  * ones first). Throws HistoryTamperedError when the text no longer matches its sha256.
  */
 export async function loadWorkflowHistory(store: Store, workflowId: string, runId?: string): Promise<LoadedHistory | undefined> {
-  const [row] =
-    runId === undefined
-      ? await store.db.query<HistoryRow>(
-          `SELECT ${columns} FROM workflow_histories WHERE workflow_id = $1 ORDER BY complete DESC, saved_at DESC LIMIT 1`,
-          [workflowId],
-        )
-      : await store.db.query<HistoryRow>(`SELECT ${columns} FROM workflow_histories WHERE workflow_id = $1 AND run_id = $2`, [
-          workflowId,
-          runId,
-        ]);
+  const row = await findWorkflowHistory(store, workflowId, runId);
   if (!row) return undefined;
   const bytes = Buffer.from(row.history, 'base64');
   if (sha256(bytes) !== row.sha256) {
@@ -156,15 +131,7 @@ export async function archiveClosedCaseHistories(
   client: Client,
   options: { batchId?: string; limit?: number } = {},
 ): Promise<{ saved: string[]; stillOpen: string[]; missing: string[] }> {
-  const rows = await store.db.query<{ case_id: string; workflow_id: string; run_id: string | null }>(
-    `SELECT c.case_id, c.workflow_id, c.run_id FROM cases c
-     WHERE c.status IN ('closed', 'failed') AND ($1::text IS NULL OR c.batch_id = $1)
-       AND NOT EXISTS (SELECT 1 FROM workflow_histories h
-                       WHERE h.workflow_id = c.workflow_id AND h.complete
-                         AND (c.run_id IS NULL OR h.run_id = c.run_id))
-     ORDER BY c.case_id LIMIT $2`,
-    [options.batchId ?? null, options.limit ?? 1000],
-  );
+  const rows = await casesWithoutCompleteHistory(store, options);
   const result = { saved: [] as string[], stillOpen: [] as string[], missing: [] as string[] };
   for (const row of rows) {
     try {
@@ -178,15 +145,7 @@ export async function archiveClosedCaseHistories(
   return result;
 }
 
-async function findRow(store: Store, workflowId: string, runId: string): Promise<HistoryRow | undefined> {
-  const [row] = await store.db.query<HistoryRow>(`SELECT ${columns} FROM workflow_histories WHERE workflow_id = $1 AND run_id = $2`, [
-    workflowId,
-    runId,
-  ]);
-  return row;
-}
-
-function savedOf(row: HistoryRow): SavedHistory {
+function savedOf(row: WorkflowHistoryRow): SavedHistory {
   return {
     workflowId: row.workflow_id,
     runId: row.run_id,

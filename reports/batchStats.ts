@@ -4,23 +4,20 @@
  */
 import { slaState, type SlaState } from '../store/reviewQueue';
 import type { AuditStep, Store } from '../store';
+import {
+  batchCaseCounts,
+  batchCasesPerHour,
+  batchFailedRules,
+  batchOpenReviewDeadlines,
+  batchOverview,
+  type BatchOverview,
+} from '../store/batchFigures';
 import { beijingHour } from '../time/beijing';
+
+export { listBatchOverviews, type BatchOverview } from '../store/batchFigures';
 
 /** The steps at which the rules have had their say on a case: a decision, or the exception that stopped them. */
 const RULES_SPOKEN: readonly [AuditStep, AuditStep] = ['decided', 'exception'];
-
-export interface BatchOverview {
-  batchId: string;
-  fileName: string;
-  submittedAt: string;
-  status: string;
-  totalRows: number;
-  invalidRows: number;
-  /** Cases of the batch (valid rows). */
-  cases: number;
-  /** Cases the bots are done with: closed, in review, or failed. */
-  done: number;
-}
 
 export interface BatchStats extends BatchOverview {
   byType: Array<{
@@ -40,56 +37,16 @@ export interface BatchStats extends BatchOverview {
   sla: Record<SlaState, number> & { open: number };
 }
 
-interface OverviewRow {
-  batch_id: string;
-  file_name: string;
-  submitted_at: string;
-  status: string;
-  total_rows: number;
-  invalid_rows: string | number;
-  cases: string | number;
-  done: string | number;
-}
-
-const overviewSql = `SELECT b.batch_id, b.file_name,
-    to_char(b.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS submitted_at, b.status, b.total_rows,
-    (SELECT count(DISTINCT (e.sheet, e.row_number)) FROM intake_errors e WHERE e.batch_id = b.batch_id) AS invalid_rows,
-    (SELECT count(*) FROM batch_rows r WHERE r.batch_id = b.batch_id) AS cases,
-    (SELECT count(*) FROM batch_rows r JOIN cases c ON c.case_id = r.case_id WHERE r.batch_id = b.batch_id AND c.status <> 'running') AS done
-  FROM batches b`;
-
-const overviewOf = (r: OverviewRow): BatchOverview => ({
-  batchId: r.batch_id,
-  fileName: r.file_name,
-  submittedAt: r.submitted_at,
-  status: r.status,
-  totalRows: r.total_rows,
-  invalidRows: Number(r.invalid_rows),
-  cases: Number(r.cases),
-  done: Number(r.done),
-});
-
-/** The latest batches, newest first. */
-export async function listBatchOverviews(store: Store, limit = 20): Promise<BatchOverview[]> {
-  const rows = await store.db.query<OverviewRow>(`${overviewSql} ORDER BY b.submitted_at DESC, b.batch_id LIMIT $1`, [limit]);
-  return rows.map(overviewOf);
-}
-
 /** Everything the dashboard shows of one batch; undefined for an unknown batch. */
 export async function batchStats(store: Store, batchId: string, now = new Date()): Promise<BatchStats | undefined> {
-  const [row] = await store.db.query<OverviewRow>(`${overviewSql} WHERE b.batch_id = $1`, [batchId]);
-  if (!row) return undefined;
-  const overview = overviewOf(row);
+  const overview = await batchOverview(store, batchId);
+  if (!overview) return undefined;
 
-  const typeRows = await store.db.query<{ type: string; status: string | null; outcome: string | null; n: string | number }>(
-    `SELECT r.type, c.status, c.outcome, count(*) AS n FROM batch_rows r LEFT JOIN cases c ON c.case_id = r.case_id
-     WHERE r.batch_id = $1 GROUP BY r.type, c.status, c.outcome`,
-    [batchId],
-  );
+  const typeRows = await batchCaseCounts(store, batchId);
   const byType = new Map<string, BatchStats['byType'][number]>();
   for (const t of typeRows) {
     const entry = byType.get(t.type) ?? { type: t.type, total: 0, done: 0, approve: 0, reject: 0, review: 0, failed: 0, running: 0 };
-    const n = Number(t.n);
+    const n = t.n;
     entry.total += n;
     if (t.status === null || t.status === 'running') entry.running += n;
     else {
@@ -100,27 +57,12 @@ export async function batchStats(store: Store, batchId: string, now = new Date()
     byType.set(t.type, entry);
   }
 
-  const throughput = await store.db.query<{ hour: string; decided: string | number }>(
-    `SELECT to_char(date_trunc('hour', a.at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24":00Z"') AS hour, count(DISTINCT a.case_id) AS decided
-     FROM audit_events a JOIN batch_rows r ON r.case_id = a.case_id AND r.batch_id = $1
-     WHERE a.step IN ($2, $3) GROUP BY 1 ORDER BY 1`,
-    [batchId, ...RULES_SPOKEN],
-  );
+  const throughput = await batchCasesPerHour(store, batchId, RULES_SPOKEN);
 
-  const rules = await store.db.query<{ rule: string; n: string | number }>(
-    `SELECT reason AS rule, count(DISTINCT c.case_id) AS n
-     FROM batch_rows r JOIN cases c ON c.case_id = r.case_id, jsonb_array_elements_text(c.reasons) AS reason
-     WHERE r.batch_id = $1 GROUP BY reason ORDER BY count(DISTINCT c.case_id) DESC, reason`,
-    [batchId],
-  );
+  const rules = await batchFailedRules(store, batchId);
   const decidedCases = [...byType.values()].reduce((sum, t) => sum + t.approve + t.reject + t.review, 0);
 
-  const open = await store.db.query<{ sla_reminder: string | null; sla_deadline: string | null }>(
-    `SELECT to_char(c.sla_reminder AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sla_reminder,
-            to_char(c.sla_deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sla_deadline
-     FROM batch_rows r JOIN cases c ON c.case_id = r.case_id WHERE r.batch_id = $1 AND c.status = 'review'`,
-    [batchId],
-  );
+  const open = await batchOpenReviewDeadlines(store, batchId);
   const sla = { 'on-time': 0, 'due-soon': 0, overdue: 0, open: open.length };
   for (const o of open) {
     const state = slaState(o.sla_reminder, o.sla_deadline, now);
@@ -131,8 +73,8 @@ export async function batchStats(store: Store, batchId: string, now = new Date()
     ...overview,
     byType: [...byType.values()].sort((a, b) => a.type.localeCompare(b.type)),
     // Beijing is a whole number of hours from UTC: each UTC hour is exactly one Beijing hour.
-    throughput: throughput.map((t) => ({ hour: beijingHour(t.hour), decided: Number(t.decided) })),
-    exceptionRates: rules.map((r) => ({ rule: r.rule, cases: Number(r.n), rate: decidedCases === 0 ? 0 : Number(r.n) / decidedCases })),
+    throughput: throughput.map((t) => ({ hour: beijingHour(t.hour), decided: t.cases })),
+    exceptionRates: rules.map((r) => ({ rule: r.rule, cases: r.cases, rate: decidedCases === 0 ? 0 : r.cases / decidedCases })),
     sla,
   };
 }

@@ -65,6 +65,16 @@ export async function listCheckpoints(store: Store): Promise<Checkpoint[]> {
   return rows.map(checkpointOfRow);
 }
 
+/** How far the checkpoints lag the trail: events so far, events covered, and when the last was signed. */
+export async function checkpointLag(store: Store): Promise<{ events: number; checkpointed: number; lastSignedMs: number | null }> {
+  const [state] = await store.db.query<{ events: number; checkpointed: number; last_signed_ms: number | null }>(
+    `SELECT (SELECT coalesce(max(global_seq), 0)::integer FROM audit_events) AS events,
+            (SELECT coalesce(max(tree_size), 0)::integer FROM audit_checkpoints) AS checkpointed,
+            (SELECT (extract(epoch FROM max(signed_at)) * 1000)::float8 FROM audit_checkpoints) AS last_signed_ms`,
+  );
+  return { events: state?.events ?? 0, checkpointed: state?.checkpointed ?? 0, lastSignedMs: state?.last_signed_ms ?? null };
+}
+
 export interface CheckpointOptions {
   /** Also append the checkpoint to this write-once directory (`<dataDir>/checkpoints`). */
   exportDir?: string;

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256File } from '../activities/hashing';
+import { stageBatch, startBatch } from '../activities/submitBatch';
 import {
   legacyDataFile,
   loadLegacyData,
@@ -28,11 +28,10 @@ import {
 } from '../fixtures/legacy-system';
 import { listCasesByBatch } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
-import { BatchIdKey } from '../workflows/searchAttributes';
 import { exited, startTestStack } from '../harness/stack';
 import { DEFAULT_BOT_SLOTS, defaultOcrSlots } from '../worker';
 import { batchProgressQuery } from '../workflows/messages';
-import { batchWorkflowId, TASK_QUEUES, type BatchProgress } from '../workflows/types';
+import type { BatchProgress } from '../workflows/types';
 import type { BaselineResult, BaselineSpec } from './throughput/baseline';
 import { benchChart } from './throughput/chart';
 import { caseTimelines, mean, percentile, stepFigures, type CaseTimeline } from './throughput/histories';
@@ -92,14 +91,13 @@ const check = (name: string, ok: boolean, detail = '') => {
 
 try {
   seedCaseFiles(stack.dataDir, caseFiles);
-  // Staged as `batch run` stages them: the workbook under its sha256, the attachments under the batch.
+  // Staged as `batch run` stages them (before the clock starts): the workbook under its sha256, the attachments under the batch.
   const batchId = `bench-${seed}-${count}`;
-  const sha256 = await sha256File(corpus.workbook);
-  const stagedWorkbook = path.join(stack.dataDir, 'intake', `${sha256}.xlsx`);
-  fs.mkdirSync(path.dirname(stagedWorkbook), { recursive: true });
-  fs.copyFileSync(corpus.workbook, stagedWorkbook);
-  const attachmentsDir = path.join(stack.dataDir, 'attachments', batchId);
-  fs.cpSync(corpus.attachmentsDir, attachmentsDir, { recursive: true });
+  const batch = await stageBatch(
+    stack.dataDir,
+    { workbook: corpus.workbook, attachments: corpus.attachmentsDir, concurrency },
+    () => batchId,
+  );
 
   const workers = [];
   for (let i = 0; i < workerCount; i++) workers.push(await stack.startWorker());
@@ -117,12 +115,7 @@ try {
   const threadsBefore = workerPids.map((pid) => threadCpu(pid));
   const startedAt = Date.now();
   const t0 = performance.now();
-  const handle = await stack.client.workflow.start('batchWorkflow', {
-    taskQueue: TASK_QUEUES.default,
-    workflowId: batchWorkflowId(batchId),
-    args: [{ batchId, workbook: { path: stagedWorkbook, sha256, fileName: 'intake.xlsx' }, attachmentsDir, concurrency }],
-    typedSearchAttributes: [{ key: BatchIdKey, value: batchId }],
-  });
+  const handle = stack.client.workflow.getHandle(await startBatch(stack.client, batch));
   const ticker = setInterval(() => {
     handle.query(batchProgressQuery).then(
       (p) => log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${p.done}/${p.total} settled`),
@@ -160,7 +153,7 @@ try {
 
   // ── The baseline: a plain loop, same work, same concurrency (timed) ─────────────────────────────
   let baseline: (BaselineResult & { usage: Usage; peakRssMb: number | null; threads: Record<string, number> }) | null = null;
-  if (!values['skip-baseline']) baseline = await runBaselineProcess(attachmentsDir);
+  if (!values['skip-baseline']) baseline = await runBaselineProcess(batch.attachmentsDir ?? corpus.attachmentsDir);
 
   // ── Figures ──────────────────────────────────────────────────────────────────────────────────────
   const latencies = timelines.filter((t) => t.settledMs !== null).map((t) => (t.settledMs! - t.startMs) / 1000);

@@ -1,23 +1,19 @@
-import { chmodTreeOwnerOnly, mkdirOwnerOnly, OWNER_ONLY_FILE } from '../security/ownerOnly';
-import crypto from 'node:crypto';
+import { mkdirOwnerOnly } from '../security/ownerOnly';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/env';
 import { workflowUiLink } from '../config/temporalUi';
 import { writeResultReport } from '../intake/report';
 import { openAppStore } from '../config/openAppStore';
-import { BatchIdKey } from '../workflows/searchAttributes';
 import { batchProgressQuery } from '../workflows/messages';
-import { batchWorkflowId, TASK_QUEUES, type BatchProgress, type WorkbookRef } from '../workflows/types';
-import { sha256File } from '../activities/hashing';
-import { checkWorkbookFile, checkWorkbookSize, workbookLabel } from '../intake/workbookFile';
+import type { BatchProgress } from '../workflows/types';
+import { attachmentsBeside, submitBatch, type SubmittedBatch } from '../activities/submitBatch';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { collectBatchResults } from '../reports/batchResults';
 import { ProgressBar } from './progressBar';
 import { describeUnserved, queuesForBatch, unservedQueues, watchWorkers } from './workerWatch';
 import { connectClient } from './temporalClient';
 import { UsageError } from './args';
-import { beijingIso } from '../time/beijing';
 
 export interface BatchRunOptions {
   workbook: string;
@@ -35,88 +31,29 @@ export interface BatchRunResult {
   report?: string;
 }
 
-/**
- * Copies the workbook into the data directory under its sha256, so that the file the worker reads
- * is the file that was submitted, whatever happens to the original afterwards. The copy is checked
- * (a whole .xlsx within the limits, with a business sheet) and hashed before it is renamed into
- * place: a refused or interrupted submission leaves nothing behind, and a staged file is never
- * half-written.
- */
-async function stageWorkbook(config: AppConfig, file: string): Promise<WorkbookRef> {
-  if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
-  await checkWorkbookSize(file);
-  const dir = path.join(config.dataDir, 'intake');
-  mkdirOwnerOnly(dir);
-  const temporary = path.join(dir, `.staging-${process.pid}-${crypto.randomBytes(4).toString('hex')}.xlsx`);
-  try {
-    fs.copyFileSync(file, temporary);
-    fs.chmodSync(temporary, OWNER_ONLY_FILE); // a copy keeps its source's mode
-    await checkWorkbookFile(temporary, workbookLabel(file));
-    const sha256 = await sha256File(temporary);
-    const staged = path.join(dir, `${sha256}.xlsx`);
-    fs.renameSync(temporary, staged);
-    return { path: staged, sha256, fileName: path.basename(file) };
-  } finally {
-    fs.rmSync(temporary, { force: true });
-  }
-}
-
-/** `attachments/` beside the workbook, when there is one: where the front desk's export puts them. */
-function defaultAttachments(workbook: string): string | undefined {
-  const beside = path.join(path.dirname(path.resolve(workbook)), 'attachments');
-  return fs.existsSync(beside) ? beside : undefined;
-}
-
-/**
- * Copies the batch's attachments under the data directory, so that what OCR reads and the console
- * shows stays what was submitted, whatever happens to the upload folder afterwards.
- */
-function stageAttachments(config: AppConfig, batchId: string, dir: string | undefined): string | undefined {
-  if (!dir) return undefined;
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--attachments ${dir}: not a directory`);
-  const staged = path.join(config.dataDir, 'attachments', batchId);
-  const partial = `${staged}.partial`;
-  try {
-    // Links are not followed: an attachment pointing outside the upload folder is not copied.
-    mkdirOwnerOnly(path.dirname(partial));
-    fs.cpSync(dir, partial, { recursive: true, dereference: false, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
-    chmodTreeOwnerOnly(partial);
-    // Renamed when complete: OCR never reads a folder that is still being copied.
-    fs.renameSync(partial, staged);
-  } finally {
-    fs.rmSync(partial, { recursive: true, force: true });
-  }
-  return staged;
-}
-
-/** A batch ID that sorts by submission time (Beijing, as people read it) and names the workbook it came from. */
-function newBatchId(sha256: string, at = new Date()): string {
-  const stamp = beijingIso(at).replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${sha256.slice(0, 8)}-${crypto.randomBytes(2).toString('hex')}`;
-}
-
 /** `batch run`: submits a workbook; with `wait`, follows its progress and writes the result workbook. */
 export async function runBatch(config: AppConfig, options: BatchRunOptions): Promise<BatchRunResult> {
-  const workbook = await stageWorkbook(config, path.resolve(options.workbook));
-  const batchId = newBatchId(workbook.sha256);
-  const attachmentsDir = stageAttachments(config, batchId, options.attachments ?? defaultAttachments(options.workbook));
-  const workflowId = batchWorkflowId(batchId);
-  let connection: Awaited<ReturnType<typeof connectClient>> | undefined;
-  let handle: WorkflowHandle;
+  if (!fs.existsSync(options.workbook)) throw new UsageError(`${options.workbook}: no such file`);
+  const attachments = options.attachments ?? attachmentsBeside(options.workbook);
+  if (attachments && !fs.statSync(attachments, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--attachments ${attachments}: not a directory`);
+  // Connected by submitBatch once the files are staged; closed here whatever happens.
+  const connected: { connection?: Awaited<ReturnType<typeof connectClient>> } = {};
+  let submitted: SubmittedBatch;
   try {
-    connection = await connectClient(config);
-    handle = await connection.client.workflow.start('batchWorkflow', {
-      taskQueue: TASK_QUEUES.default,
-      workflowId,
-      args: [{ batchId, workbook, attachmentsDir, concurrency: options.concurrency, retry: config.retry }],
-      typedSearchAttributes: [{ key: BatchIdKey, value: batchId }],
-    });
+    submitted = await submitBatch(
+      config.dataDir,
+      { workbook: options.workbook, attachments, concurrency: options.concurrency, retry: config.retry },
+      async () => (connected.connection = await connectClient(config)).client,
+    );
   } catch (error) {
-    // Not submitted: the batch's copy of the attachments has no reader.
-    if (attachmentsDir) fs.rmSync(attachmentsDir, { recursive: true, force: true });
-    await connection?.close();
+    await connected.connection?.close();
     throw error;
   }
+  const { batchId, workflowId, attachmentsDir } = submitted;
+  const connection = connected.connection;
+  if (!connection) throw new Error(`batch ${batchId} started without a connection`); // submitBatch connects before it starts
+  const handle: WorkflowHandle = connection.client.workflow.getHandle(workflowId);
   const { close } = connection;
   try {
     const url = workflowUiLink(config, workflowId);

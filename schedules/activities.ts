@@ -1,7 +1,4 @@
 /** Activities of the scheduled intake run: the bureau calendar, the intake folder, the history archive. */
-import { chmodOwnerOnly, mkdirOwnerOnlyAsync } from '../security/ownerOnly';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { sha256File } from '../activities/hashing';
 import { archiveClosedCaseHistories } from '../audit/history';
@@ -9,7 +6,10 @@ import { log } from '@temporalio/activity';
 import { calendarCovers, defaultCalendar, isWorkingDay, type BureauCalendar } from '../rules/calendar';
 import { loadBureauCalendar } from '../store/calendarYears';
 import { isWorkbookTaken, type Store } from '../store';
-import type { PickedWorkbook, ScheduledIntakeActivities } from '../workflows/scheduledIntakeTypes';
+import type { PickedWorkbook, RefusedWorkbook, ScheduledIntakeActivities } from '../workflows/scheduledIntakeTypes';
+import { stageBatch } from '../activities/submitBatch';
+import { IntakeError } from '../intake/errors';
+import { listIntakeDrops } from './intakeDrops';
 
 export interface ScheduleActivityDeps {
   store: Store;
@@ -40,7 +40,11 @@ export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeA
     },
 
     async pickIntakeWorkbook({ intakeFolder, date, scheduleId }) {
-      return pickNewestUnprocessed(deps, intakeFolder, date, scheduleId);
+      return (await pickUnprocessed(deps, intakeFolder, date, scheduleId, 1)).picked[0] ?? null;
+    },
+
+    async pickIntakeWorkbooks({ intakeFolder, date, scheduleId }) {
+      return pickUnprocessed(deps, intakeFolder, date, scheduleId);
     },
 
     async archiveBatchHistories({ batchId }) {
@@ -53,40 +57,47 @@ export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeA
   };
 }
 
+/** The batch ID of a scheduled run's workbook: from schedule, date and content, so a retry or an overlapping run names the same batch and Temporal refuses it the second time. */
+function scheduledBatchId(scheduleId: string | undefined, date: string, sha256: string): string {
+  const prefix = scheduleId ? scheduleId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 24) : 'sched';
+  return `${prefix}-${date.replaceAll('-', '')}-${sha256.slice(0, 8)}`;
+}
+
 /**
- * The newest .xlsx of the folder (by modification time) whose content no batch has taken yet,
- * staged under its sha256. The batch ID is derived from date and content, so a retry or an
- * overlapping run picks the same batch and Temporal refuses it the second time.
+ * Every workbook of the folder (schedules/intakeDrops.ts: the layout) whose content no batch has
+ * taken yet, oldest first, staged with its attachments as `batch run` stages them (submitBatch).
+ * A workbook that is not a readable intake workbook is left where it is and named in `refused`;
+ * the same content dropped twice is one batch.
  */
-export async function pickNewestUnprocessed(
+export async function pickUnprocessed(
   deps: Pick<ScheduleActivityDeps, 'store' | 'dataDir'>,
   intakeFolder: string,
   date: string,
   scheduleId?: string,
-): Promise<PickedWorkbook | null> {
-  const entries = await fs.readdir(intakeFolder, { withFileTypes: true });
-  const files = await Promise.all(
-    entries
-      // Excel's lock files (~$name.xlsx) are not workbooks.
-      .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.xlsx') && !e.name.startsWith('~$'))
-      .map(async (e) => {
-        const file = path.join(intakeFolder, e.name);
-        return { file, name: e.name, mtime: (await fs.stat(file)).mtimeMs };
-      }),
-  );
-  files.sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name));
-  for (const f of files) {
-    const sha256 = await sha256File(f.file);
-    if (await isWorkbookTaken(deps.store, sha256)) continue;
-    const stagedDir = path.join(deps.dataDir, 'intake');
-    await mkdirOwnerOnlyAsync(stagedDir);
-    const staged = path.join(stagedDir, `${sha256}.xlsx`);
-    await fs.copyFile(f.file, staged).catch(async (err: unknown) => {
-      if (!(await fs.stat(staged).catch(() => null))) throw err;
-    });
-    await chmodOwnerOnly(staged); // a copy keeps its source's mode
-    const prefix = scheduleId ? scheduleId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 24) : 'sched';
-    return { batchId: `${prefix}-${date.replaceAll('-', '')}-${sha256.slice(0, 8)}`, workbook: { path: staged, sha256, fileName: f.name } };
+  limit = Infinity,
+): Promise<{ picked: PickedWorkbook[]; refused: RefusedWorkbook[] }> {
+  const picked: PickedWorkbook[] = [];
+  const refused: RefusedWorkbook[] = [];
+  const seen = new Set<string>();
+  for (const drop of await listIntakeDrops(intakeFolder)) {
+    if (picked.length >= limit) break;
+    const sha256 = await sha256File(drop.file);
+    if (seen.has(sha256) || (await isWorkbookTaken(deps.store, sha256))) continue;
+    seen.add(sha256);
+    try {
+      const batch = await stageBatch(deps.dataDir, { workbook: drop.file, attachments: drop.attachments }, (sha) =>
+        scheduledBatchId(scheduleId, date, sha),
+      );
+      picked.push({
+        batchId: batch.batchId,
+        workbook: { ...batch.workbook, fileName: drop.fileName },
+        attachmentsDir: batch.attachmentsDir,
+      });
+    } catch (err) {
+      if (!(err instanceof IntakeError)) throw err;
+      log.warn(`scheduled intake: ${drop.fileName} is not an intake workbook, left in the folder: ${err.message}`);
+      refused.push({ fileName: drop.fileName, message: err.message });
+    }
   }
-  return null;
+  return { picked, refused };
 }

@@ -12,7 +12,12 @@ import { runScheduleCommand } from '../cli/schedule';
 import { openStore, type Store } from '../store';
 import { upsertBatch } from '../store/batches';
 import { freePort, startDevServer, type RunningDevServer } from '../temporal/devServer';
-import { isBureauWorkingDay, pickNewestUnprocessed, scheduleActivities } from '../schedules/activities';
+import { isBureauWorkingDay, pickUnprocessed, scheduleActivities } from '../schedules/activities';
+import { readIntakeWorkbook } from '../intake/readWorkbook';
+import { findAttachment } from '../intake/attachments';
+import { writeIntakeTemplate } from '../intake/template';
+import { batchWorkflowId } from '../workflows/types';
+import type { ReceiptActivities, ReceiptsOfBatch } from './scheduleWorkflows';
 import {
   createBatchSchedule,
   deleteBatchSchedule,
@@ -26,9 +31,24 @@ import { intakeFoldersRoot } from '../console/dashboardSchedules';
 import type { AuthedContext } from '../console/context';
 import type { Role } from '../store';
 
-const WORKFLOW = fileURLToPath(new URL('../workflows/scheduledIntakeWorkflow.ts', import.meta.url));
+// The real scheduled run, with a batch that only looks for each 零星报销 case's receipts (scheduleWorkflows.ts).
+const WORKFLOWS = fileURLToPath(new URL('./scheduleWorkflows.ts', import.meta.url));
+const DEMO = fileURLToPath(new URL('../fixtures/demo', import.meta.url));
 const QUEUE = 'schedule-test';
 
+/** Where OCR would read each 零星报销 case's receipts from: the batch's staged attachments. */
+const receiptActivities: ReceiptActivities = {
+  async receiptsOfBatch(input) {
+    const { rows } = await readIntakeWorkbook(input.workbook.path);
+    const cases = rows.flatMap((row) => {
+      if (!('attachments' in row)) return [];
+      const named = row.attachments;
+      const dir = input.attachmentsDir;
+      return [{ caseId: row.caseId, named, found: dir ? named.filter((name) => findAttachment(dir, row.caseId, name)) : [] }];
+    });
+    return { attachmentsDir: input.attachmentsDir ?? null, cases };
+  },
+};
 describe('bureau calendar for scheduled runs', () => {
   it('knows holidays and 调休 working Saturdays', () => {
     expect(isBureauWorkingDay('2026-10-01')).toBe(false); // 国庆
@@ -62,8 +82,8 @@ describe('batch schedules on the Temporal dev server', () => {
       connection: await NativeConnection.connect({ address: server.address }),
       namespace: 'default',
       taskQueue: QUEUE,
-      workflowsPath: WORKFLOW,
-      activities: scheduleActivities({ store, dataDir: dir }),
+      workflowsPath: WORKFLOWS,
+      activities: { ...scheduleActivities({ store, dataDir: dir }), ...receiptActivities },
     });
     running = worker.run();
   }, 120_000);
@@ -149,26 +169,58 @@ describe('batch schedules on the Temporal dev server', () => {
     await deleteBatchSchedule(client, 'holiday-on');
   });
 
-  it('picks the newest workbook no batch has taken yet', async () => {
-    const older = path.join(intake, 'a.xlsx');
-    const newer = path.join(intake, 'b.xlsx');
-    fs.writeFileSync(older, 'older workbook');
-    fs.writeFileSync(newer, 'newer workbook');
-    fs.writeFileSync(path.join(intake, '~$b.xlsx'), 'lock file');
+  it('picks every workbook no batch has taken yet, oldest first, each with its attachments; refuses what is not a workbook', async () => {
+    const folder = path.join(dir, 'pick-folder');
+    fs.mkdirSync(path.join(folder, 'export-2'), { recursive: true });
+    const older = path.join(folder, 'a.xlsx');
+    const newer = path.join(folder, 'export-2', 'b.xlsx');
+    await writeIntakeTemplate(older);
+    fs.copyFileSync(path.join(DEMO, 'intake.xlsx'), newer);
+    fs.cpSync(path.join(DEMO, 'attachments'), path.join(folder, 'export-2', 'attachments'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'notes.xlsx'), 'not a workbook');
+    fs.writeFileSync(path.join(folder, '~$a.xlsx'), 'lock file');
     fs.utimesSync(older, new Date('2026-11-20'), new Date('2026-11-20'));
     fs.utimesSync(newer, new Date('2026-11-23'), new Date('2026-11-23'));
-    const first = await pickNewestUnprocessed({ store, dataDir: dir }, intake, '2026-11-24', 'nightly');
-    expect(first).toMatchObject({ workbook: { fileName: 'b.xlsx' }, batchId: expect.stringMatching(/^nightly-20261124-[0-9a-f]{8}$/) });
-    expect(fs.readFileSync(first!.workbook.path, 'utf8')).toBe('newer workbook');
+    const first = await pickUnprocessed({ store, dataDir: dir }, folder, '2026-11-24', 'nightly');
+    expect(first.picked.map((p) => p.workbook.fileName)).toEqual(['a.xlsx', 'export-2/b.xlsx']);
+    expect(first.picked[0]!).toMatchObject({ batchId: expect.stringMatching(/^nightly-20261124-[0-9a-f]{8}$/), attachmentsDir: undefined });
+    expect(first.refused).toEqual([{ fileName: 'notes.xlsx', message: expect.any(String) }]);
+    // Staged: the workbook's bytes under its sha256, the attachments under the batch.
+    expect(fs.readFileSync(first.picked[1]!.workbook.path)).toEqual(fs.readFileSync(newer));
+    expect(fs.readdirSync(first.picked[1]!.attachmentsDir!).sort()).toEqual(fs.readdirSync(path.join(DEMO, 'attachments')).sort());
     await upsertBatch(store, {
-      batchId: first!.batchId,
-      workbookSha256: first!.workbook.sha256,
-      fileName: 'b.xlsx',
+      batchId: first.picked[0]!.batchId,
+      workbookSha256: first.picked[0]!.workbook.sha256,
+      fileName: 'a.xlsx',
       submittedAt: new Date().toISOString(),
       totalRows: 0,
       status: 'done',
     });
-    expect(await pickNewestUnprocessed({ store, dataDir: dir }, intake, '2026-11-24')).toMatchObject({ workbook: { fileName: 'a.xlsx' } });
+    const again = await pickUnprocessed({ store, dataDir: dir }, folder, '2026-11-24');
+    expect(again.picked.map((p) => p.workbook.fileName)).toEqual(['export-2/b.xlsx']);
+  });
+
+  it('a scheduled run of a 零星报销 workbook hands its batch the receipts', async () => {
+    const folder = path.join(dir, 'receipts-folder');
+    fs.mkdirSync(folder);
+    fs.copyFileSync(path.join(DEMO, 'intake.xlsx'), path.join(folder, 'intake.xlsx'));
+    fs.cpSync(path.join(DEMO, 'attachments'), path.join(folder, 'attachments'), { recursive: true });
+    await createBatchSchedule(client, {
+      scheduleId: 'receipts',
+      intakeFolder: folder,
+      today: '2026-11-24',
+      taskQueue: QUEUE,
+      paused: true,
+    });
+    const run = await runOnce('receipts');
+    await deleteBatchSchedule(client, 'receipts');
+    expect(run).toMatchObject({ status: 'done', refused: [], batches: [{ fileName: 'intake.xlsx', outcome: 'completed' }] });
+    if (run.status !== 'done' || !('batches' in run)) throw new Error('not a run of every workbook');
+    const batch = (await client.workflow.getHandle(batchWorkflowId(run.batches[0]!.batchId)).result()) as ReceiptsOfBatch;
+    expect(batch.attachmentsDir).toBe(path.join(dir, 'attachments', run.batches[0]!.batchId));
+    // Every 零星报销 case of the demo names its receipts, and each is where OCR reads it: none goes to a clerk for 未提交票据附件.
+    expect(batch.cases.length).toBeGreaterThan(0);
+    for (const c of batch.cases) expect(c.found, c.caseId).toEqual(c.named);
   });
 
   it('the dashboard lists schedules; a manager creates, pauses with a note, unpauses and deletes one; an auditor only reads', async () => {

@@ -22,16 +22,43 @@ export interface ScheduledIntakeInput {
 export type ScheduledIntakeResult =
   | { status: 'skipped-holiday'; date: string }
   | { status: 'no-new-workbook'; date: string; folder: string }
-  | { status: 'done'; date: string; batchId: string; fileName: string; archived: number };
+  /** Runs before every new workbook was taken: the one batch they ran. */
+  | { status: 'done'; date: string; batchId: string; fileName: string; archived: number }
+  | { status: 'done'; date: string; batches: ScheduledBatchOutcome[]; refused: RefusedWorkbook[]; archived: number };
 
 export interface PickedWorkbook {
   batchId: string;
   workbook: { path: string; sha256: string; fileName: string };
+  /** The workbook's attachments, staged under the batch (零星报销 receipts). */
+  attachmentsDir?: string;
+}
+
+/** A dropped workbook that cannot be a batch (not a readable intake workbook): left in the folder, said in the result. */
+export interface RefusedWorkbook {
+  fileName: string;
+  message: string;
+}
+
+export interface ScheduledBatchOutcome {
+  batchId: string;
+  fileName: string;
+  /**
+   * `failed`: the batch as a whole failed (its own history says why); `already-started`: an
+   * overlapping run started the same batch. Either way the run goes on with the next workbook.
+   */
+  outcome: 'completed' | 'failed' | 'already-started';
 }
 
 /** The activities the scheduled run calls (schedules/activities.ts implements them). */
 export interface ScheduledIntakeActivities {
   checkBureauDay(input: { date: string }): Promise<{ date: string; working: boolean }>;
+  /** Kept for runs that started before `pickIntakeWorkbooks`: replaying them schedules this activity. */
   pickIntakeWorkbook(input: { intakeFolder: string; date: string; scheduleId?: string }): Promise<PickedWorkbook | null>;
+  /** Every workbook of the folder no batch has taken, oldest first, staged with its attachments. */
+  pickIntakeWorkbooks(input: {
+    intakeFolder: string;
+    date: string;
+    scheduleId?: string;
+  }): Promise<{ picked: PickedWorkbook[]; refused: RefusedWorkbook[] }>;
   archiveBatchHistories(input: { batchId: string }): Promise<{ saved: number; stillOpen: number }>;
 }

@@ -4,7 +4,13 @@
  * (the calendar knows 调休 Saturdays and holidays, a cron expression cannot).
  */
 import path from 'node:path';
-import type { Client, ScheduleDescription, ScheduleOverlapPolicy, ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOverlapPolicy,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { z } from 'zod';
 import { TASK_QUEUES } from '../workflows/types';
 import { SCHEDULED_INTAKE_WORKFLOW, type ScheduledIntakeInput } from '../workflows/scheduledIntakeTypes';
@@ -106,7 +112,12 @@ export async function listBatchSchedules(client: Client): Promise<ScheduleView[]
   const views: ScheduleView[] = [];
   for await (const summary of client.schedule.list()) {
     if (summary.action?.type === 'startWorkflow' && summary.action.workflowType !== SCHEDULED_INTAKE_WORKFLOW) continue;
-    views.push(await describeBatchSchedule(client, summary.scheduleId));
+    // The list is eventually consistent: a schedule deleted a moment ago may still be listed.
+    const view = await describeBatchSchedule(client, summary.scheduleId).catch((err: unknown) => {
+      if (err instanceof ScheduleNotFoundError) return null;
+      throw err;
+    });
+    if (view) views.push(view);
   }
   return views.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
 }

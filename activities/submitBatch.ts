@@ -22,7 +22,7 @@ import { sha256File } from './hashing';
  * place: a refused or interrupted submission leaves nothing behind, and a staged file is never
  * half-written.
  */
-export async function stageWorkbook(dataDir: string, file: string): Promise<WorkbookRef> {
+async function stageWorkbook(dataDir: string, file: string): Promise<WorkbookRef> {
   await checkWorkbookSize(file);
   const dir = path.join(dataDir, 'intake');
   mkdirOwnerOnly(dir);
@@ -45,7 +45,7 @@ export async function stageWorkbook(dataDir: string, file: string): Promise<Work
  * shows stays what was submitted, whatever happens to the upload folder afterwards. A batch whose
  * attachments are already staged (a retried scheduled step: same batch ID) keeps its copy.
  */
-export function stageAttachments(dataDir: string, batchId: string, dir: string | undefined): string | undefined {
+function stageAttachments(dataDir: string, batchId: string, dir: string | undefined): string | undefined {
   if (!dir) return undefined;
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`attachments ${dir}: not a directory`);
   const staged = path.join(dataDir, 'attachments', batchId);
@@ -66,7 +66,7 @@ export function stageAttachments(dataDir: string, batchId: string, dir: string |
 }
 
 /** A batch ID that sorts by submission time (Beijing, as people read it) and names the workbook it came from. */
-export function newBatchId(sha256: string, at = new Date()): string {
+function newBatchId(sha256: string, at = new Date()): string {
   const stamp = beijingIso(at).replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${sha256.slice(0, 8)}-${crypto.randomBytes(2).toString('hex')}`;
 }

@@ -44,7 +44,10 @@ export function scheduleActivities(deps: ScheduleActivityDeps): ScheduledIntakeA
     },
 
     async pickIntakeWorkbooks({ intakeFolder, date, scheduleId }) {
-      return pickUnprocessed(deps, intakeFolder, date, scheduleId);
+      const picks = await pickUnprocessed(deps, intakeFolder, date, scheduleId);
+      for (const r of picks.refused)
+        log.warn(`scheduled intake: ${r.fileName} is not an intake workbook, left in the folder: ${r.message}`);
+      return picks;
     },
 
     async archiveBatchHistories({ batchId }) {
@@ -95,7 +98,6 @@ export async function pickUnprocessed(
       });
     } catch (err) {
       if (!(err instanceof IntakeError)) throw err;
-      log.warn(`scheduled intake: ${drop.fileName} is not an intake workbook, left in the folder: ${err.message}`);
       refused.push({ fileName: drop.fileName, message: err.message });
     }
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALL_KEYS } from '../security/allKeys';
 import { ensureKeyFiles } from '../security/keyFiles';
@@ -56,6 +57,16 @@ describe('bureau calendar for scheduled runs', () => {
     expect(isBureauWorkingDay('2026-11-24')).toBe(true); // a Tuesday
     expect(isBureauWorkingDay('2026-11-28')).toBe(false); // a Saturday
   });
+});
+
+describe('runs recorded before every workbook was taken', () => {
+  it('replay on the present code: one newest workbook, its batch without attachments', async () => {
+    // Recorded from the scheduled run as it was (pickIntakeWorkbook, one batch), with a stub batch.
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'histories', 'scheduledIntake-one-workbook.json'), 'utf8')),
+    );
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS }, history, 'scheduled-before-every-workbook');
+  }, 60_000);
 });
 
 describe('batch schedules on the Temporal dev server', () => {

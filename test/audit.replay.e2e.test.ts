@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { seedLegacy } from '../fixtures/legacy-system';
 import { sha256File } from '../activities/hashing';
@@ -17,6 +17,7 @@ import { getCase } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
 import { TASK_QUEUES, type BatchProgress } from '../workflows/types';
 import { exited, startTestStack, type TestStack } from '../harness/stack';
+import { waitUntilCasesComplete } from './caseWorkflows';
 import { pdfText } from '../reports/pdfText';
 import { batchStats, listBatchOverviews } from '../reports/batchStats';
 import { batchSummaryBlocks, renderBatchSummary } from '../reports/batchSummary';
@@ -69,16 +70,11 @@ describe('audit replay from the store alone', () => {
     closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
     expect(closed.length).toBeGreaterThan(0);
     // Closed case workflows finish a moment after they tell the batch: wait until Temporal says so.
-    const statusOf = (caseId: string) =>
-      stack.client.workflow
-        .getHandle(`case-${caseId}`)
-        .describe()
-        .then((d) => d.status.name);
-    // vi.waitFor, not expect.poll: this runs in beforeAll, where expect.poll is not allowed.
-    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), {
-      timeout: 30_000,
-      interval: 250,
-    });
+    await waitUntilCasesComplete(
+      stack.client,
+      closed.map((c) => c.caseId),
+      30_000,
+    );
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     // Idempotent: a second sweep has nothing left to do.

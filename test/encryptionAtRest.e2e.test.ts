@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { systemChromiumPath } from '../config/defaults';
 import { chromium } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { runBatch } from '../cli/batch';
@@ -20,6 +20,7 @@ import { createUser, type Role } from '../store';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../temporal/payloadCodec';
 import { freePort, startDevServer } from '../temporal/devServer';
 import { exited, startTestStack, type TestStack } from '../harness/stack';
+import { waitUntilCasesComplete } from './caseWorkflows';
 
 const PASSWORD = 'correct horse 42';
 const USERS: { username: string; role: Role; displayName: string }[] = [
@@ -94,16 +95,11 @@ describe('personal data encrypted at rest in Temporal', () => {
     const batch = await runBatch(stack.config, { workbook, wait: true });
     expect(batch.batchId).toBeTruthy();
     const closed = caseFiles.filter((c) => decide(c).outcome !== 'review');
-    const statusOf = (caseId: string) =>
-      stack.client.workflow
-        .getHandle(`case-${caseId}`)
-        .describe()
-        .then((d) => d.status.name);
-    // vi.waitFor, not expect.poll: this runs in beforeAll, where expect.poll is not allowed.
-    await vi.waitFor(async () => expect(await Promise.all(closed.map((c) => statusOf(c.caseId)))).toEqual(closed.map(() => 'COMPLETED')), {
-      timeout: 60_000,
-      interval: 250,
-    });
+    await waitUntilCasesComplete(
+      stack.client,
+      closed.map((c) => c.caseId),
+      60_000,
+    );
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     for (const c of caseFiles.filter((x) => decide(x).outcome === 'review')) {

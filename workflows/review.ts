@@ -15,6 +15,7 @@ import {
   type SecondLookInput,
   type SupplyInput,
 } from './reviewTypes';
+import { historyArchiver } from './historyArchive';
 import { reviewOptions } from './retryPolicies';
 import type { CaseInput, CaseResult } from './types';
 
@@ -86,6 +87,8 @@ export async function awaitReview(
   gate: Mutex,
 ): Promise<ReviewEnd> {
   const review = reviewActivities(input);
+  // The history so far is archived once the case is in the inbox and after each act recorded.
+  const archive = historyArchiver(input);
   let currentCaseFile = caseFile;
   // Each act of this review gets its own audit key, so a retried activity records it once.
   let acts = 0;
@@ -113,6 +116,7 @@ export async function awaitReview(
   });
   setHandler(reviewStateQuery, () => state);
   await onOpened();
+  await archive('review-opened');
 
   const proven = <T>(
     action: HumanAction,
@@ -139,6 +143,7 @@ export async function awaitReview(
           details: {},
           standing: standing(),
         });
+        await archive('claimed');
         return state;
       }),
     { validator: (_act) => mustBeOpen(state) },
@@ -165,6 +170,7 @@ export async function awaitReview(
           details: { holder },
           standing: standing(),
         });
+        await archive('released');
         return state;
       }),
     { validator: (_act) => mustBeOpen(state) },
@@ -188,6 +194,7 @@ export async function awaitReview(
         state.provisionalOutcome = redecided.provisionalOutcome;
         // Facts the bots read are the core system's: changing them is never one clerk's call.
         if (redecided.touchesCoreSystemData) state.factsCorrected = true;
+        await archive('corrected');
         return redecided.result;
       }),
     {
@@ -227,6 +234,7 @@ export async function awaitReview(
       approvedBy: approvedBy?.username ?? null,
     };
     ended = { kind: decision.decision === 'return' ? 'returned' : 'decided', result: final };
+    await archive(decision.decision === 'return' ? 'returned' : 'reviewed');
   };
   // Who proposed, as proven when they did: the supervisor's approval is recorded as theirs.
   let proposer: ProvenPerson | null = null;
@@ -262,6 +270,7 @@ export async function awaitReview(
         state.proposal = proposal;
         state.status = 'proposed';
         proposer = person;
+        await archive('proposed');
         return state;
       }),
     {
@@ -307,6 +316,7 @@ export async function awaitReview(
           state.proposal = null;
           state.status = 'claimed';
           state.claimedBy = proposal.by;
+          await archive('second-look-sent-back');
         }
         return state;
       }),
@@ -343,10 +353,12 @@ export type DocumentsEnd = { kind: 'supplied'; supply: Omit<SupplyInput, 'proof'
  */
 export async function awaitDocuments(input: CaseInput, round: number, gate: Mutex, deadlineDays: number): Promise<DocumentsEnd> {
   const review = reviewActivities(input);
+  const archive = historyArchiver(input);
   let acts = 0;
   const key = (what: string) => `supply-${round}/${what}-${++acts}`;
   const deadlineAt = new Date(Date.now() + deadlineDays * 86_400_000).toISOString();
   await review.openReturn({ ...input, key: key('open'), deadlineAt });
+  await archive('awaiting-documents');
   let supplied: Omit<SupplyInput, 'proof'> | null = null;
   setHandler(
     supplyUpdate,
@@ -356,6 +368,7 @@ export async function awaitDocuments(input: CaseInput, round: number, gate: Mute
         const { proof: _proof, ...handedIn } = supply;
         await review.recordSupply({ ...input, key: key('supplied'), reviewer: person, ...handedIn });
         supplied = handedIn;
+        await archive('documents-supplied');
         return { round: round + 1 };
       }),
     {

@@ -154,7 +154,7 @@ export async function archiveClosedCaseHistories(
 }
 
 /** One execution's history as Temporal holds it now: open (so far) or closed and still retained. */
-export interface LiveHistory {
+interface LiveHistory {
   workflowId: string;
   runId: string;
   /** Temporal's status of the execution: RUNNING, COMPLETED, FAILED, … */

@@ -59,7 +59,7 @@ export interface RuleSetComparison {
 }
 
 /** Where the replayed history came from. */
-export type HistorySource =
+type HistorySource =
   | { source: 'live'; workflowStatus: string }
   | {
       source: 'archive';

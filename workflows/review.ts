@@ -115,8 +115,9 @@ export async function awaitReview(
     proposal: state.proposal,
   });
   setHandler(reviewStateQuery, () => state);
-  await onOpened();
+  // Archived before the batch is told: whoever waits for the batch (the demo) may stop the workers then.
   await archive('review-opened');
+  await onOpened();
 
   const proven = <T>(
     action: HumanAction,

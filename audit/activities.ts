@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Store } from '../store';
+import type { AuditStep } from '../store/auditSteps';
 import { archiveClosedCaseHistories, saveWorkflowHistory } from './history';
 
 export interface AuditActivityDeps {
@@ -15,13 +16,15 @@ export function auditActivities(deps: AuditActivityDeps) {
   return {
     /**
      * Saves the calling workflow's history so far (it is still open while this runs: the history
-     * ends at this activity's scheduling). Replaying it checks every command up to the close step;
-     * the post-close sweep (`archiveClosedHistories`) later replaces it with the complete history.
+     * ends at this activity's scheduling), `after` the audit step just recorded: once in review,
+     * after each human act, at the close. A retry or a later call supersedes it in the store (one
+     * row per run, the longer history wins); the post-close sweep (`archiveClosedHistories`) later
+     * replaces it with the complete history.
      */
-    async archiveHistory({ caseId }: { caseId: string }): Promise<{ events: number; complete: boolean }> {
+    async archiveHistory({ caseId, after }: { caseId: string; after?: AuditStep }): Promise<{ events: number; complete: boolean }> {
       const exec = Context.current().info.workflowExecution;
       if (!exec) throw ApplicationFailure.nonRetryable('archiveHistory must run inside a workflow');
-      const saved = await saveWorkflowHistory(deps.store, deps.client, exec.workflowId, exec.runId, caseId);
+      const saved = await saveWorkflowHistory(deps.store, deps.client, exec.workflowId, exec.runId, caseId, after);
       return { events: saved.eventCount, complete: saved.complete };
     },
 

@@ -3,11 +3,12 @@
  * case after Temporal's retention — or the loss of its database — removed it from the cluster.
  */
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 // @temporalio/proto is CommonJS: Node's ESM loader sees only its default export.
 import proto from '@temporalio/proto';
 import { z } from 'zod';
 import type { Store } from '../store';
+import { AUDIT_STEPS, type AuditStep } from '../store/auditSteps';
 import { casesWithoutCompleteHistory, findWorkflowHistory, keepWorkflowHistory, type WorkflowHistoryRow } from '../store/workflowHistories';
 
 export interface SavedHistory {
@@ -16,6 +17,8 @@ export interface SavedHistory {
   caseId: string | null;
   /** False when the execution was still open when saved: the history ends before its close. */
   complete: boolean;
+  /** The audit step the history reaches, when it was saved while the case waited for a person. */
+  afterStep: AuditStep | null;
   eventCount: number;
   sha256: string;
   savedAt: string;
@@ -40,6 +43,7 @@ const SaveOptions = z.object({
   workflowId: z.string().min(1),
   runId: z.string().min(1).optional(),
   caseId: z.string().min(1).nullable().optional(),
+  after: z.enum(AUDIT_STEPS).optional(),
 });
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -71,7 +75,8 @@ function encodeHistory(history: History): Uint8Array {
 /**
  * Fetches one execution's history from Temporal and keeps it in the store. Idempotent: a complete
  * history already saved is left as it is; a partial one (saved while the run was open) is replaced
- * by a longer fetch. Returns what the store now holds.
+ * by a longer fetch. `after` names the audit step a partial history reaches (the case waits for a
+ * person there). Returns what the store now holds.
  */
 export async function saveWorkflowHistory(
   store: Store,
@@ -79,8 +84,9 @@ export async function saveWorkflowHistory(
   workflowId: string,
   runId?: string,
   caseId?: string | null,
+  after?: AuditStep,
 ): Promise<SavedHistory> {
-  const args = SaveOptions.parse({ workflowId, runId, caseId });
+  const args = SaveOptions.parse({ workflowId, runId, caseId, after });
   const handle = client.workflow.getHandle(args.workflowId, args.runId);
   // The run ID is part of the key: resolve it when the caller named only the workflow.
   const resolvedRunId = args.runId ?? (await handle.describe()).runId;
@@ -97,6 +103,8 @@ export async function saveWorkflowHistory(
     caseId: args.caseId ?? null,
     complete,
     eventCount,
+    // A complete history is where the case ended, whatever step asked for it.
+    afterStep: complete ? null : (args.after ?? null),
     historyBase64: Buffer.from(bytes).toString('base64'),
     sha256: sha256(bytes),
   });
@@ -145,12 +153,48 @@ export async function archiveClosedCaseHistories(
   return result;
 }
 
+/** One execution's history as Temporal holds it now: open (so far) or closed and still retained. */
+interface LiveHistory {
+  workflowId: string;
+  runId: string;
+  /** Temporal's status of the execution: RUNNING, COMPLETED, FAILED, … */
+  status: string;
+  complete: boolean;
+  eventCount: number;
+  sha256: string;
+  history: History;
+}
+
+/**
+ * Reads an execution's history from Temporal, open or closed; undefined when Temporal no longer
+ * holds it (retention, a lost database). Other errors (Temporal unreachable) are thrown.
+ */
+export async function fetchLiveHistory(client: Client, workflowId: string, runId?: string): Promise<LiveHistory | undefined> {
+  try {
+    const described = await client.workflow.getHandle(workflowId, runId).describe();
+    const history = await client.workflow.getHandle(workflowId, described.runId).fetchHistory();
+    return {
+      workflowId,
+      runId: described.runId,
+      status: described.status.name,
+      complete: isComplete(history),
+      eventCount: history.events?.length ?? 0,
+      sha256: sha256(encodeHistory(history)),
+      history,
+    };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
 function savedOf(row: WorkflowHistoryRow): SavedHistory {
   return {
     workflowId: row.workflow_id,
     runId: row.run_id,
     caseId: row.case_id,
     complete: row.complete,
+    afterStep: AUDIT_STEPS.includes(row.after_step as AuditStep) ? (row.after_step as AuditStep) : null,
     eventCount: row.event_count,
     sha256: row.sha256,
     savedAt: row.saved_at,

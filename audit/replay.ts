@@ -1,7 +1,9 @@
 /**
- * `audit replay CASE` from the store alone: the saved workflow history against today's workflow
- * code (Temporal's replayer), and each recorded decision against the rulebook.
+ * `audit replay CASE`: the case's workflow history — live from Temporal when it holds it, else the
+ * one archived in the store — against today's workflow code (Temporal's replayer), and each
+ * recorded decision against the rulebook. A case still waiting for a person replays as far as it went.
  */
+import type { Client } from '@temporalio/client';
 import type { DataConverter, Payload } from '@temporalio/common';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { defaultParameters, isCaseType, loadCalendar, type BureauCalendar, type Parameters } from '../rules';
@@ -9,7 +11,7 @@ import type { Decision } from '../rules/schemas';
 import { listEvents } from '../store/auditTrail';
 import { getCase } from '../store/caseRegister';
 import type { AuditStep, Store } from '../store';
-import { loadWorkflowHistory, type History } from './history';
+import { fetchLiveHistory, loadWorkflowHistory, type History } from './history';
 import { pinnedParameters, recordedOf, redecide, todaysParameters, type FieldDiff, type RecordedDecision } from './redecide';
 import { currentBuild, parseRuleSetVersion, ruleSetDigest } from './ruleSetVersion';
 import { beijingDate } from '../time/beijing';
@@ -33,6 +35,13 @@ export interface ReplayOptions {
    * with the calendar they recorded.
    */
   todaysCalendar?: BureauCalendar;
+  /**
+   * Temporal, when reachable: the history is read live from it (the case open, or closed and
+   * retained), else from the archive. Without it (or when its call fails) the archive alone.
+   */
+  temporal?: Client;
+  /** Why there is no `temporal` (e.g. it is not running), said in the verdict. */
+  temporalProblem?: string;
 }
 
 /** The recorded rule-set version against today's files and build. */
@@ -49,9 +58,21 @@ export interface RuleSetComparison {
   todayBuild: string;
 }
 
+/** Where the replayed history came from. */
+type HistorySource =
+  | { source: 'live'; workflowStatus: string }
+  | {
+      source: 'archive';
+      savedAt: string;
+      /** The audit step a partial archive reaches: where the case stood (waiting for a person). */
+      afterStep: AuditStep | null;
+      /** Why not live: Temporal unreachable, or no longer holding the workflow. */
+      notLive: string | null;
+    };
+
 type HistoryVerdict =
-  | { status: 'ok'; workflowId: string; runId: string; events: number; complete: boolean; sha256: string }
-  | { status: 'failed'; workflowId: string; runId: string; error: string; kind: string }
+  | ({ status: 'ok'; workflowId: string; runId: string; events: number; complete: boolean; sha256: string } & HistorySource)
+  | ({ status: 'failed'; workflowId: string; runId: string; error: string; kind: string } & (HistorySource | { source?: undefined }))
   | { status: 'missing'; error: string };
 
 interface DecisionReplay {
@@ -187,28 +208,79 @@ function replayToday(caseFile: unknown, recorded: RecordedDecision, today: strin
   return { parameterVersion: todays.label, decision: result.decision, differsFrom: result.diffs };
 }
 
-async function replayHistory(store: Store, workflowId: string, runId: string | undefined, options: ReplayOptions): Promise<HistoryVerdict> {
+/** The history to replay: live from Temporal when it has it, else the archive's; or why there is none. */
+async function historyToReplay(
+  store: Store,
+  workflowId: string,
+  runId: string | undefined,
+  options: ReplayOptions,
+): Promise<
+  { history: History; runId: string; events: number; complete: boolean; sha256: string; from: HistorySource } | { failed: HistoryVerdict }
+> {
+  let notLive = options.temporalProblem ?? 'no Temporal connection';
+  if (options.temporal) {
+    const live = await fetchLiveHistory(options.temporal, workflowId, runId).catch((err: unknown) => err as Error);
+    if (live instanceof Error) notLive = `Temporal not reachable: ${live.message}`;
+    else if (!live) notLive = `Temporal no longer holds ${workflowId}`;
+    else
+      return {
+        history: live.history,
+        runId: live.runId,
+        events: live.eventCount,
+        complete: live.complete,
+        sha256: live.sha256,
+        from: { source: 'live', workflowStatus: live.status },
+      };
+  }
   const loaded = await loadWorkflowHistory(store, workflowId, runId).catch((err: unknown) => err as Error);
-  if (loaded instanceof Error) return { status: 'failed', workflowId, runId: runId ?? '', error: loaded.message, kind: loaded.name };
+  if (loaded instanceof Error)
+    return { failed: { status: 'failed', workflowId, runId: runId ?? '', error: loaded.message, kind: loaded.name } };
   if (!loaded)
-    return { status: 'missing', error: `no saved history for ${workflowId}: it was never archived (see archiveClosedCaseHistories)` };
+    return {
+      failed: {
+        status: 'missing',
+        error: `${notLive}, and no saved history for ${workflowId}: it was never archived (see archiveClosedCaseHistories)`,
+      },
+    };
+  return {
+    history: loaded.history,
+    runId: loaded.runId,
+    events: loaded.eventCount,
+    complete: loaded.complete,
+    sha256: loaded.sha256,
+    from: { source: 'archive', savedAt: loaded.savedAt, afterStep: loaded.afterStep, notLive },
+  };
+}
+
+async function replayHistory(store: Store, workflowId: string, runId: string | undefined, options: ReplayOptions): Promise<HistoryVerdict> {
+  const found = await historyToReplay(store, workflowId, runId, options);
+  if ('failed' in found) return found.failed;
   if (!options.workflowBundle && !options.workflowsPath) throw new Error('replayCase: give workflowBundle or workflowsPath');
   // Every sealed payload must open before the replayer runs: its own error would only say "Encoded failure".
-  const unopened = await firstUnopenedPayload(loaded.history, options.dataConverter);
-  if (unopened) return { status: 'failed', workflowId, runId: loaded.runId, error: unopened.message, kind: unopened.name };
+  const unopened = await firstUnopenedPayload(found.history, options.dataConverter);
+  if (unopened) return { status: 'failed', workflowId, runId: found.runId, error: unopened.message, kind: unopened.name, ...found.from };
   const replayOptions = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: options.workflowsPath! };
   try {
+    // A history that ends while the case waits for a person replays as far as it goes.
     await Worker.runReplayHistory(
       { ...replayOptions, dataConverter: options.dataConverter, replayName: 'zhishen-audit-replay' },
-      loaded.history,
+      found.history,
       workflowId,
     );
   } catch (err) {
     // DeterminismViolationError (code changed incompatibly) or ReplayError (the workflow failed on replay).
     const error = err instanceof Error ? err : new Error(String(err));
-    return { status: 'failed', workflowId, runId: loaded.runId, error: error.message, kind: error.name };
+    return { status: 'failed', workflowId, runId: found.runId, error: error.message, kind: error.name, ...found.from };
   }
-  return { status: 'ok', workflowId, runId: loaded.runId, events: loaded.eventCount, complete: loaded.complete, sha256: loaded.sha256 };
+  return {
+    status: 'ok',
+    workflowId,
+    runId: found.runId,
+    events: found.events,
+    complete: found.complete,
+    sha256: found.sha256,
+    ...found.from,
+  };
 }
 
 /** The payloads of a history, wherever they sit in its events (inputs, results, failures, headers…). */

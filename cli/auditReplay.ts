@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../logging/logger';
 import { installRuntimeLogger } from '../logging/temporalLogger';
@@ -6,18 +7,23 @@ import type { AppConfig } from '../config/env';
 import { openAppStore } from '../config/openAppStore';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { archiveClosedCaseHistories } from '../audit/history';
+import { standingAfter } from '../audit/historyStanding';
 import { replayCase, type CaseReplay, type RuleSetComparison } from '../audit/replay';
 import { loadParametersFromDir } from '../audit/ruleSetVersion';
 import { connectClient } from './temporalClient';
 import { loadBureauCalendar } from '../store/calendarYears';
 import { configuredDataConverter } from '../temporal/dataConverter';
+import { isListening } from '../temporal/devServer';
+import { beijingTime } from '../time/beijing';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /**
- * `audit replay CASE`: replays the case's saved history against today's workflow code and re-runs
- * its recorded decisions; prints the result as one JSON object, a summary on stderr. Status 0 when
- * everything matches, 1 otherwise. Needs no Temporal server unless --archive (save histories first).
+ * `audit replay CASE`: replays the case's history — live from Temporal when it is reachable and
+ * holds the workflow (open, or closed and retained), else the latest archived in the store —
+ * against today's workflow code and re-runs its recorded decisions; prints the result as one JSON
+ * object, a summary on stderr. Status 0 when everything matches, 1 otherwise. Needs no Temporal
+ * server unless --archive (save the closed cases' histories first).
  */
 export async function auditReplay(
   config: AppConfig,
@@ -34,14 +40,11 @@ export async function auditReplay(
   const logger = createLogger('audit', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel, terminalLevel: 'warn' });
   installRuntimeLogger(logger);
   const store = await openAppStore(config);
+  const temporal = await reachTemporal(config);
   try {
     if (options.archive) {
-      const temporal = await connectClient(config);
-      try {
-        await archiveClosedCaseHistories(store, temporal.client);
-      } finally {
-        await temporal.close();
-      }
+      if (!temporal.client) throw new Error(`--archive needs Temporal: ${temporal.problem}`);
+      await archiveClosedCaseHistories(store, temporal.client);
     }
     // The archive holds the histories sealed: the key ring opens them, as the workers' did.
     // What today's parameters decide counts working days with today's calendar: the store's years.
@@ -52,12 +55,28 @@ export async function auditReplay(
       parameters,
       todaysCalendar,
       dataConverter: configuredDataConverter(config),
+      temporal: temporal.client,
+      temporalProblem: temporal.problem,
     });
     process.stderr.write(replaySummary(replay));
     out(maskIdNumbersIn(JSON.stringify(replay)));
     return replay.ok ? 0 : 1;
   } finally {
+    await temporal.close();
     await store.close();
+  }
+}
+
+/** Temporal if it can be reached, else why not: replay then reads the archive. */
+async function reachTemporal(config: AppConfig): Promise<{ client?: Client; problem?: string; close(): Promise<void> }> {
+  const none = (problem: string) => ({ problem, close: () => Promise.resolve() });
+  // The embedded server not running is the usual case after `npm run demo`: no need to wait for a timeout.
+  if (config.temporal.address === undefined && !(await isListening(config.temporal.embeddedPort)))
+    return none(`Temporal not running (no server on port ${config.temporal.embeddedPort})`);
+  try {
+    return await connectClient(config);
+  } catch (err) {
+    return none(err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -67,9 +86,10 @@ export function replaySummary(r: CaseReplay): string {
   const h = r.history;
   lines.push(
     h.status === 'ok'
-      ? `  workflow history: replays against today's code (${h.events} events${h.complete ? '' : ', saved before the run closed'})`
-      : `  workflow history: ${h.status.toUpperCase()} — ${h.error}`,
+      ? `  workflow history: ${historySource(h)} — replays against today's code`
+      : `  workflow history: ${h.status.toUpperCase()}${h.status === 'failed' && h.source ? ` (${historySource(h)})` : ''} — ${h.error}`,
   );
+  if (h.status !== 'missing' && h.source === 'archive' && h.notLive) lines.push(`      not live: ${h.notLive}`);
   for (const d of r.decisions) {
     lines.push(
       d.match
@@ -90,6 +110,18 @@ export function replaySummary(r: CaseReplay): string {
   }
   lines.push(r.ok ? 'REPLAY OK' : 'REPLAY FAILED');
   return lines.join('\n') + '\n';
+}
+
+/** Where the replayed history came from: `live from Temporal (open, 23 events)`, `archived at … (partial, …)`. */
+function historySource(h: Exclude<CaseReplay['history'], { status: 'missing' }>): string {
+  const events = 'events' in h ? `, ${h.events} events` : '';
+  if (h.source === 'live') {
+    const state = h.workflowStatus === 'RUNNING' ? 'open' : h.workflowStatus.toLowerCase().replaceAll('_', ' ');
+    return `live from Temporal (${state}${events})`;
+  }
+  if (h.source === undefined) return 'archived';
+  const complete = 'complete' in h && h.complete;
+  return `archived at ${beijingTime(h.savedAt)} Beijing time (${complete ? 'complete' : `partial, ${standingAfter(h.afterStep)}`}${events})`;
 }
 
 function ruleSetLine(s: RuleSetComparison): string {

@@ -12,13 +12,15 @@ export interface WorkflowHistoryRow {
   case_id: string | null;
   complete: boolean;
   event_count: number;
+  /** The audit step the history reaches when saved while the case waited for a person; null otherwise. */
+  after_step: string | null;
   /** The protobuf bytes, base64. */
   history: string;
   sha256: string;
   saved_at: string;
 }
 
-const columns = `workflow_id, run_id, case_id, complete, event_count, history, sha256,
+const columns = `workflow_id, run_id, case_id, complete, event_count, after_step, history, sha256,
   ${isoUtc('saved_at')} AS saved_at`;
 
 /** One run's stored history, or (no run given) the workflow's most recently saved run, complete ones first. */
@@ -42,6 +44,7 @@ export interface HistoryToKeep {
   caseId: string | null;
   complete: boolean;
   eventCount: number;
+  afterStep: string | null;
   historyBase64: string;
   sha256: string;
 }
@@ -52,15 +55,16 @@ export interface HistoryToKeep {
  */
 export async function keepWorkflowHistory(store: Store, h: HistoryToKeep): Promise<WorkflowHistoryRow | undefined> {
   const [row] = await store.db.query<WorkflowHistoryRow>(
-    `INSERT INTO workflow_histories (workflow_id, run_id, case_id, complete, event_count, history, sha256)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO workflow_histories (workflow_id, run_id, case_id, complete, event_count, history, sha256, after_step)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (workflow_id, run_id) DO UPDATE SET
        case_id = COALESCE(EXCLUDED.case_id, workflow_histories.case_id), complete = EXCLUDED.complete,
-       event_count = EXCLUDED.event_count, history = EXCLUDED.history, sha256 = EXCLUDED.sha256, saved_at = now()
+       event_count = EXCLUDED.event_count, history = EXCLUDED.history, sha256 = EXCLUDED.sha256,
+       after_step = EXCLUDED.after_step, saved_at = now()
      -- Never replace a complete history, nor a longer one (two savers racing).
      WHERE NOT workflow_histories.complete AND workflow_histories.event_count < EXCLUDED.event_count
      RETURNING ${columns}`,
-    [h.workflowId, h.runId, h.caseId, h.complete, h.eventCount, h.historyBase64, h.sha256],
+    [h.workflowId, h.runId, h.caseId, h.complete, h.eventCount, h.historyBase64, h.sha256, h.afterStep],
   );
   return row;
 }

@@ -136,7 +136,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     step = 'notice';
     await records.issueNotice({ caseId: input.caseRow.caseId });
     // The history up to here: what an auditor replays once Temporal's retention has removed it.
-    await records.archiveHistory({ caseId: input.caseRow.caseId });
+    await records.archiveHistory({ caseId: input.caseRow.caseId, after: 'notice-issued' });
   }
   await settle(result);
   // Updates still being answered (e.g. the one that decided) finish before the case closes.

@@ -52,6 +52,15 @@ export const ocrOptions = (retry?: RetrySettings): ActivityOptions => ({
   retry: untilDone(2, retry),
 });
 
+/**
+ * The history archived while a case waits for a person: a few attempts, then let go (the next act's
+ * archive, or the one at the close, supersedes it), so that it never holds up the act it follows.
+ */
+export const archiveWhileWaitingOptions = (retry?: RetrySettings): ActivityOptions => ({
+  startToCloseTimeout: '1 minute',
+  retry: { ...untilDone(1, retry), maximumAttempts: 3 },
+});
+
 /** The review's records (inbox, claims, decisions, reminders): store writes. */
 export const reviewOptions = (retry?: RetrySettings): ActivityOptions => ({ startToCloseTimeout: '1 minute', retry: untilDone(1, retry) });
 

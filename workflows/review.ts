@@ -15,6 +15,7 @@ import {
   type SecondLookInput,
   type SupplyInput,
 } from './reviewTypes';
+import { historyArchiver } from './historyArchive';
 import { reviewOptions } from './retryPolicies';
 import type { CaseInput, CaseResult } from './types';
 
@@ -86,6 +87,8 @@ export async function awaitReview(
   gate: Mutex,
 ): Promise<ReviewEnd> {
   const review = reviewActivities(input);
+  // The history so far is archived once the case is in the inbox and after each act recorded.
+  const archive = historyArchiver(input);
   let currentCaseFile = caseFile;
   // Each act of this review gets its own audit key, so a retried activity records it once.
   let acts = 0;
@@ -112,6 +115,8 @@ export async function awaitReview(
     proposal: state.proposal,
   });
   setHandler(reviewStateQuery, () => state);
+  // Archived before the batch is told: whoever waits for the batch (the demo) may stop the workers then.
+  await archive('review-opened');
   await onOpened();
 
   const proven = <T>(
@@ -139,6 +144,7 @@ export async function awaitReview(
           details: {},
           standing: standing(),
         });
+        await archive('claimed');
         return state;
       }),
     { validator: (_act) => mustBeOpen(state) },
@@ -165,6 +171,7 @@ export async function awaitReview(
           details: { holder },
           standing: standing(),
         });
+        await archive('released');
         return state;
       }),
     { validator: (_act) => mustBeOpen(state) },
@@ -188,6 +195,7 @@ export async function awaitReview(
         state.provisionalOutcome = redecided.provisionalOutcome;
         // Facts the bots read are the core system's: changing them is never one clerk's call.
         if (redecided.touchesCoreSystemData) state.factsCorrected = true;
+        await archive('corrected');
         return redecided.result;
       }),
     {
@@ -227,6 +235,7 @@ export async function awaitReview(
       approvedBy: approvedBy?.username ?? null,
     };
     ended = { kind: decision.decision === 'return' ? 'returned' : 'decided', result: final };
+    await archive(decision.decision === 'return' ? 'returned' : 'reviewed');
   };
   // Who proposed, as proven when they did: the supervisor's approval is recorded as theirs.
   let proposer: ProvenPerson | null = null;
@@ -262,6 +271,7 @@ export async function awaitReview(
         state.proposal = proposal;
         state.status = 'proposed';
         proposer = person;
+        await archive('proposed');
         return state;
       }),
     {
@@ -307,6 +317,7 @@ export async function awaitReview(
           state.proposal = null;
           state.status = 'claimed';
           state.claimedBy = proposal.by;
+          await archive('second-look-sent-back');
         }
         return state;
       }),
@@ -343,10 +354,12 @@ export type DocumentsEnd = { kind: 'supplied'; supply: Omit<SupplyInput, 'proof'
  */
 export async function awaitDocuments(input: CaseInput, round: number, gate: Mutex, deadlineDays: number): Promise<DocumentsEnd> {
   const review = reviewActivities(input);
+  const archive = historyArchiver(input);
   let acts = 0;
   const key = (what: string) => `supply-${round}/${what}-${++acts}`;
   const deadlineAt = new Date(Date.now() + deadlineDays * 86_400_000).toISOString();
   await review.openReturn({ ...input, key: key('open'), deadlineAt });
+  await archive('awaiting-documents');
   let supplied: Omit<SupplyInput, 'proof'> | null = null;
   setHandler(
     supplyUpdate,
@@ -356,6 +369,7 @@ export async function awaitDocuments(input: CaseInput, round: number, gate: Mute
         const { proof: _proof, ...handedIn } = supply;
         await review.recordSupply({ ...input, key: key('supplied'), reviewer: person, ...handedIn });
         supplied = handedIn;
+        await archive('documents-supplied');
         return { round: round + 1 };
       }),
     {

@@ -29,3 +29,14 @@ export {
   type StoredCalendarYear,
   type CalendarActor,
 } from './calendarYears';
+export {
+  loadPublishedParameters,
+  publishedVersionsOver,
+  proposeParameterVersion,
+  approveParameterVersion,
+  getParameterVersion,
+  listParameterVersions,
+  ParameterVersionRefused,
+  type StoredParameterVersion,
+  type PolicyActor,
+} from './parameterVersions';

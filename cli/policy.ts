@@ -25,7 +25,7 @@ import type { CliPerson } from './calendar';
 import { provenPerson } from './password';
 
 /** Each policy command's arguments and usage line. */
-export const POLICY_COMMANDS = {
+const POLICY_COMMANDS = {
   propose: { usage: 'policy propose FILE.json --as USER', options: ['as'] },
   approve: { usage: 'policy approve ID --as USER', options: ['as'] },
   list: { usage: 'policy list [--business lump-sum|transfer|reimbursement] [--json]', options: ['business'], flags: ['json'] },
@@ -120,7 +120,7 @@ function actorOf(person: { username: string; role: PolicyActor['role'] }): Polic
 }
 
 /** The file's proposal and the sha256 of its bytes, or what is wrong with it. */
-export function readProposalFile(file: string): { proposal: ParameterProposal; sha256: string } | { error: string } {
+function readProposalFile(file: string): { proposal: ParameterProposal; sha256: string } | { error: string } {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);

@@ -73,7 +73,7 @@ export async function loadCaseView(
  * Each rule's basis (依据): the 文号 and article of the parameter version that decided, shipped or
  * published in the store; the catalogue's basis stays for a rule the version does not cite.
  */
-function withCitations(view: CaseView, params: Parameters): CaseView {
+export function withCitations(view: CaseView, params: Parameters): CaseView {
   const decision = view.decision;
   if (!decision) return view;
   const checks = decision.checks.map((c) => {

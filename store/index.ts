@@ -31,10 +31,8 @@ export {
 } from './calendarYears';
 export {
   loadPublishedParameters,
-  publishedVersionsOver,
   proposeParameterVersion,
   approveParameterVersion,
-  getParameterVersion,
   listParameterVersions,
   ParameterVersionRefused,
   type StoredParameterVersion,

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareRuleSet } from '../audit/replay';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { decideAndRecord, rulebookActor } from '../activities/decision';
+import { compareRuleSet, replayCase } from '../audit/replay';
 import { pinnedParameters, recordedOf, redecide } from '../audit/redecide';
 import { ruleSetVersionOf } from '../audit/ruleSetVersion';
 import { citationsOf } from '../notices/activities';
@@ -124,6 +126,32 @@ describe('policy propose, approve and list, against the store', () => {
     expect(citationsOf(today, { policyVersion: recorded, applied: [{ rule: 'RB-03', result: 'pass' }], failed: [] })).toEqual({
       'RB-03': '示例医保发〔2026〕1号 第03条',
     });
+  });
+
+  it('records a decision under the published version as decideAndRecord does, and audit replay re-decides it identically', async () => {
+    const caseFile = { ...shiftedYears(exampleInput('RB-2026-0019'), 2), caseId: 'RB-2028-0001' };
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'case-RB-2028-0001', runId: 'run-1' } });
+    const decided = await env.run(() =>
+      decideAndRecord(store, {
+        caseRow: { caseId: 'RB-2028-0001', type: 'reimbursement', sheet: '零星报销', rowNumber: 2, row: {} },
+        caseFile,
+        step: 'decided',
+        actor: rulebookActor,
+        at: '2028-01-06T02:00:00.000Z',
+      }),
+    );
+    expect(decided).toMatchObject({ ok: true, decided: { result: { policyVersion: 'reimbursement@2027-01-01' } } });
+    const [event] = await listEvents(store, 'RB-2028-0001');
+    expect(event!.ruleSetVersion).toMatch(/^reimbursement@2027-01-01\+sha256:[0-9a-f]{64}\//);
+    const replay = await replayCase(store, 'RB-2028-0001', {
+      dataConverter: {},
+      parameters: await loadPublishedParameters(store),
+      today: '2028-01-06',
+    });
+    expect(replay.history.status).toBe('missing');
+    expect(replay.decisions).toHaveLength(1);
+    expect(replay.decisions[0]).toMatchObject({ match: true, ruleSet: { policyVersion: 'reimbursement@2027-01-01', sameFiles: true } });
+    expect(replay.today).toMatchObject({ parameterVersion: 'reimbursement@2027-01-01', differsFrom: [] });
   });
 
   it('refuses a past date, an overlapping one, a non-manager, and a malformed file naming the field; nothing is stored', async () => {

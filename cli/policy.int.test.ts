@@ -68,6 +68,7 @@ describe('policy propose, approve and list, against the store', () => {
       proposedBy: 'li',
       file: 'rb-2027.json',
     });
+    expect((JSON.parse(proposed.out[0]!) as { proposedAt: string }).proposedAt).toMatch(/^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
     expect(proposed.err).toContain('changes from reimbursement@2024-09-01: deductible.2 500.00 → 400.00');
     expect(proposed.err).toContain(`policy simulate --draft ${draft}`);
 

@@ -19,7 +19,7 @@ import {
   type Store,
   type StoredParameterVersion,
 } from '../store';
-import { beijingDate, beijingTime } from '../time/beijing';
+import { beijingDate, beijingIso, beijingTime } from '../time/beijing';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import type { CliPerson } from './calendar';
 import { provenPerson } from './password';
@@ -146,9 +146,9 @@ function shown(v: StoredParameterVersion) {
     file: v.file,
     sha256: v.fileSha256,
     proposedBy: v.proposedBy,
-    proposedAt: beijingTime(v.proposedAt),
+    proposedAt: beijingIso(v.proposedAt),
     approvedBy: v.approvedBy,
-    approvedAt: v.approvedAt === null ? null : beijingTime(v.approvedAt),
+    approvedAt: v.approvedAt === null ? null : beijingIso(v.approvedAt),
   };
 }
 
@@ -194,7 +194,7 @@ interface VersionRow {
   approvedAt: string | null;
 }
 
-/** The shipped versions and those of the store, by business and effective date. */
+/** The shipped versions and those of the store, by business and effective date; times as +08:00 ISO. */
 async function versionRows(store: Store, business: CaseType | undefined): Promise<VersionRow[]> {
   const shipped: VersionRow[] = CASE_TYPES.filter((b) => !business || b === business).flatMap((b) =>
     (
@@ -218,9 +218,9 @@ async function versionRows(store: Store, business: CaseType | undefined): Promis
     documentNumber: v.documentNumber,
     status: v.status,
     proposedBy: v.proposedBy,
-    proposedAt: beijingTime(v.proposedAt),
+    proposedAt: beijingIso(v.proposedAt),
     approvedBy: v.approvedBy,
-    approvedAt: v.approvedAt === null ? null : beijingTime(v.approvedAt),
+    approvedAt: v.approvedAt === null ? null : beijingIso(v.approvedAt),
   }));
   return [...shipped, ...stored].sort(
     (a, b) =>
@@ -241,8 +241,8 @@ function readable(rows: VersionRow[]): string[] {
       `${r.business}@${r.effectiveFrom}`,
       STATUS_WORDS[r.status],
       r.documentNumber,
-      r.proposedBy ? `提出 ${r.proposedBy} ${r.proposedAt}` : '',
-      r.approvedBy ? `批准 ${r.approvedBy} ${r.approvedAt}` : '',
+      r.proposedBy ? `提出 ${r.proposedBy} ${beijingTime(r.proposedAt)}` : '',
+      r.approvedBy ? `批准 ${r.approvedBy} ${beijingTime(r.approvedAt)}` : '',
     ]
       .filter(Boolean)
       .join('  '),

@@ -217,6 +217,10 @@ export function citedVersionOf(
 ): { effectiveFrom: string; citation: Citation; approval?: Publication } | undefined {
   const m = policyVersion === null ? null : /^([a-z-]+)@(\d{4}-\d{2}-\d{2})/.exec(policyVersion);
   if (!m || !isCaseType(m[1])) return undefined;
-  const list = params[PARAMETERS_OF_TYPE[m[1]]].versions as ReadonlyArray<{ effectiveFrom: string; citation: Citation; approval?: Publication }>;
+  const list = params[PARAMETERS_OF_TYPE[m[1]]].versions as ReadonlyArray<{
+    effectiveFrom: string;
+    citation: Citation;
+    approval?: Publication;
+  }>;
   return list.find((v) => v.effectiveFrom === m[2]);
 }

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { decide, defaultParameters, parseCaseFile, type Parameters } from '../rules';
+import { decide, parseCaseFile, type Parameters } from '../rules';
 import { calendarRecord } from '../rules/calendar';
-import { loadBureauCalendar } from '../store/calendarYears';
+import { loadPublishedParameters } from '../store/parameterVersions';
 import type { Decision } from '../rules/schemas';
 import { appendEvent } from '../store/auditTrail';
 import { upsertCase, type CaseStatus } from '../store/caseRegister';
@@ -76,7 +76,7 @@ function provisionalOutcome(decision: Decision): 'approve' | 'reject' {
  * Writes one step of the running workflow to its case's audit trail. `key` names the step within
  * the run, so a retried activity records it once.
  */
-export function recordStep(
+export async function recordStep(
   store: Store,
   event: {
     caseId: string;
@@ -87,12 +87,14 @@ export function recordStep(
     inputs: unknown;
     outcome: unknown;
     ruleSetVersion?: string | null;
-    /** The parameters and calendar the step decided with, for the rule-set digest; default: the shipped ones. */
+    /** The parameters and calendar the step decided with, for the rule-set digest; default: those in force (shipped and published). */
     params?: Parameters;
     evidence?: EvidenceRef[];
   },
 ) {
   const { workflowId, runId, idempotencyKey } = execution(event.key);
+  // A step that names a parameter version digests the data of that version: it may be one published in the store.
+  const params = event.params ?? (event.ruleSetVersion ? await loadPublishedParameters(store) : undefined);
   return appendEvent(store, {
     caseId: event.caseId,
     workflowId,
@@ -102,7 +104,7 @@ export function recordStep(
     at: event.at,
     inputs: event.inputs as never,
     // The parameter version a step names becomes the full rule-set version: date, data digest, build.
-    ruleSetVersion: ruleSetVersionOf(event.ruleSetVersion ?? null, event.params),
+    ruleSetVersion: ruleSetVersionOf(event.ruleSetVersion ?? null, params),
     outcome: event.outcome as never,
     evidence: event.evidence ?? [],
     idempotencyKey,
@@ -114,7 +116,8 @@ export type DecideOutcome = { ok: true; decided: DecidedCase & { caseFile: Recor
 /**
  * Decides a case file by the rulebook and records the decision with its exact inputs, each rule's
  * result, the parameter version and the bureau calendar it counted working days with (the store's
- * years over the shipped seed), so that it can be re-run from the record alone.
+ * years over the shipped seed), so that it can be re-run from the record alone. The parameters are
+ * the shipped files with the versions published in the store merged over them.
  */
 export async function decideAndRecord(
   store: Store,
@@ -131,7 +134,7 @@ export async function decideAndRecord(
     evidence?: EvidenceRef[];
   },
 ): Promise<DecideOutcome> {
-  const params: Parameters = { ...defaultParameters, calendar: await loadBureauCalendar(store) };
+  const params: Parameters = await loadPublishedParameters(store);
   const parsed = parseCaseFile(args.caseFile, params);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const decision = decide(parsed.caseFile, params);

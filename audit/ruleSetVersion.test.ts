@@ -53,6 +53,23 @@ describe('rule-set version', () => {
     expect(ruleSetVersionOf('lump-sum@1999-01-01')).toBe('lump-sum@1999-01-01');
   });
 
+  it('leaves out what decides nothing: decisions recorded before versions carried citations keep their digests', () => {
+    // The digests of the shipped versions as recorded by the build before citations (文号, 条款) were added.
+    expect(digestOf('transfer@2021-11-01')).toBe('7327f216f0cfb926a36c60d46b31609517139fdfc73fd4127063782c9ab1f041');
+    expect(digestOf('reimbursement@2024-09-01')).toBe('fe53b2dbaf7b8b3f67d9a4bd1ccf870ec26e2fa02b9c8b736b245e139c6b0bc0');
+    expect(digestOf('lump-sum@2020-01-01')).toBe('149651e6b49cc89f71a10cd01246823028482ed88667f80613e485bd9a878b13');
+    const transfer = defaultParameters.transfer;
+    const recited = {
+      ...transfer,
+      versions: transfer.versions.map((v) => ({
+        ...v,
+        citation: { ...v.citation, documentNumber: '另一文号' },
+        approval: { id: 1, proposedBy: 'li', approvedBy: 'wang', approvedAt: '2026-12-02T02:00:00.000Z' },
+      })),
+    };
+    expect(digestOf('transfer@2021-11-01', { ...defaultParameters, transfer: recited })).toBe(digestOf('transfer@2021-11-01'));
+  });
+
   it('takes the build from ZHISHEN_BUILD, else the git commit of the checkout', () => {
     expect(currentBuild({ ZHISHEN_BUILD: 'v1.2.3+9abbef1' })).toBe('v1.2.3+9abbef1');
     expect(() => currentBuild({ ZHISHEN_BUILD: 'a b; rm -rf' })).toThrow(/ZHISHEN_BUILD/);

@@ -6,7 +6,7 @@
  *  - a digest of the parameter and calendar data that decision used: the business's parameter file
  *    with only that version (its undated tables too, e.g. contribution bases) and the whole calendar.
  *    A version added later for another date leaves the digest of older decisions alone; an edited
- *    version, table or calendar changes it,
+ *    version, table or calendar changes it; its citation (文号, 条款) and who published it do not,
  *  - the build: ZHISHEN_BUILD when set, else `git rev-parse HEAD` read once, else `unknown`.
  * Two builds with different parameters no longer look alike, and `audit replay` can say when
  * today's files are not the ones that decided.
@@ -65,8 +65,10 @@ export function ruleSetDigest(policyVersion: string, params: Parameters = defaul
   const file = params[PARAMETERS_OF_TYPE[business]];
   const version = (file.versions as ReadonlyArray<{ effectiveFrom: string }>).find((v) => v.effectiveFrom === effectiveFrom);
   if (!version) return { error: `parameter version ${policyVersion} is no longer among rules/params (it was removed or re-dated)` };
+  // The citation (文号, 条款) and who published the version decide nothing: a version re-cited keeps its digest.
+  const { citation: _citation, approval: _approval, ...values } = version as { citation?: unknown; approval?: unknown };
   const used = {
-    params: { ...file, versions: [version] },
+    params: { ...file, versions: [values] },
     calendar: { holidays: [...params.calendar.holidays].sort(), workingDays: [...params.calendar.workingDays].sort() },
   };
   return { digest: crypto.createHash('sha256').update(canonicalJson(used)).digest('hex') };

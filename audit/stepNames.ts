@@ -36,4 +36,8 @@ export const STEP_NAMES: Record<AuditStep, string> = {
   'calendar-imported': '导入工作日历',
   'calendar-replaced': '替换工作日历',
   'calendar-shown': '查看工作日历',
+  // Parameter versions, in the `_admin` trail (store/parameterVersions.ts).
+  'policy-proposed': '提出参数版本',
+  'policy-approved': '批准发布参数版本',
+  'policy-refused': '参数版本操作被拒绝',
 };

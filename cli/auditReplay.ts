@@ -11,7 +11,7 @@ import { standingAfter } from '../audit/historyStanding';
 import { replayCase, type CaseReplay, type RuleSetComparison } from '../audit/replay';
 import { loadParametersFromDir } from '../audit/ruleSetVersion';
 import { connectClient } from './temporalClient';
-import { loadBureauCalendar } from '../store/calendarYears';
+import { loadPublishedParameters, publishedVersionsOver } from '../store/parameterVersions';
 import { configuredDataConverter } from '../temporal/dataConverter';
 import { isListening } from '../temporal/devServer';
 import { beijingTime } from '../time/beijing';
@@ -35,7 +35,6 @@ export async function auditReplay(
   },
   out: (line: string) => void,
 ): Promise<number> {
-  const parameters = options.params ? loadParametersFromDir(options.params) : undefined;
   // The replayer's worker narrates its bundling and state: the log file keeps it, the terminal shows the verdict.
   const logger = createLogger('audit', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel, terminalLevel: 'warn' });
   installRuntimeLogger(logger);
@@ -47,8 +46,13 @@ export async function auditReplay(
       await archiveClosedCaseHistories(store, temporal.client);
     }
     // The archive holds the histories sealed: the key ring opens them, as the workers' did.
-    // What today's parameters decide counts working days with today's calendar: the store's years.
-    const todaysCalendar = parameters ? undefined : await loadBureauCalendar(store);
+    // Today's parameters: the shipped files (or the --params copy) with the versions published in the
+    // store over them, so a decision made under a published version finds it; what they decide counts
+    // working days with today's calendar, the store's years (the copy's own calendar with --params).
+    const parameters = options.params
+      ? await publishedVersionsOver(store, loadParametersFromDir(options.params))
+      : await loadPublishedParameters(store);
+    const todaysCalendar = options.params ? undefined : parameters.calendar;
     const replay = await replayCase(store, caseId, {
       workflowsPath: WORKFLOWS_PATH,
       today: options.today,

@@ -4,6 +4,9 @@ import { getCase, listEvents, type AuditEvent, type AuditStep, type StoredCase, 
 import { reviewStateQuery } from '../workflows/messages';
 import type { ReviewState } from '../workflows/reviewTypes';
 import { caseWorkflowId } from '../workflows/types';
+import { citationText } from '../rules/citation';
+import { ruleCitationOf, type Parameters } from '../rules/params';
+import { loadPublishedParameters } from '../store/parameterVersions';
 
 export interface RuleCheck {
   rule: string;
@@ -61,9 +64,23 @@ export async function loadCaseView(
   if (!stored) return undefined;
   const events = await listEvents(store, caseId);
   const review = stored.status === 'review' ? await queryReview(temporal, caseId) : null;
-  const view = viewOfEvents(stored, events, review);
+  const view = withCitations(viewOfEvents(stored, events, review), await loadPublishedParameters(store));
   // Managers and auditors see the same page with every 身份证号 masked, the trail included.
   return options.maskIds ? (maskDeep(view) as CaseView) : view;
+}
+
+/**
+ * Each rule's basis (依据): the 文号 and article of the parameter version that decided, shipped or
+ * published in the store; the catalogue's basis stays for a rule the version does not cite.
+ */
+export function withCitations(view: CaseView, params: Parameters): CaseView {
+  const decision = view.decision;
+  if (!decision) return view;
+  const checks = decision.checks.map((c) => {
+    const cited = ruleCitationOf(params, decision.ruleSetVersion, c.rule);
+    return cited ? { ...c, basis: citationText(cited) } : c;
+  });
+  return { ...view, decision: { ...decision, checks } };
 }
 
 async function queryReview(temporal: Client, caseId: string): Promise<ReviewState | null> {

@@ -7,9 +7,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { appendEvent, listEvents } from '../store/auditTrail';
 import { createHash } from 'node:crypto';
 import type { Store } from '../store';
-import { defaultBureau, type NoticeBureau } from './noticeContent';
+import { defaultBureau, type NoticeBureau, type NoticeRecord } from './noticeContent';
 import { noticeRecordFromEvents } from './fromTrail';
 import { renderNotice } from './renderNotice';
+import { citationText } from '../rules/citation';
+import { ruleCitationOf, type Parameters } from '../rules/params';
+import { loadPublishedParameters } from '../store/parameterVersions';
 
 export interface NoticeDeps {
   store: Store;
@@ -39,6 +42,19 @@ export function noticePath(dataDir: string, caseId: string): string {
   return path.join(dataDir, 'notices', `${caseId}.pdf`);
 }
 
+/** The 文号 and article of each rule the notice names, from the parameter version that decided. */
+export function citationsOf(
+  params: Parameters,
+  record: Pick<NoticeRecord, 'policyVersion' | 'applied' | 'failed'>,
+): Record<string, string> {
+  const citations: Record<string, string> = {};
+  for (const { rule } of [...record.applied, ...record.failed]) {
+    const cited = ruleCitationOf(params, record.policyVersion, rule);
+    if (cited) citations[rule] = citationText(cited);
+  }
+  return citations;
+}
+
 /** Activities for the notice step; register them on the default task queue's worker. */
 export function noticeActivities(deps: NoticeDeps) {
   const now = deps.now ?? (() => new Date());
@@ -52,7 +68,8 @@ export function noticeActivities(deps: NoticeDeps) {
       const built = noticeRecordFromEvents(caseId, events);
       const file = noticePath(deps.dataDir, caseId);
       if (!built.ok) return { caseId, path: file, sha256: '', issued: false, reason: built.reason };
-      const bytes = await renderNotice(built.record, deps.bureau ?? defaultBureau).catch((err: unknown) => {
+      const record = { ...built.record, citations: citationsOf(await loadPublishedParameters(deps.store), built.record) };
+      const bytes = await renderNotice(record, deps.bureau ?? defaultBureau).catch((err: unknown) => {
         // A missing font engine is an installation fault: retrying will not fix it.
         if (err instanceof Error && err.name === 'FontkitMissingError') throw ApplicationFailure.nonRetryable(err.message);
         throw err;

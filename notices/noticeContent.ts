@@ -38,6 +38,8 @@ export const NoticeRecord = z.object({
   /** The rules applied, each with its result. */
   applied: z.array(z.object({ rule: z.string(), result: z.enum(['pass', 'fail', 'skip']) })),
   policyVersion: z.string().nullable(),
+  /** Each applied rule's basis (文号 and article) under the parameter version that decided; a rule without one is cited by none. */
+  citations: z.record(z.string(), z.string()).default({}),
   /** YYYY-MM-DD, Beijing date of the decision. */
   decidedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** Who decided when a clerk overrode the rules (their comment is the grounds then). */
@@ -63,6 +65,12 @@ export function appealText(bureau: NoticeBureau): string {
 
 const ruleTitle = (id: string): string => ruleById(id)?.title ?? id;
 const RESULT_WORDS = { pass: '符合', fail: '不符合', skip: '不适用' } as const;
+
+/** The rule's basis with its lead-in, or nothing when the version cites none for it. */
+function basisOf(r: { citations: Record<string, string> }, rule: string, lead: string, end = ''): string {
+  const basis = r.citations[rule];
+  return basis ? `${lead}${basis}${end}` : '';
+}
 
 function chineseDate(date: string): string {
   const [y, m, d] = date.split('-');
@@ -92,13 +100,20 @@ export function noticeBlocks(input: NoticeRecord, bureau: NoticeBureau = default
       kind: 'paragraph',
       text: `你（单位）提交的${business}申请（案件编号 ${r.caseId}），经审核，不符合下列规定，决定不予受理：`,
     });
-    r.failed.forEach((f, i) => blocks.push({ kind: 'paragraph', text: `${i + 1}. ${ruleTitle(f.rule)}（${f.rule}）：${mask(f.message)}` }));
+    r.failed.forEach((f, i) =>
+      blocks.push({
+        kind: 'paragraph',
+        text: `${i + 1}. ${ruleTitle(f.rule)}（${f.rule}）：${mask(f.message)}${basisOf(r, f.rule, '。依据：')}`,
+      }),
+    );
   }
   if (r.reviewedBy !== null && r.reviewComment) blocks.push({ kind: 'paragraph', text: `审核意见：${mask(r.reviewComment)}` });
   blocks.push({ kind: 'heading', text: '适用规则' });
   blocks.push({
     kind: 'paragraph',
-    text: r.applied.map((a) => `${a.rule} ${ruleTitle(a.rule)}：${RESULT_WORDS[a.result]}`).join('；') + '。',
+    text:
+      r.applied.map((a) => `${a.rule} ${ruleTitle(a.rule)}：${RESULT_WORDS[a.result]}${basisOf(r, a.rule, '，依据 ', '')}`).join('；') +
+      '。',
   });
   // The applicant reads the parameter version; the digest and build stay in the audit trail.
   if (r.policyVersion) blocks.push({ kind: 'small', text: `参数版本：${policyVersionPart(r.policyVersion)}` });

@@ -9,8 +9,9 @@ import reimbursementData from './params/reimbursement.json' with { type: 'json' 
 import calendarData from './data/calendar.json' with { type: 'json' };
 import { CountSchema, DateSchema, DecimalSchema, MoneySchema, MonthSchema } from './formats';
 import { loadCalendar, type BureauCalendar } from './calendar';
-import type { CaseType } from './caseTypes';
+import { isCaseType, type CaseType } from './caseTypes';
 import { yearOf } from './dates';
+import { CitationSchemaOf, PublicationSchema, type Citation, type Publication, type RuleCitation } from './citation';
 
 /** A list of versions in strictly ascending order of their effective dates. */
 function versions<T extends z.ZodObject<{ effectiveFrom: typeof DateSchema }>>(version: T) {
@@ -22,19 +23,61 @@ function versions<T extends z.ZodObject<{ effectiveFrom: typeof DateSchema }>>(v
     });
 }
 
+/** A ratio or rate: an exact decimal from 0 to 1. */
+const RatioSchema = DecimalSchema.refine((text) => Number(text) <= 1, { error: 'must be between 0 and 1' });
+/** A count with an upper bound, so that a typo (3600 months) is caught before anyone decides by it. */
+const countUpTo = (max: number) => CountSchema.max(max, { error: `must be at most ${max}` });
+
+/**
+ * What every version carries besides its values: the 文号 and 条款 it applies (citation), and
+ * for a version published through the store, who proposed and who approved it. Neither decides
+ * anything, so the rule-set digest leaves both out (audit/ruleSetVersion.ts).
+ */
+const cited = (business: CaseType) => ({ citation: CitationSchemaOf(business), approval: PublicationSchema.optional() });
+
 const byLevel = <T extends z.ZodType>(value: T) => z.object({ 1: value, 2: value, 3: value });
 const byScheme = <T extends z.ZodType>(value: T) => z.object({ employee: value, resident: value });
+
+/** One version of 趸缴's parameters (a proposal file's `version` for lump-sum). */
+export const LumpSumVersionSchema = z.object({
+  effectiveFrom: DateSchema,
+  ...cited('lump-sum'),
+  requiredMonths: z.object({ men: countUpTo(600), women: countUpTo(600) }),
+  requiredLocalMonths: countUpTo(600),
+});
+
+/** One version of 关系转移接续's parameters. */
+export const TransferVersionSchema = z.object({
+  effectiveFrom: DateSchema,
+  ...cited('transfer'),
+  waitingMonths: countUpTo(60),
+  continuityGapMonths: countUpTo(60),
+  crossSchemeContinuityMonths: countUpTo(600),
+  dueWorkingDays: countUpTo(60).min(1, { error: 'must be at least 1' }),
+});
+
+/** One version of 零星报销's parameters. */
+export const ReimbursementVersionSchema = z.object({
+  effectiveFrom: DateSchema,
+  ...cited('reimbursement'),
+  deductible: byLevel(MoneySchema),
+  inpatientRatio: z.object({ employeeInService: byLevel(RatioSchema), employeeRetired: RatioSchema, resident: RatioSchema }),
+  outpatientRatio: byScheme(RatioSchema),
+  cap: z.object({ inpatient: byScheme(MoneySchema), outpatient: byScheme(MoneySchema) }),
+  bFirstPay: RatioSchema,
+  remoteAdjustment: z.object({ local: RatioSchema, filed: RatioSchema, referral: RatioSchema, unfiled: RatioSchema }),
+  limits: z.object({
+    largePayable: MoneySchema,
+    minConfidence: RatioSchema,
+    claimDeadlineMonths: countUpTo(120).min(1, { error: 'must be at least 1' }),
+    receiptGraceDays: countUpTo(366),
+  }),
+});
 
 const LumpSumParamsSchema = z.object({
   business: z.literal('lump-sum'),
   source: z.string().optional(),
-  versions: versions(
-    z.object({
-      effectiveFrom: DateSchema,
-      requiredMonths: z.object({ men: CountSchema, women: CountSchema }),
-      requiredLocalMonths: CountSchema,
-    }),
-  ),
+  versions: versions(LumpSumVersionSchema),
   contributionBases: z
     .array(z.object({ year: z.int().min(1900).max(9999), base: MoneySchema, rate: DecimalSchema }))
     .min(1)
@@ -61,15 +104,7 @@ export type ContributionBase = LumpSumParams['contributionBases'][number];
 const TransferParamsSchema = z.object({
   business: z.literal('transfer'),
   source: z.string().optional(),
-  versions: versions(
-    z.object({
-      effectiveFrom: DateSchema,
-      waitingMonths: CountSchema,
-      continuityGapMonths: CountSchema,
-      crossSchemeContinuityMonths: CountSchema,
-      dueWorkingDays: CountSchema,
-    }),
-  ),
+  versions: versions(TransferVersionSchema),
 });
 type TransferParams = z.infer<typeof TransferParamsSchema>;
 export type TransferVersion = TransferParams['versions'][number];
@@ -77,23 +112,7 @@ export type TransferVersion = TransferParams['versions'][number];
 const ReimbursementParamsSchema = z.object({
   business: z.literal('reimbursement'),
   source: z.string().optional(),
-  versions: versions(
-    z.object({
-      effectiveFrom: DateSchema,
-      deductible: byLevel(MoneySchema),
-      inpatientRatio: z.object({ employeeInService: byLevel(DecimalSchema), employeeRetired: DecimalSchema, resident: DecimalSchema }),
-      outpatientRatio: byScheme(DecimalSchema),
-      cap: z.object({ inpatient: byScheme(MoneySchema), outpatient: byScheme(MoneySchema) }),
-      bFirstPay: DecimalSchema,
-      remoteAdjustment: z.object({ local: DecimalSchema, filed: DecimalSchema, referral: DecimalSchema, unfiled: DecimalSchema }),
-      limits: z.object({
-        largePayable: MoneySchema,
-        minConfidence: DecimalSchema,
-        claimDeadlineMonths: CountSchema,
-        receiptGraceDays: CountSchema,
-      }),
-    }),
-  ),
+  versions: versions(ReimbursementVersionSchema),
 });
 type ReimbursementParams = z.infer<typeof ReimbursementParamsSchema>;
 export type ReimbursementVersion = ReimbursementParams['versions'][number];
@@ -151,4 +170,57 @@ export function contributionBaseFor(bases: readonly ContributionBase[], applicat
 /** `<business>@<version date>`, e.g. lump-sum@2020-01-01. */
 export function policyVersionOf(business: string, version: { effectiveFrom: string }): string {
   return `${business}@${version.effectiveFrom}`;
+}
+
+/** A version published through the store, as stored (validated again when merged). */
+export interface PublishedVersion {
+  business: CaseType;
+  version: unknown;
+}
+
+/**
+ * The seed (the shipped files) with the versions published through the store merged over it: a
+ * published version takes its place by effective date, replacing a seed version of the same date.
+ * The result is validated as the files are, so a merge that breaks the order throws.
+ */
+export function withPublishedVersions(seed: Parameters, published: readonly PublishedVersion[]): Parameters {
+  const merged = (business: CaseType) => {
+    const key = PARAMETERS_OF_TYPE[business];
+    const own = published.filter((p) => p.business === business).map((p) => p.version as { effectiveFrom: string });
+    const dates = new Set(own.map((v) => v.effectiveFrom));
+    const list = [...(seed[key].versions as ReadonlyArray<{ effectiveFrom: string }>).filter((v) => !dates.has(v.effectiveFrom)), ...own];
+    return { ...seed[key], versions: list.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)) };
+  };
+  if (published.length === 0) return seed;
+  return {
+    lumpSum: LumpSumParamsSchema.parse(merged('lump-sum')),
+    transfer: TransferParamsSchema.parse(merged('transfer')),
+    reimbursement: ReimbursementParamsSchema.parse(merged('reimbursement')),
+    calendar: seed.calendar,
+  };
+}
+
+/**
+ * The 文号 and article a rule applies under the parameter version a decision names
+ * (`business@effectiveFrom`); undefined when that version or its article is not among `params`.
+ */
+export function ruleCitationOf(params: Parameters, policyVersion: string | null, ruleId: string): RuleCitation | undefined {
+  const version = citedVersionOf(params, policyVersion);
+  const article = version?.citation.articles[ruleId];
+  return version && article !== undefined ? { documentNumber: version.citation.documentNumber, article } : undefined;
+}
+
+/** The version a policyVersion (`business@effectiveFrom`, maybe followed by `+sha256:…`) names, with its citation and publication. */
+export function citedVersionOf(
+  params: Parameters,
+  policyVersion: string | null,
+): { effectiveFrom: string; citation: Citation; approval?: Publication } | undefined {
+  const m = policyVersion === null ? null : /^([a-z-]+)@(\d{4}-\d{2}-\d{2})/.exec(policyVersion);
+  if (!m || !isCaseType(m[1])) return undefined;
+  const list = params[PARAMETERS_OF_TYPE[m[1]]].versions as ReadonlyArray<{
+    effectiveFrom: string;
+    citation: Citation;
+    approval?: Publication;
+  }>;
+  return list.find((v) => v.effectiveFrom === m[2]);
 }

@@ -39,6 +39,10 @@ export const AUDIT_STEPS = [
   'calendar-imported',
   'calendar-replaced',
   'calendar-shown',
+  // Parameter versions proposed, approved (published) or refused, in the `_admin` trail (store/parameterVersions.ts).
+  'policy-proposed',
+  'policy-approved',
+  'policy-refused',
 ] as const;
 
 export type AuditStep = (typeof AUDIT_STEPS)[number];

@@ -29,3 +29,12 @@ export {
   type StoredCalendarYear,
   type CalendarActor,
 } from './calendarYears';
+export {
+  loadPublishedParameters,
+  proposeParameterVersion,
+  approveParameterVersion,
+  listParameterVersions,
+  ParameterVersionRefused,
+  type StoredParameterVersion,
+  type PolicyActor,
+} from './parameterVersions';

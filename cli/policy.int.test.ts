@@ -162,10 +162,10 @@ describe('policy propose, approve and list, against the store', () => {
       code: 1,
       err: expect.stringMatching(/policy propose refused: the effective date 2026-12-01 is not in the future/),
     });
-    const overlap = await run(['propose', file('overlap.json', reimbursementProposal('2026-12-20')), '--as', 'li']);
+    const overlap = await run(['propose', file('overlap.json', reimbursementProposal('2027-01-01')), '--as', 'li']);
     expect(overlap).toMatchObject({
       code: 1,
-      err: expect.stringMatching(/not after reimbursement@2027-01-01, the latest published version/),
+      err: expect.stringMatching(/reimbursement@2027-01-01 is already published: two versions on one date would overlap/),
     });
     const clerk = await run(['propose', file('clerk.json', transferProposal('2027-03-01')), '--as', 'clerk.a']);
     expect(clerk).toMatchObject({ code: 1, err: expect.stringMatching(/clerk\.a is clerk; only a manager proposes/) });

@@ -77,24 +77,29 @@ describeEachBackend(backendKinds, 'parameter versions on $name', (kind) => {
     expect(await getParameterVersion(store, 999_999)).toBeUndefined();
   });
 
-  it('refuse a date not in the future, or not after the latest published version, and a non-manager', async () => {
+  it("refuse a date not in the future, or on a published version's date, and a non-manager", async () => {
     await expect(propose(manager('li'), transferProposal('2026-12-01'))).rejects.toThrow(/not in the future/);
-    await expect(propose(manager('li'), reimbursementProposal('2026-12-31'))).rejects.toThrow(
-      /not after reimbursement@2027-01-01, the latest published version/,
+    await expect(propose(manager('li'), reimbursementProposal('2027-01-01'))).rejects.toThrow(
+      /reimbursement@2027-01-01 is already published: two versions on one date would overlap/,
     );
-    await expect(propose(manager('li'), reimbursementProposal('2027-01-01'))).rejects.toThrow(/not after/);
     await expect(propose({ ...manager('chen'), role: 'clerk' }, transferProposal('2027-03-01'))).rejects.toThrow(
       /chen is clerk; only a manager proposes/,
     );
-    // Two proposals for the same business: whichever is approved first wins; the other may no longer be.
-    const early = await propose(manager('li'), transferProposal('2027-03-01'));
+    // Two proposals for the same date: whichever is approved first wins; the other may no longer be.
+    const first = await propose(manager('li'), transferProposal('2027-03-01'));
+    const rival = await propose(manager('zhao'), transferProposal('2027-03-01'));
     const later = await propose(manager('li'), transferProposal('2027-06-01'));
     await approveParameterVersion(store, manager('wang'), later.id, TODAY);
-    await expect(approveParameterVersion(store, manager('wang'), early.id, TODAY)).rejects.toThrow(/not after transfer@2027-06-01/);
+    // A version dated before a published later one is in force until it.
+    await approveParameterVersion(store, manager('wang'), first.id, TODAY);
+    await expect(approveParameterVersion(store, manager('wang'), rival.id, TODAY)).rejects.toThrow(
+      /transfer@2027-03-01 is already published/,
+    );
     // A proposal whose date has passed by the time it is approved.
     const soon = await propose(manager('li'), reimbursementProposal('2027-02-01'));
     await expect(approveParameterVersion(store, manager('wang'), soon.id, '2027-02-01')).rejects.toThrow(/not in the future/);
     expect((await listParameterVersions(store, { business: 'transfer' })).map((v) => [v.effectiveFrom, v.status])).toEqual([
+      ['2027-03-01', 'published'],
       ['2027-03-01', 'proposed'],
       ['2027-06-01', 'published'],
     ]);

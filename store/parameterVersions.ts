@@ -120,19 +120,23 @@ export async function loadPublishedParameters(store: Store, seed: Parameters = d
   return publishedVersionsOver(store, { ...seed, calendar: await loadBureauCalendar(store) });
 }
 
-/** The latest effective date of a business among the published versions (seed and store). */
-function latestPublished(params: Parameters, business: CaseType): string {
+/** The effective dates of a business's published versions (seed and store). */
+function publishedDates(params: Parameters, business: CaseType): Set<string> {
   const list = params[PARAMETERS_OF_TYPE[business]].versions as ReadonlyArray<{ effectiveFrom: string }>;
-  return list.reduce((latest, v) => (v.effectiveFrom > latest ? v.effectiveFrom : latest), '');
+  return new Set(list.map((v) => v.effectiveFrom));
 }
 
-/** Why a version of `business` effective `effectiveFrom` may not be published on `today` (Beijing date), or null. */
-function whyNotPublishable(params: Parameters, business: CaseType, effectiveFrom: string, today: string): string | null {
+/**
+ * Why a version of `business` effective `effectiveFrom` may not be published on `today` (Beijing
+ * date), or null. Each version is in force from its date until the next one's, so versions never
+ * leave a gap; two on the same date would overlap. A version dated between two published ones is
+ * allowed: it is in force until the later one (e.g. a change before a reform already enacted).
+ */
+function whyNotPublishable(dates: ReadonlySet<string>, business: CaseType, effectiveFrom: string, today: string): string | null {
   if (effectiveFrom <= today)
     return `the effective date ${effectiveFrom} is not in the future (today is ${today}, Beijing): decisions already made would change under it`;
-  const latest = latestPublished(params, business);
-  if (effectiveFrom <= latest)
-    return `the effective date ${effectiveFrom} is not after ${business}@${latest}, the latest published version: a new version starts after it (no overlap)`;
+  if (dates.has(effectiveFrom))
+    return `${business}@${effectiveFrom} is already published: two versions on one date would overlap (propose another date)`;
   return null;
 }
 
@@ -142,7 +146,7 @@ function refuseUnlessManager(by: PolicyActor, what: string): void {
 
 /**
  * Stores a proposal after checking it may be published: the proposer a manager, the effective
- * date after `today` (Beijing) and after the latest published version of its business. Throws
+ * date after `today` (Beijing) and on no published version's date of its business. Throws
  * ParameterVersionRefused (and records the refusal) otherwise.
  */
 export async function proposeParameterVersion(
@@ -155,7 +159,7 @@ export async function proposeParameterVersion(
   const described = { business, effectiveFrom: version.effectiveFrom, documentNumber: version.citation.documentNumber };
   return refusalRecorded(store, by, { act: 'propose', file: input.file, sha256: input.sha256, ...described }, async () => {
     refuseUnlessManager(by, 'proposes parameter versions');
-    const why = whyNotPublishable(await loadPublishedParameters(store), business, version.effectiveFrom, today);
+    const why = whyNotPublishable(publishedDates(await loadPublishedParameters(store), business), business, version.effectiveFrom, today);
     if (why) throw new ParameterVersionRefused(why);
     const [row] = await store.db.query<Row>(
       `INSERT INTO parameter_versions (business, effective_from, document_number, version, file, file_sha256, status, proposed_by)
@@ -174,7 +178,7 @@ export async function proposeParameterVersion(
 
 /**
  * Publishes a proposed version: the approver a manager other than the proposer, the version still
- * proposed, its effective date still after `today` (Beijing) and after the latest published version.
+ * proposed, its effective date still after `today` (Beijing) and on no published version's date.
  * Checked and written under a table lock, so two approvals cannot both pass. Throws
  * ParameterVersionRefused (and records the refusal) otherwise.
  */
@@ -196,17 +200,14 @@ export async function approveParameterVersion(store: Store, by: PolicyActor, id:
       if (current.proposedBy === by.actor.name)
         throw new ParameterVersionRefused(`${by.actor.name} proposed version ${id}: a second manager approves it (four eyes)`);
       // Versions published since `params` was read are in the table: count them too.
-      const [since] = await tx.query<{ latest: string | null }>(
-        `SELECT max(effective_from) AS latest FROM parameter_versions WHERE status = 'published' AND business = $1`,
+      const since = await tx.query<{ effective_from: string }>(
+        `SELECT effective_from FROM parameter_versions WHERE status = 'published' AND business = $1`,
         [current.business],
       );
-      const latest = [latestPublished(params, current.business), since?.latest ?? ''].sort().at(-1)!;
-      const why = whyNotPublishable(params, current.business, current.effectiveFrom, today);
+      const dates = publishedDates(params, current.business);
+      for (const row of since) dates.add(String(row.effective_from));
+      const why = whyNotPublishable(dates, current.business, current.effectiveFrom, today);
       if (why) throw new ParameterVersionRefused(why);
-      if (current.effectiveFrom <= latest)
-        throw new ParameterVersionRefused(
-          `the effective date ${current.effectiveFrom} is not after ${current.business}@${latest}, the latest published version`,
-        );
       const [updated] = await tx.query<Row>(
         `UPDATE parameter_versions SET status = 'published', approved_by = $2, approved_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, by.actor.name],

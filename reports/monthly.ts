@@ -119,7 +119,13 @@ export function monthlyReport(figures: MonthlyFigures, generatedAt: Date): Month
     const rows = figures.closed.filter((c) => c.month === month);
     const cases = rows.reduce((n, c) => n + c.cases, 0);
     const automated = rows.reduce((n, c) => n + c.automated, 0);
-    trend.push({ month, cases, automated, automationRate: rate(automated, cases), approvedFen: rows.reduce((n, c) => n + c.approvedFen, 0n) });
+    trend.push({
+      month,
+      cases,
+      automated,
+      automationRate: rate(automated, cases),
+      approvedFen: rows.reduce((n, c) => n + c.approvedFen, 0n),
+    });
   }
 
   const { decided, toReview } = figures.exceptions;

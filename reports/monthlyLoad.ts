@@ -1,6 +1,13 @@
 /** Reads one month's figures from the store, for reports/monthly.ts to assemble. */
 import type { Store } from '../store';
-import { clerkWorkloads, closedCaseCounts, receivedCaseCounts, reviewSlaFigures, ruleExceptions, stepCounts } from '../store/monthlyFigures';
+import {
+  clerkWorkloads,
+  closedCaseCounts,
+  receivedCaseCounts,
+  reviewSlaFigures,
+  ruleExceptions,
+  stepCounts,
+} from '../store/monthlyFigures';
 import { addMonths, beijingMonthRange } from '../time/beijingMonth';
 import { monthlyReport, TREND_MONTHS, type MonthlyFigures, type MonthlyReport } from './monthly';
 
@@ -17,7 +24,12 @@ export async function loadMonthlyFigures(store: Store, month: string): Promise<M
     exceptions: await ruleExceptions(store, from, to),
     clerks: await clerkWorkloads(store, from, to),
     sla: await reviewSlaFigures(store, from, to),
-    steps: await stepCounts(store, ['proposed', 'second-look-approved', 'second-look-sent-back', 'review-reminder', 'review-escalated'], from, to),
+    steps: await stepCounts(
+      store,
+      ['proposed', 'second-look-approved', 'second-look-sent-back', 'review-reminder', 'review-escalated'],
+      from,
+      to,
+    ),
   };
 }
 

@@ -223,7 +223,12 @@ export async function reviewSlaFigures(store: Store, from: string, to: string): 
 }
 
 /** How many events of each of `steps` were recorded in `[from, to)` (every step named, 0 if none). */
-export async function stepCounts<S extends AuditStep>(store: Store, steps: readonly S[], from: string, to: string): Promise<Record<S, number>> {
+export async function stepCounts<S extends AuditStep>(
+  store: Store,
+  steps: readonly S[],
+  from: string,
+  to: string,
+): Promise<Record<S, number>> {
   const rows = await store.db.query<{ step: S; n: string | number }>(
     `SELECT step, count(*) AS n FROM audit_events
      WHERE step IN (SELECT jsonb_array_elements_text($3::text::jsonb)) AND at >= $1::text::timestamptz AND at < $2::text::timestamptz GROUP BY step`,

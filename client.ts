@@ -12,7 +12,7 @@ import { auditExport } from './cli/auditExport';
 import { runScheduleCommand } from './cli/schedule';
 import { runUsersCommand } from './cli/users';
 import { runCalendarCommand } from './cli/calendar';
-import { runReportCommand } from './cli/report';
+import { parseReportArgs, runReportCommand } from './cli/report';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
 import { runOcr } from './cli/ocr';
@@ -167,10 +167,11 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     case 'report': {
+      const request = parseReportArgs(argv.slice(1));
       const config = loadConfig();
       const store = await openAppStore(config);
       try {
-        return await runReportCommand(argv.slice(1), store, config.cli);
+        return await runReportCommand(request, store, config.cli);
       } finally {
         await store.close();
       }

@@ -19,19 +19,18 @@ const MAY_READ = new Set(['manager', 'admin', 'auditor']);
 
 type Out = (line: string) => void;
 
+/** What `report monthly` was asked for, its arguments checked. */
+export interface MonthlyReportRequest {
+  month: string;
+  outDir: string | undefined;
+  as: string | undefined;
+}
+
 /**
- * `report monthly --month YYYY-MM [--out DIR] --as USER`: the monthly management report of a Beijing
- * month as a Chinese summary on stdout, and with `--out` its workbook and PDF in DIR. Needs a proven
- * manager, admin or auditor.
+ * Checks `report monthly` arguments before anything is opened: a UsageError (exit 2) names what is
+ * wrong, e.g. `--month 2026-13`.
  */
-export async function runReportCommand(
-  args: string[],
-  store: Store,
-  cli: { user: string | undefined; password: string | undefined },
-  out: Out = (l) => process.stdout.write(l + '\n'),
-  err: Out = (l) => process.stderr.write(l + '\n'),
-  now: () => Date = () => new Date(),
-): Promise<number> {
+export function parseReportArgs(args: readonly string[]): MonthlyReportRequest {
   const [sub, ...rest] = args;
   const spec = REPORT_COMMANDS.monthly;
   if (sub !== 'monthly') throw new UsageError(sub ? `unknown report command: ${sub}` : 'report needs a command', spec.usage);
@@ -43,8 +42,24 @@ export async function runReportCommand(
   const outDir = parsed.options.get('out');
   if (outDir !== undefined && fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory())
     throw new UsageError(`--out ${outDir} is not a directory`, spec.usage);
+  return { month, outDir, as: parsed.options.get('as') };
+}
 
-  const person = await provenPerson(store, parsed.options.get('as') ?? cli.user, cli.password, 'reads the report');
+/**
+ * `report monthly --month YYYY-MM [--out DIR] --as USER`: the monthly management report of a Beijing
+ * month as a Chinese summary on stdout, and with `--out` its workbook and PDF in DIR. Needs a proven
+ * manager, admin or auditor.
+ */
+export async function runReportCommand(
+  args: readonly string[] | MonthlyReportRequest,
+  store: Store,
+  cli: { user: string | undefined; password: string | undefined },
+  out: Out = (l) => process.stdout.write(l + '\n'),
+  err: Out = (l) => process.stderr.write(l + '\n'),
+  now: () => Date = () => new Date(),
+): Promise<number> {
+  const { month, outDir, as } = Array.isArray(args) ? parseReportArgs(args) : (args as MonthlyReportRequest);
+  const person = await provenPerson(store, as ?? cli.user, cli.password, 'reads the report');
   if (!MAY_READ.has(person.role)) {
     err(`report monthly refused: ${person.username} is ${person.role}; only a manager, an admin or an auditor reads the monthly report`);
     return 1;

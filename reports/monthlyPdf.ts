@@ -52,12 +52,9 @@ class Canvas {
   }
 }
 
-/** A round upper bound for an axis: 1, 2, 5 × 10^n. */
-function niceMax(value: number): number {
-  if (value <= 0) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (value <= step * power) return step * power;
-  return 10 * power;
+/** An axis top for counts: four equal whole-number steps that reach `value`. */
+function axisMax(value: number): number {
+  return 4 * Math.max(1, Math.ceil(value / 4));
 }
 
 /** Grouped bars: per business, one bar per outcome. */
@@ -69,7 +66,7 @@ function businessChart(c: Canvas, r: MonthlyReport): void {
   const left = MARGIN + 30;
   const right = A4[0] - MARGIN;
   const outcomes = ['approve', 'reject', 'other'] as const;
-  const max = niceMax(Math.max(0, ...r.byBusiness.flatMap((b) => outcomes.map((o) => b[o]))));
+  const max = axisMax(Math.max(0, ...r.byBusiness.flatMap((b) => outcomes.map((o) => b[o]))));
   const p = c.page;
   for (let i = 0; i <= 4; i++) {
     const y = bottom + (height * i) / 4;
@@ -105,7 +102,7 @@ function trendChart(c: Canvas, r: MonthlyReport): void {
   const bottom = top - height;
   const left = MARGIN + 30;
   const right = A4[0] - MARGIN - 30;
-  const max = niceMax(Math.max(0, ...r.trend.map((t) => t.cases)));
+  const max = axisMax(Math.max(0, ...r.trend.map((t) => t.cases)));
   const p = c.page;
   for (let i = 0; i <= 4; i++) {
     const y = bottom + (height * i) / 4;
@@ -120,7 +117,7 @@ function trendChart(c: Canvas, r: MonthlyReport): void {
     const h = (height * t.cases) / max;
     if (h > 0) p.drawRectangle({ x: x + slot * 0.2, y: bottom, width: slot * 0.6, height: h, color: COLOURS.approve });
     c.label(String(t.cases), x + slot / 2, bottom + h + 2, 6, BLACK, 'center');
-    c.label(t.month.slice(2), x + slot / 2, bottom - 11, 6.5, BLACK, 'center');
+    c.label(t.month, x + slot / 2, bottom - 11, 6, BLACK, 'center');
     if (t.automationRate !== null) points.push({ x: x + slot / 2, y: bottom + height * t.automationRate });
   });
   for (let i = 1; i < points.length; i++) p.drawLine({ start: points[i - 1]!, end: points[i]!, thickness: 1.2, color: RATE_COLOUR });

@@ -94,7 +94,12 @@ function planCase(rng: Rng, caseId: string, start: number): PlannedCase {
   const reviewRound = (returnable: boolean): 'open' | 'returned' | 'decided' => {
     const opened = t + 60_000;
     const deadline = opened + rng.int(1, 7) * DAY;
-    add('review-opened', system, { reminderAt: new Date(deadline - 8 * HOUR).toISOString(), deadlineAt: new Date(deadline).toISOString() }, 60_000);
+    add(
+      'review-opened',
+      system,
+      { reminderAt: new Date(deadline - 8 * HOUR).toISOString(), deadlineAt: new Date(deadline).toISOString() },
+      60_000,
+    );
     // Sometimes nobody decides for a long while: the reminder and the escalation come first.
     if (rng.chance(0.35)) {
       t = Math.max(t, deadline - 8 * HOUR - 60_000);
@@ -113,7 +118,12 @@ function planCase(rng: Rng, caseId: string, start: number): PlannedCase {
       add('claimed', person(clerk), { claimedBy: clerk }, rng.int(5, 300) * 60_000);
     }
     if (returnable && rng.chance(0.3)) {
-      add('returned', person(clerk), { before: { outcome: 'review' }, after: { outcome: 'review', amount: null } }, rng.int(10, 3000) * 60_000);
+      add(
+        'returned',
+        person(clerk),
+        { before: { outcome: 'review' }, after: { outcome: 'review', amount: null } },
+        rng.int(10, 3000) * 60_000,
+      );
       add('awaiting-documents', system, { deadlineAt: new Date(t + 30 * DAY).toISOString() });
       add('documents-supplied', person(clerk), { files: ['a.pdf'] }, rng.int(1, 10) * DAY);
       add('decided', rulebook, { outcome: 'review', amount: null, reasons: [rng.pick(RULES)], checks: [] });

@@ -17,7 +17,7 @@ import { HttpError } from './http';
 const MONTHLY_ROLES: readonly Role[] = ['manager', 'auditor'];
 
 /** Whether the signed-in person sees the monthly section. */
-export const seesMonthly = (ctx: AuthedContext): boolean => MONTHLY_ROLES.includes(ctx.session.user.role);
+const seesMonthly = (ctx: AuthedContext): boolean => MONTHLY_ROLES.includes(ctx.session.user.role);
 
 /** The month asked for (`?month=`), this Beijing month by default; a malformed one is refused. */
 function monthOf(ctx: AuthedContext): string {

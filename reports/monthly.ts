@@ -27,7 +27,7 @@ export interface MonthlyFigures {
   steps: Record<'proposed' | 'second-look-approved' | 'second-look-sent-back' | 'review-reminder' | 'review-escalated', number>;
 }
 
-export interface BusinessRow {
+interface BusinessRow {
   type: string;
   /** The business's Chinese name. */
   name: string;
@@ -41,7 +41,7 @@ export interface BusinessRow {
   approvedFen: bigint;
 }
 
-export interface TrendPoint {
+interface TrendPoint {
   month: string;
   cases: number;
   automated: number;
@@ -73,7 +73,7 @@ export interface MonthlyReport {
 const rate = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
 /** The business's name for a type token (the token itself for one we do not know). */
-export const businessName = (type: string): string => (isCaseType(type) ? BUSINESS_NAMES[type] : type);
+const businessName = (type: string): string => (isCaseType(type) ? BUSINESS_NAMES[type] : type);
 
 /** Assembles the report from the figures; `generatedAt` is only printed. */
 export function monthlyReport(figures: MonthlyFigures, generatedAt: Date): MonthlyReport {

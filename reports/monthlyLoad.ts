@@ -12,7 +12,7 @@ import { addMonths, beijingMonthRange } from '../time/beijingMonth';
 import { monthlyReport, TREND_MONTHS, type MonthlyFigures, type MonthlyReport } from './monthly';
 
 /** The figures of a Beijing month (`2026-11`) and of the trend's months before it. */
-export async function loadMonthlyFigures(store: Store, month: string): Promise<MonthlyFigures> {
+async function loadMonthlyFigures(store: Store, month: string): Promise<MonthlyFigures> {
   const range = beijingMonthRange(month);
   const { from, to } = range;
   const trendFrom = beijingMonthRange(addMonths(month, -(TREND_MONTHS - 1))).from;

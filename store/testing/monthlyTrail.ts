@@ -228,10 +228,10 @@ export async function writeMonthlyTrail(store: Store, cases: readonly PlannedCas
 // ── The figures again, from the plan ──────────────────────────────────────────────────────
 
 /** `2026-12` for 2026-11-30T17:30Z: the month on a Beijing wall clock, by adding eight hours. */
-export const monthInBeijing = (iso: string): string => new Date(Date.parse(iso) + 8 * HOUR).toISOString().slice(0, 7);
+const monthInBeijing = (iso: string): string => new Date(Date.parse(iso) + 8 * HOUR).toISOString().slice(0, 7);
 
 /** PostgreSQL's percentile_cont: linear between the two nearest ranks. */
-export function percentileCont(values: readonly number[], p: number): number | null {
+function percentileCont(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const pos = p * (sorted.length - 1);

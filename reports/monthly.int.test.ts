@@ -190,6 +190,8 @@ describe('the monthly report from a generated trail', () => {
     expect('code' in result ? result.code : 0).toBe(2);
     expect(result.stderr).toContain('--month 2026-13 is not a month');
     expect(result.stderr).toContain('report monthly --month YYYY-MM');
+    // Refused before the store was opened: its data directory was never made.
+    expect(fs.existsSync(path.join(dir, 'cli-data'))).toBe(false);
   });
 
   it('the dashboard: managers and auditors see the month and download both files; supervisors do not', async () => {

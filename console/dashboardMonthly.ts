@@ -138,6 +138,14 @@ function render(r: MonthlyReport, current: string): SafeHtml {
     </p>
     <h3>近 ${TREND_MONTHS} 个月</h3>
     <table class="monthly-trend">
+      <thead>
+        <tr>
+          <th>月份</th>
+          <th>办结</th>
+          <th>自动化率</th>
+          <th>核准金额</th>
+        </tr>
+      </thead>
       <tbody>
         ${r.trend.map(
           (t) =>

@@ -6,7 +6,7 @@ import { monthlyPdf } from '../reports/monthlyPdf';
 import { monthlyWorkbook } from '../reports/monthlyWorkbook';
 import type { Store } from '../store';
 import { isBeijingMonth } from '../time/beijingMonth';
-import { parseArgs, UsageError, type CommandSpec } from './args';
+import { HelpRequested, parseArgs, UsageError, type CommandSpec } from './args';
 import { provenPerson } from './password';
 
 /** The report commands' arguments and usage line. */
@@ -33,6 +33,7 @@ export interface MonthlyReportRequest {
 export function parseReportArgs(args: readonly string[]): MonthlyReportRequest {
   const [sub, ...rest] = args;
   const spec = REPORT_COMMANDS.monthly;
+  if (sub === '--help' || sub === '-h') throw new HelpRequested(spec.usage);
   if (sub !== 'monthly') throw new UsageError(sub ? `unknown report command: ${sub}` : 'report needs a command', spec.usage);
   const parsed = parseArgs(rest, spec);
   if (parsed.positionals.length > 0) throw new UsageError(`report monthly takes no argument ${parsed.positionals[0]}`, spec.usage);

@@ -13,6 +13,7 @@ import { runScheduleCommand } from './cli/schedule';
 import { runUsersCommand } from './cli/users';
 import { runCalendarCommand } from './cli/calendar';
 import { runPolicyCommand } from './cli/policy';
+import { parseReportArgs, runReportCommand } from './cli/report';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
 import { runOcr } from './cli/ocr';
@@ -44,7 +45,8 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   calendar import FILE.json|FILE.csv [--replace] --as USER   a year's holidays and make-up working days (admin or manager)
   calendar show YEAR --as USER           the holidays and make-up working days of a year
   policy propose FILE.json --as USER     propose a parameter version (manager); policy approve ID --as USER publishes it (another manager)
-  policy list [--business B] [--json]    the parameter versions: shipped, proposed, published`;
+  policy list [--business B] [--json]    the parameter versions: shipped, proposed, published
+  report monthly --month YYYY-MM [--out DIR] --as USER   the monthly management report (summary; xlsx and PDF in DIR)`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 
@@ -172,6 +174,16 @@ export async function main(argv: string[]): Promise<number> {
       const store = await openAppStore(config);
       try {
         return await runPolicyCommand(argv.slice(1), store, config.cli);
+      } finally {
+        await store.close();
+      }
+    }
+    case 'report': {
+      const request = parseReportArgs(argv.slice(1));
+      const config = loadConfig();
+      const store = await openAppStore(config);
+      try {
+        return await runReportCommand(request, store, config.cli);
       } finally {
         await store.close();
       }

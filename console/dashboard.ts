@@ -22,6 +22,7 @@ import { stuckCasesSection } from './dashboardStuck';
 import { loadBureauCalendar } from '../store/calendarYears';
 import { missingYearsAround } from '../rules/calendar';
 import { beijingDate } from '../time/beijing';
+import { handleMonthlyFile, monthlySection } from './dashboardMonthly';
 
 export { renderDashboard } from './dashboardPage';
 export { handleDashboardPost } from './dashboardSchedules';
@@ -66,7 +67,12 @@ async function showDashboard(ctx: AuthedContext): Promise<void> {
       )
     : undefined;
   const missingCalendarYears = missingYearsAround(await loadBureauCalendar(ctx.deps.store), beijingDate(ctx.deps.now()));
-  sendHtml(ctx.res, 200, renderDashboard({ session: ctx.session, overviews, selected, links, schedules, stuck, missingCalendarYears }));
+  const monthly = await monthlySection(ctx);
+  sendHtml(
+    ctx.res,
+    200,
+    renderDashboard({ session: ctx.session, overviews, selected, links, schedules, stuck, missingCalendarYears, monthly }),
+  );
 }
 
 /** GET /dashboard/batches/:id/report.xlsx and …/summary.pdf. */
@@ -114,6 +120,7 @@ export async function handleDashboardGet(ctx: AuthedContext): Promise<boolean> {
     await showDashboard(ctx);
     return true;
   }
+  if (await handleMonthlyFile(ctx)) return true;
   const m = /^\/dashboard\/batches\/([^/]+)\/(report\.xlsx|summary\.pdf)$/.exec(p);
   if (!m) return false;
   let batchId: string;

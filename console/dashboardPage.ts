@@ -165,6 +165,8 @@ export function renderDashboard(args: {
   stuck?: SafeHtml;
   /** Years the bureau calendar lacks that deadlines need now (this year; next year in December). */
   missingCalendarYears?: readonly number[];
+  /** The monthly management section (console/dashboardMonthly.ts), for the roles that see it. */
+  monthly?: SafeHtml;
 }): SafeHtml {
   return layout({
     title: '批次看板',
@@ -176,6 +178,6 @@ export function renderDashboard(args: {
         <h2>最近的批次</h2>
         ${args.overviews.length === 0 ? html`<p class="muted">还没有批次</p>` : batchList(args.overviews, args.selected?.batchId ?? null)}
       </section>
-      ${args.schedules ?? ''}`,
+      ${args.monthly ?? ''} ${args.schedules ?? ''}`,
   });
 }

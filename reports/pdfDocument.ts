@@ -118,11 +118,15 @@ const STYLE = {
   small: { size: 8, gapBefore: 0, gapAfter: 2 },
 } as const;
 
-/** Renders blocks into a PDF with the CJK font embedded as a subset (only the glyphs used). */
-export async function renderTextPdf(
-  blocks: readonly Block[],
-  meta: { title: string; subject?: string; author?: string },
-): Promise<Uint8Array> {
+/**
+ * A new PDF document with its metadata set and the CJK font embedded as a subset: what every PDF
+ * of ours starts from, whether it is laid out as text blocks (renderTextPdf) or drawn (charts).
+ */
+export async function cjkPdfDocument(meta: {
+  title: string;
+  subject?: string;
+  author?: string;
+}): Promise<{ doc: PDFDocument; font: PDFFont }> {
   const fontkit = await loadFontkit();
   if (!fontkit) throw new FontkitMissingError();
   const doc = await PDFDocument.create();
@@ -138,6 +142,16 @@ export async function renderTextPdf(
   // Fixed dates keep the same input rendering to the same bytes.
   doc.setCreationDate(new Date(0));
   doc.setModificationDate(new Date(0));
+  return { doc, font };
+}
+
+/** Renders blocks into a PDF with the CJK font embedded as a subset (only the glyphs used). */
+export async function renderTextPdf(
+  blocks: readonly Block[],
+  meta: { title: string; subject?: string; author?: string },
+): Promise<Uint8Array> {
+  const { doc, font } = await cjkPdfDocument(meta);
+  const shared = await cjkFont((await loadFontkit())!);
 
   let page = doc.addPage(A4);
   let y = A4[1] - MARGIN;
@@ -173,7 +187,7 @@ const advancesByFace = new WeakMap<object, Map<string, number>>();
  * (`npm run bench`). The width is summed per character instead, and the exact width is asked only
  * within an em of the limit, where a ligature could tip it: the same breaks, far fewer layouts.
  */
-function wrap(
+export function wrap(
   text: string,
   font: Pick<PDFFont, 'widthOfTextAtSize'>,
   size: number,

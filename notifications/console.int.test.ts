@@ -10,6 +10,10 @@ import { createLogger } from '../logging/logger';
 import { createUser, openStore, type Store } from '../store';
 import { listNotifications } from '../store/notificationInbox';
 import { HttpUser } from '../test/consoleHttpUser';
+import { runUsersCommand } from '../cli/users';
+import { UsageError } from '../cli/args';
+import { ADMIN_TRAIL_ID, listEvents } from '../store';
+import { recipientNamed } from '../store/userEmail';
 import { produceNotification } from './produce';
 
 const PASSWORD = 'notify password 42';
@@ -83,5 +87,25 @@ describe('notifications in the console', () => {
     expect(badge(after.body)).toBeNull();
     expect(after.body).not.toContain('全部标为已读');
     expect((await clerk.post('/notifications/read', { _csrf: clerk.csrf!, id: 'x; DROP' })).status).toBe(400);
+  });
+
+  it('users set-email sets and clears an address, strictly, and writes it to the admin trail without the address', async () => {
+    const out: string[] = [];
+    expect(await runUsersCommand(['set-email', 'wang.clerk', '--email', 'wang@bureau.example'], store, undefined, (l) => out.push(l))).toBe(
+      0,
+    );
+    expect(JSON.parse(out[0]!)).toEqual({ username: 'wang.clerk', email: 'wang@bureau.example' });
+    expect((await recipientNamed(store, 'wang.clerk'))?.email).toBe('wang@bureau.example');
+    const trail = await listEvents(store, ADMIN_TRAIL_ID);
+    expect(trail.at(-1)).toMatchObject({ step: 'user-email-set', outcome: { emailSet: true } });
+    expect(JSON.stringify(trail.at(-1))).not.toContain('wang@bureau.example');
+    await expect(runUsersCommand(['set-email', 'wang.clerk', '--email', 'not an address'], store, undefined, () => {})).rejects.toThrow(
+      UsageError,
+    );
+    await expect(runUsersCommand(['set-email', 'wang.clerk'], store, undefined, () => {})).rejects.toThrow(/--email ADDRESS or --clear/);
+    await expect(runUsersCommand(['set-email', 'nobody', '--clear'], store, undefined, () => {})).rejects.toThrow(/no user nobody/);
+    expect((await recipientNamed(store, 'wang.clerk'))?.email).toBe('wang@bureau.example');
+    expect(await runUsersCommand(['set-email', 'wang.clerk', '--clear'], store, undefined, () => {})).toBe(0);
+    expect((await recipientNamed(store, 'wang.clerk'))?.email).toBeNull();
   });
 });

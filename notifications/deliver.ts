@@ -14,7 +14,7 @@ export function configuredSenders(settings: Pick<NotifySettings, 'smtp' | 'webho
 }
 
 /** Waits after a failed attempt: 30 s, doubling, at most 30 minutes; a row is never given up for a passing failure. */
-export const defaultBackoffMs = (attempts: number): number => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+const defaultBackoffMs = (attempts: number): number => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
 
 export interface DeliveryOptions {
   now?: () => Date;

@@ -44,4 +44,3 @@ export const NotifyEvent = z.discriminatedUnion('kind', [
   }),
 ]);
 export type NotifyEvent = z.infer<typeof NotifyEvent>;
-export type NotifyKind = NotifyEvent['kind'];

@@ -7,7 +7,7 @@ import { composeMessage } from './messages';
 import type { NotifySettings } from './settings';
 
 /** The webhook's outbox rows are addressed to the group, not to a person. */
-export const WEBHOOK_RECIPIENT = '*';
+const WEBHOOK_RECIPIENT = '*';
 
 /** Who an event goes to, resolved from the users as they are now (enabled, by role). */
 async function recipientsOf(store: Store, event: NotifyEvent): Promise<Recipient[]> {

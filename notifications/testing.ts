@@ -29,7 +29,7 @@ function decodeWords(value: string): string {
 }
 
 /** A single-part text mail (what smtpSender sends), decoded. */
-export function decodeMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'headers'> {
+function decodeMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'headers'> {
   const split = raw.indexOf('\r\n\r\n');
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
   const headers: Record<string, string> = {};

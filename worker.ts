@@ -14,7 +14,7 @@ import { noticeActivities } from './notices/activities';
 import { auditActivities } from './audit/activities';
 import { scheduleActivities } from './schedules/activities';
 import { notificationActivities } from './notifications/activities';
-import { configuredSenders, startDeliveryLoop } from './notifications/deliver';
+import { configuredSenders, startDeliveryLoop, type DeliveryLoop } from './notifications/deliver';
 import { createNotifier } from './notifications/notifier';
 import { notifySettings } from './notifications/settings';
 import { ZHISHEN_VERSION } from './activities/version';
@@ -109,9 +109,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   // default queue's workers (a round every interval, and at once after an event; docs/notifications.md).
   const notify = notifySettings();
   const senders = configuredSenders(notify);
-  const delivery = queues.has(TASK_QUEUES.default)
-    ? startDeliveryLoop({ store, senders, intervalMs: notify.intervalSeconds * 1000, logger: options.logger })
-    : null;
+  // Started once the workers are created (below), so a worker that fails to start leaves no loop behind.
+  let delivery: DeliveryLoop | null = null;
   const notifier =
     options.deps.notifier ??
     createNotifier({
@@ -119,7 +118,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       settings: notify,
       logger: options.logger,
       consoleUrl: options.config.console.publicUrl,
-      nudge: delivery?.nudge,
+      nudge: () => delivery?.nudge(),
     });
   const deps: ActivityDeps = { ...options.deps, notifier, ...(checkpointer ? { checkpointer } : {}) };
   const activities = {
@@ -187,6 +186,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   }
   const workers = await Promise.all(creating);
   if (queues.has(TASK_QUEUES.default)) await warnOfMissingCalendarYears(store, options.logger);
+  if (queues.has(TASK_QUEUES.default))
+    delivery = startDeliveryLoop({ store, senders, intervalMs: notify.intervalSeconds * 1000, logger: options.logger });
   const checkpointTimer = checkpointer
     ? startCheckpointTimer({
         store,

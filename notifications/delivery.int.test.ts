@@ -2,9 +2,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { backendKinds, type TestBackend } from '../store/testing/backends';
+import { describeEachBackend } from '../store/testing/onPostgres';
 import { createLogger } from '../logging/logger';
-import { appendEvent, createUser, openStore, setDisabledAsAdmin, type Store } from '../store';
+import { appendEvent, createUser, setDisabledAsAdmin, type Store } from '../store';
 import { listOutbox } from '../store/notificationOutbox';
 import { listNotifications, markNotificationsRead, unreadNotifications } from '../store/notificationInbox';
 import { setEmailAsAdmin } from '../store/userEmail';
@@ -16,7 +18,8 @@ import { startHttpSink, startSmtpSink } from './testing';
 const FULL_ID = '440402199001011234';
 const admin = { actor: { kind: 'system' as const, name: 'cli:test' }, via: 'cli' as const };
 
-describe('notifications by mail and webhook', () => {
+describeEachBackend(backendKinds, 'notifications by mail and webhook ($name)', (kind) => {
+  let backend: TestBackend;
   let store: Store;
   let dataDir: string;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -26,7 +29,8 @@ describe('notifications by mail and webhook', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-notify-'));
-    store = await openStore({ dataDir });
+    backend = kind.create();
+    store = await backend.open();
     logger = createLogger('notify-test', { terminal: false, logDir: path.join(dataDir, 'logs') });
     const people: [string, 'clerk' | 'supervisor' | 'manager', string | null][] = [
       ['wang.clerk', 'clerk', 'wang@bureau.example'],
@@ -56,6 +60,7 @@ describe('notifications by mail and webhook', () => {
     await smtp?.close();
     await hook?.close();
     await store?.close();
+    await backend?.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -13,6 +13,10 @@ import { Client, Connection } from '@temporalio/client';
 import { noticeActivities } from './notices/activities';
 import { auditActivities } from './audit/activities';
 import { scheduleActivities } from './schedules/activities';
+import { notificationActivities } from './notifications/activities';
+import { configuredSenders, startDeliveryLoop, type DeliveryLoop } from './notifications/deliver';
+import { createNotifier } from './notifications/notifier';
+import { notifySettings } from './notifications/settings';
 import { ZHISHEN_VERSION } from './activities/version';
 import { loadConfig, type AppConfig, type TaskQueueName } from './config/env';
 import { configuredTarget, connectionOptions, describeTarget } from './temporal/connection';
@@ -101,8 +105,24 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         logger: options.logger,
       }))
     : undefined;
-  const deps: ActivityDeps = checkpointer ? { ...options.deps, checkpointer } : options.deps;
+  // Notifications: produced by the activities that record their events, sent from the outbox by the
+  // default queue's workers (a round every interval, and at once after an event; docs/notifications.md).
+  const notify = notifySettings();
+  const senders = configuredSenders(notify);
+  // Started once the workers are created (below), so a worker that fails to start leaves no loop behind.
+  let delivery: DeliveryLoop | null = null;
+  const notifier =
+    options.deps.notifier ??
+    createNotifier({
+      store,
+      settings: notify,
+      logger: options.logger,
+      consoleUrl: options.config.console.publicUrl,
+      nudge: () => delivery?.nudge(),
+    });
+  const deps: ActivityDeps = { ...options.deps, notifier, ...(checkpointer ? { checkpointer } : {}) };
   const activities = {
+    ...notificationActivities({ store, notifier, senders, logger: options.logger }),
     ...createActivities(deps),
     ...createReviewActivities(deps),
     ...noticeActivities({ store, dataDir: options.config.dataDir, version: ZHISHEN_VERSION }),
@@ -166,6 +186,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   }
   const workers = await Promise.all(creating);
   if (queues.has(TASK_QUEUES.default)) await warnOfMissingCalendarYears(store, options.logger);
+  if (queues.has(TASK_QUEUES.default))
+    delivery = startDeliveryLoop({ store, senders, intervalMs: notify.intervalSeconds * 1000, logger: options.logger });
   const checkpointTimer = checkpointer
     ? startCheckpointTimer({
         store,
@@ -178,6 +200,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     .then(() => {})
     .finally(async () => {
       await checkpointTimer?.stop();
+      await delivery?.stop();
       await receiptReader.close();
       await pool?.close();
       await clientConnection.close();

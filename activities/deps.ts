@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { Store } from '../store';
 import type { CoreSystem } from './coreSystem';
 import type { TrailCheckpointer } from '../audit/checkpointing';
+import type { Notifier } from '../notifications/notifier';
 
 /** What the activities need from the process: passed in, so tests can give real or local parts. */
 export interface ActivityDeps {
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   coreSystem?: CoreSystem;
   /** Signs checkpoints over the audit trail; the worker always gives one (startWorkers). */
   checkpointer?: TrailCheckpointer;
+  /** Tells people of reminders, escalations, second looks, batches and fault storms (notifications/); none: nobody is told. */
+  notifier?: Notifier;
   /** The activities' clock, for audit timestamps. */
   now?: () => Date;
 }

@@ -230,6 +230,14 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
 
     async finishBatch({ batchId, progress }) {
       await setBatchStatus(store, batchId, 'done');
+      await deps.notifier?.notify({
+        kind: 'batch-finished',
+        key: batchId,
+        batchId,
+        total: progress.total,
+        invalidRows: progress.invalidRows,
+        byOutcome: progress.byOutcome,
+      });
       // Every batch ends under a signature: its events are in a checkpoint exported outside the store.
       await deps.checkpointer?.checkpoint(`batch ${batchId} finished`);
       logger.info(`batch ${batchId} finished: ${JSON.stringify(progress.byOutcome)}`, { batchId });

@@ -48,6 +48,10 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
         outcome: { kind: err.kind, message: err.message, retried: true },
         evidence: evidenceRefs(err.evidence),
       });
+      // Many faults at once are the core system failing: the managers are told (notifications/notifier.ts).
+      await deps.notifier?.botFault(now()).catch((notifyErr: unknown) => {
+        deps.logger.error(`bot-fault storm check failed: ${notifyErr instanceof Error ? notifyErr.message : String(notifyErr)}`);
+      });
       throw ApplicationFailure.retryable(err.message, `TechnicalFault:${err.kind}`);
     } finally {
       clearInterval(beat);

@@ -39,6 +39,12 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
 
   const stand = (caseId: string, standing: ReviewStandingInput) =>
     setReviewStanding(store, caseId, { ...standing, proposal: standing.proposal ?? null });
+  // A notification's key is the audit key of the step it tells of: a retried activity produces it once.
+  const caseEvent = (input: CaseInput & { key: string }) => ({
+    key: `${input.caseRow.caseId}/${input.key}`,
+    caseId: input.caseRow.caseId,
+    caseType: input.caseRow.type,
+  });
   const userActor = (person: { username: string }) => ({ kind: 'user' as const, name: person.username });
   // Read once per process: workers hold the public key only (or derive it on the embedded stack).
   let verifyKey: KeyObject | undefined;
@@ -150,6 +156,14 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
           proposed: { outcome: input.proposal.decision, amount: input.proposal.amount },
         },
         ruleSetVersion: input.ruleResult.policyVersion,
+      });
+      await deps.notifier?.notify({
+        kind: 'second-look',
+        ...caseEvent(input),
+        proposer: input.reviewer.username,
+        decision: input.proposal.decision,
+        amount: input.proposal.amount,
+        needs: input.proposal.needs,
       });
       logger.info(
         `case ${input.caseRow.caseId}: ${input.proposal.decision} proposed by ${input.reviewer.username}, waiting for a second look`,
@@ -281,6 +295,12 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
         inputs: {},
         outcome: { to: input.standing.claimedBy ?? 'inbox', deadline: input.standing.slaDeadline },
       });
+      await deps.notifier?.notify({
+        kind: 'review-reminder',
+        ...caseEvent(input),
+        deadlineAt: input.standing.slaDeadline,
+        holder: input.standing.claimedBy,
+      });
       logger.warn(`case ${input.caseRow.caseId}: review due ${input.standing.slaDeadline} (${input.standing.claimedBy ?? 'unclaimed'})`, {
         caseId: input.caseRow.caseId,
       });
@@ -293,6 +313,12 @@ export function createReviewActivities(deps: ActivityDeps): ReviewActivities {
         actor: systemActor,
         inputs: {},
         outcome: { to: 'supervisor', holder: input.standing.claimedBy },
+      });
+      await deps.notifier?.notify({
+        kind: 'review-escalated',
+        ...caseEvent(input),
+        deadlineAt: input.standing.slaDeadline,
+        holder: input.standing.claimedBy,
       });
       logger.warn(`case ${input.caseRow.caseId}: review overdue, escalated to a supervisor`, { caseId: input.caseRow.caseId });
     },

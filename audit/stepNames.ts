@@ -32,6 +32,7 @@ export const STEP_NAMES: Record<AuditStep, string> = {
   'user-disabled': '停用用户',
   'user-enabled': '启用用户',
   'password-reset': '重置密码',
+  'user-email-set': '设置通知邮箱',
   // The bureau calendar's years, in the `_admin` trail (store/calendarYears.ts).
   'calendar-imported': '导入工作日历',
   'calendar-replaced': '替换工作日历',

@@ -13,6 +13,7 @@ import {
 } from '../store';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { askHidden, firstLineOfStdin } from './password';
+import { EmailAddress, setEmailAsAdmin } from '../store/userEmail';
 
 /** Each users command's arguments and usage line; no password among them (it would sit in the shell history). */
 const USERS_COMMANDS = {
@@ -21,6 +22,7 @@ const USERS_COMMANDS = {
   disable: { usage: 'users disable USERNAME' },
   enable: { usage: 'users enable USERNAME' },
   'reset-password': { usage: 'users reset-password USERNAME' },
+  'set-email': { usage: 'users set-email USERNAME (--email ADDRESS | --clear)', options: ['email'], flags: ['clear'] },
 } as const satisfies Record<string, CommandSpec>;
 const WHERE_PASSWORDS_COME_FROM = 'a password comes from ZHISHEN_NEW_PASSWORD or a prompt, never an argument';
 const USERS_USAGE = Object.values(USERS_COMMANDS)
@@ -67,7 +69,8 @@ export async function runUsersCommand(
     parsed = parseArgs(rest, spec);
   } catch (err) {
     // `--password X` is the likely mistake: say where a password comes from instead.
-    if (err instanceof UsageError && sub !== 'list') throw new UsageError(`${err.message} (${WHERE_PASSWORDS_COME_FROM})`, spec.usage);
+    if (err instanceof UsageError && sub !== 'list' && sub !== 'set-email')
+      throw new UsageError(`${err.message} (${WHERE_PASSWORDS_COME_FROM})`, spec.usage);
     throw err;
   }
   const username = parsed.positionals[0];
@@ -112,7 +115,27 @@ export async function runUsersCommand(
       process.stderr.write(`password of ${username} reset; their console sessions are ended\n`);
       return 0;
     }
+    case 'set-email':
+      return setEmail(store, username!, parsed.options.get('email'), parsed.flags.has('clear'), spec.usage, out);
     default:
       throw new UsageError(`unknown users command: ${sub}`, USERS_USAGE);
   }
+}
+
+/** `users set-email USERNAME --email ADDRESS` (or `--clear`): where notification mail reaches the user (docs/notifications.md). */
+async function setEmail(
+  store: Store,
+  username: string,
+  email: string | undefined,
+  clear: boolean,
+  usage: string,
+  out: (line: string) => void,
+): Promise<number> {
+  if ((email === undefined) === !clear) throw new UsageError('users set-email takes --email ADDRESS or --clear, one of them', usage);
+  const address = clear ? null : EmailAddress.safeParse(email);
+  if (address && !address.success) throw new UsageError(z.prettifyError(address.error), usage);
+  if (!(await setEmailAsAdmin(store, cliActor(), username, address ? address.data : null))) throw new UsageError(`no user ${username}`);
+  out(JSON.stringify({ username, email: address ? address.data : null }));
+  process.stderr.write(`notification e-mail of ${username} ${address ? 'set' : 'cleared'}\n`);
+  return 0;
 }

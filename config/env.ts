@@ -200,11 +200,41 @@ const EnvSchema = z
     ZHISHEN_PASSWORD: optionalText,
     /** The password `users add` and `users reset-password` set, instead of the prompt. */
     ZHISHEN_NEW_PASSWORD: optionalText,
+    /** The mail server notifications are sent through: smtp://user:pass@host:587 or smtps://…:465 (docs/notifications.md); no default. */
+    ZHISHEN_SMTP_URL: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^/\s]+\/?$/, 'expected smtp://host:port or smtps://host:port (user and password optional)')
+        .optional(),
+    ),
+    /** …or the mail server's parts, instead of ZHISHEN_SMTP_URL. */
+    ZHISHEN_SMTP_HOST: optionalText,
+    ZHISHEN_SMTP_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(65535).optional()),
+    ZHISHEN_SMTP_USER: optionalText,
+    ZHISHEN_SMTP_PASSWORD: optionalText,
+    ZHISHEN_SMTP_PASSWORD_FILE: optionalText,
+    /** The sender of notification mail, e.g. 智审 <zhishen@bureau.example>; required with a mail server. */
+    ZHISHEN_MAIL_FROM: optionalText,
+    /** A webhook notifications are POSTed to as JSON (a 企业微信 or 钉钉 group robot); no default. */
+    ZHISHEN_NOTIFY_WEBHOOK_URL: z.preprocess(
+      unsetIfEmpty,
+      z
+        .url()
+        .refine((u) => /^https?:\/\//i.test(u), 'expected http://… or https://…')
+        .optional(),
+    ),
+    /** A storm of bot faults, told to the managers: this many `bot-fault` events… */
+    ZHISHEN_NOTIFY_FAULT_STORM_COUNT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(20)),
+    /** …within this many minutes. */
+    ZHISHEN_NOTIFY_FAULT_STORM_MINUTES: z.preprocess(unsetIfEmpty, z.coerce.number().min(1).max(1440).default(10)),
+    /** Seconds between two rounds of the worker's delivery of pending notifications. */
+    ZHISHEN_NOTIFY_INTERVAL_SECONDS: z.preprocess(unsetIfEmpty, z.coerce.number().min(0.1).max(3600).default(15)),
   })
   .superRefine((e, ctx) => {
     const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
     const given: Record<string, unknown> = e;
-    for (const name of [...SECRET_KEYS, 'LEGACY_PASSWORD']) {
+    for (const name of [...SECRET_KEYS, 'LEGACY_PASSWORD', 'ZHISHEN_SMTP_PASSWORD']) {
       if (given[name] && given[`${name}_FILE`]) problem(`${name}_FILE`, `set ${name} or ${name}_FILE, not both`);
     }
     const legacyPassword = e.LEGACY_PASSWORD || e.LEGACY_PASSWORD_FILE;
@@ -388,7 +418,15 @@ function temporalSecurity(e: z.infer<typeof EnvSchema>): TemporalSecurity {
 
 type Settings = typeof EnvSchema.shape;
 /** Settings read where no AppConfig reaches: once per process, or by a module every process shares. */
-type StandaloneSetting = 'ZHISHEN_BUILD' | 'ZHISHEN_CJK_FONT' | 'TEMPORAL_CLI' | 'CHROMIUM_PATH';
+type StandaloneSetting =
+  | 'ZHISHEN_BUILD'
+  | 'ZHISHEN_CJK_FONT'
+  | 'TEMPORAL_CLI'
+  | 'CHROMIUM_PATH'
+  // Notifications (notifications/settings.ts): read by the workers and activities that send them.
+  | `ZHISHEN_SMTP_${'URL' | 'HOST' | 'PORT' | 'USER' | 'PASSWORD' | 'PASSWORD_FILE'}`
+  | 'ZHISHEN_MAIL_FROM'
+  | `ZHISHEN_NOTIFY_${'WEBHOOK_URL' | 'FAULT_STORM_COUNT' | 'FAULT_STORM_MINUTES' | 'INTERVAL_SECONDS'}`;
 
 /**
  * One setting on its own, validated by the same schema as the rest: for the few read deep inside

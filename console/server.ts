@@ -22,6 +22,8 @@ import { addUser, adminAct, showUsers } from './userRoutes';
 import { reviewActions } from '../temporal/reviewActions';
 import { actSigningKey } from '../security/actKeys';
 import { handleCodec, isCodecPath } from './codecRoutes';
+import { readNotifications, showNotifications } from './notificationRoutes';
+import { refreshUnread } from './unreadBadge';
 
 export interface ConsoleOptions {
   store: Store;
@@ -102,6 +104,7 @@ async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerRespon
   const ctx: RequestContext = { req, res, url, deps, cookies, session: undefined };
   try {
     ctx.session = await currentSession(deps, cookies);
+    if (ctx.session) await refreshUnread(deps.store, ctx.session);
     // The Temporal UI's remote codec: JSON, CORS and its own checks, not the pages' forms.
     if (isCodecPath(url.pathname)) return await handleCodec(ctx);
     if (req.method === 'POST') await handlePost(ctx);
@@ -152,6 +155,7 @@ async function handleGet(ctx: RequestContext): Promise<void> {
   if (!authed(ctx)) return redirect(ctx.res, `/login?next=${encodeURIComponent(p + ctx.url.search)}`);
   if (p === '/') return showInbox(ctx);
   if (p === '/users') return showUsers(ctx);
+  if (p === '/notifications') return showNotifications(ctx);
   if ((p === '/dashboard' || p.startsWith('/dashboard/')) && (await handleDashboardGet(ctx))) return;
   let m = /^\/cases\/([^/]+)$/.exec(p);
   if (m) return showCase(ctx, segment(m[1]!));
@@ -188,6 +192,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   }
   if (p === '/logout') return logOut(ctx);
   if (p === '/users') return addUser(ctx, form);
+  if (p === '/notifications/read') return readNotifications(ctx, form);
   const u = /^\/users\/([^/]+)\/(disable|enable|reset-password)$/.exec(p);
   if (u) return adminAct(ctx, segment(u[1]!), u[2] as 'disable' | 'enable' | 'reset-password', form);
   if (p.startsWith('/dashboard/') && (await handleDashboardPost(ctx, form))) return;

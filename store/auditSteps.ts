@@ -35,6 +35,7 @@ export const AUDIT_STEPS = [
   'user-disabled',
   'user-enabled',
   'password-reset',
+  'user-email-set',
   // The bureau calendar's years, in the `_admin` trail (store/calendarYears.ts).
   'calendar-imported',
   'calendar-replaced',

@@ -38,6 +38,11 @@ import { createBrowserPool, type BrowserPool } from '../bots';
 import { startLegacySystem, type RunningLegacySystem } from '../fixtures/legacy-system/server';
 import { legacyDataFile } from '../fixtures/legacy-system/records';
 import { STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system/credentials';
+import { createNotifier } from '../notifications/notifier';
+import { notifySettings } from '../notifications/settings';
+import { configuredSenders, deliverDue } from '../notifications/deliver';
+import { startSmtpSink } from '../notifications/testing';
+import { setEmailAsAdmin } from '../store/userEmail';
 
 const EXAMPLES = path.join(import.meta.dirname, '..', 'fixtures', 'examples');
 const PEOPLE = [
@@ -67,6 +72,8 @@ describe('exception review in the case workflow', () => {
   let pool: BrowserPool;
   let acts: ReviewActions;
   let signingKey: crypto.KeyObject;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  let notify: ReturnType<typeof notifySettings>;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-review-'));
@@ -110,7 +117,10 @@ describe('exception review in the case workflow', () => {
       credentials: STAND_IN_DEFAULT_CREDENTIALS,
       evidenceDir: path.join(dataDir, 'evidence'),
     });
-    const deps = { store, logger, config, coreSystem: browserCoreSystem(pool) };
+    smtp = await startSmtpSink();
+    notify = notifySettings({ ZHISHEN_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ZHISHEN_MAIL_FROM: 'zhishen@bureau.example' });
+    const notifier = createNotifier({ store, settings: notify, logger });
+    const deps = { store, logger, config, coreSystem: browserCoreSystem(pool), notifier };
     bundle = await bundleWorkflows(logger);
     worker = await Worker.create({
       connection: env.nativeConnection,
@@ -130,6 +140,8 @@ describe('exception review in the case workflow', () => {
     });
     running = Promise.all([worker.run(), botWorker.run()]).then(() => {});
     for (const p of PEOPLE) await createUser(store, { ...p, password: 'correct horse battery' });
+    for (const name of ['chief', 'chief2', 'clerk.a'])
+      await setEmailAsAdmin(store, { actor: { kind: 'system', name: 'test' }, via: 'cli' }, name, `${name}@bureau.example`);
     await store.db.query(`UPDATE users SET disabled = true WHERE username = 'gone'`);
     signingKey = actSigningKey(config);
     acts = reviewActions(env.client, signingKey);
@@ -143,6 +155,7 @@ describe('exception review in the case workflow', () => {
     await pool?.close();
     await legacy?.close();
     await store?.close();
+    await smtp?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -201,6 +214,15 @@ describe('exception review in the case workflow', () => {
     ]);
     const [inbox] = await listReviewInbox(store, { rule: 'LS-03' }, new Date(await env.currentTimeMs()));
     expect(inbox).toMatchObject({ caseId: 'LS-2024-0006', escalated: true, sla: 'overdue' });
+    // Unclaimed, so the reminder and the escalation went to the supervisors (by mail: docs/notifications.md).
+    await deliverDue(store, configuredSenders(notify));
+    const mails = smtp.mails.filter((m) => m.subject.includes('LS-2024-0006')).map((m) => `${m.to.join()} ${m.subject}`);
+    expect(mails.sort()).toEqual([
+      'chief2@bureau.example 【智审】审核时限提醒：LS-2024-0006（趸缴）今日到期',
+      'chief2@bureau.example 【智审】审核超时升级：LS-2024-0006（趸缴）',
+      'chief@bureau.example 【智审】审核时限提醒：LS-2024-0006（趸缴）今日到期',
+      'chief@bureau.example 【智审】审核超时升级：LS-2024-0006（趸缴）',
+    ]);
 
     // Overdue is not closed: the supervisor can still take it and decide.
     await ok(acts.claim('LS-2024-0006', 'chief'));

@@ -45,6 +45,14 @@ export interface DefaultQueueActivities {
   finishBatch(input: { batchId: string; progress: BatchProgress }): Promise<void>;
 }
 
+/** The notifications' activities (notifications/activities.ts); the events themselves are produced by the activities that record them. */
+export interface NotificationActivities {
+  /** Tells the managers that a batch stopped with an error. */
+  notifyBatchFailed(input: { batchId: string; message: string }): Promise<void>;
+  /** Sends the outbox's due messages once; the worker also does so on a timer. */
+  deliverNotifications(): Promise<{ sent: number; retrying: number; failed: number }>;
+}
+
 export interface LegacyBotActivities {
   /** Reads the system-of-record facts the case file needs from the core business system. */
   readFacts(input: CaseInput): Promise<FactsReading>;

@@ -1,16 +1,19 @@
 import {
   ApplicationFailure,
+  ContinueAsNew,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   continueAsNew,
   startChild,
   condition,
+  isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { DefaultQueueActivities } from './activityContracts';
+import type { DefaultQueueActivities, NotificationActivities } from './activityContracts';
 import { BatchIdKey, CaseTypeKey } from './searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';
@@ -26,6 +29,22 @@ const PAGE_SIZE = 100;
 
 /** A batch from an intake workbook: one case workflow per valid row, a bounded number at a time. */
 export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
+  try {
+    return await runBatch(input);
+  } catch (err) {
+    // A batch that stops with an error is told to the managers; runs recorded before this replay without it.
+    if (!(err instanceof ContinueAsNew) && !isCancellation(err) && patched('notify-batch-failed-v1')) {
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+      await proxyActivities<NotificationActivities>(batchStepOptions(input.retry)).notifyBatchFailed({
+        batchId: input.batchId,
+        message: cause instanceof Error ? cause.message : String(cause),
+      });
+    }
+    throw err;
+  }
+}
+
+async function runBatch(input: BatchInput): Promise<BatchProgress> {
   const steps = batchSteps(input);
   const concurrency = Math.max(1, input.concurrency ?? DEFAULT_CONCURRENCY);
   const rowsPerRun = Math.max(1, input.rowsPerRun ?? DEFAULT_ROWS_PER_RUN);

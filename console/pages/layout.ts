@@ -2,6 +2,7 @@ import { html, type SafeHtml } from '../html';
 import { ROLE_LABELS } from '../labels';
 import { can } from '../roles';
 import type { Session } from '../sessions';
+import { unreadOf } from '../unreadBadge';
 
 /** The hidden field every POST form carries. */
 export const csrfField = (session: Session): SafeHtml => html`<input type="hidden" name="_csrf" value="${session.csrfToken}" />`;
@@ -33,6 +34,9 @@ export function layout(args: { title: string; session: Session | null; body: Saf
                     ${can(user.role, 'read-cases') ? html`<a href="/">审核箱</a>` : ''}
                     ${['manager', 'supervisor', 'auditor'].includes(user.role) ? html`<a href="/dashboard">批次看板</a>` : ''}
                     ${can(user.role, 'manage-users') ? html`<a href="/users">用户管理</a>` : ''}
+                    <a href="/notifications" class="notifications-link"
+                      >通知${unreadOf(session!) > 0 ? html` <span class="badge low unread-count">${unreadOf(session!)}</span>` : ''}</a
+                    >
                   </nav>
                   <form class="who" method="post" action="/logout">
                     ${csrfField(session!)}

@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { appendEvent } from './auditTrail';
+import type { Role } from './users';
+import type { Store } from './store';
+import { ADMIN_TRAIL_ID, type AdminActor } from './userAdmin';
+
+/** An e-mail address as notifications are sent to it: one address, no display name. */
+export const EmailAddress = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$/, 'email: one address like name@bureau.example');
+
+/** A person notifications go to: who, in what role, and where mail reaches them (null: the console only). */
+export interface Recipient {
+  username: string;
+  displayName: string;
+  role: Role;
+  email: string | null;
+}
+
+/** The enabled users holding any of `roles`, by name. */
+export async function recipientsByRole(store: Store, roles: readonly Role[]): Promise<Recipient[]> {
+  const rows = await store.db.query<{ username: string; display_name: string; role: Role; email: string | null }>(
+    'SELECT username, display_name, role, email FROM users WHERE NOT disabled AND role = ANY($1::text[]) ORDER BY username',
+    [roles],
+  );
+  return rows.map((r) => ({ username: r.username, displayName: r.display_name, role: r.role, email: r.email }));
+}
+
+/** One enabled user as a recipient, or undefined. */
+export async function recipientNamed(store: Store, username: string): Promise<Recipient | undefined> {
+  const [r] = await store.db.query<{ username: string; display_name: string; role: Role; email: string | null }>(
+    'SELECT username, display_name, role, email FROM users WHERE NOT disabled AND username = $1',
+    [username],
+  );
+  return r && { username: r.username, displayName: r.display_name, role: r.role, email: r.email };
+}
+
+/**
+ * Sets (or with null clears) a user's e-mail address and writes who did it to the `_admin` trail
+ * (whether an address is set, not the address). False when there is no such user.
+ */
+export async function setEmailAsAdmin(store: Store, by: AdminActor, username: string, email: string | null): Promise<boolean> {
+  const address = email === null ? null : EmailAddress.parse(email);
+  const rows = await store.db.query('UPDATE users SET email = $2 WHERE username = $1 RETURNING username', [username, address]);
+  if (rows.length === 0) return false;
+  await appendEvent(store, {
+    caseId: ADMIN_TRAIL_ID,
+    workflowId: 'user-admin',
+    runId: by.via,
+    step: 'user-email-set',
+    actor: by.actor,
+    at: new Date().toISOString(),
+    inputs: { username, via: by.via },
+    ruleSetVersion: null,
+    outcome: { emailSet: address !== null },
+    evidence: [],
+    idempotencyKey: `user-email-set/${username}/${crypto.randomUUID()}`,
+  });
+  return true;
+}

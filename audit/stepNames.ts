@@ -36,4 +36,10 @@ export const STEP_NAMES: Record<AuditStep, string> = {
   'calendar-imported': '导入工作日历',
   'calendar-replaced': '替换工作日历',
   'calendar-shown': '查看工作日历',
+  // Auditors' acts (console/auditRoutes.ts).
+  'audit-verified': '审计：校验哈希链',
+  'audit-replayed': '审计：重放案件',
+  'audit-exported': '审计：导出轨迹',
+  'sample-drawn': '抽检：抽取样本',
+  'sample-verdict': '抽检：审计结论',
 };

@@ -39,6 +39,12 @@ export const AUDIT_STEPS = [
   'calendar-imported',
   'calendar-replaced',
   'calendar-shown',
+  // Auditors' acts: on a case's trail (verified, replayed, exported, a sample's verdict) or `_samples`.
+  'audit-verified',
+  'audit-replayed',
+  'audit-exported',
+  'sample-drawn',
+  'sample-verdict',
 ] as const;
 
 export type AuditStep = (typeof AUDIT_STEPS)[number];

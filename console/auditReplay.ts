@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { loadWorkflowHistory, saveWorkflowHistory } from '../audit/history';
 import { replayCase, type CaseReplay } from '../audit/replay';
-import { temporalLoggerFor } from '../logging/temporalLogger';
+import { installRuntimeLogger, temporalLoggerFor } from '../logging/temporalLogger';
 import { getCase } from '../store';
 import { loadBureauCalendar } from '../store/calendarYears';
 import { configuredDataConverter } from '../temporal/dataConverter';
@@ -34,6 +34,13 @@ export async function replayForAuditor(deps: ConsoleDeps, caseId: string): Promi
     await saveWorkflowHistory(deps.store, deps.temporal, workflowId, runId, caseId).catch((err: unknown) => {
       deps.logger.warn(`console: history of ${workflowId} not archived for replay: ${err instanceof Error ? err.message : String(err)}`);
     });
+  }
+  // The replayer runs a worker: its narration goes to the console's log, not the terminal. Another
+  // part of this process may have installed the SDK's runtime first; then that one's logger stays.
+  try {
+    installRuntimeLogger(deps.logger);
+  } catch {
+    /* already installed */
   }
   return replayCase(deps.store, caseId, {
     workflowBundle: await workflowBundle(deps),

@@ -29,6 +29,8 @@ describeEachBackend(backendKinds, 'auditors’ search on $name', (kind) => {
     expect(await ids({ act: 'four-eyes' })).toEqual(['AMT-1', 'OVR-1']);
     expect(await ids({ act: 'returned' })).toEqual(['RET-1']);
     const [ovr] = (await searchAuditTrails(store, { caseId: 'OVR' })).rows;
+    // The acts column shows the whole trail's kinds, not only the ones the filter matched.
+    expect((await searchAuditTrails(store, { act: 'override' })).rows[0]!.acts).toEqual(['override', 'four-eyes']);
     expect(ovr).toMatchObject({ caseId: 'OVR-1', business: 'lump-sum', outcome: 'reject', acts: ['override', 'four-eyes'] });
   });
 

@@ -58,7 +58,7 @@ export interface AuditSearchRow {
   matchedEvents: number;
   firstAt: string;
   lastAt: string;
-  /** The kinds of human act among the matched events. */
+  /** The kinds of human act in the case's whole trail. */
   acts: ActKind[];
 }
 
@@ -120,17 +120,22 @@ export async function searchAuditTrails(store: Store, search: AuditSearch, page:
   const actColumns = ACT_KINDS.map((kind, i) => `bool_or(${ACT_SQL[kind]}) AS act_${i}`).join(',\n      ');
   const rows = await store.db.query<Row>(
     `WITH matched AS (
-       SELECT e.case_id, count(*) AS matched, min(e.at) AS first_at, max(e.at) AS last_at,
-         ${actColumns}
+       SELECT e.case_id, count(*) AS matched, min(e.at) AS first_at, max(e.at) AS last_at
        FROM audit_events e
        WHERE ${eventWhere.join(' AND ')}
+       GROUP BY e.case_id
+     ),
+     -- The kinds of human act anywhere in a matched case's trail, whatever the filters matched.
+     acts AS (
+       SELECT e.case_id, ${actColumns}
+       FROM audit_events e JOIN matched USING (case_id)
        GROUP BY e.case_id
      )
      SELECT c.case_id, c.type, c.status, c.outcome, c.amount::text AS amount, c.reasons, m.matched,
        ${isoUtc('m.first_at')} AS first_at, ${isoUtc('m.last_at')} AS last_at,
-       ${ACT_KINDS.map((_, i) => `m.act_${i}`).join(', ')},
+       ${ACT_KINDS.map((_, i) => `a.act_${i}`).join(', ')},
        count(*) OVER () AS total
-     FROM matched m JOIN cases c ON c.case_id = m.case_id
+     FROM matched m JOIN cases c ON c.case_id = m.case_id JOIN acts a ON a.case_id = m.case_id
      ${caseWhere.length ? `WHERE ${caseWhere.join(' AND ')}` : ''}
      ORDER BY m.last_at DESC, c.case_id
      LIMIT ${pageSize} OFFSET ${offset}`,

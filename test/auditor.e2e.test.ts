@@ -186,7 +186,7 @@ describe('auditor in Chromium on the real stack', () => {
 
     const [first, second] = drawn as [string, string];
     const form = (id: string) => page.locator(`#sample-cases tr[data-case="${id}"] form`);
-    await form(first).getByLabel('同意').check();
+    await form(first).getByLabel('同意', { exact: true }).check();
     await form(first).getByRole('button', { name: '记录' }).click();
     await expect.poll(() => page.locator('.notice.ok').textContent()).toContain(`已记录 ${first}：同意`);
     await form(second).getByLabel('不同意').check();

@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import { renderTextPdf, type Block } from '../reports/pdfDocument';
 import { BUSINESS_NAMES } from '../rules/caseTypes';
+import { maskIdNumbersIn } from '../rules/idNumber';
 import type { StoredSample } from '../store/auditSamples';
 import { beijingTime } from '../time/beijing';
 import { percent, wilsonInterval, type Interval } from './sampling';
@@ -85,7 +86,8 @@ export async function sampleWorkbook(sample: StoredSample): Promise<Buffer> {
       caseId,
       verdict: v ? VERDICT_NAMES[v.verdict] : '未审',
       rule: v?.rule ?? '',
-      note: v?.note ?? '',
+      // A report leaves the console: a 身份证号 typed into a note goes masked.
+      note: maskIdNumbersIn(v?.note ?? ''),
       by: v?.decidedBy ?? '',
       at: v ? beijingTime(v.decidedAt) : '',
     });
@@ -113,7 +115,7 @@ export async function samplePdf(sample: StoredSample): Promise<Uint8Array> {
     blocks.push({
       kind: 'paragraph',
       text: v
-        ? `${i + 1}. ${caseId}  ${VERDICT_NAMES[v.verdict]}${v.rule ? `  规则 ${v.rule}` : ''}${v.note ? `  ${v.note}` : ''}（${v.decidedBy}，${beijingTime(v.decidedAt)}）`
+        ? `${i + 1}. ${caseId}  ${VERDICT_NAMES[v.verdict]}${v.rule ? `  规则 ${v.rule}` : ''}${v.note ? `  ${maskIdNumbersIn(v.note)}` : ''}（${v.decidedBy}，${beijingTime(v.decidedAt)}）`
         : `${i + 1}. ${caseId}  未审`,
     });
   });

@@ -30,7 +30,9 @@ export async function replayForAuditor(deps: ConsoleDeps, caseId: string): Promi
   const stored = await getCase(deps.store, caseId);
   const workflowId = stored?.workflowId ?? `case-${caseId}`;
   const runId = stored?.runId ?? undefined;
-  if (!(await loadWorkflowHistory(deps.store, workflowId, runId).catch(() => undefined))) {
+  // A history saved while the run was open is replaced by a longer one when Temporal still has it.
+  const saved = await loadWorkflowHistory(deps.store, workflowId, runId).catch(() => undefined);
+  if (!saved?.complete) {
     await saveWorkflowHistory(deps.store, deps.temporal, workflowId, runId, caseId).catch((err: unknown) => {
       deps.logger.warn(`console: history of ${workflowId} not archived for replay: ${err instanceof Error ? err.message : String(err)}`);
     });

@@ -54,7 +54,7 @@ export async function verifyCaseAsAuditor(store: Store, caseId: string, username
 }
 
 /** The replay in a few fields, as the trail keeps it (the full result is shown, and `audit replay` repeats it). */
-export function replayOutcome(r: CaseReplay): Record<string, unknown> {
+function replayOutcome(r: CaseReplay): Record<string, unknown> {
   return {
     ok: r.ok,
     history:

@@ -30,7 +30,7 @@ const businessName = (b: string) => (BUSINESS_NAMES as Record<string, string>)[b
 const VERDICT_NAMES = { agree: '同意', disagree: '不同意' } as const;
 
 /** The figures in one line of Chinese, e.g. `不同意 1 / 已审 2：50.00%（95% 置信区间 9.45%–90.55%）`. */
-export function figuresText(f: SampleFigures): string {
+function figuresText(f: SampleFigures): string {
   if (!f.interval) return `已抽 ${f.drawn} 件，尚无审计结论`;
   return `已抽 ${f.drawn} 件，已审 ${f.judged} 件，不同意 ${f.disagreed} 件：不同意率 ${percent(f.interval.rate)}（95% 置信区间 ${percent(f.interval.low)}–${percent(f.interval.high)}，Wilson）`;
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** The draw's method as recorded with a sample: a reader of the record knows which algorithm to rerun. */
-export const DRAW_METHOD = 'sha256-ctr/fisher-yates/v1';
+const DRAW_METHOD = 'sha256-ctr/fisher-yates/v1';
 
 export const SampleSpec = z.strictObject({
   /** Share of the candidates in basis points (500 = 5%): an integer, so the size never depends on float rounding. */
@@ -86,7 +86,7 @@ export function drawSample(candidates: readonly string[], spec: SampleSpec): Dra
 }
 
 /** z for a two-sided 95% interval: the 97.5th percentile of the standard normal. */
-export const Z95 = 1.959963984540054;
+const Z95 = 1.959963984540054;
 
 export interface Interval {
   rate: number;

@@ -68,7 +68,7 @@ function parseSearch(q: URLSearchParams): { filter: AuditSearch; error?: string 
 }
 
 /** The Beijing calendar month before the one `now` is in: first and last day, and YYYY-MM. */
-export function lastBeijingMonth(now: Date): { from: string; to: string; month: string } {
+function lastBeijingMonth(now: Date): { from: string; to: string; month: string } {
   const [y, m] = beijingDate(now).split('-').map(Number) as [number, number];
   const [py, pm] = m === 1 ? [y - 1, 12] : [y, m - 1];
   const month = `${py}-${String(pm).padStart(2, '0')}`;

@@ -10,7 +10,7 @@ import { isoUtc } from './sqlTime';
 import type { Store } from './store';
 
 /** Acts only a person does on a case: any of them makes an approval not automated. */
-export const HUMAN_ACT_STEPS: readonly AuditStep[] = [
+const HUMAN_ACT_STEPS: readonly AuditStep[] = [
   'claimed',
   'released',
   'corrected',
@@ -67,7 +67,7 @@ export const NewSample = z.strictObject({
 });
 export type NewSample = z.infer<typeof NewSample>;
 
-export interface SampleVerdict {
+interface SampleVerdict {
   caseId: string;
   verdict: 'agree' | 'disagree';
   rule: string | null;

@@ -16,8 +16,8 @@ import type { Store } from './store';
  * - `four-eyes`: a supervisor's second look at a proposal (`second-look-approved` / `-sent-back`);
  * - `returned`: returned for documents (`returned`).
  */
-export const ACT_KINDS = ['override', 'amount-changed', 'corrected', 'four-eyes', 'returned'] as const;
-export type ActKind = (typeof ACT_KINDS)[number];
+const ACT_KINDS = ['override', 'amount-changed', 'corrected', 'four-eyes', 'returned'] as const;
+type ActKind = (typeof ACT_KINDS)[number];
 
 /** Each kind as a condition on an audit event `e` (SQL, no parameters). */
 const ACT_SQL: Record<ActKind, string> = {
@@ -71,7 +71,7 @@ export interface AuditSearchPage {
 
 export const AUDIT_PAGE_SIZE = 50;
 /** The most rows an export holds: a search wider than this should be narrowed. */
-export const AUDIT_EXPORT_LIMIT = 10_000;
+const AUDIT_EXPORT_LIMIT = 10_000;
 
 /** The start of a Beijing date as a UTC instant. */
 const beijingMidnight = (date: string): string => new Date(`${date}T00:00:00+08:00`).toISOString();

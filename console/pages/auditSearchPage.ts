@@ -18,7 +18,7 @@ const option = (value: string, text: string, selected: string | undefined) =>
   html`<option value="${value}" ${value === (selected ?? '') ? html` selected` : ''}>${text}</option>`;
 
 /** The query string of a search (and a page of it). */
-export function searchQuery(filter: AuditSearch, page?: number): string {
+function searchQuery(filter: AuditSearch, page?: number): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== '') q.set(k, String(v));
   if (page && page > 1) q.set('page', String(page));

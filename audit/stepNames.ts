@@ -41,4 +41,10 @@ export const STEP_NAMES: Record<AuditStep, string> = {
   'policy-proposed': '提出参数版本',
   'policy-approved': '批准发布参数版本',
   'policy-refused': '参数版本操作被拒绝',
+  // Auditors' acts (console/auditRoutes.ts).
+  'audit-verified': '审计：校验哈希链',
+  'audit-replayed': '审计：重放案件',
+  'audit-exported': '审计：导出轨迹',
+  'sample-drawn': '抽检：抽取样本',
+  'sample-verdict': '抽检：审计结论',
 };

@@ -24,6 +24,7 @@ import { actSigningKey } from '../security/actKeys';
 import { handleCodec, isCodecPath } from './codecRoutes';
 import { readNotifications, showNotifications } from './notificationRoutes';
 import { refreshUnread } from './unreadBadge';
+import { handleAuditGet, handleAuditPost } from './auditRoutes';
 
 export interface ConsoleOptions {
   store: Store;
@@ -156,6 +157,7 @@ async function handleGet(ctx: RequestContext): Promise<void> {
   if (p === '/') return showInbox(ctx);
   if (p === '/users') return showUsers(ctx);
   if (p === '/notifications') return showNotifications(ctx);
+  if (p === '/audit' || p.startsWith('/audit/')) return handleAuditGet(ctx);
   if ((p === '/dashboard' || p.startsWith('/dashboard/')) && (await handleDashboardGet(ctx))) return;
   let m = /^\/cases\/([^/]+)$/.exec(p);
   if (m) return showCase(ctx, segment(m[1]!));
@@ -196,6 +198,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   const u = /^\/users\/([^/]+)\/(disable|enable|reset-password)$/.exec(p);
   if (u) return adminAct(ctx, segment(u[1]!), u[2] as 'disable' | 'enable' | 'reset-password', form);
   if (p.startsWith('/dashboard/') && (await handleDashboardPost(ctx, form))) return;
+  if (p.startsWith('/audit/')) return handleAuditPost(ctx, form);
   const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide|second-look|supply)$/.exec(p);
   if (m) return caseAction(ctx, segment(m[1]!), m[2]!, form, files);
   throw new HttpError(404, '没有这个操作');

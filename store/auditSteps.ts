@@ -44,6 +44,12 @@ export const AUDIT_STEPS = [
   'policy-proposed',
   'policy-approved',
   'policy-refused',
+  // Auditors' acts: on a case's trail (verified, replayed, exported, a sample's verdict) or `_samples`.
+  'audit-verified',
+  'audit-replayed',
+  'audit-exported',
+  'sample-drawn',
+  'sample-verdict',
 ] as const;
 
 export type AuditStep = (typeof AUDIT_STEPS)[number];

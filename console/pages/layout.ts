@@ -33,6 +33,7 @@ export function layout(args: { title: string; session: Session | null; body: Saf
               ? html`<nav>
                     ${can(user.role, 'read-cases') ? html`<a href="/">审核箱</a>` : ''}
                     ${['manager', 'supervisor', 'auditor'].includes(user.role) ? html`<a href="/dashboard">批次看板</a>` : ''}
+                    ${can(user.role, 'read-audit') ? html`<a href="/audit">审计</a>` : ''}
                     ${can(user.role, 'manage-users') ? html`<a href="/users">用户管理</a>` : ''}
                     <a href="/notifications" class="notifications-link"
                       >通知${unreadOf(session!) > 0 ? html` <span class="badge low unread-count">${unreadOf(session!)}</span>` : ''}</a

@@ -25,7 +25,7 @@ function versions<T extends z.ZodObject<{ effectiveFrom: typeof DateSchema }>>(v
 const byLevel = <T extends z.ZodType>(value: T) => z.object({ 1: value, 2: value, 3: value });
 const byScheme = <T extends z.ZodType>(value: T) => z.object({ employee: value, resident: value });
 
-const LumpSumParamsSchema = z.object({
+export const LumpSumParamsSchema = z.object({
   business: z.literal('lump-sum'),
   source: z.string().optional(),
   versions: versions(
@@ -58,7 +58,7 @@ export type LumpSumParams = z.infer<typeof LumpSumParamsSchema>;
 export type LumpSumVersion = LumpSumParams['versions'][number];
 export type ContributionBase = LumpSumParams['contributionBases'][number];
 
-const TransferParamsSchema = z.object({
+export const TransferParamsSchema = z.object({
   business: z.literal('transfer'),
   source: z.string().optional(),
   versions: versions(
@@ -74,7 +74,7 @@ const TransferParamsSchema = z.object({
 type TransferParams = z.infer<typeof TransferParamsSchema>;
 export type TransferVersion = TransferParams['versions'][number];
 
-const ReimbursementParamsSchema = z.object({
+export const ReimbursementParamsSchema = z.object({
   business: z.literal('reimbursement'),
   source: z.string().optional(),
   versions: versions(

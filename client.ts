@@ -12,6 +12,7 @@ import { auditExport } from './cli/auditExport';
 import { runScheduleCommand } from './cli/schedule';
 import { runUsersCommand } from './cli/users';
 import { runCalendarCommand } from './cli/calendar';
+import { runPolicySimulate } from './cli/policySimulate';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
 import { runOcr } from './cli/ocr';
@@ -41,7 +42,8 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   users list | users disable USERNAME | users enable USERNAME
   users reset-password USERNAME   (password: ZHISHEN_NEW_PASSWORD or prompt, never an argument)
   calendar import FILE.json|FILE.csv [--replace] --as USER   a year's holidays and make-up working days (admin or manager)
-  calendar show YEAR --as USER           the holidays and make-up working days of a year`;
+  calendar show YEAR --as USER           the holidays and make-up working days of a year
+  policy simulate --draft DIR|FILE [--from DATE --to DATE] [--type T] [--out FILE.xlsx] --as USER   what a draft parameter change would do to decided cases`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 
@@ -160,6 +162,16 @@ export async function main(argv: string[]): Promise<number> {
       const store = await openAppStore(config);
       try {
         return await runCalendarCommand(argv.slice(1), store, config.cli);
+      } finally {
+        await store.close();
+      }
+    }
+    case 'policy': {
+      if (argv[1] !== 'simulate') throw new UsageError(`unknown policy command: ${argv[1] ?? ''}`.trim());
+      const config = loadConfig();
+      const store = await openAppStore(config);
+      try {
+        return await runPolicySimulate(argv.slice(2), store, config.cli);
       } finally {
         await store.close();
       }

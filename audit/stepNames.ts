@@ -36,4 +36,6 @@ export const STEP_NAMES: Record<AuditStep, string> = {
   'calendar-imported': '导入工作日历',
   'calendar-replaced': '替换工作日历',
   'calendar-shown': '查看工作日历',
+  // A draft parameter change simulated on recorded decisions, in the `_admin` trail (policy/record.ts).
+  'policy-simulated': '模拟参数草案影响',
 };

@@ -76,7 +76,12 @@ export async function recordDecision(store: Store, item: DecisionToRecord, param
  * Only for new cases: it does not read the chain, so a case already in the trail is refused by the
  * primary key rather than appended to.
  */
-export async function recordFirstDecisionsInBulk(store: Store, items: DecisionToRecord[], params: Parameters, rowsPerInsert = 200): Promise<void> {
+export async function recordFirstDecisionsInBulk(
+  store: Store,
+  items: DecisionToRecord[],
+  params: Parameters,
+  rowsPerInsert = 200,
+): Promise<void> {
   for (let i = 0; i < items.length; i += rowsPerInsert) {
     const chunk = items.slice(i, i + rowsPerInsert);
     const values: unknown[] = [];

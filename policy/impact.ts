@@ -127,7 +127,14 @@ export class ImpactTally {
   }
 
   /** One case: recorded, re-decided under the base, and under the draft (the same object when the draft leaves its business alone). */
-  add(c: { caseId: string; decidedAt: string; person: { name: string; idNumber: string }; recorded: RecordedSide; base: Decision; draft: Decision }): void {
+  add(c: {
+    caseId: string;
+    decidedAt: string;
+    person: { name: string; idNumber: string };
+    recorded: RecordedSide;
+    base: Decision;
+    draft: Decision;
+  }): void {
     const t = this.totals;
     const business = c.base.type;
     t.cases++;
@@ -222,7 +229,11 @@ export class ImpactTally {
 
 /** A decision's outcome, amount in fen and reasons. */
 export function sideOf(decision: Pick<Decision, 'outcome' | 'amount' | 'reasons'>): CaseSide {
-  return { outcome: decision.outcome, amountFen: decision.amount === null ? null : Number(toFen(decision.amount)), reasons: decision.reasons };
+  return {
+    outcome: decision.outcome,
+    amountFen: decision.amount === null ? null : Number(toFen(decision.amount)),
+    reasons: decision.reasons,
+  };
 }
 
 function recordedSideOf(recorded: RecordedSide): CaseSide {

@@ -5,6 +5,7 @@
  */
 import { decide, defaultParameters, loadCalendar, parseCaseFile, type CaseType, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
+import { isRealDate } from '../rules/dates';
 import { loadBureauCalendar } from '../store/calendarYears';
 import type { Store } from '../store';
 import { isoUtc } from '../store/sqlTime';
@@ -60,7 +61,7 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
     ['from', options.from],
     ['to', options.to],
   ] as const) {
-    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00+08:00`))))
+    if (value !== undefined && (!DATE.test(value) || !isRealDate(value)))
       throw new RangeError(`${name}: expected a date YYYY-MM-DD, got ${value}`);
   }
   if (options.from && options.to && options.from > options.to) throw new RangeError(`from ${options.from} is after to ${options.to}`);
@@ -94,7 +95,14 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
   for (;;) {
     const [bound] = await store.db.query<{ last: string | null; n: number }>(NEXT_IDS_SQL, [cursor, pageSize]);
     if (!bound || bound.last === null) break;
-    const rows = await store.db.query<PageRow>(PAGE_SQL, [cursor, bound.last, fromInstant, toInstant, options.type ?? null, DECISION_STEPS]);
+    const rows = await store.db.query<PageRow>(PAGE_SQL, [
+      cursor,
+      bound.last,
+      fromInstant,
+      toInstant,
+      options.type ?? null,
+      DECISION_STEPS,
+    ]);
     scanned += rows.length;
     cursor = bound.last;
     for (const row of rows) {

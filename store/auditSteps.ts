@@ -39,6 +39,8 @@ export const AUDIT_STEPS = [
   'calendar-imported',
   'calendar-replaced',
   'calendar-shown',
+  // A draft parameter change simulated on recorded decisions, in the `_admin` trail (policy/record.ts).
+  'policy-simulated',
 ] as const;
 
 export type AuditStep = (typeof AUDIT_STEPS)[number];

@@ -22,6 +22,7 @@ import { addUser, adminAct, showUsers } from './userRoutes';
 import { reviewActions } from '../temporal/reviewActions';
 import { actSigningKey } from '../security/actKeys';
 import { handleCodec, isCodecPath } from './codecRoutes';
+import { handlePolicy } from './policyRoutes';
 
 export interface ConsoleOptions {
   store: Store;
@@ -152,6 +153,7 @@ async function handleGet(ctx: RequestContext): Promise<void> {
   if (!authed(ctx)) return redirect(ctx.res, `/login?next=${encodeURIComponent(p + ctx.url.search)}`);
   if (p === '/') return showInbox(ctx);
   if (p === '/users') return showUsers(ctx);
+  if (p.startsWith('/policy/') && (await handlePolicy(ctx))) return;
   if ((p === '/dashboard' || p.startsWith('/dashboard/')) && (await handleDashboardGet(ctx))) return;
   let m = /^\/cases\/([^/]+)$/.exec(p);
   if (m) return showCase(ctx, segment(m[1]!));
@@ -178,6 +180,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   // With no live session there is nothing to log out of: clearing the cookie is harmless either way.
   if (p === '/logout' && !authed(ctx)) return logOut(ctx);
   if (!authed(ctx)) throw new HttpError(401, '请先登录');
+  if (p.startsWith('/policy/') && (await handlePolicy(ctx))) return;
   const multipart = /^multipart\/form-data/i.test(ctx.req.headers['content-type'] ?? '');
   // Only supplied documents come as uploads.
   if (multipart && !/^\/cases\/[^/]+\/supply$/.test(p)) throw new HttpError(415, '只接受表单提交');

@@ -9,7 +9,9 @@ import { formatFen } from '../rules/money';
 import type { SimulationResult } from './simulate';
 
 const WIDTH = 1200;
-const HEIGHT = 640;
+const ROW = 34;
+/** Room beside the longest bar for its value. */
+const VALUE_ROOM = 200;
 const FONT = 'ZhishenCJK';
 const MAX_RULES = 14;
 
@@ -23,24 +25,24 @@ function cjkFont(): string {
 
 /** Renders the chart of a simulation result. */
 export async function renderSimulationChart(result: Pick<SimulationResult, 'rules' | 'money' | 'flipTotal' | 'cases'>): Promise<Buffer> {
-  const canvas = createCanvas(WIDTH, HEIGHT);
-  const ctx = canvas.getContext('2d');
-  const font = cjkFont();
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, WIDTH, HEIGHT);
-  ctx.fillStyle = '#1f2933';
-  ctx.font = `bold 22px ${font}`;
-  ctx.fillText(`参数草案影响模拟：${result.cases} 件，结论改变 ${result.flipTotal} 件`, 24, 36);
-
   const rules = result.rules
     .filter((r) => r.flips > 0 || r.changed > 0)
     .slice(0, MAX_RULES)
     .map((r) => ({ label: `${BUSINESS_NAMES[r.business]} ${r.rule}`, value: r.flips, note: `（规则结果变化 ${r.changed}）` }));
-  drawBars(ctx, font, { x: 24, y: 70, w: 560, h: HEIGHT - 100 }, '各规则导致的结论改变（件）', rules, (v) => String(v));
-
   const money = result.money.byBusiness.map((m) => ({ label: BUSINESS_NAMES[m.business], value: m.deltaFen, note: '' }));
   money.push({ label: '合计', value: result.money.deltaFen, note: '' });
-  drawBars(ctx, font, { x: 620, y: 70, w: 556, h: HEIGHT - 100 }, '核准金额变化（元，草案 − 现行）', money, (v) => formatFen(BigInt(v)));
+  const height = 120 + ROW * Math.max(3, rules.length, money.length);
+  const canvas = createCanvas(WIDTH, height);
+  const ctx = canvas.getContext('2d');
+  const font = cjkFont();
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, WIDTH, height);
+  ctx.fillStyle = '#1f2933';
+  ctx.font = `bold 22px ${font}`;
+  ctx.fillText(`参数草案影响模拟：${result.cases} 件，结论改变 ${result.flipTotal} 件`, 24, 36);
+
+  drawBars(ctx, font, { x: 24, y: 70, w: 560 }, '各规则导致的结论改变（件）', rules, (v) => String(v));
+  drawBars(ctx, font, { x: 620, y: 70, w: 556 }, '核准金额变化（元，草案 − 现行）', money, (v) => formatFen(BigInt(v)));
   return canvas.encode('png');
 }
 
@@ -54,7 +56,7 @@ interface Bar {
 function drawBars(
   ctx: SKRSContext2D,
   font: string,
-  box: { x: number; y: number; w: number; h: number },
+  box: { x: number; y: number; w: number },
   title: string,
   bars: Bar[],
   format: (value: number) => string,
@@ -68,14 +70,16 @@ function drawBars(
     ctx.fillText('无变化', box.x, box.y + 40);
     return;
   }
-  const labelWidth = 170;
+  const labelWidth = 150;
   const top = box.y + 20;
-  const rowHeight = Math.min(38, (box.h - 20) / bars.length);
+  const rowHeight = ROW;
   const max = Math.max(1, ...bars.map((b) => Math.abs(b.value)));
   const hasNegative = bars.some((b) => b.value < 0);
   const hasPositive = bars.some((b) => b.value > 0);
-  const plotX = box.x + labelWidth;
-  const plotW = box.w - labelWidth - 10;
+  // Each side keeps room for the value written beyond its longest bar.
+  const room = hasNegative && hasPositive ? VALUE_ROOM / 2 : VALUE_ROOM;
+  const plotX = box.x + labelWidth + (hasNegative ? room : 0);
+  const plotW = box.w - labelWidth - room * (hasNegative && hasPositive ? 2 : 1);
   const zeroX = hasNegative && hasPositive ? plotX + plotW / 2 : hasNegative ? plotX + plotW : plotX;
   const scale = (hasNegative && hasPositive ? plotW / 2 : plotW) / max;
   ctx.strokeStyle = '#9aa5b1';
@@ -96,8 +100,6 @@ function drawBars(
     ctx.font = `13px ${font}`;
     const text = `${format(bar.value)}${bar.note}`;
     const textWidth = ctx.measureText(text).width;
-    const after = bar.value < 0 ? x - textWidth - 4 : x + length + 4;
-    const inside = after < box.x + labelWidth || after + textWidth > box.x + box.w;
-    ctx.fillText(text, inside ? zeroX + (bar.value < 0 ? 4 : -textWidth - 4) : after, y + rowHeight * 0.62);
+    ctx.fillText(text, bar.value < 0 ? x - textWidth - 4 : x + length + 4, y + rowHeight * 0.62, room - 6);
   });
 }

@@ -33,6 +33,7 @@ export function layout(args: { title: string; session: Session | null; body: Saf
                     ${can(user.role, 'read-cases') ? html`<a href="/">审核箱</a>` : ''}
                     ${['manager', 'supervisor', 'auditor'].includes(user.role) ? html`<a href="/dashboard">批次看板</a>` : ''}
                     ${can(user.role, 'manage-users') ? html`<a href="/users">用户管理</a>` : ''}
+                    ${['manager', 'admin', 'auditor'].includes(user.role) ? html`<a href="/policy/simulate">参数模拟</a>` : ''}
                   </nav>
                   <form class="who" method="post" action="/logout">
                     ${csrfField(session!)}

@@ -17,7 +17,7 @@ import { parseArgs, UsageError, type CommandSpec } from './args';
 import type { CliPerson } from './calendar';
 import { provenPerson } from './password';
 
-export const POLICY_SIMULATE: CommandSpec = {
+const POLICY_SIMULATE: CommandSpec = {
   usage:
     'policy simulate --draft DIR|FILE [--from YYYY-MM-DD --to YYYY-MM-DD] [--type lump-sum|transfer|reimbursement] [--out FILE.xlsx] --as USER',
   options: ['draft', 'from', 'to', 'type', 'out', 'as'],

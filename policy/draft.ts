@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { LumpSumParamsSchema, ReimbursementParamsSchema, TransferParamsSchema, type Parameters } from '../rules/params';
-import { BUSINESS_NAMES, CASE_TYPES, isCaseType, PARAMETERS_OF_TYPE, type CaseType } from '../rules';
+import { CASE_TYPES, isCaseType, PARAMETERS_OF_TYPE, type CaseType } from '../rules';
 
 /** One business's parameter set as the draft gives it. */
 export interface DraftPart {
@@ -37,7 +37,7 @@ const SCHEMAS = {
 } as const;
 
 /** The file names a draft folder may hold, one per business. */
-export const DRAFT_FILES: Readonly<Record<CaseType, string>> = {
+const DRAFT_FILES: Readonly<Record<CaseType, string>> = {
   'lump-sum': 'lump-sum.json',
   transfer: 'transfer.json',
   reimbursement: 'reimbursement.json',
@@ -112,11 +112,6 @@ export function applyDraft(base: Parameters, draft: Draft): Parameters {
   let params = base;
   for (const part of draft.parts) params = { ...params, [PARAMETERS_OF_TYPE[part.business]]: part.params };
   return params;
-}
-
-/** The draft's businesses in the bureau's words, e.g. `零星报销（reimbursement.json）`. */
-export function describeDraft(draft: Draft): string {
-  return draft.parts.map((p) => `${BUSINESS_NAMES[p.business]}（${p.file}）`).join('、');
 }
 
 function readText(file: string): string {

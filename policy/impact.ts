@@ -16,7 +16,7 @@ export interface CaseSide {
 }
 
 /** A case the draft decides otherwise (outcome or amount). */
-export interface AffectedCase {
+interface AffectedCase {
   caseId: string;
   type: CaseType;
   /** When its latest decision was recorded (UTC ISO). */
@@ -63,7 +63,7 @@ export interface BusinessMoney {
 }
 
 /** A case the base parameters decide otherwise than recorded: outside the draft's effect. */
-export interface NotReproduced {
+interface NotReproduced {
   caseId: string;
   type: CaseType;
   recorded: CaseSide;
@@ -228,7 +228,7 @@ export class ImpactTally {
 }
 
 /** A decision's outcome, amount in fen and reasons. */
-export function sideOf(decision: Pick<Decision, 'outcome' | 'amount' | 'reasons'>): CaseSide {
+function sideOf(decision: Pick<Decision, 'outcome' | 'amount' | 'reasons'>): CaseSide {
   return {
     outcome: decision.outcome,
     amountFen: decision.amount === null ? null : Number(toFen(decision.amount)),

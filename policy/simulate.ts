@@ -91,20 +91,22 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
 
   const tally = new ImpactTally(options.maxAffected);
   let scanned = 0;
-  let cursor = '';
+  // The next page is asked for before this one is decided: on a PostgreSQL server the query runs meanwhile.
+  const fetchPage = async (after: string): Promise<{ rows: PageRow[]; last: string; more: boolean } | null> => {
+    const [bound] = await store.db.query<{ last: string | null; n: number }>(NEXT_IDS_SQL, [after, pageSize]);
+    if (!bound || bound.last === null) return null;
+    const rows = await store.db.query<PageRow>(PAGE_SQL, [after, bound.last, fromInstant, toInstant, options.type ?? null, DECISION_STEPS]);
+    return { rows, last: bound.last, more: Number(bound.n) >= pageSize };
+  };
+  let next = fetchPage('');
   for (;;) {
-    const [bound] = await store.db.query<{ last: string | null; n: number }>(NEXT_IDS_SQL, [cursor, pageSize]);
-    if (!bound || bound.last === null) break;
-    const rows = await store.db.query<PageRow>(PAGE_SQL, [
-      cursor,
-      bound.last,
-      fromInstant,
-      toInstant,
-      options.type ?? null,
-      DECISION_STEPS,
-    ]);
+    const page = await next;
+    if (!page) break;
+    next = page.more ? fetchPage(page.last) : Promise.resolve(null);
+    // Awaited on the next turn; until then a failure must not count as unhandled.
+    next.catch(() => undefined);
+    const { rows } = page;
     scanned += rows.length;
-    cursor = bound.last;
     for (const row of rows) {
       if (!row.hit || row.case_file === null) continue;
       let params;
@@ -143,7 +145,6 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
         draft: draftDecision,
       });
     }
-    if (Number(bound.n) < pageSize) break;
   }
 
   return {

@@ -92,6 +92,11 @@ export interface ImpactTotals {
   affectedTotal: number;
   notReproduced: { count: number; samples: NotReproduced[] };
   errors: { count: number; samples: { caseId: string; error: string }[] };
+  /**
+   * Cases of the draft's businesses by the parameter version the draft decided them under: a new
+   * version dated after every case in range applies to none of them.
+   */
+  draftVersions: Record<string, number>;
 }
 
 const SAMPLE_LIMIT = 1000;
@@ -117,6 +122,7 @@ export class ImpactTally {
       affectedTotal: 0,
       notReproduced: { count: 0, samples: [] },
       errors: { count: 0, samples: [] },
+      draftVersions: {},
     };
   }
 
@@ -157,6 +163,7 @@ export class ImpactTally {
     if (before.outcome === 'review') t.reviewLoad.before++;
     if (after.outcome === 'review') t.reviewLoad.after++;
 
+    if (c.draft !== c.base) t.draftVersions[c.draft.policyVersion] = (t.draftVersions[c.draft.policyVersion] ?? 0) + 1;
     const flipped = before.outcome !== after.outcome;
     const rulesChanged = c.draft === c.base ? [] : changedRules(c.base.checks, c.draft.checks);
     this.countReviewRules(business, c.base.checks, 'reviewBefore');

@@ -137,6 +137,21 @@ describe('simulateDraft on recorded decisions', () => {
     }
   });
 
+  it('a new version dated after every case decides none of them: zero flips, and the summary says which versions applied', async () => {
+    const data = structuredClone(reimbursementData);
+    data.versions.push({
+      ...structuredClone(data.versions.at(-1)!),
+      effectiveFrom: '2099-01-01',
+      deductible: { 1: '0.00', 2: '0.00', 3: '0.00' },
+    });
+    const result = await simulateDraft(store, { draft: draftFrom('reimbursement.json', data), base });
+    expect(result.flipTotal).toBe(0);
+    expect(result.money.deltaFen).toBe(0);
+    const reimbursements = [...recorded.values()].filter((r) => r.caseFile.type === 'reimbursement').length;
+    expect(Object.values(result.draftVersions).reduce((a, b) => a + b, 0)).toBe(reimbursements);
+    expect(Object.keys(result.draftVersions)).not.toContain('reimbursement@2099-01-01');
+  });
+
   it('raising lump-sum required months flips exactly the rejections for having no shortfall (LS-08 alone) that now fall short', async () => {
     const result = await simulateDraft(store, { draft: raiseRequiredMonths(), base });
     const expected = [...recorded.entries()]

@@ -26,6 +26,13 @@ export function summaryRows(result: SimulationResult, at: Date): [string, string
     ['模拟时间', beijingTime(at)],
     ['草案', result.draft.parts.map((p) => `${BUSINESS_NAMES[p.business]}（${p.file}）`).join('、')],
     ['草案 sha256', result.draft.sha256],
+    [
+      '草案适用的参数版本（件）',
+      Object.entries(result.draftVersions)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([version, n]) => `${version}：${n}`)
+        .join('；') || '无',
+    ],
     ['决定日期范围', range],
     ['业务', result.type ? BUSINESS_NAMES[result.type] : '全部'],
     ['模拟案件数', String(result.cases)],

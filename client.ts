@@ -13,6 +13,7 @@ import { runScheduleCommand } from './cli/schedule';
 import { runUsersCommand } from './cli/users';
 import { runCalendarCommand } from './cli/calendar';
 import { runPolicyCommand } from './cli/policy';
+import { runPolicySimulate } from './cli/policySimulate';
 import { parseReportArgs, runReportCommand } from './cli/report';
 import { openAppStore } from './config/openAppStore';
 import { runDecide } from './cli/decide';
@@ -46,6 +47,7 @@ const USAGE = `usage: npx tsx client.ts COMMAND
   calendar show YEAR --as USER           the holidays and make-up working days of a year
   policy propose FILE.json --as USER     propose a parameter version (manager); policy approve ID --as USER publishes it (another manager)
   policy list [--business B] [--json]    the parameter versions: shipped, proposed, published
+  policy simulate --draft DIR|FILE [--from DATE --to DATE] [--type T] [--out FILE.xlsx] --as USER   what a draft parameter change would do to decided cases
   report monthly --month YYYY-MM [--out DIR] --as USER   the monthly management report (summary; xlsx and PDF in DIR)`;
 
 const out = (line: string) => process.stdout.write(line + '\n');
@@ -173,7 +175,9 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig();
       const store = await openAppStore(config);
       try {
-        return await runPolicyCommand(argv.slice(1), store, config.cli);
+        return argv[1] === 'simulate'
+          ? await runPolicySimulate(argv.slice(2), store, config.cli)
+          : await runPolicyCommand(argv.slice(1), store, config.cli);
       } finally {
         await store.close();
       }

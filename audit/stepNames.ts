@@ -47,4 +47,6 @@ export const STEP_NAMES: Record<AuditStep, string> = {
   'audit-exported': '审计：导出轨迹',
   'sample-drawn': '抽检：抽取样本',
   'sample-verdict': '抽检：审计结论',
+  // A draft parameter change simulated on recorded decisions, in the `_admin` trail (policy/record.ts).
+  'policy-simulated': '模拟参数草案影响',
 };

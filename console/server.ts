@@ -25,6 +25,7 @@ import { handleCodec, isCodecPath } from './codecRoutes';
 import { readNotifications, showNotifications } from './notificationRoutes';
 import { refreshUnread } from './unreadBadge';
 import { handleAuditGet, handleAuditPost } from './auditRoutes';
+import { handlePolicy } from './policyRoutes';
 
 export interface ConsoleOptions {
   store: Store;
@@ -158,6 +159,7 @@ async function handleGet(ctx: RequestContext): Promise<void> {
   if (p === '/users') return showUsers(ctx);
   if (p === '/notifications') return showNotifications(ctx);
   if (p === '/audit' || p.startsWith('/audit/')) return handleAuditGet(ctx);
+  if (p.startsWith('/policy/') && (await handlePolicy(ctx))) return;
   if ((p === '/dashboard' || p.startsWith('/dashboard/')) && (await handleDashboardGet(ctx))) return;
   let m = /^\/cases\/([^/]+)$/.exec(p);
   if (m) return showCase(ctx, segment(m[1]!));
@@ -184,6 +186,7 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   // With no live session there is nothing to log out of: clearing the cookie is harmless either way.
   if (p === '/logout' && !authed(ctx)) return logOut(ctx);
   if (!authed(ctx)) throw new HttpError(401, '请先登录');
+  if (p.startsWith('/policy/') && (await handlePolicy(ctx))) return;
   const multipart = /^multipart\/form-data/i.test(ctx.req.headers['content-type'] ?? '');
   // Only supplied documents come as uploads.
   if (multipart && !/^\/cases\/[^/]+\/supply$/.test(p)) throw new HttpError(415, '只接受表单提交');

@@ -74,7 +74,7 @@ export const ReimbursementVersionSchema = z.object({
   }),
 });
 
-const LumpSumParamsSchema = z.object({
+export const LumpSumParamsSchema = z.object({
   business: z.literal('lump-sum'),
   source: z.string().optional(),
   versions: versions(LumpSumVersionSchema),
@@ -101,7 +101,7 @@ export type LumpSumParams = z.infer<typeof LumpSumParamsSchema>;
 export type LumpSumVersion = LumpSumParams['versions'][number];
 export type ContributionBase = LumpSumParams['contributionBases'][number];
 
-const TransferParamsSchema = z.object({
+export const TransferParamsSchema = z.object({
   business: z.literal('transfer'),
   source: z.string().optional(),
   versions: versions(TransferVersionSchema),
@@ -109,7 +109,7 @@ const TransferParamsSchema = z.object({
 type TransferParams = z.infer<typeof TransferParamsSchema>;
 export type TransferVersion = TransferParams['versions'][number];
 
-const ReimbursementParamsSchema = z.object({
+export const ReimbursementParamsSchema = z.object({
   business: z.literal('reimbursement'),
   source: z.string().optional(),
   versions: versions(ReimbursementVersionSchema),

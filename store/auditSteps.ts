@@ -50,6 +50,8 @@ export const AUDIT_STEPS = [
   'audit-exported',
   'sample-drawn',
   'sample-verdict',
+  // A draft parameter change simulated on recorded decisions, in the `_admin` trail (policy/record.ts).
+  'policy-simulated',
 ] as const;
 
 export type AuditStep = (typeof AUDIT_STEPS)[number];

@@ -38,6 +38,7 @@ export function layout(args: { title: string; session: Session | null; body: Saf
                     <a href="/notifications" class="notifications-link"
                       >通知${unreadOf(session!) > 0 ? html` <span class="badge low unread-count">${unreadOf(session!)}</span>` : ''}</a
                     >
+                    ${['manager', 'admin', 'auditor'].includes(user.role) ? html`<a href="/policy/simulate">参数模拟</a>` : ''}
                   </nav>
                   <form class="who" method="post" action="/logout">
                     ${csrfField(session!)}

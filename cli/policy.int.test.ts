@@ -71,6 +71,8 @@ describe('policy propose, approve and list, against the store', () => {
     expect((JSON.parse(proposed.out[0]!) as { proposedAt: string }).proposedAt).toMatch(/^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
     expect(proposed.err).toContain('changes from reimbursement@2024-09-01: deductible.2 500.00 → 400.00');
     expect(proposed.err).toContain(`policy simulate --draft ${draft}`);
+    expect(proposed.err).toContain('模拟（已决定的案件，视同该版本现行）');
+    expect(proposed.err).toMatch(/模拟案件数：\d+/);
 
     const sameperson = await run(['approve', idOf(proposed), '--as', 'li']);
     expect(sameperson.code).toBe(1);

@@ -20,6 +20,9 @@ import {
   type StoredParameterVersion,
 } from '../store';
 import { beijingDate, beijingIso, beijingTime } from '../time/beijing';
+import { draftOfProposal } from '../policy/draft';
+import { simulateDraft } from '../policy/simulate';
+import { summaryRows } from '../policy/summary';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import type { CliPerson } from './calendar';
 import { provenPerson } from './password';
@@ -71,7 +74,14 @@ export async function runPolicyCommand(
         );
         out(JSON.stringify(shown(stored)));
         for (const line of proposalSummary(stored, read.proposal, before)) err(line);
-        err(`before approving, see what it would change: npx tsx client.ts policy simulate --draft ${file}`);
+        // What it would have done to every case decided so far, had it been in force (policy/simulate.ts).
+        const simulated = await simulateDraft(store, {
+          draft: draftOfProposal(read.proposal, path.basename(file), read.sha256),
+          base: before,
+        });
+        err('模拟（已决定的案件，视同该版本现行）：');
+        for (const [label, value] of summaryRows(simulated, now())) if (!/^(模拟时间|草案)/.test(label)) err(`  ${label}：${value}`);
+        err(`the cases affected, as a workbook and a chart: npx tsx client.ts policy simulate --draft ${file} --out FILE.xlsx`);
         err(`a second manager publishes it: npx tsx client.ts policy approve ${stored.id} --as USER`);
         return 0;
       } catch (e) {

@@ -8,15 +8,22 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { LumpSumParamsSchema, ReimbursementParamsSchema, TransferParamsSchema, type Parameters } from '../rules/params';
 import { CASE_TYPES, isCaseType, PARAMETERS_OF_TYPE, type CaseType } from '../rules';
+import { ParameterFileError, parseParameterProposalData, type ParameterProposal } from '../rules/parameterProposal';
 
-/** One business's parameter set as the draft gives it. */
-export interface DraftPart {
+type BusinessParams = Parameters['lumpSum'] | Parameters['transfer'] | Parameters['reimbursement'];
+
+/**
+ * One business's part of a draft: either its whole parameter set (a rules/params file: each case
+ * is decided by the version of its own date, so an edit of a past version shows), or one proposed
+ * version (the file `policy propose` takes: it is compared, as if in force, with the version it
+ * follows, so a change dated next year still shows what it would do to this year's cases).
+ */
+export type DraftPart = {
   business: CaseType;
   /** The file it came from (its name only, for messages and the audit record). */
   file: string;
   sha256: string;
-  params: Parameters['lumpSum'] | Parameters['transfer'] | Parameters['reimbursement'];
-}
+} & ({ params: BusinessParams; proposed?: undefined } | { params?: undefined; proposed: ParameterProposal['version'] });
 
 /** A validated draft: one part per business it changes, and one digest over all of them. */
 export interface Draft {
@@ -71,6 +78,16 @@ export function parseDraftText(file: string, text: string): DraftPart {
   } catch (err) {
     throw new DraftError(`${file}: not JSON: ${(err as Error).message}`);
   }
+  const sha256 = crypto.createHash('sha256').update(text).digest('hex');
+  if (raw && typeof raw === 'object' && Object.hasOwn(raw, 'version') && !Object.hasOwn(raw, 'versions')) {
+    try {
+      const proposal = parseParameterProposalData(raw);
+      return { business: proposal.business, file, sha256, proposed: proposal.version };
+    } catch (err) {
+      if (err instanceof ParameterFileError) throw new DraftError(`${file}: ${err.message}`);
+      throw err;
+    }
+  }
   const business = (raw as { business?: unknown } | null)?.business;
   if (!isCaseType(business)) {
     throw new DraftError(`${file}: business: expected one of ${CASE_TYPES.join(', ')}, got ${JSON.stringify(business ?? null)}`);
@@ -81,12 +98,7 @@ export function parseDraftText(file: string, text: string): DraftPart {
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(the whole file)';
     throw new DraftError(`${file}: ${field}: ${issue.message}`);
   }
-  return {
-    business,
-    file,
-    sha256: crypto.createHash('sha256').update(text).digest('hex'),
-    params: parsed.data as DraftPart['params'],
-  };
+  return { business, file, sha256, params: parsed.data as BusinessParams };
 }
 
 /** One draft of the given parts (at most one per business). */
@@ -107,11 +119,60 @@ export function draftOf(parts: DraftPart[]): Draft {
   return { parts: sorted, sha256 };
 }
 
-/** The base parameters with each business of the draft replaced by the draft's set. */
+/** A draft of one proposed version (the proposal `policy propose` stored). */
+export function draftOfProposal(proposal: ParameterProposal, file: string, sha256: string): Draft {
+  return draftOf([{ business: proposal.business, file, sha256, proposed: proposal.version }]);
+}
+
+/** The base parameters with the draft: each case decided by the version of its date, a proposal among them. */
 export function applyDraft(base: Parameters, draft: Draft): Parameters {
   let params = base;
-  for (const part of draft.parts) params = { ...params, [PARAMETERS_OF_TYPE[part.business]]: part.params };
+  for (const part of draft.parts) {
+    const key = PARAMETERS_OF_TYPE[part.business];
+    if (part.params) {
+      params = { ...params, [key]: part.params };
+      continue;
+    }
+    const others = (base[key].versions as ReadonlyArray<{ effectiveFrom: string }>).filter(
+      (v) => v.effectiveFrom !== part.proposed.effectiveFrom,
+    );
+    const versions = [...others, part.proposed].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+    params = { ...params, [key]: { ...base[key], versions } };
+  }
   return params;
+}
+
+/** The effective date a proposal is moved back to on both sides, so it is in force for every recorded case. */
+export const AS_IF_IN_FORCE_FROM = '1900-01-01';
+
+/** The two sides a simulation compares: the parameters in force, and the same with the draft. */
+export interface DraftSides {
+  base: Parameters;
+  draft: Parameters;
+}
+
+/**
+ * The sides to compare for a draft over `base`. A whole set replaces the business's set; a proposed
+ * version becomes the business's only version on the draft side, and the version it follows (the
+ * latest dated before it) the only one on the base side, so every case is decided under each as if
+ * it were in force and the difference is the proposal's alone.
+ */
+export function sidesOf(base: Parameters, draft: Draft): DraftSides {
+  let before = base;
+  let after = base;
+  for (const part of draft.parts) {
+    const key = PARAMETERS_OF_TYPE[part.business];
+    if (part.params) {
+      after = { ...after, [key]: part.params };
+      continue;
+    }
+    const versions = base[key].versions as ReadonlyArray<{ effectiveFrom: string }>;
+    const followed = versions.filter((v) => v.effectiveFrom < part.proposed.effectiveFrom).at(-1) ?? versions[0]!;
+    const asIfInForce = (version: object) => ({ ...base[key], versions: [{ ...version, effectiveFrom: AS_IF_IN_FORCE_FROM }] });
+    before = { ...before, [key]: asIfInForce(followed) };
+    after = { ...after, [key]: asIfInForce(part.proposed) };
+  }
+  return { base: before, draft: after };
 }
 
 function readText(file: string): string {

@@ -140,6 +140,8 @@ export class ImpactTally {
     recorded: RecordedSide;
     base: Decision;
     draft: Decision;
+    /** The case decided by the parameters in force as they are, when `base` is another (a proposal's comparison): the record is checked against it. */
+    inForce?: Decision;
   }): void {
     const t = this.totals;
     const business = c.base.type;
@@ -147,11 +149,16 @@ export class ImpactTally {
     t.casesByBusiness[business] = (t.casesByBusiness[business] ?? 0) + 1;
     const before = sideOf(c.base);
     const after = c.draft === c.base ? before : sideOf(c.draft);
-    const reproduces = reproduced(c.recorded, before);
+    const reproduces = reproduced(c.recorded, c.inForce && c.inForce !== c.base ? sideOf(c.inForce) : before);
     if (!reproduces) {
       t.notReproduced.count++;
       if (t.notReproduced.samples.length < SAMPLE_LIMIT)
-        t.notReproduced.samples.push({ caseId: c.caseId, type: business, recorded: recordedSideOf(c.recorded), base: before });
+        t.notReproduced.samples.push({
+          caseId: c.caseId,
+          type: business,
+          recorded: recordedSideOf(c.recorded),
+          base: c.inForce ? sideOf(c.inForce) : before,
+        });
     }
     const approvedBefore = before.outcome === 'approve' ? (before.amountFen ?? 0) : 0;
     const approvedAfter = after.outcome === 'approve' ? (after.amountFen ?? 0) : 0;

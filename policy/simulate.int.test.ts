@@ -152,6 +152,32 @@ describe('simulateDraft on recorded decisions', () => {
     expect(Object.keys(result.draftVersions)).not.toContain('reimbursement@2099-01-01');
   });
 
+  it('a proposal (the file policy propose takes) dated next year is compared, as if in force, with the version it follows', async () => {
+    const followed = structuredClone(reimbursementData.versions.at(-1)!);
+    const proposal = {
+      business: 'reimbursement',
+      version: { ...followed, effectiveFrom: '2099-01-01', deductible: { 1: '0.00', 2: '0.00', 3: '0.00' } },
+    };
+    const draft = draftOf([parseDraftText('proposal.json', JSON.stringify(proposal))]);
+    expect(draft.parts[0]!.proposed?.effectiveFrom).toBe('2099-01-01');
+    const result = await simulateDraft(store, { draft, base });
+    const asIfInForce = (version: object) =>
+      ({ ...base, reimbursement: { ...base.reimbursement, versions: [{ ...version, effectiveFrom: '1900-01-01' }] } }) as Parameters;
+    let expected = 0;
+    for (const { caseFile } of recorded.values()) {
+      if (caseFile.type !== 'reimbursement') continue;
+      expected +=
+        approvedFen(decideWith(caseFile, asIfInForce(proposal.version))) - approvedFen(decideWith(caseFile, asIfInForce(followed)));
+    }
+    // No deductible pays more on every case that had one to pay.
+    expect(expected).toBeGreaterThan(0);
+    expect(result.money.deltaFen).toBe(expected);
+    const reimbursements = [...recorded.values()].filter((r) => r.caseFile.type === 'reimbursement').length;
+    expect(result.draftVersions).toEqual({ 'reimbursement@2099-01-01（视同现行）': reimbursements });
+    // Whether the parameters in force reproduce the record is still asked of them by each case's date.
+    expect(result.notReproduced.count).toBe(1);
+  });
+
   it('raising lump-sum required months flips exactly the rejections for having no shortfall (LS-08 alone) that now fall short', async () => {
     const result = await simulateDraft(store, { draft: raiseRequiredMonths(), base });
     const expected = [...recorded.entries()]

@@ -3,13 +3,13 @@
  * latest recorded decision is decided again from its recorded inputs, under the parameters in force
  * and under them with the draft's sets, page by page from the audit trail.
  */
-import { decide, defaultParameters, loadCalendar, parseCaseFile, type CaseType, type Parameters } from '../rules';
+import { decide, loadCalendar, parseCaseFile, type CaseType, type Parameters } from '../rules';
 import type { Decision } from '../rules/schemas';
 import { isRealDate } from '../rules/dates';
-import { loadBureauCalendar } from '../store/calendarYears';
 import type { Store } from '../store';
 import { isoUtc } from '../store/sqlTime';
-import { applyDraft, type Draft } from './draft';
+import { AS_IF_IN_FORCE_FROM, sidesOf, type Draft } from './draft';
+import { loadPublishedParameters } from '../store/parameterVersions';
 import { ImpactTally, type ImpactTotals, type RecordedSide } from './impact';
 
 export interface SimulateOptions {
@@ -19,7 +19,7 @@ export interface SimulateOptions {
   to?: string;
   /** Only cases of this business. */
   type?: CaseType;
-  /** The parameters in force the draft is set against; default: the shipped files with the store's calendar. */
+  /** The parameters in force the draft is set against; default: the published versions (store over the shipped files). */
   base?: Parameters;
   /** Audit events per page (a page takes every event of its cases, so memory stays bounded by it). */
   pageSize?: number;
@@ -65,15 +65,18 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
       throw new RangeError(`${name}: expected a date YYYY-MM-DD, got ${value}`);
   }
   if (options.from && options.to && options.from > options.to) throw new RangeError(`from ${options.from} is after to ${options.to}`);
-  const base = options.base ?? { ...defaultParameters, calendar: await loadBureauCalendar(store) };
+  const base = options.base ?? (await loadPublishedParameters(store));
+  // A proposed version is compared as if in force with the one it follows; whether the parameters in
+  // force reproduce the record is still asked of them as they are (each case by its own date).
+  const proposals = new Map(options.draft.parts.flatMap((p) => (p.proposed ? [[p.business, p.proposed.effectiveFrom] as const] : [])));
   const drafted = new Set(options.draft.parts.map((p) => p.business));
   const fromInstant = options.from ? new Date(`${options.from}T00:00:00+08:00`).toISOString() : null;
   const toInstant = options.to ? new Date(Date.parse(`${options.to}T00:00:00+08:00`) + 86_400_000).toISOString() : null;
   const pageSize = options.pageSize ?? 2000;
 
   // Parameters per recorded calendar: the decision is re-run with the calendar it counted days with.
-  const byCalendar = new Map<string, { base: Parameters; draft: Parameters }>();
-  const plain = { base, draft: applyDraft(base, options.draft) };
+  const byCalendar = new Map<string, { byDate: Parameters; base: Parameters; draft: Parameters }>();
+  const plain = { byDate: base, ...sidesOf(base, options.draft) };
   const paramsFor = async (row: PageRow) => {
     if (row.calendar_key === null) return plain;
     let found = byCalendar.get(row.calendar_key);
@@ -83,7 +86,7 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
         [row.case_id, row.seq],
       );
       const withCalendar = { ...base, calendar: loadCalendar(cal!.calendar) };
-      found = { base: withCalendar, draft: applyDraft(withCalendar, options.draft) };
+      found = { byDate: withCalendar, ...sidesOf(withCalendar, options.draft) };
       byCalendar.set(row.calendar_key, found);
     }
     return found;
@@ -116,15 +119,18 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
         tally.error(row.case_id, `the recorded bureau calendar cannot be read: ${(err as Error).message}`);
         continue;
       }
-      const parsed = parseCaseFile(row.case_file, params.base);
+      const parsed = parseCaseFile(row.case_file, params.byDate);
       if (!parsed.ok) {
         tally.error(row.case_id, parsed.error);
         continue;
       }
+      const proposed = proposals.has(parsed.caseFile.type);
       let baseDecision: Decision;
+      let inForceDecision: Decision;
       let draftDecision: Decision;
       try {
-        baseDecision = decide(parsed.caseFile, params.base);
+        inForceDecision = decide(parsed.caseFile, params.byDate);
+        baseDecision = proposed ? decide(parsed.caseFile, params.base) : inForceDecision;
       } catch (err) {
         tally.error(row.case_id, (err as Error).message);
         continue;
@@ -143,12 +149,22 @@ export async function simulateDraft(store: Store, options: SimulateOptions): Pro
         recorded,
         base: baseDecision,
         draft: draftDecision,
+        inForce: inForceDecision,
       });
     }
   }
 
+  const totals = tally.result();
+  // The proposal was moved back to be in force for every case: name it by its own date.
+  const asIf = (version: string) => {
+    const [business] = version.split('@') as [CaseType];
+    return version.endsWith(`@${AS_IF_IN_FORCE_FROM}`) && proposals.has(business)
+      ? `${business}@${proposals.get(business)}（视同现行）`
+      : version;
+  };
+  totals.draftVersions = Object.fromEntries(Object.entries(totals.draftVersions).map(([v, n]) => [asIf(v), n]));
   return {
-    ...tally.result(),
+    ...totals,
     draft: { sha256: options.draft.sha256, parts: options.draft.parts.map(({ business, file, sha256 }) => ({ business, file, sha256 })) },
     range: { from: options.from ?? null, to: options.to ?? null },
     type: options.type ?? null,

@@ -45,6 +45,12 @@ export interface DefaultQueueActivities {
   finishBatch(input: { batchId: string; progress: BatchProgress }): Promise<void>;
 }
 
+/** What the batch asks Temporal about its cases (workers with a Temporal client). */
+export interface CaseWatchActivities {
+  /** Of these cases, the ones whose case workflow is no longer running (completed, failed, terminated…). */
+  closedCaseWorkflows(input: { caseIds: string[] }): Promise<string[]>;
+}
+
 export interface LegacyBotActivities {
   /** Reads the system-of-record facts the case file needs from the core business system. */
   readFacts(input: CaseInput): Promise<FactsReading>;

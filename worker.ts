@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, legacyBotActivities, type ActivityDeps } from './activities';
 import { createReviewActivities } from './activities/review';
+import { caseWatchActivities } from './activities/caseWatch';
 import { browserCoreSystem } from './activities/coreSystem';
 import { createBrowserPool } from './bots';
 import { createReceiptReader, ocrActivities, type ReceiptReader } from './ocr';
@@ -38,6 +39,8 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta
 
 /** Bot steps at once per process by default, each in its own logged-in browser context. */
 export const DEFAULT_BOT_SLOTS = 4;
+/** Starts the line a worker logs at shutdown with its bots' steps and page loads (JSON after it). */
+export const BOT_STEPS_LOG_PREFIX = 'bot steps by business: ';
 /** OCR is CPU-bound: one receipt per core at a time. */
 export const defaultOcrSlots = (): number => Math.max(1, availableParallelism());
 
@@ -127,6 +130,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     ...createReviewActivities(deps),
     ...noticeActivities({ store, dataDir: options.config.dataDir, version: ZHISHEN_VERSION }),
     ...auditActivities({ store, client: temporalClient }),
+    ...caseWatchActivities({ client: temporalClient }),
     ...scheduleActivities({ store, dataDir: options.config.dataDir, client: temporalClient }),
   };
   const botSlots = options.botSlots ?? options.config.worker.botSlots ?? DEFAULT_BOT_SLOTS;
@@ -139,7 +143,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           legacyUrl: options.config.legacy.url,
           credentials: options.config.legacy.account,
           timeoutMs: options.config.worker.botTimeoutMs,
-          executablePath: options.config.chromiumPath,
+          executablePath: options.config.botChromiumPath,
           evidenceDir: path.join(options.config.dataDir, 'evidence'),
         });
   const receiptReader = workerReceiptReader(options.config);
@@ -202,6 +206,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       await checkpointTimer?.stop();
       await delivery?.stop();
       await receiptReader.close();
+      const botSteps = pool?.stats() ?? {};
+      // What the bots cost the core system in this process's life, per business and step (docs/bots-performance.md).
+      if (Object.keys(botSteps).length > 0) options.logger.info(`${BOT_STEPS_LOG_PREFIX}${JSON.stringify(botSteps)}`);
       await pool?.close();
       await clientConnection.close();
       await connection.close();

@@ -1,5 +1,5 @@
 import { BusinessFault, enterResult, readFacts, type BrowserPool, type EntryRequest, type EvidenceFile, type SubmitGuard } from '../bots';
-import type { FactsQuery, FactsReading } from '../bots';
+import type { BotStepStats, EntryLook, FactsQuery, FactsReading } from '../bots';
 import { ZHISHEN_VERSION } from './version';
 
 type EntryOutcome =
@@ -10,18 +10,28 @@ export interface CoreSystem {
   /** Bot name and version, as the audit trail records the actor. */
   readonly actor: { name: string; version: string };
   readFacts(query: FactsQuery, label: string): Promise<FactsReading>;
-  /** `mayStillSubmit` is asked right before the click that sends the entry; it throws to stop it. */
-  enterResult(request: EntryRequest, label: string, mayStillSubmit?: SubmitGuard): Promise<EntryOutcome>;
+  /**
+   * `mayStillSubmit` is asked right before the click that sends the entry; it throws to stop it.
+   * `look: false` skips the search for an earlier entry (nothing before this attempt can have sent one).
+   */
+  enterResult(request: EntryRequest, label: string, mayStillSubmit?: SubmitGuard, look?: EntryLook): Promise<EntryOutcome>;
+  /** Steps, page loads and time by business and step (`lump-sum/read`, `transfer/enter`…), when the bots count them. */
+  stats?(): Record<string, BotStepStats>;
 }
 
 /** The bots, working the core system's screens in a pool of logged-in browser contexts. */
 export function browserCoreSystem(pool: BrowserPool): CoreSystem {
   return {
     actor: { name: 'legacy-bot', version: ZHISHEN_VERSION },
-    readFacts: (query, label) => pool.withSession((session) => readFacts(session, query), label),
-    async enterResult(request, label, mayStillSubmit) {
+    readFacts: (query, label) => pool.withSession((session) => readFacts(session, query), label, `${query.type}/read`),
+    async enterResult(request, label, mayStillSubmit, look) {
       try {
-        return { ok: true, ...(await pool.withSession((session) => enterResult(session, request, mayStillSubmit), label)) };
+        const entered = await pool.withSession(
+          (session) => enterResult(session, request, mayStillSubmit, look),
+          label,
+          `${request.type}/enter`,
+        );
+        return { ok: true, ...entered };
       } catch (err) {
         // A refusal about the case (e.g. a conflicting earlier entry) goes to a clerk; anything else is retried.
         if (err instanceof BusinessFault && err.concernsCase)
@@ -29,5 +39,6 @@ export function browserCoreSystem(pool: BrowserPool): CoreSystem {
         throw err;
       }
     },
+    stats: () => pool.stats(),
   };
 }

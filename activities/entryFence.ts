@@ -3,6 +3,7 @@ import type { SubmitGuard } from '../bots';
 import type { Store } from '../store';
 import { execution } from './decision';
 import { currentEntryLease, takeEntryLease, type EntryLease } from '../store/entryLeases';
+import { listEvents } from '../store/auditTrail';
 
 /** Why an attempt was stopped short of entering a case. */
 export type FenceReason = 'lease-held-by-newer-attempt' | 'lease-taken-over' | 'lease-expired' | 'activity-cancelled';
@@ -68,4 +69,22 @@ export function fencedSubmitGuard(store: Store, caseId: string, token: number): 
       throw new EntryFenced('activity-cancelled', token, current, reason instanceof Error ? reason.message : String(reason));
     }
   };
+}
+
+/** Steps on a case's trail that only an entry attempt writes. */
+const ENTRY_ATTEMPT_STEPS = new Set(['entered', 'entry-refused', 'entry-fenced']);
+
+/**
+ * Whether anything before this attempt can have sent the case's entry, so that the bot must search
+ * 业务受理查询 before it submits (look-before-submit). Every attempt that may click 确定 holds the
+ * entry lease first, so token 1 on the first attempt means none did — unless the case was worked
+ * before leases existed, which its trail shows (an entry step, or a bot fault of one). A crash
+ * between 确定 and its confirmation is retried as attempt 2, which looks.
+ */
+export async function mayHaveBeenEntered(store: Store, caseId: string, attempt: number, token: number): Promise<boolean> {
+  if (attempt > 1 || token > 1) return true;
+  const events = await listEvents(store, caseId);
+  return events.some(
+    (e) => ENTRY_ATTEMPT_STEPS.has(e.step) || (e.step === 'bot-fault' && (e.inputs as { step?: unknown } | null)?.step === 'entered'),
+  );
 }

@@ -8,7 +8,7 @@ import type { CaseInput, CaseResult } from '../workflows/types';
 import type { LegacyBotActivities } from '../workflows/activityContracts';
 import { recordStep, roundStep } from './decision';
 import type { ActivityDeps } from './deps';
-import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entryFence';
+import { EntryFenced, fencedSubmitGuard, mayHaveBeenEntered, takeEntryLeaseForAttempt } from './entryFence';
 import { sha256Json } from './hashing';
 
 /** How often a bot step tells Temporal it is alive; the workflows allow a few missed beats. */
@@ -118,8 +118,9 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
       // Temporal retried the entry elsewhere finds its token overtaken when it wakes.
       const entry = await fenced(input, async () => {
         const token = await takeEntryLeaseForAttempt(store, row.caseId);
+        const look = await mayHaveBeenEntered(store, row.caseId, Context.current().info.attempt, token);
         return onRecord(input, 'entered', () =>
-          coreSystem.enterResult(request, `${row.caseId}-enter`, fencedSubmitGuard(store, row.caseId, token)),
+          coreSystem.enterResult(request, `${row.caseId}-enter`, fencedSubmitGuard(store, row.caseId, token), { look }),
         );
       });
       await recordStep(store, {

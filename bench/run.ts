@@ -1,6 +1,8 @@
 /**
- * `npm run bench` (tsx bench/run.ts [--cases N] [--concurrency N] [--seed N] [--workers N]
- * [--skip-baseline] [--fresh] [--profile DIR]): the throughput benchmark.
+ * `npm run bench` (tsx bench/run.ts [--cases N] [--concurrency N] [--bot-slots N] [--seed N] [--workers N]
+ * [--skip-baseline] [--fresh] [--profile DIR] [--out FILE] [--sweep C,C… [--sweep-slots S,S…]]): the throughput benchmark.
+ * `--sweep` runs the stack once per concurrency (× bot slots per worker) on a fresh stack each,
+ * without the baseline, and prints a table of them (bench-results/sweep.json).
  *
  * Prepares N mixed cases (default 1,000, a city bureau's daily volume) with their receipts and the
  * intake workbook — not timed —, runs them as one batch through the real stack (Temporal dev server,
@@ -29,7 +31,9 @@ import {
 import { listCasesByBatch } from '../store/caseRegister';
 import { verifyChain } from '../store/verifyChain';
 import { exited, startTestStack } from '../harness/stack';
-import { DEFAULT_BOT_SLOTS, defaultOcrSlots } from '../worker';
+import { botChromiumPath } from '../config/defaults';
+import { BOT_STEPS_LOG_PREFIX, DEFAULT_BOT_SLOTS, defaultOcrSlots } from '../worker';
+import type { BotStepStats } from '../bots';
 import { batchProgressQuery } from '../workflows/messages';
 import type { BatchProgress } from '../workflows/types';
 import type { BaselineResult, BaselineSpec } from './throughput/baseline';
@@ -42,6 +46,14 @@ const { values } = parseArgs({
   options: {
     cases: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '8' },
+    /** Bot slots (browser contexts) per worker process: ZHISHEN_BOT_SLOTS of the workers. */
+    'bot-slots': { type: 'string', default: String(DEFAULT_BOT_SLOTS) },
+    /** Concurrencies to sweep, comma-separated (each a run of the stack on a fresh stack, no baseline). */
+    sweep: { type: 'string' },
+    /** Bot slots per worker to sweep with --sweep, comma-separated; the --bot-slots value when absent. */
+    'sweep-slots': { type: 'string' },
+    /** Where the report goes; bench-results/bench.json by default. */
+    out: { type: 'string' },
     seed: { type: 'string', default: '20261201' },
     workers: { type: 'string', default: '1' },
     'skip-baseline': { type: 'boolean', default: false },
@@ -52,6 +64,7 @@ const { values } = parseArgs({
 });
 const count = positive('cases');
 const concurrency = positive('concurrency');
+const botSlots = positive('bot-slots');
 const seed = positive('seed');
 const workerCount = positive('workers');
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -65,6 +78,11 @@ function positive(name: keyof typeof values): number {
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
+
+if (values.sweep) {
+  await runSweep(values.sweep, values['sweep-slots'] ?? String(botSlots));
+  process.exit(process.exitCode ?? 0);
+}
 
 // ── Preparation (not timed) ─────────────────────────────────────────────────────────────────────
 log(
@@ -100,7 +118,7 @@ try {
   );
 
   const workers = [];
-  for (let i = 0; i < workerCount; i++) workers.push(await stack.startWorker());
+  for (let i = 0; i < workerCount; i++) workers.push(await stack.startWorker({ ZHISHEN_BOT_SLOTS: String(botSlots) }));
   const workerPids = workers.map((w) => w.pid!);
   const temporalPid = stack.temporal.child?.pid;
 
@@ -150,6 +168,7 @@ try {
 
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => Promise.race([exited(w), new Promise((r) => setTimeout(r, 20_000))])));
+  const botSteps = botStepsOfWorkers(stack.workerLogs());
 
   // ── The baseline: a plain loop, same work, same concurrency (timed) ─────────────────────────────
   let baseline: (BaselineResult & { usage: Usage; peakRssMb: number | null; threads: Record<string, number> }) | null = null;
@@ -210,6 +229,14 @@ try {
     ocrSecondsPerReceipt: round(ocrSecondsPerReceipt, 3),
     botSecondsPerCase: round(botSeconds / count, 3),
     workerPeakRssMb: round(peakWorkerRss, 0),
+    /** The worker processes' Chromium (every process under the worker not named node), CPU seconds per case. */
+    chromiumCoreSecondsPerCase: round(stackCpu.workerChromium / count, 3),
+    /** Documents the core system served the bots (redirects included), per case, from the workers' own count. */
+    pageLoadsPerCase: botSteps ? round(sumLoads(botSteps) / count) : null,
+    pageLoadsPerCaseByType: botSteps ? loadsByType(botSteps, byType) : null,
+    botSteps,
+    /** How long readFacts waited for a bot slot (scheduled → started), on average. */
+    readFactsQueueSeconds: round(steps.readFacts?.meanQueueSeconds ?? NaN, 3),
     workerTreePeakRssMb: round(stackUsage.groups.worker!.peakRssMb, 0),
     wallSeconds: round(stackWall, 1),
     latencySource:
@@ -218,7 +245,7 @@ try {
       concurrency,
       workers: workerCount,
       seed,
-      botSlotsPerWorker: DEFAULT_BOT_SLOTS,
+      botSlotsPerWorker: botSlots,
       ocrSlotsPerWorker: defaultOcrSlots(),
       receiptMix: corpus.receiptsByForm,
     },
@@ -279,6 +306,9 @@ try {
         3,
       ),
       botSecondsPerCase: round(baseline.cases.reduce((s, c) => s + c.factsMs + c.enterMs, 0) / 1000 / count, 3),
+      chromiumCoreSecondsPerCase: round((cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'baseline', 'node')) / count, 3),
+      pageLoadsPerCase: round(sumLoads(baseline.botSteps) / count),
+      pageLoadsPerCaseByType: loadsByType(baseline.botSteps, byType),
       meanStepSeconds: {
         readFacts: round(mean(baseline.cases.map((c) => c.factsMs / 1000)), 3),
         readReceipts: round(mean(baseline.cases.filter((c) => c.receipts > 0).map((c) => c.ocrMs / 1000)), 3),
@@ -311,7 +341,7 @@ try {
   };
 
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, 'bench.json'), JSON.stringify(report, null, 2));
+  fs.writeFileSync(values.out ?? path.join(OUT_DIR, 'bench.json'), JSON.stringify(report, null, 2));
   fs.writeFileSync(
     path.join(OUT_DIR, 'bench.svg'),
     benchChart({
@@ -415,10 +445,10 @@ try {
           attachmentsDir: stagedAttachments,
           legacyUrl: legacy.url,
           concurrency,
-          botSlots: DEFAULT_BOT_SLOTS * workerCount,
+          botSlots: botSlots * workerCount,
           ocrSlots: defaultOcrSlots() * workerCount,
           evidenceDir: path.join(dir, 'evidence'),
-          chromiumPath: stack.config.chromiumPath,
+          chromiumPath: stack.config.botChromiumPath ?? botChromiumPath(),
         };
         const specFile = path.join(dir, 'spec.json');
         const outFile = path.join(dir, 'result.json');
@@ -515,6 +545,13 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
     ['case latency p50 / p95 (s)', `${r.p50Seconds} / ${r.p95Seconds}`, b ? `${b.p50Seconds} / ${b.p95Seconds}` : '—'],
     ['OCR s / receipt', String(r.ocrSecondsPerReceipt), String(b?.ocrSecondsPerReceipt ?? '—')],
     ['bot s / case (read + enter)', String(r.botSecondsPerCase), String(b?.botSecondsPerCase ?? '—')],
+    ['Chromium core-s / case', String(r.chromiumCoreSecondsPerCase), String(b?.chromiumCoreSecondsPerCase ?? '—')],
+    ['page loads / case', String(r.pageLoadsPerCase ?? '—'), String(b?.pageLoadsPerCase ?? '—')],
+    ...(['lump-sum', 'transfer', 'reimbursement'] as const).map((t): [string, string, string] => [
+      `  page loads / ${t} case`,
+      String((r.pageLoadsPerCaseByType as Record<string, number> | null)?.[t] ?? '—'),
+      String((b?.pageLoadsPerCaseByType as Record<string, number> | undefined)?.[t] ?? '—'),
+    ]),
     [
       'peak RSS worker node / tree (MB)',
       `${r.workerPeakRssMb} / ${r.workerTreePeakRssMb}`,
@@ -530,6 +567,7 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) log(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
   log(`overhead (stack wall / plain loop wall): ${r.overheadRatio ?? '—'}×`);
+  log(`readFacts waited for a bot slot ${r.readFactsQueueSeconds} s on average`);
   const steps = r.steps as Record<string, { count: number; meanQueueSeconds: number; meanRunSeconds: number; totalRunSeconds: number }>;
   log('activity            count  mean queue s  mean run s  total run s');
   for (const [name, s] of Object.entries(steps).sort((x, y) => y[1].totalRunSeconds - x[1].totalRunSeconds)) {
@@ -541,4 +579,105 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
   log(`workflow tasks: ${wt.count} (${wt.perCase} per case), mean queue ${wt.meanQueueSeconds} s, mean run ${wt.meanRunSeconds} s`);
   for (const c of r.checks as { name: string; ok: boolean; detail: string }[])
     log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
+}
+
+/** The bots' steps of every worker process, from the line each logs at shutdown; null when none did. */
+function botStepsOfWorkers(logs: string[]): Record<string, BotStepStats> | null {
+  const all: Record<string, BotStepStats> = {};
+  let found = false;
+  for (const text of logs) {
+    for (const line of text.split('\n')) {
+      const at = line.indexOf(BOT_STEPS_LOG_PREFIX);
+      if (at < 0) continue;
+      found = true;
+      for (const [kind, s] of Object.entries(JSON.parse(line.slice(at + BOT_STEPS_LOG_PREFIX.length)) as Record<string, BotStepStats>)) {
+        const a = all[kind] ?? { steps: 0, pageLoads: 0, milliseconds: 0 };
+        all[kind] = { steps: a.steps + s.steps, pageLoads: a.pageLoads + s.pageLoads, milliseconds: a.milliseconds + s.milliseconds };
+      }
+    }
+  }
+  return found ? all : null;
+}
+
+function sumLoads(steps: Record<string, BotStepStats>): number {
+  return Object.values(steps).reduce((n, s) => n + s.pageLoads, 0);
+}
+
+/** Page loads per case of each business: its reads and entries (retries and re-logins included) over its cases. */
+function loadsByType(steps: Record<string, BotStepStats>, cases: Record<string, number>): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries(cases).map(([type, n]) => {
+      const loads = Object.entries(steps)
+        .filter(([kind]) => kind.startsWith(`${type}/`))
+        .reduce((sum, [, s]) => sum + s.pageLoads, 0);
+      return [type, n > 0 ? round(loads / n) : null];
+    }),
+  );
+}
+
+/** `--sweep`: the stack at each concurrency × bot slots, one fresh stack and child process per point, then a table. */
+async function runSweep(concurrencies: string, slotList: string): Promise<void> {
+  const list = (text: string, what: string) =>
+    text.split(',').map((v) => {
+      const n = Number(v.trim());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--${what} takes positive integers separated by commas, got ${text}`);
+      return n;
+    });
+  const points = list(concurrencies, 'sweep').flatMap((c) => list(slotList, 'sweep-slots').map((sl) => ({ concurrency: c, slots: sl })));
+  const results: Record<string, unknown>[] = [];
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  for (const point of points) {
+    const out = path.join(OUT_DIR, `sweep-c${point.concurrency}-s${point.slots}.json`);
+    log(`sweep: concurrency ${point.concurrency}, ${point.slots} bot slots per worker`);
+    const args = ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), '--skip-baseline', '--out', out];
+    args.push('--cases', String(count), '--seed', String(seed), '--workers', String(workerCount));
+    args.push('--concurrency', String(point.concurrency), '--bot-slots', String(point.slots));
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    if (code !== 0) {
+      log(`sweep: the run at concurrency ${point.concurrency}, ${point.slots} slots exited with ${code}`);
+      process.exitCode = 1;
+      continue;
+    }
+    const r = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>;
+    results.push({
+      concurrency: point.concurrency,
+      botSlots: point.slots,
+      casesPerMinute: r.casesPerMinute,
+      p95Seconds: r.p95Seconds,
+      readFactsQueueSeconds: r.readFactsQueueSeconds,
+      chromiumCoreSecondsPerCase: r.chromiumCoreSecondsPerCase,
+      workerPeakRssMb: r.workerPeakRssMb,
+      workerTreePeakRssMb: r.workerTreePeakRssMb,
+      otherProcessesCpuSeconds: (r.cpu as { otherProcessesSeconds: number }).otherProcessesSeconds,
+    });
+  }
+  fs.writeFileSync(path.join(OUT_DIR, 'sweep.json'), JSON.stringify({ cases: count, seed, workers: workerCount, results }, null, 2));
+  const header = [
+    'concurrency',
+    'bot slots',
+    'cases/min',
+    'p95 s',
+    'readFacts wait s',
+    'Chromium core-s/case',
+    'worker RSS MB',
+    'tree RSS MB',
+    'other CPU s',
+  ];
+  const rows = results.map((r) =>
+    [
+      r.concurrency,
+      r.botSlots,
+      r.casesPerMinute,
+      r.p95Seconds,
+      r.readFactsQueueSeconds,
+      r.chromiumCoreSecondsPerCase,
+      r.workerPeakRssMb,
+      r.workerTreePeakRssMb,
+      r.otherProcessesCpuSeconds,
+    ].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows]) log(row.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
+  log('written to bench-results/sweep.json (other CPU s: what other processes on the machine used meanwhile)');
 }

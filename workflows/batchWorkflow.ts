@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { DefaultQueueActivities, NotificationActivities } from './activityContracts';
+import type { CaseWatchActivities, DefaultQueueActivities, NotificationActivities } from './activityContracts';
 import { BatchIdKey, CaseTypeKey } from './searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';
@@ -26,6 +26,9 @@ const batchSteps = (input: BatchInput) => proxyActivities<DefaultQueueActivities
 const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_ROWS_PER_RUN = 500;
 const PAGE_SIZE = 100;
+const SLIDING_WINDOW_PATCH = 'batch-sliding-window-v1';
+/** How long cases carried over from an earlier run may stay unsettled before the batch asks Temporal whether they closed. */
+const CARRIED_CHECK_INTERVAL = '1 minute';
 
 /** A batch from an intake workbook: one case workflow per valid row, a bounded number at a time. */
 export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
@@ -55,6 +58,14 @@ async function runBatch(input: BatchInput): Promise<BatchProgress> {
   });
   const progress: BatchProgress = input.carried ?? (await loadBatch(input));
   setHandler(batchProgressQuery, () => progress);
+
+  // Batches recorded before it waited for every case of a page before starting the next page.
+  if (patched(SLIDING_WINDOW_PATCH)) {
+    await slidingWindow(input, progress, settled, concurrency, rowsPerRun);
+    progress.finished = true;
+    await steps.finishBatch({ batchId: input.batchId, progress });
+    return progress;
+  }
 
   let rowsThisRun = 0;
   while (progress.nextOffset < progress.total) {
@@ -98,31 +109,36 @@ async function loadBatch(input: BatchInput): Promise<BatchProgress> {
   };
 }
 
+/** Starts the case workflow of a row, as a child the batch does not wait for when it closes. */
+function startCase(input: BatchInput, caseRow: CaseRowRef) {
+  return startChild(caseWorkflow, {
+    workflowId: caseWorkflowId(caseRow.caseId),
+    args: [
+      {
+        batchId: input.batchId,
+        workbook: input.workbook,
+        attachmentsDir: input.attachmentsDir,
+        caseRow,
+        settings: input.settings,
+        retry: input.retry,
+      },
+    ],
+    // A case that failed outright may be submitted again; one that was decided, never.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    // Cases outlive their batch: a clerk may take days over one, and cancelling a batch must not undo them.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    typedSearchAttributes: [
+      { key: CaseTypeKey, value: caseRow.type },
+      { key: BatchIdKey, value: input.batchId },
+    ],
+  });
+}
+
 async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchProgress, settled: Map<string, CaseResult>): Promise<void> {
   let result: CaseResult | null;
   let duplicate = false;
   try {
-    const child = await startChild(caseWorkflow, {
-      workflowId: caseWorkflowId(caseRow.caseId),
-      args: [
-        {
-          batchId: input.batchId,
-          workbook: input.workbook,
-          attachmentsDir: input.attachmentsDir,
-          caseRow,
-          settings: input.settings,
-          retry: input.retry,
-        },
-      ],
-      // A case that failed outright may be submitted again; one that was decided, never.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      // Cases outlive their batch: a clerk may take days over one, and cancelling a batch must not undo them.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: CaseTypeKey, value: caseRow.type },
-        { key: BatchIdKey, value: input.batchId },
-      ],
-    });
+    const child = await startCase(input, caseRow);
     let failed = false;
     // A case that fails before the rules have spoken never reports; its failure is counted instead.
     child.result().then(
@@ -138,6 +154,11 @@ async function runCase(input: BatchInput, caseRow: CaseRowRef, progress: BatchPr
     duplicate = true;
     result = await batchSteps(input).existingCaseResult({ caseId: caseRow.caseId });
   }
+  countCase(progress, caseRow, result, duplicate);
+}
+
+/** Counts a case the batch is done with: its outcome, or failed (null result of a case this batch started). */
+function countCase(progress: BatchProgress, caseRow: CaseRowRef, result: CaseResult | null, duplicate: boolean): void {
   progress.done += 1;
   progress.byType[caseRow.type].done += 1;
   if (duplicate) progress.alreadyProcessed += 1;
@@ -156,4 +177,120 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * Keeps `concurrency` cases in flight at all times — across pages of intake rows and across
+ * continue-as-new, which carries the cases still in flight to the next run — so a slow case holds
+ * up only its own slot (Temporal's batch-sliding-window sample). A case reports through its settle
+ * signal (sent to the batch's workflow ID, so it reaches whichever run is current); one that fails
+ * first is seen through its child handle, or, once carried to a later run, by asking Temporal
+ * whether its workflow closed.
+ */
+async function slidingWindow(
+  input: BatchInput,
+  progress: BatchProgress,
+  settled: Map<string, CaseResult>,
+  concurrency: number,
+  rowsPerRun: number,
+): Promise<void> {
+  const steps = batchSteps(input);
+  const failed = new Set<string>();
+  /** Cases whose workflow this batch started and that have not settled: what a continue-as-new carries. */
+  const inFlight = new Map<string, CaseRowRef>();
+  let starting = 0;
+  let active = 0;
+  let failure: { error: unknown } | null = null;
+  const background = (work: () => Promise<void>) => {
+    work().then(
+      () => {},
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
+  };
+  /** A case in the window: counted in `active` until it is settled, failed or counted as a duplicate. */
+  const launch = (work: () => Promise<void>) => {
+    active += 1;
+    background(() => work().finally(() => (active -= 1)));
+  };
+  const until = async (ready: () => boolean) => {
+    await condition(() => failure !== null || ready());
+    if (failure) throw failure.error;
+  };
+  const settledOrFailed = (caseId: string) => settled.has(caseId) || failed.has(caseId);
+
+  async function awaitCase(caseRow: CaseRowRef): Promise<void> {
+    inFlight.set(caseRow.caseId, caseRow);
+    await condition(() => settledOrFailed(caseRow.caseId));
+    inFlight.delete(caseRow.caseId);
+    countCase(progress, caseRow, settled.get(caseRow.caseId) ?? null, false);
+  }
+
+  async function runWindowedCase(caseRow: CaseRowRef): Promise<void> {
+    starting += 1;
+    let child;
+    try {
+      child = await startCase(input, caseRow);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      try {
+        countCase(progress, caseRow, await steps.existingCaseResult({ caseId: caseRow.caseId }), true);
+      } finally {
+        starting -= 1;
+      }
+      return;
+    }
+    inFlight.set(caseRow.caseId, caseRow);
+    starting -= 1;
+    // A case that fails before the rules have spoken never reports; its failure is counted instead.
+    child.result().then(
+      () => {},
+      () => {
+        failed.add(caseRow.caseId);
+      },
+    );
+    await awaitCase(caseRow);
+  }
+
+  // Cases an earlier run started: no child handle here, so Temporal is asked about the ones that stay quiet.
+  const carried = input.inFlight ?? [];
+  for (const caseRow of carried) launch(() => awaitCase(caseRow));
+  if (carried.length > 0) {
+    const watch = proxyActivities<CaseWatchActivities>(batchStepOptions(input.retry));
+    background(async () => {
+      for (;;) {
+        const open = () => carried.map((c) => c.caseId).filter((id) => !settledOrFailed(id));
+        if (await condition(() => open().length === 0, CARRIED_CHECK_INTERVAL)) return;
+        for (const caseId of await watch.closedCaseWorkflows({ caseIds: open() })) if (!settled.has(caseId)) failed.add(caseId);
+      }
+    });
+  }
+
+  let rowsThisRun = 0;
+  let page: CaseRowRef[] = [];
+  let next = 0;
+  while (progress.nextOffset < progress.total) {
+    if (rowsThisRun >= rowsPerRun || workflowInfo().continueAsNewSuggested) {
+      // Cases being started are let through first, so that every one is either counted or carried.
+      await until(() => starting === 0);
+      await continueAsNew<typeof batchWorkflow>({ ...input, carried: progress, inFlight: [...inFlight.values()] });
+    }
+    if (next >= page.length) {
+      page = await steps.intakeRows({
+        batchId: input.batchId,
+        offset: progress.nextOffset,
+        limit: Math.min(PAGE_SIZE, rowsPerRun - rowsThisRun),
+      });
+      next = 0;
+      if (page.length === 0)
+        throw ApplicationFailure.nonRetryable(`batch ${input.batchId}: intake rows ended at ${progress.nextOffset} of ${progress.total}`);
+    }
+    await until(() => active < concurrency);
+    const caseRow = page[next++]!;
+    progress.nextOffset += 1;
+    rowsThisRun += 1;
+    launch(() => runWindowedCase(caseRow));
+  }
+  await until(() => active === 0);
 }

@@ -87,7 +87,10 @@ export interface BatchProgress {
   alreadyProcessed: number;
   byOutcome: OutcomeCounts;
   byType: Record<CaseType, { total: number; done: number }>;
-  /** Offset of the next intake row to start; rows before it are finished. */
+  /**
+   * Offset of the next intake row to start; rows before it are started (batches recorded before the
+   * sliding window: finished).
+   */
   nextOffset: number;
   finished: boolean;
 }
@@ -105,6 +108,8 @@ export interface BatchInput {
   rowsPerRun?: number;
   /** Carried across continue-as-new; absent on the first run. */
   carried?: BatchProgress;
+  /** Cases started by an earlier run and still in flight when it continued as new (the sliding window). */
+  inFlight?: CaseRowRef[];
   /** Handed on to every case of the batch. */
   retry?: RetrySettings;
 }

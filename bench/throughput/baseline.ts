@@ -15,7 +15,7 @@ import { assembleCaseFile } from '../../activities/caseFile';
 import { browserCoreSystem } from '../../activities/coreSystem';
 import { resultOf } from '../../activities/decision';
 import { entryRequestOf, factsQuery } from '../../activities/legacyBots';
-import { createBrowserPool, TechnicalFault } from '../../bots';
+import { createBrowserPool, TechnicalFault, type BotStepStats } from '../../bots';
 import { STAND_IN_DEFAULT_CREDENTIALS } from '../../fixtures/legacy-system/credentials';
 import { readIntakeWorkbook } from '../../intake/readWorkbook';
 import type { IntakeRow } from '../../intake/schemas';
@@ -59,6 +59,8 @@ export interface BaselineResult {
   retries: number;
   /** This process's CPU seconds (user + system) during the loop. */
   cpuSeconds: number;
+  /** The bots' steps, page loads and time by business and step. */
+  botSteps: Record<string, BotStepStats>;
 }
 
 /** Counting semaphore, in arrival order. */
@@ -97,10 +99,10 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
   let retries = 0;
 
   // A technical fault is retried, as Temporal would; the stand-in has no faults here.
-  async function retried<T>(work: () => Promise<T>): Promise<T> {
+  async function retried<T>(work: (attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await work();
+        return await work(attempt);
       } catch (err) {
         if (!(err instanceof TechnicalFault) || attempt >= 5) throw err;
         retries += 1;
@@ -173,7 +175,8 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
     if (result.outcome !== 'review') {
       const entry = await botSlots.run(() => {
         t = performance.now();
-        return retried(() => core.enterResult(entryRequestOf(row, result), `${row.caseId}-enter`));
+        // As the activity does: look for an earlier entry only when an earlier attempt may have made one.
+        return retried((attempt) => core.enterResult(entryRequestOf(row, result), `${row.caseId}-enter`, undefined, { look: attempt > 1 }));
       });
       c.enterMs = performance.now() - t;
       if (!entry.ok) throw new Error(`${row.caseId}: entry refused: ${entry.code} ${entry.message}`);
@@ -193,7 +196,7 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
     await pool.close();
   }
   const cpu = process.cpuUsage(cpuStart);
-  return { wallSeconds: since() / 1000, cases, retries, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return { wallSeconds: since() / 1000, cases, retries, cpuSeconds: (cpu.user + cpu.system) / 1e6, botSteps: pool.stats() };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -71,11 +71,13 @@ export class EntryListPage {
   }
 
   /**
-   * Every entry of exactly this case, oldest first: searches, then pages through all results,
-   * because the search also lists other cases whose number contains this one.
+   * Every entry of exactly this case, oldest first: opens the search's address (what 查询 sends:
+   * the form is a GET, so one screen instead of two), then pages through all results, because the
+   * search also lists other cases whose number contains this one.
    */
   async findEntriesOfCase(caseId: string): Promise<EntryRow[]> {
-    await this.searchByCaseId(caseId);
+    await this.session.open(`/entries?caseId=${encodeURIComponent(caseId)}`);
+    await this.session.expectScreen('entry-list');
     const found = new Map<string, EntryRow>();
     for (;;) {
       for (const row of await this.readPage()) if (row.caseId === caseId) found.set(row.entryNumber, row);

@@ -19,11 +19,13 @@ export class HospitalLookupPage {
     await this.session.expectScreen('hospital-lookup');
   }
 
-  /** Types the 机构编码, clicks 查询 and reads the registry entry; null when the registry has no such code. */
+  /**
+   * Reads the registry entry of a 机构编码; null when the registry has no such code. Opens the query's
+   * address (what 查询 sends: the form is a GET), so the lookup costs one screen, not two.
+   */
   async lookUpByCode(code: string): Promise<HospitalInfo | null> {
     const page = this.session.page;
-    await page.locator('#hospitalCode').fill(code);
-    await this.session.navigate(() => page.getByRole('button', { name: '查询' }).click());
+    await this.session.open(`/hospital/lookup?code=${encodeURIComponent(code)}`);
     await this.session.expectScreen('hospital-lookup');
     const rows = await readGrid(page.locator('#hospitalResult'));
     const row = rows.find(([c]) => c === code);

@@ -77,6 +77,17 @@ const RETIREMENT_AGES = { '60周岁': 60, '55周岁': 55, '50周岁': 50 } as co
 export class PersonDetailPage {
   constructor(private readonly session: BotSession) {}
 
+  /**
+   * Opens the record of a 身份证号 at the address 人员查询's 查看 link leads to — one screen instead of
+   * three (the search screen, its result, the detail); null when the system shows no such person.
+   */
+  static async openByIdNumber(session: BotSession, idNumber: string): Promise<PersonDetailPage | null> {
+    await session.open(`/person/detail?idNumber=${encodeURIComponent(idNumber)}`);
+    await session.expectScreen('person-detail');
+    if ((await session.page.locator('#basicInfo').count()) === 0) return null;
+    return new PersonDetailPage(session);
+  }
+
   /** Reads 基本信息. */
   async readBasicInfo(): Promise<BasicInfo> {
     const t = await readLabelledTable(this.session.page.locator('#basicInfo'));

@@ -28,7 +28,7 @@ const DEFAULT_ROWS_PER_RUN = 500;
 const PAGE_SIZE = 100;
 const SLIDING_WINDOW_PATCH = 'batch-sliding-window-v1';
 /** How long cases carried over from an earlier run may stay unsettled before the batch asks Temporal whether they closed. */
-const CARRIED_CHECK_INTERVAL = '1 minute';
+const CARRIED_CHECK_SECONDS = 60;
 
 /** A batch from an intake workbook: one case workflow per valid row, a bounded number at a time. */
 export async function batchWorkflow(input: BatchInput): Promise<BatchProgress> {
@@ -261,7 +261,8 @@ async function slidingWindow(
     background(async () => {
       for (;;) {
         const open = () => carried.map((c) => c.caseId).filter((id) => !settledOrFailed(id));
-        if (await condition(() => open().length === 0, CARRIED_CHECK_INTERVAL)) return;
+        if (await condition(() => open().length === 0, `${Math.max(1, input.carriedCheckSeconds ?? CARRIED_CHECK_SECONDS)} seconds`))
+          return;
         for (const caseId of await watch.closedCaseWorkflows({ caseIds: open() })) if (!settled.has(caseId)) failed.add(caseId);
       }
     });

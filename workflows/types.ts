@@ -106,6 +106,8 @@ export interface BatchInput {
   settings?: CaseSettings;
   /** Rows handled by one run before continue-as-new keeps the history small. */
   rowsPerRun?: number;
+  /** How often a later run asks Temporal about carried cases that stay quiet, in seconds (default 60). */
+  carriedCheckSeconds?: number;
   /** Carried across continue-as-new; absent on the first run. */
   carried?: BatchProgress;
   /** Cases started by an earlier run and still in flight when it continued as new (the sliding window). */

@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html';
 import { bureauTime, label, OUTCOME_LABELS, RESULT_LABELS, SEVERITY_LABELS, STATUS_LABELS, STEP_LABELS, TYPE_LABELS } from '../labels';
 import type { Session } from '../sessions';
 import { csrfField, layout, notice } from './layout';
+import { correctionDiff } from './correctionDiff';
 
 /** What the last act on the page found, shown above the trail. */
 export type AuditActResult = { kind: 'verified'; verdict: ChainVerdict } | { kind: 'replayed'; replay: CaseReplay };
@@ -59,26 +60,7 @@ function eventDetail(e: AuditEvent): SafeHtml {
     case 'corrected': {
       const c = (inputs.corrected ?? {}) as { reason?: string; changes?: { path: string; before: unknown; after: unknown }[] };
       return html`<div>更正理由：${c.reason ?? ''}</div>
-        <table class="diff">
-          <thead>
-            <tr>
-              <th>字段</th>
-              <th>更正前</th>
-              <th>更正后</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${(c.changes ?? []).map(
-              (x) =>
-                html`<tr>
-                  <td><code>${x.path}</code></td>
-                  <td class="before">${shown(x.before)}</td>
-                  <td class="after">${shown(x.after)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-        ${decision(outcome)}`;
+        ${correctionDiff(c.changes ?? [], shown)} ${decision(outcome)}`;
     }
     case 'reviewed':
     case 'returned':

@@ -24,6 +24,7 @@ import type { Session } from '../sessions';
 import type { Proposal } from '../../workflows/reviewTypes';
 import { FOUR_EYES_RULE } from '../../workflows/fourEyes';
 import { csrfField, layout, notice } from './layout';
+import { correctionDiff } from './correctionDiff';
 
 const LOW_CONFIDENCE = 0.9;
 
@@ -314,25 +315,7 @@ function eventSummary(e: AuditEvent): SafeHtml {
     case 'corrected': {
       const corrected = (inputs.corrected ?? {}) as { reason?: string; changes?: { path: string; before: unknown; after: unknown }[] };
       return html`<div>更正理由：<span class="reason">${corrected.reason ?? ''}</span></div>
-        <table class="diff">
-          <thead>
-            <tr>
-              <th>字段</th>
-              <th>更正前</th>
-              <th>更正后</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${(corrected.changes ?? []).map(
-              (c) =>
-                html`<tr>
-                  <td><code>${c.path}</code></td>
-                  <td class="before">${shownValue(c.before)}</td>
-                  <td class="after">${shownValue(c.after)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${correctionDiff(corrected.changes ?? [], shownValue)}
         <div>
           重新决定：${label(OUTCOME_LABELS, String(outcome.outcome))}${outcome.amount ? `，${String(outcome.amount)} 元` : ''}${Array.isArray(outcome.reasons) && outcome.reasons.length ? `，原因 ${outcome.reasons.join('、')}` : '，全部规则通过'}
         </div>`;

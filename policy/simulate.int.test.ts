@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCases } from '../fixtures/generate';
-import { decide, defaultParameters, parseCaseFile, type Parameters } from '../rules';
+import { decide, defaultParameters, parseCaseFile, versionInForce, type Parameters } from '../rules';
 import type { CaseFile, Decision, LumpSumDecision } from '../rules/schemas';
 import { toFen } from '../rules/money';
 import { openStore, listEvents, ADMIN_TRAIL_ID, createUser, type Store } from '../store';
@@ -176,6 +176,35 @@ describe('simulateDraft on recorded decisions', () => {
     expect(result.draftVersions).toEqual({ 'reimbursement@2099-01-01（视同现行）': reimbursements });
     // Whether the parameters in force reproduce the record is still asked of them by each case's date.
     expect(result.notReproduced.count).toBe(1);
+  });
+
+  it('lowering the 2025 reimbursement ratios flips the large claims (RB-13) that fall under the large-payable line, exactly as the rules say', async () => {
+    const own = await openStore({ dataDir: path.join(dir, 'store-2025') });
+    try {
+      const large = generateCases({ seed: 2025, count: 300, types: ['reimbursement'] }).filter((g) => g.intended.reasons.includes('RB-13'));
+      for (const g of large) await recordDecision(own, { caseFile: g.caseFile, at: JUNE }, base);
+      const data = structuredClone(reimbursementData);
+      const in2025 = versionInForce(data.versions, '2025-06-30')!;
+      const half = '0.50';
+      in2025.inpatientRatio = { employeeInService: { 1: half, 2: half, 3: half }, employeeRetired: half, resident: half };
+      in2025.outpatientRatio = { employee: half, resident: half };
+      const draft = draftFrom('reimbursement.json', data);
+      const draftParams = applyDraft(base, draft);
+      const expected = new Map<string, number>();
+      for (const g of large) {
+        const before = decideWith(g.caseFile, base).outcome;
+        const after = decideWith(g.caseFile, draftParams).outcome;
+        if (before !== after) expected.set(`${before}→${after}`, (expected.get(`${before}→${after}`) ?? 0) + 1);
+      }
+      expect(expected.size, 'the generated large claims include some the lower ratio brings under the line').toBeGreaterThan(0);
+      const result = await simulateDraft(own, { draft, base });
+      expect(result.cases).toBe(large.length);
+      expect(new Map(result.flips.map((f) => [`${f.from}→${f.to}`, f.count]))).toEqual(expected);
+      const flips = [...expected.values()].reduce((a, b) => a + b, 0);
+      expect(result.rules.find((r) => r.rule === 'RB-13')).toMatchObject({ business: 'reimbursement', flips });
+    } finally {
+      await own.close();
+    }
   });
 
   it('raising lump-sum required months flips exactly the rejections for having no shortfall (LS-08 alone) that now fall short', async () => {

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { decide, parseCaseFile, type Parameters } from '../rules';
 import { calendarRecord } from '../rules/calendar';
 import { loadPublishedParameters } from '../store/parameterVersions';
-import type { Decision } from '../rules/schemas';
+import type { CaseFile, Decision } from '../rules/schemas';
 import { appendEvent } from '../store/auditTrail';
 import { upsertCase, type CaseStatus } from '../store/caseRegister';
 import type { Actor, AuditStep, EvidenceRef, Store } from '../store';
@@ -111,6 +111,25 @@ export async function recordStep(
   });
 }
 
+/**
+ * What a decision's audit event holds so that it can be re-run from the record alone: the parsed
+ * case file and the calendar as inputs, the decision as outcome, the case file's digest as evidence.
+ */
+export function decisionRecord(caseId: string, caseFile: CaseFile, decision: Decision, params: Parameters) {
+  const evidence: EvidenceRef[] = [{ kind: 'case-file', ref: caseId, sha256: sha256Json(caseFile) }];
+  return {
+    inputs: { caseFile, calendar: calendarRecord(params.calendar) },
+    outcome: {
+      outcome: decision.outcome,
+      amount: decision.amount,
+      reasons: decision.reasons,
+      checks: decision.checks,
+      details: decision.details,
+    },
+    evidence,
+  };
+}
+
 export type DecideOutcome = { ok: true; decided: DecidedCase & { caseFile: Record<string, unknown> } } | { ok: false; error: string };
 
 /**
@@ -138,23 +157,18 @@ export async function decideAndRecord(
   const parsed = parseCaseFile(args.caseFile, params);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   const decision = decide(parsed.caseFile, params);
+  const recorded = decisionRecord(args.caseRow.caseId, parsed.caseFile, decision, params);
   await recordStep(store, {
     caseId: args.caseRow.caseId,
     key: args.key ?? args.step,
     step: args.step,
     actor: args.actor,
     at: args.at,
-    inputs: { ...(args.extraInputs ?? {}), caseFile: parsed.caseFile, calendar: calendarRecord(params.calendar) },
+    inputs: { ...(args.extraInputs ?? {}), ...recorded.inputs },
     ruleSetVersion: decision.policyVersion,
     params,
-    outcome: {
-      outcome: decision.outcome,
-      amount: decision.amount,
-      reasons: decision.reasons,
-      checks: decision.checks,
-      details: decision.details,
-    },
-    evidence: [{ kind: 'case-file', ref: args.caseRow.caseId, sha256: sha256Json(parsed.caseFile) }, ...(args.evidence ?? [])],
+    outcome: recorded.outcome,
+    evidence: [...recorded.evidence, ...(args.evidence ?? [])],
   });
   return {
     ok: true,

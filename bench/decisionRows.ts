@@ -1,18 +1,15 @@
 /**
  * Recorded decisions for the simulation benchmark and tests, as activities/decision.ts
  * `decideAndRecord` writes them: the same inputs (parsed case file, calendar), outcome, rule-set
- * version and evidence. One at a time through `appendEvent`, or many at once as the same rows
- * (hashed by store/auditHash.ts) in multi-row INSERTs, for a store of 100,000 decisions.
+ * version and evidence (`decisionRecord`). One at a time through `appendEvent`, or many at once
+ * through `appendFirstEventsInBulk`, for a store of 100,000 decisions.
  */
-import { sha256Json } from '../activities/hashing';
-import { rulebookActor } from '../activities/decision';
+import { decisionRecord, rulebookActor } from '../activities/decision';
 import { ruleSetVersionOf } from '../audit/ruleSetVersion';
 import { decide, parseCaseFile, type Parameters } from '../rules';
-import { calendarRecord } from '../rules/calendar';
 import type { Decision } from '../rules/schemas';
-import { appendEvent, type Store } from '../store';
-import { AuditEventInput, type HashedEvent } from '../store/auditEvent';
-import { hashEvent } from '../store/auditHash';
+import { appendEvent, appendFirstEventsInBulk, type Store } from '../store';
+import type { AuditEventInput } from '../store/auditEvent';
 
 export interface DecisionToRecord {
   caseFile: unknown;
@@ -41,6 +38,7 @@ export function decisionEvent(item: DecisionToRecord, params: Parameters): { eve
   const caseId = parsed.caseFile.caseId;
   const step = item.step ?? 'decided';
   const runId = `bench-run-${caseId}`;
+  const recorded = decisionRecord(caseId, parsed.caseFile, decision, params);
   const event: AuditEventInput = {
     caseId,
     workflowId: `case-${caseId}`,
@@ -48,16 +46,10 @@ export function decisionEvent(item: DecisionToRecord, params: Parameters): { eve
     step,
     actor: step === 'decided' ? rulebookActor : { kind: 'user', name: 'clerk1' },
     at: new Date(item.at).toISOString(),
-    inputs: { caseFile: parsed.caseFile, calendar: calendarRecord(params.calendar) } as never,
+    inputs: recorded.inputs as never,
     ruleSetVersion: ruleSetVersionFor(decision.policyVersion, params),
-    outcome: {
-      outcome: decision.outcome,
-      amount: decision.amount,
-      reasons: decision.reasons,
-      checks: decision.checks,
-      details: decision.details,
-    } as never,
-    evidence: [{ kind: 'case-file', ref: caseId, sha256: sha256Json(parsed.caseFile) }],
+    outcome: recorded.outcome as never,
+    evidence: recorded.evidence,
     idempotencyKey: `${runId}/${item.key ?? step}`,
   };
   return { event, decision };
@@ -76,46 +68,9 @@ export async function recordDecision(store: Store, item: DecisionToRecord, param
  * Only for new cases: it does not read the chain, so a case already in the trail is refused by the
  * primary key rather than appended to.
  */
-export async function recordFirstDecisionsInBulk(
-  store: Store,
-  items: DecisionToRecord[],
-  params: Parameters,
-  rowsPerInsert = 200,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += rowsPerInsert) {
-    const chunk = items.slice(i, i + rowsPerInsert);
-    const values: unknown[] = [];
-    const tuples: string[] = [];
-    for (const item of chunk) {
-      const input = AuditEventInput.parse(decisionEvent(item, params).event);
-      const event: HashedEvent = { ...input, seq: 1, prevHash: null };
-      const { canonical, hash } = hashEvent(event);
-      const n = values.length;
-      tuples.push(
-        `($${n + 1}, 1, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}::text::jsonb, $${n + 6}::text::timestamptz, $${n + 7}::text::jsonb, ` +
-          `$${n + 8}, $${n + 9}::text::jsonb, $${n + 10}::text::jsonb, $${n + 11}, NULL, $${n + 12}, $${n + 13})`,
-      );
-      values.push(
-        event.caseId,
-        event.workflowId,
-        event.runId,
-        event.step,
-        JSON.stringify(event.actor),
-        event.at,
-        JSON.stringify(event.inputs),
-        event.ruleSetVersion,
-        JSON.stringify(event.outcome),
-        JSON.stringify(event.evidence),
-        event.idempotencyKey,
-        hash,
-        canonical,
-      );
-    }
-    await store.db.query(
-      `INSERT INTO audit_events (case_id, seq, workflow_id, run_id, step, actor, at, inputs,
-         rule_set_version, outcome, evidence, idempotency_key, prev_hash, hash, canonical)
-       VALUES ${tuples.join(', ')}`,
-      values,
-    );
-  }
+export async function recordFirstDecisionsInBulk(store: Store, items: DecisionToRecord[], params: Parameters): Promise<void> {
+  await appendFirstEventsInBulk(
+    store,
+    items.map((item) => decisionEvent(item, params).event),
+  );
 }

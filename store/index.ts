@@ -5,7 +5,7 @@ export { serveEmbeddedStore, type EmbeddedStoreServer } from './embedded/serveEm
 export { StoreInUseError } from './embedded/dataDirLock';
 export { type AuditStep } from './auditSteps';
 export { Actor, AuditEvent, type EvidenceRef } from './auditEvent';
-export { appendEvent, listEvents } from './auditTrail';
+export { appendEvent, appendFirstEventsInBulk, listEvents } from './auditTrail';
 export { verifyChain } from './verifyChain';
 export { getCase, upsertCase, type StoredCase } from './caseRegister';
 export { isWorkbookTaken, upsertBatch } from './batches';

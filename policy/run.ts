@@ -3,8 +3,7 @@
  * workbook, and recorded in the `_admin` trail with who asked, the draft's digest, the range and
  * the counts.
  */
-import crypto from 'node:crypto';
-import { appendEvent, ADMIN_TRAIL_ID, type Store } from '../store';
+import { recordAdminAct, type Store } from '../store';
 import { renderSimulationChart } from './chart';
 import { simulateDraft, type SimulateOptions, type SimulationResult } from './simulate';
 import { simulationWorkbook } from './workbook';
@@ -34,15 +33,13 @@ export async function runSimulation(store: Store, by: SimulationActor, options: 
 
 /** The `policy-simulated` event: who, the draft's digest and files, the range, the counts. */
 async function recordSimulation(store: Store, by: SimulationActor, result: SimulationResult, at: Date): Promise<void> {
-  await appendEvent(store, {
-    caseId: ADMIN_TRAIL_ID,
-    workflowId: 'policy-admin',
-    runId: by.via,
+  await recordAdminAct(store, {
+    area: 'policy-admin',
+    via: by.via,
     step: 'policy-simulated',
     actor: { kind: 'user', name: by.username },
-    at: at.toISOString(),
+    at,
     inputs: { role: by.role, via: by.via, draft: result.draft, range: result.range, type: result.type },
-    ruleSetVersion: null,
     outcome: {
       cases: result.cases,
       flips: result.flipTotal,
@@ -53,7 +50,6 @@ async function recordSimulation(store: Store, by: SimulationActor, result: Simul
       notReproduced: result.notReproduced.count,
       errors: result.errors.count,
     },
-    evidence: [],
-    idempotencyKey: `policy-simulated/${result.draft.sha256}/${crypto.randomUUID()}`,
+    about: result.draft.sha256,
   });
 }

@@ -3,15 +3,13 @@
  * in rules/data/calendar.json: a stored year replaces the shipped one, and a year in neither is
  * missing. Importing and showing a year are administrative acts, written to the `_admin` trail.
  */
-import crypto from 'node:crypto';
 import { calendarOf, defaultCalendar, type BureauCalendar } from '../rules/calendar';
 import type { CalendarYear } from '../rules/calendarYear';
 import { yearOf } from '../rules/dates';
 import type { Actor } from './auditEvent';
-import { appendEvent } from './auditTrail';
 import { isoUtc } from './sqlTime';
 import type { Store } from './store';
-import { ADMIN_TRAIL_ID } from './userAdmin';
+import { recordAdminAct } from './userAdmin';
 
 /** One year of the calendar and where it comes from. */
 export interface StoredCalendarYear {
@@ -150,17 +148,13 @@ async function record(
   step: 'calendar-imported' | 'calendar-replaced' | 'calendar-shown',
   event: { inputs: Record<string, unknown>; outcome: Record<string, unknown> },
 ): Promise<void> {
-  await appendEvent(store, {
-    caseId: ADMIN_TRAIL_ID,
-    workflowId: 'calendar-admin',
-    runId: by.via,
+  await recordAdminAct(store, {
+    area: 'calendar-admin',
+    via: by.via,
     step,
     actor: by.actor,
-    at: new Date().toISOString(),
-    inputs: event.inputs as never,
-    ruleSetVersion: null,
-    outcome: event.outcome as never,
-    evidence: [],
-    idempotencyKey: `${step}/${String(event.inputs.year)}/${crypto.randomUUID()}`,
+    inputs: event.inputs,
+    outcome: event.outcome,
+    about: String(event.inputs.year),
   });
 }

@@ -10,7 +10,7 @@ export { verifyChain } from './verifyChain';
 export { getCase, upsertCase, type StoredCase } from './caseRegister';
 export { isWorkbookTaken, upsertBatch } from './batches';
 export { Role, NewUser, Password, createUser, getUserStanding, authenticate, listUsers, needsRehash, type User } from './users';
-export { ADMIN_TRAIL_ID, addUserAsAdmin, setDisabledAsAdmin, resetPasswordAsAdmin, type AdminActor } from './userAdmin';
+export { ADMIN_TRAIL_ID, addUserAsAdmin, recordAdminAct, setDisabledAsAdmin, resetPasswordAsAdmin, type AdminActor } from './userAdmin';
 export {
   recordLoginAttempt,
   recentLoginAttempts,

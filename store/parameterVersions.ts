@@ -4,16 +4,14 @@
  * date, so the bureau publishes a new version without a code release. One manager proposes, a
  * second one approves (four eyes); each act, and each refusal, goes to the `_admin` trail.
  */
-import crypto from 'node:crypto';
 import type { CaseType } from '../rules/caseTypes';
 import { defaultParameters, PARAMETERS_OF_TYPE, withPublishedVersions, type Parameters } from '../rules/params';
 import type { ParameterProposal } from '../rules/parameterProposal';
 import type { Actor } from './auditEvent';
-import { appendEvent } from './auditTrail';
 import { loadBureauCalendar } from './calendarYears';
 import { isoUtc } from './sqlTime';
 import type { Store } from './store';
-import { ADMIN_TRAIL_ID } from './userAdmin';
+import { recordAdminAct } from './userAdmin';
 import type { Role } from './users';
 
 /** One proposed or published version, as stored. */
@@ -250,17 +248,13 @@ async function record(
   step: 'policy-proposed' | 'policy-approved' | 'policy-refused',
   event: { inputs: Record<string, unknown>; outcome: Record<string, unknown>; file?: { name: string; sha256: string } },
 ): Promise<void> {
-  await appendEvent(store, {
-    caseId: ADMIN_TRAIL_ID,
-    workflowId: 'policy-admin',
-    runId: by.via,
+  await recordAdminAct(store, {
+    area: 'policy-admin',
+    via: by.via,
     step,
     actor: by.actor,
-    at: new Date().toISOString(),
-    inputs: event.inputs as never,
-    ruleSetVersion: null,
-    outcome: event.outcome as never,
+    inputs: event.inputs,
+    outcome: event.outcome,
     evidence: event.file ? [{ kind: 'parameter-file', ref: event.file.name, sha256: event.file.sha256 }] : [],
-    idempotencyKey: `${step}/${crypto.randomUUID()}`,
   });
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Actor } from './auditEvent';
+import type { Actor, EvidenceRef } from './auditEvent';
 import type { AuditStep } from './auditSteps';
 import { appendEvent } from './auditTrail';
 import type { Store } from './store';
@@ -12,6 +12,39 @@ import { createUser, setUserDisabled, setUserPassword, type NewUser, type User }
 export const ADMIN_TRAIL_ID = '_admin';
 
 type AdminStep = Extract<AuditStep, 'user-added' | 'user-disabled' | 'user-enabled' | 'password-reset'>;
+
+/** One administrative act for the `_admin` trail. */
+export interface AdminAct {
+  /** What was administered (`user-admin`, `calendar-admin`, `policy-admin`): the event's workflow ID. */
+  area: string;
+  /** Where it came from (`cli`, `console`): the event's run ID. */
+  via: string;
+  step: AuditStep;
+  actor: Actor;
+  at?: Date;
+  inputs: Record<string, unknown>;
+  outcome: Record<string, unknown>;
+  evidence?: EvidenceRef[];
+  /** What the act was about (a username, a year, a draft's digest), in its idempotency key. */
+  about?: string;
+}
+
+/** Writes an administrative act to the `_admin` trail. Each act is its own event: the same act done twice is two acts. */
+export async function recordAdminAct(store: Store, act: AdminAct): Promise<void> {
+  await appendEvent(store, {
+    caseId: ADMIN_TRAIL_ID,
+    workflowId: act.area,
+    runId: act.via,
+    step: act.step,
+    actor: act.actor,
+    at: (act.at ?? new Date()).toISOString(),
+    inputs: act.inputs as never,
+    ruleSetVersion: null,
+    outcome: act.outcome as never,
+    evidence: act.evidence ?? [],
+    idempotencyKey: [act.step, ...(act.about === undefined ? [] : [act.about]), crypto.randomUUID()].join('/'),
+  });
+}
 
 /** Where an administrative act came from: the console (a logged-in admin) or the CLI (whoever holds the store). */
 type AdminChannel = 'console' | 'cli';
@@ -28,19 +61,15 @@ async function record(
   username: string,
   outcome: Record<string, string | boolean>,
 ): Promise<void> {
-  await appendEvent(store, {
-    caseId: ADMIN_TRAIL_ID,
-    workflowId: 'user-admin',
-    runId: by.via,
+  // Each act is its own event: a second reset of the same user is a second act.
+  await recordAdminAct(store, {
+    area: 'user-admin',
+    via: by.via,
     step,
     actor: by.actor,
-    at: new Date().toISOString(),
     inputs: { username, via: by.via },
-    ruleSetVersion: null,
     outcome,
-    evidence: [],
-    // Each act is its own event: a second reset of the same user is a second act.
-    idempotencyKey: `${step}/${username}/${crypto.randomUUID()}`,
+    about: username,
   });
 }
 

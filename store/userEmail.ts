@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
 import { z } from 'zod';
-import { appendEvent } from './auditTrail';
 import type { Role } from './users';
 import type { Store } from './store';
-import { ADMIN_TRAIL_ID, type AdminActor } from './userAdmin';
+import { recordAdminAct, type AdminActor } from './userAdmin';
 
 /** An e-mail address as notifications are sent to it: one address, no display name. */
 export const EmailAddress = z
@@ -46,18 +44,14 @@ export async function setEmailAsAdmin(store: Store, by: AdminActor, username: st
   const address = email === null ? null : EmailAddress.parse(email);
   const rows = await store.db.query('UPDATE users SET email = $2 WHERE username = $1 RETURNING username', [username, address]);
   if (rows.length === 0) return false;
-  await appendEvent(store, {
-    caseId: ADMIN_TRAIL_ID,
-    workflowId: 'user-admin',
-    runId: by.via,
+  await recordAdminAct(store, {
+    area: 'user-admin',
+    via: by.via,
     step: 'user-email-set',
     actor: by.actor,
-    at: new Date().toISOString(),
     inputs: { username, via: by.via },
-    ruleSetVersion: null,
     outcome: { emailSet: address !== null },
-    evidence: [],
-    idempotencyKey: `user-email-set/${username}/${crypto.randomUUID()}`,
+    about: username,
   });
   return true;
 }

@@ -253,6 +253,12 @@ try {
     outcomes,
     receipts: { total: receiptCount, read: receiptsRead },
     steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, roundAll(v)])),
+    activityCalls: {
+      /** Ordinary activities (each its own task and events on the server) and local ones (a marker in a workflow task). */
+      perCase: round(timelines.reduce((n, t) => n + t.activities.length, 0) / count, 2),
+      localPerCase: round(timelines.reduce((n, t) => n + t.localActivities, 0) / count, 2),
+      historyEventsPerCase: round(timelines.reduce((n, t) => n + t.events, 0) / count, 1),
+    },
     workflowTasks: {
       count: workflowTasks.length,
       perCase: round(workflowTasks.length / count, 1),
@@ -575,6 +581,8 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
       `${name.padEnd(18)}  ${String(s.count).padStart(5)}  ${String(s.meanQueueSeconds).padStart(12)}  ${String(s.meanRunSeconds).padStart(10)}  ${String(s.totalRunSeconds).padStart(11)}`,
     );
   }
+  const ac = r.activityCalls as Record<string, number>;
+  log(`activity calls per case: ${ac.perCase} ordinary, ${ac.localPerCase} local; history events per case ${ac.historyEventsPerCase}`);
   const wt = r.workflowTasks as Record<string, number>;
   log(`workflow tasks: ${wt.count} (${wt.perCase} per case), mean queue ${wt.meanQueueSeconds} s, mean run ${wt.meanRunSeconds} s`);
   for (const c of r.checks as { name: string; ok: boolean; detail: string }[])

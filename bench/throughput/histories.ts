@@ -33,6 +33,8 @@ export interface CaseTimeline {
   completedMs: number | null;
   failed: boolean;
   activities: ActivitySpan[];
+  /** Local activities that completed (their MarkerRecorded events): run inside a workflow task, no task of their own. */
+  localActivities: number;
   /** Each workflow task: scheduled → started (queue) → completed (the worker ran workflow code). */
   workflowTasks: { queueMs: number; runMs: number }[];
   events: number;
@@ -43,6 +45,9 @@ function ms(ts: Timestamp): number {
   const seconds = typeof ts.seconds === 'number' ? ts.seconds : (ts.seconds?.toNumber() ?? 0);
   return seconds * 1000 + (ts.nanos ?? 0) / 1e6;
 }
+
+/** The marker the SDK's core records for each local activity's result. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 const idOf = (id: unknown): number => (typeof id === 'number' ? id : Number(String(id)));
 
@@ -55,6 +60,7 @@ export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline
     completedMs: null,
     failed: false,
     activities: [],
+    localActivities: 0,
     workflowTasks: [],
     events: events.length,
   };
@@ -76,6 +82,8 @@ export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline
     else if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) {
       timeline.settleSignals += 1;
       timeline.settledMs ??= at;
+    } else if (e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) {
+      timeline.localActivities += 1;
     } else if (e.activityTaskScheduledEventAttributes) {
       scheduled.set(id, { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at });
     } else if (e.activityTaskStartedEventAttributes) {

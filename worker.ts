@@ -6,6 +6,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } fro
 import { createActivities, legacyBotActivities, type ActivityDeps } from './activities';
 import { createReviewActivities } from './activities/review';
 import { caseWatchActivities } from './activities/caseWatch';
+import { withLeanCase } from './activities/leanCase';
 import { browserCoreSystem } from './activities/coreSystem';
 import { createBrowserPool } from './bots';
 import { createReceiptReader, ocrActivities, type ReceiptReader } from './ocr';
@@ -124,7 +125,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       nudge: () => delivery?.nudge(),
     });
   const deps: ActivityDeps = { ...options.deps, notifier, ...(checkpointer ? { checkpointer } : {}) };
-  const activities = {
+  const activities = withLeanCase({
     ...notificationActivities({ store, notifier, senders, logger: options.logger }),
     ...createActivities(deps),
     ...createReviewActivities(deps),
@@ -132,7 +133,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     ...auditActivities({ store, client: temporalClient }),
     ...caseWatchActivities({ client: temporalClient }),
     ...scheduleActivities({ store, dataDir: options.config.dataDir, client: temporalClient }),
-  };
+  });
   const botSlots = options.botSlots ?? options.config.worker.botSlots ?? DEFAULT_BOT_SLOTS;
   // One browser per process, one logged-in context per bot slot; it starts with the first case.
   const pool =

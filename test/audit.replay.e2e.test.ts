@@ -75,6 +75,16 @@ describe('audit replay from the store alone', () => {
       closed.map((c) => c.caseId),
       30_000,
     );
+    // Each closed case archived its history as it closed (up to its last step, taken inside a workflow
+    // task): that partial archive replays on its own, before the sweep replaces it.
+    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quietLogger });
+    for (const c of closed) {
+      const atClose = await replayCase(stack.store, c.caseId, {
+        workflowBundle: bundle,
+        dataConverter: configuredDataConverter(stack.config, stack.env),
+      });
+      expect(atClose.history, c.caseId).toMatchObject({ status: 'ok', complete: false, source: 'archive', afterStep: 'notice-issued' });
+    }
     const archived = await archiveClosedCaseHistories(stack.store, stack.client);
     expect(archived.saved.sort()).toEqual(closed.map((c) => c.caseId).sort());
     // Idempotent: a second sweep has nothing left to do.
@@ -93,16 +103,15 @@ describe('audit replay from the store alone', () => {
     await stack.temporal.stop();
     fs.rmSync(path.join(stack.dataDir, 'temporal'), { recursive: true, force: true });
 
-    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quietLogger });
-    // An incompatible change: the case workflow no longer accepts the row first.
+    // An incompatible change: the case workflow opens the case as an ordinary activity, not a local one.
     changedDir = fs.mkdtempSync(path.join(ROOT, '.replay-changed-'));
     for (const f of fs.readdirSync(path.join(ROOT, 'workflows'))) {
       if (f.endsWith('.ts') && !f.endsWith('.test.ts')) fs.copyFileSync(path.join(ROOT, 'workflows', f), path.join(changedDir, f));
     }
     const caseWf = path.join(changedDir, 'caseWorkflow.ts');
     const source = fs.readFileSync(caseWf, 'utf8');
-    expect(source).toContain('await steps.acceptCase(input);');
-    fs.writeFileSync(caseWf, source.replace('await steps.acceptCase(input);', ''));
+    expect(source).toContain('() => local.openCase(input),');
+    fs.writeFileSync(caseWf, source.replace('() => local.openCase(input),', '() => lean.openCase(input),'));
   }, 240_000);
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { createActivities, legacyBotActivities } from '../activities';
 import { createReviewActivities } from '../activities/review';
 import { noticeActivities } from '../notices/activities';
 import { auditActivities } from '../audit/activities';
+import { withLeanCase } from '../activities/leanCase';
 import { seedLegacy } from '../fixtures/legacy-system';
 import { loadConfig } from '../config/env';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
@@ -126,12 +127,12 @@ describe('exception review in the case workflow', () => {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUES.default,
       workflowBundle: bundle,
-      activities: {
+      activities: withLeanCase({
         ...createActivities(deps),
         ...createReviewActivities(deps),
         ...noticeActivities({ store, dataDir, version: 'test' }),
         ...auditActivities({ store, client: env.client }),
-      },
+      }),
     });
     botWorker = await Worker.create({
       connection: env.nativeConnection,

@@ -45,6 +45,17 @@ export interface DefaultQueueActivities {
   finishBatch(input: { batchId: string; progress: BatchProgress }): Promise<void>;
 }
 
+/**
+ * Steps of the default queue taken together (activities/leanCase.ts), each the steps it names run
+ * in turn: fewer round trips to Temporal per case.
+ */
+export interface LeanCaseActivities {
+  /** acceptCase, then resumeFromTrail. */
+  openCase(input: CaseInput): Promise<{ result: CaseResult; round: number } | null>;
+  /** closeCase, then issueNotice, then archiveHistory after the notice. */
+  finishCase(input: CaseInput & { result: CaseResult }): Promise<void>;
+}
+
 /** The notifications' activities (notifications/activities.ts); the events themselves are produced by the activities that record them. */
 export interface NotificationActivities {
   /** Tells the managers that a batch stopped with an error. */

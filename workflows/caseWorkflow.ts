@@ -5,19 +5,22 @@ import {
   patched,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
-import type { DecidedCase, DefaultQueueActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
+import type { DecidedCase, DefaultQueueActivities, LeanCaseActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
 import { CaseOutcomeKey } from './searchAttributes';
 import { caseSettledSignal, caseStateQuery } from './messages';
 import { Mutex } from './mutex';
 import { awaitDocuments, awaitReview } from './review';
-import { botOptions, caseStepOptions, ocrOptions, recordOptions } from './retryPolicies';
+import { botOptions, caseStepOptions, localStepOptions, ocrOptions, recordOptions } from './retryPolicies';
 import type { CaseInput, CaseResult, RetrySettings } from './types';
 
 /** The case's activities, retried as its batch asked (workflows/retryPolicies.ts says why each is set so). */
@@ -27,7 +30,31 @@ function caseActivities(retry: RetrySettings | undefined) {
     ocr: proxyActivities<OcrActivities>(ocrOptions(retry)),
     records: proxyActivities<ReturnType<typeof noticeActivities> & ReturnType<typeof auditActivities>>(recordOptions(retry)),
     bots: proxyActivities<LegacyBotActivities>(botOptions(retry)),
+    lean: proxyActivities<LeanCaseActivities>(recordOptions(retry)),
+    local: proxyLocalActivities<DefaultQueueActivities & LeanCaseActivities>(localStepOptions),
   };
+}
+
+/**
+ * Cases started since take the short store steps together and as local activities (no server
+ * events, no workflow task of their own); runs recorded before replay their separate activities.
+ */
+const LEAN_CASE = 'lean-case-v1';
+
+/**
+ * A step tried as a local activity, then, if its quick attempts all failed for a technical fault,
+ * as an ordinary activity retried without limit. The step is idempotent either way: a retry
+ * records nothing twice. A fault a retry cannot fix ends the step as before.
+ */
+async function localFirst<T>(local: () => Promise<T>, remote: () => Promise<T>): Promise<T> {
+  try {
+    return await local();
+  } catch (err) {
+    // A local activity's last failure may reach the workflow as it was thrown, not wrapped in an ActivityFailure.
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    if (!(err instanceof TemporalFailure) || isCancellation(err) || (cause instanceof ApplicationFailure && cause.nonRetryable)) throw err;
+    return remote();
+  }
 }
 
 /** How long a case returned for documents (退回补正) waits for them by default, in calendar days. */
@@ -41,14 +68,13 @@ const DEFAULT_RETURN_DEADLINE_DAYS = 30;
  * the clerk's decision its trail already holds instead of deciding again.
  */
 export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
-  const { steps, records, bots } = caseActivities(input.retry);
+  const { steps, records, bots, lean, local } = caseActivities(input.retry);
+  const isLean = patched(LEAN_CASE);
   let step = 'accept';
   let result: CaseResult | null = null;
   // Human acts on this case, one at a time, whichever stage takes them.
   const gate = new Mutex();
   setHandler(caseStateQuery, () => ({ step, result }));
-
-  await steps.acceptCase(input);
 
   // The batch is told once, when the bots are done with the case: closed, or waiting for a clerk.
   let told = false;
@@ -60,16 +86,32 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
 
   let current = input;
   let round = 1;
-  const resumed = patched('resume-from-trail-v1') ? await steps.resumeFromTrail({ caseId: input.caseRow.caseId }) : null;
+  let resumed: Awaited<ReturnType<LeanCaseActivities['openCase']>>;
+  if (isLean) {
+    resumed = await localFirst(
+      () => local.openCase(input),
+      () => lean.openCase(input),
+    );
+  } else {
+    await steps.acceptCase(input);
+    resumed = patched('resume-from-trail-v1') ? await steps.resumeFromTrail({ caseId: input.caseRow.caseId }) : null;
+  }
   let pending: DecidedCase;
   if (resumed) {
     round = resumed.round;
     pending = { result: resumed.result, caseFile: null, provisionalOutcome: resumed.result.outcome === 'reject' ? 'reject' : 'approve' };
   } else {
-    pending = await gatherAndDecide({ ...current, round }, (s) => (step = s));
+    pending = await gatherAndDecide({ ...current, round }, (s) => (step = s), isLean);
   }
   result = pending.result;
-  upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
+  // The outcome as last shown to Temporal's visibility: on the lean path an unchanged outcome is not sent again.
+  let shown: string | null = null;
+  const showOutcome = (outcome: string) => {
+    if (isLean && outcome === shown) return;
+    shown = outcome;
+    upsertSearchAttributes([{ key: CaseOutcomeKey, value: outcome }]);
+  };
+  showOutcome(result.outcome);
 
   for (;;) {
     if (pending.result.outcome === 'review') {
@@ -106,7 +148,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
             };
           }
           round += 1;
-          pending = await gatherAndDecide({ ...current, round }, (s) => (step = s));
+          pending = await gatherAndDecide({ ...current, round }, (s) => (step = s), isLean);
           result = pending.result;
           continue;
         }
@@ -114,7 +156,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     } else {
       result = pending.result;
     }
-    upsertSearchAttributes([{ key: CaseOutcomeKey, value: result.outcome }]);
+    showOutcome(result.outcome);
 
     step = 'enter';
     const entry = await bots.enterResult({ ...current, round, result });
@@ -130,9 +172,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   }
 
   step = 'close';
-  await steps.closeCase({ ...current, result });
+  if (isLean) {
+    const finishing = { ...current, result };
+    await localFirst(
+      () => local.finishCase(finishing),
+      () => lean.finishCase(finishing),
+    );
+  } else await steps.closeCase({ ...current, result });
   // Cases that started before notices and archiving existed replay without them.
-  if (patched('notice-and-archive-v1')) {
+  if (!isLean && patched('notice-and-archive-v1')) {
     step = 'notice';
     await records.issueNotice({ caseId: input.caseRow.caseId });
     // The history up to here: what an auditor replays once Temporal's retention has removed it.
@@ -145,8 +193,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   return result;
 }
 
-async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Promise<DecidedCase> {
-  const { steps, ocr, bots } = caseActivities(input.retry);
+async function gatherAndDecide(input: CaseInput, at: (step: string) => void, isLean: boolean): Promise<DecidedCase> {
+  const { steps, ocr, bots, local } = caseActivities(input.retry);
+  const decideCase: DefaultQueueActivities['decideCase'] = (x) =>
+    isLean
+      ? localFirst(
+          () => local.decideCase(x),
+          () => steps.decideCase(x),
+        )
+      : steps.decideCase(x);
   at('read-facts');
   const reading = await bots.readFacts(input);
   if (!reading.ok) {
@@ -159,7 +214,7 @@ async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Pr
   }
   if (input.caseRow.type !== 'reimbursement') {
     at('decide');
-    return steps.decideCase({ ...input, facts: reading.facts });
+    return decideCase({ ...input, facts: reading.facts });
   }
   at('read-receipts');
   const files = (input.caseRow.row as { attachments?: string[] }).attachments ?? [];
@@ -177,7 +232,7 @@ async function gatherAndDecide(input: CaseInput, at: (step: string) => void): Pr
     return { result, caseFile: null, provisionalOutcome: 'approve' };
   }
   at('decide');
-  return steps.decideCase({ ...input, facts: reading.facts, receipts });
+  return decideCase({ ...input, facts: reading.facts, receipts });
 }
 
 /** The batch waits for the bots, not for clerks: it is told when a case is closed or handed to a clerk. */

@@ -9,7 +9,7 @@
  * whoever starts the batch (config/env.ts: ZHISHEN_RETRY_MAX_INTERVAL). Histories from before it
  * existed have none, and get the default.
  */
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 import { TASK_QUEUES, type RetrySettings } from './types';
 
 export const DEFAULT_RETRY: RetrySettings = { maximumIntervalSeconds: 300 };
@@ -26,6 +26,17 @@ export const caseStepOptions = (retry?: RetrySettings): ActivityOptions => ({
   startToCloseTimeout: '20 seconds',
   retry: untilDone(1, retry),
 });
+
+/**
+ * The case's short store steps tried first as local activities (run by the workflow's own worker
+ * inside its workflow task: no server events, no extra task): a few quick attempts, then the
+ * workflow runs the same step as an ordinary activity with the policy above (caseWorkflow.ts), so
+ * that a longer fault is retried without limit and shows among the dashboard's retried steps.
+ */
+export const localStepOptions: LocalActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+};
 
 /** The notice and the archived history, written once the case is closed. */
 export const recordOptions = (retry?: RetrySettings): ActivityOptions => ({ startToCloseTimeout: '1 minute', retry: untilDone(1, retry) });

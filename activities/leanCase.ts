@@ -19,7 +19,7 @@ interface Parts {
   archiveHistory(input: { caseId: string; after?: AuditStep }): Promise<unknown>;
 }
 
-export function leanCaseActivities(parts: Parts): LeanCaseActivities {
+function leanCaseActivities(parts: Parts): LeanCaseActivities {
   return {
     async openCase(input: CaseInput) {
       await parts.acceptCase(input);

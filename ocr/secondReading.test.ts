@@ -54,10 +54,10 @@ async function look(engine: OcrEngine) {
 }
 
 describe('the second look at fields read below 0.90', () => {
-  it('corroborates a value every sampling reads the same, one of them surely, and re-reads only the low lines', async () => {
+  it('corroborates a value both other samplings read the same and surely, and re-reads only the low lines', async () => {
     const engine = engineRereading({
-      0.8: { '票据代码:51901249': ['51901249', 0.97], '票据号码:3019736932': ['3019736932', 0.81] },
-      1.25: { '票据代码:51901249': ['51901249', 0.7], '票据号码:3019736932': ['3019736932', 0.95] },
+      0.8: { '票据代码:51901249': ['51901249', 0.97], '票据号码:3019736932': ['3019736932', 0.91] },
+      1.25: { '票据代码:51901249': ['51901249', 0.93], '票据号码:3019736932': ['3019736932', 0.95] },
     });
     const { reading, looks } = await look(engine);
     expect(reading.confidence.code).toBe(CORROBORATED);
@@ -68,17 +68,17 @@ describe('the second look at fields read below 0.90', () => {
     expect(looks.map((l) => l.field).sort()).toEqual(['checkCode', 'code', 'number']);
   });
 
-  it('keeps the confidence when a sampling reads another value, or when none reads it surely', async () => {
+  it('keeps the confidence when a sampling reads another value, or when not both read it surely', async () => {
     const engine = engineRereading({
       0.8: { '票据代码:51901249': ['51901249', 0.99], '票据号码:3019736932': ['3019736932', 0.79], '校验码:e4037a': ['e4037a', 0.99] },
-      1.25: { '票据代码:51901249': ['51901248', 0.99], '票据号码:3019736932': ['3019736932', 0.52], '校验码:e4037a': ['e4037a', 0.4] },
+      1.25: { '票据代码:51901249': ['51901248', 0.99], '票据号码:3019736932': ['3019736932', 0.52], '校验码:e4037a': ['e4037a', 0.8] },
     });
     const { reading } = await look(engine);
     // A sampling disagrees on a digit.
     expect(reading.confidence.code).toBe(0.8);
-    // All agree, none surely: the pattern of a digit under the seal read wrong the same way each time.
+    // All agree, none surely: how a digit under the seal was read wrong the same way each time.
     expect(reading.confidence.number).toBe(0.72);
-    // One sampling too unsure to count as agreeing.
+    // One sure sampling among unsure ones is not enough.
     expect(reading.confidence.checkCode).toBe(0.6);
   });
 });

@@ -14,6 +14,7 @@ import { loadReceiptFile, type ReceiptInput } from './input/load';
 import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
+import { secondLook } from './secondReading';
 
 /** The default engine, chosen by `npm run bench:ocr` (README: PP-OCRv4 is more accurate at lower cost). */
 const DEFAULT_ENGINE: EngineName = 'ppocr';
@@ -81,7 +82,7 @@ async function readImage(name: string, bytes: Buffer, engine: OcrEngine): Promis
   const fragments: TextFragment[] = await engine.recognize(prepared);
   const rows = rowsOf(fragments);
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
-  const reading = extractReceipt(rows, engine.name);
+  const { reading } = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine);
   const { confidence: _confidence, source: _source, ...values } = reading;
   return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };
 }

@@ -31,6 +31,12 @@ export interface OcrEngine {
   /** Page width in pixels at which the engine reads body text best. */
   readonly workingWidth: number;
   recognize(page: GreyImage): Promise<TextFragment[]>;
+  /**
+   * Recognises the given boxes again, without detection, each crop drawn `widthScale` times as wide:
+   * a second look at a line from another sampling of its pixels. Engines without it get no second
+   * reading.
+   */
+  reread?(page: GreyImage, boxes: readonly TextBox[], options: { widthScale: number }): Promise<TextFragment[]>;
   close(): Promise<void>;
 }
 

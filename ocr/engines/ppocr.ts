@@ -66,6 +66,7 @@ export async function createPpocrEngine(): Promise<OcrEngine> {
         const boxes = await detect(detector, page);
         return recognize(recognizer, dictionary, page, boxes);
       }),
+    reread: (page, boxes, { widthScale }) => serialised(() => recognize(recognizer, dictionary, page, boxes, widthScale)),
     async close() {
       await queue;
       await Promise.all([detector.release(), recognizer.release()]);
@@ -129,8 +130,14 @@ interface LineImage {
   data: Uint8Array;
 }
 
-async function recognize(session: ort.InferenceSession, dictionary: string[], page: GreyImage, boxes: TextBox[]): Promise<TextFragment[]> {
-  const lines = await Promise.all(boxes.map((box) => lineImage(page, box)));
+async function recognize(
+  session: ort.InferenceSession,
+  dictionary: string[],
+  page: GreyImage,
+  boxes: readonly TextBox[],
+  widthScale = 1,
+): Promise<TextFragment[]> {
+  const lines = await Promise.all(boxes.map((box) => lineImage(page, box, widthScale)));
   // Similar widths batch together with little padding.
   lines.sort((a, b) => a.width - b.width);
   const fragments: TextFragment[] = [];
@@ -160,9 +167,9 @@ async function recognize(session: ort.InferenceSession, dictionary: string[], pa
   return fragments;
 }
 
-async function lineImage(page: GreyImage, box: TextBox): Promise<LineImage> {
+async function lineImage(page: GreyImage, box: TextBox, widthScale: number): Promise<LineImage> {
   const [w, h] = [box.x1 - box.x0, box.y1 - box.y0];
-  const width = Math.max(REC_HEIGHT / 4, Math.round((w * REC_HEIGHT) / h));
+  const width = Math.max(REC_HEIGHT / 4, Math.round((w * REC_HEIGHT * widthScale) / h));
   const { data } = await sharp(Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), {
     raw: { width: page.width, height: page.height, channels: 1 },
   })

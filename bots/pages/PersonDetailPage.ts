@@ -116,8 +116,9 @@ export class PersonDetailPage {
   /** Reads 缴费信息; null when the section says the system holds no contribution record. */
   async readContributions(): Promise<ContributionInfo | null> {
     const section = this.session.page.locator('#contributionInfo');
-    if ((await section.getAttribute('class')) === 'empty') return null;
     const t = await readLabelledTable(section);
+    // No labels: either the system's 无缴费年限记录 or a screen that changed (the labels below then fail).
+    if (t.size === 0 && (await section.getAttribute('class')) === 'empty') return null;
     const months = (label: string) => parseScreenInt(labelled(t, label), label);
     return {
       localActualMonths: months('本地实际缴费月数'),

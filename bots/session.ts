@@ -133,10 +133,11 @@ export class BotSession implements ScreenSession {
    * traced action with DOM snapshots when evidence is kept.
    */
   async screen(): Promise<string> {
-    const document = this.documents;
-    if (this.shown?.document === document) return this.shown.screen;
-    const screen = (await this.page.locator('body').getAttribute('data-screen')) ?? 'unknown';
-    this.shown = { document, screen };
+    const seen = this.documents;
+    if (this.shown?.document === seen) return this.shown.screen;
+    // In the page's own world, not through a Locator (screenText.ts says why).
+    const screen = (await this.page.evaluate(() => document.body?.getAttribute('data-screen') ?? null)) ?? 'unknown';
+    this.shown = { document: seen, screen };
     return screen;
   }
 

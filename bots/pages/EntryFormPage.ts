@@ -158,7 +158,7 @@ export abstract class EntryFormPage {
       throw refusal(message || '提交后页面未给出受理号');
     }
     if (screen !== 'entry-saved') throw new TechnicalFault('unexpected-screen', `提交后到达未知页面 ${screen}`);
-    const saved = await readLabelledTable(this.session.page.locator('#entrySaved'));
+    const saved = await readLabelledTable(this.session.page, '#entrySaved');
     return { entryNumber: labelled(saved, '受理号'), caseId: labelled(saved, '案件编号') };
   }
 }

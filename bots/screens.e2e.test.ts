@@ -244,6 +244,23 @@ describe('entry screens', () => {
     }
   });
 
+  it('clicks 提交 only where a clerk could: not when it is disabled, hidden or covered, and then sends nothing', async () => {
+    const form = new LumpSumEntryPage(session);
+    const before = entriesInFile().length;
+    for (const spoil of [
+      "document.getElementById('btnSubmit').disabled = true",
+      "document.getElementById('btnSubmit').style.visibility = 'hidden'",
+      // The dialog's mask over the whole form, as when a dialog is open.
+      "document.getElementById('confirmMask').style.display = 'block'",
+    ]) {
+      await form.open();
+      await form.fillIn({ caseId: 'LS-S-0005', idNumber: LOCKED_ID, outcome: 'approve', amount: '1.00', reasons: [] });
+      await session.page.evaluate(spoil);
+      await expect(form.clickSubmit(), spoil).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'unexpected-screen' });
+    }
+    expect(entriesInFile()).toHaveLength(before);
+  });
+
   it('reports a refusal as a business fault: record locked, person unknown', async () => {
     const form = new LumpSumEntryPage(session);
     await form.open();

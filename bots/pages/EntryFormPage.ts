@@ -114,23 +114,51 @@ export abstract class EntryFormPage {
     if (problem) throw new TechnicalFault('unexpected-screen', `页面内容不符合预期：${problem}（${this.session.path()}）`);
   }
 
-  /**
-   * Clicks 提交; true when the system asks 确认提交？ in its dialog (the entry is not sent yet). The
-   * clicks are the mouse's (move, down, up) at the button, as a clerk's; `force` skips Playwright's
-   * waits for the button to hold still over animation frames, which cost the browser more than the
-   * click itself on a server-rendered form that is still once loaded. A click that lands on nothing
-   * sends nothing and the step fails when no new screen comes.
-   */
+  /** Clicks 提交; true when the system asks 确认提交？ in its dialog (the entry is not sent yet). */
   async clickSubmit(): Promise<boolean> {
-    const page = this.session.page;
-    await page.getByRole('button', { name: '提交', exact: true }).click({ force: true });
-    // The dialog is opened by the click handler itself, so it is visible by the time the click returns.
-    return page.getByRole('dialog', { name: '系统确认' }).isVisible();
+    await this.clickButton('#entryForm', '提交');
+    // The dialog is opened by the click handler itself, so it is shown by the time the click returns.
+    return this.session.page.evaluate(() => {
+      const dialog = document.querySelector('[role="dialog"][aria-label="系统确认"]');
+      return !!dialog && dialog.getClientRects().length > 0 && getComputedStyle(dialog).visibility !== 'hidden';
+    });
   }
 
   /** Clicks 确定 in the confirmation dialog, which sends the entry. */
   async confirmDialog(): Promise<void> {
-    await this.session.page.getByRole('dialog', { name: '系统确认' }).getByRole('button', { name: '确定' }).click({ force: true });
+    await this.clickButton('[role="dialog"][aria-label="系统确认"]', '确定');
+  }
+
+  /**
+   * Clicks a button the way a clerk's mouse does — moves to its middle, presses, releases: the
+   * browser's own trusted events — once the page shows it enabled, on screen and not covered there.
+   * Found and checked by one evaluate in the page's own world rather than a Locator, whose selector
+   * engine (put into every new document) and frame-by-frame waits for the button to hold still cost
+   * Chromium more than the click (docs/bots-performance.md).
+   */
+  private async clickButton(within: string, name: string): Promise<void> {
+    const page = this.session.page;
+    const at = await page.evaluate(
+      ({ within, name }) => {
+        const scope = document.querySelector(within);
+        const button = Array.from(scope?.querySelectorAll('button, input[type="submit"], input[type="button"]') ?? []).find(
+          (b) => (b instanceof HTMLInputElement ? b.value : (b.textContent ?? '')).trim() === name,
+        ) as HTMLButtonElement | HTMLInputElement | undefined;
+        if (!button) return `缺少按钮「${name}」`;
+        if (button.disabled) return `按钮「${name}」不可用`;
+        button.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+        const box = button.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || getComputedStyle(button).visibility === 'hidden') return `按钮「${name}」不可见`;
+        const x = box.left + box.width / 2;
+        const y = box.top + box.height / 2;
+        const hit = document.elementFromPoint(x, y);
+        if (!hit || !button.contains(hit)) return `按钮「${name}」被遮挡`;
+        return { x, y };
+      },
+      { within, name },
+    );
+    if (typeof at === 'string') throw new TechnicalFault('unexpected-screen', `页面内容不符合预期：${at}（${this.session.path()}）`);
+    await page.mouse.click(at.x, at.y);
   }
 
   /**

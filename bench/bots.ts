@@ -3,8 +3,9 @@
  * the bots alone, per business, against a stand-in in this process — no Temporal, no store, no OCR.
  * Each case is read (readFacts) and entered (enterResult) through one browser pool, as a worker's
  * legacy-bots queue does; prints per business the page loads and seconds per read and per entry,
- * and Chromium's CPU seconds per case (its whole process tree, sampled from /proc). For comparing
- * browsers and flags on the same cases in a minute or two (docs/bots-performance.md).
+ * and Chromium's CPU seconds per case (its whole process tree, sampled from /proc) by process type
+ * (browser, renderer, zygote, utility…) and by step. For comparing browsers and flags on the same cases
+ * in a minute or two (docs/bots-performance.md).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,7 @@ import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { legacyDataFile, seedCaseFiles, startLegacySystem, STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
 import type { IntakeRow } from '../intake/schemas';
-import { ProcSampler } from './throughput/procStats';
+import { chromiumTreeCpu, ProcSampler } from './throughput/procStats';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +42,50 @@ if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots must be a po
 const executablePath = values.chromium ?? botChromiumPath();
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
+/**
+ * Chromium CPU by step: the process tree is read at every step's start and end, and what it used
+ * since the last reading is shared equally among the steps running meanwhile (`between steps` when
+ * none). The parts add up to the whole; with `--slots 1` each step's share is exactly its own.
+ */
+class StepMeter {
+  private last = chromiumTreeCpu(process.pid);
+  private readonly running = new Map<number, string>();
+  private nextId = 0;
+  readonly byStep = new Map<string, Record<string, number>>();
+
+  private settle(): void {
+    const now = chromiumTreeCpu(process.pid);
+    const used: Record<string, number> = {};
+    for (const [pid, { type, cpu }] of now) {
+      const d = cpu - (this.last.get(pid)?.cpu ?? 0);
+      if (d > 0) used[type] = (used[type] ?? 0) + d;
+    }
+    this.last = now;
+    const kinds = this.running.size ? [...this.running.values()] : ['between steps'];
+    for (const kind of kinds) {
+      const into = this.byStep.get(kind) ?? {};
+      for (const [type, d] of Object.entries(used)) into[type] = (into[type] ?? 0) + d / kinds.length;
+      this.byStep.set(kind, into);
+    }
+  }
+
+  async measure<T>(kind: string, step: () => Promise<T>): Promise<T> {
+    this.settle();
+    const id = this.nextId++;
+    this.running.set(id, kind);
+    try {
+      return await step();
+    } finally {
+      this.settle();
+      this.running.delete(id);
+    }
+  }
+
+  finish(): void {
+    this.settle();
+  }
+}
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-bench-bots-'));
 try {
   const caseFiles = generateCases({ seed: Number(values.seed), count }).map((g) => g.caseFile);
@@ -58,10 +103,12 @@ try {
     evidenceDir: values['no-evidence'] ? undefined : path.join(dir, 'evidence'),
   });
   const core = browserCoreSystem(pool);
+  let meter: StepMeter;
   try {
     // Warm up: the browser starts and every slot logs in before the clock runs.
     await Promise.all(Array.from({ length: slots }, () => pool.withSession(async () => undefined)));
     const sampler = new ProcSampler({ me: { pids: () => [process.pid], tree: true } }, 250);
+    meter = new StepMeter();
     const t0 = performance.now();
     let next = 0;
     const lane = async () => {
@@ -69,6 +116,7 @@ try {
     };
     await Promise.all(Array.from({ length: slots }, lane));
     const wall = (performance.now() - t0) / 1000;
+    meter.finish();
     const usage = sampler.stop();
     const me = usage.groups.me!;
     const chromiumCpu = Object.entries(me.byCommand)
@@ -89,9 +137,24 @@ try {
     log(
       `Chromium CPU s per case ${(chromiumCpu / rows.length).toFixed(3)} (node incl. stand-in ${((me.cpuSeconds - chromiumCpu) / rows.length).toFixed(3)})`,
     );
+    const types = Object.entries(me.byChromiumType).sort((a, b) => b[1] - a[1]);
+    log(`Chromium CPU s per case by process: ${types.map(([t, v]) => `${t} ${(v / rows.length).toFixed(3)}`).join(' · ')}`);
+    const columns = [...new Set(['browser', 'renderer', ...types.map(([t]) => t)])];
+    const short = (t: string) => t.replace(/^utility:/, '').replace(/-process$/, '');
+    log(
+      `Chromium CPU s per step${slots > 1 ? ' (shared equally among steps running at once; --slots 1 for exact)' : ''}\n${'step'.padEnd(20)}  ${columns.map((c) => short(c).padStart(9)).join('')}   total`,
+    );
+    const byStep: Record<string, Record<string, number>> = {};
+    for (const [kind, cpu] of [...meter.byStep].sort()) {
+      const steps = stats[kind]?.steps ?? 1;
+      const per = (v: number | undefined) => ((v ?? 0) / steps).toFixed(3);
+      const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+      log(`${kind.padEnd(20)}  ${columns.map((c) => per(cpu[c]).padStart(9)).join('')}  ${per(total).padStart(6)}`);
+      byStep[kind] = cpu;
+    }
     log(`machine busy ${usage.machine.busySeconds.toFixed(1)} of ${usage.machine.capacitySeconds.toFixed(1)} CPU s`);
     process.stdout.write(
-      `${JSON.stringify({ cases: rows.length, slots, chromium: executablePath, wallSeconds: wall, chromiumCpuPerCase: chromiumCpu / rows.length, loadsPerCase: loads / rows.length, stats })}\n`,
+      `${JSON.stringify({ cases: rows.length, slots, chromium: executablePath, wallSeconds: wall, chromiumCpuPerCase: chromiumCpu / rows.length, chromiumCpuByType: me.byChromiumType, chromiumCpuByStep: byStep, loadsPerCase: loads / rows.length, stats })}\n`,
     );
   } finally {
     await pool.close();
@@ -99,7 +162,7 @@ try {
   }
 
   async function runCase(row: IntakeRow): Promise<void> {
-    const reading = await core.readFacts(factsQuery(row), `${row.caseId}-facts`);
+    const reading = await meter.measure(`${row.type}/read`, () => core.readFacts(factsQuery(row), `${row.caseId}-facts`));
     if (!reading.ok) return;
     // A decision the stand-in accepts for every business; the rules are not what is measured here.
     const request = entryRequestOf(row, {
@@ -111,7 +174,9 @@ try {
       messages: [],
       policyVersion: null,
     });
-    const entry = await core.enterResult(request, `${row.caseId}-enter`, undefined, { look: values.look });
+    const entry = await meter.measure(`${row.type}/enter`, () =>
+      core.enterResult(request, `${row.caseId}-enter`, undefined, { look: values.look }),
+    );
     if (!entry.ok) throw new Error(`${row.caseId}: entry refused: ${entry.code} ${entry.message}`);
   }
 } finally {

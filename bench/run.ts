@@ -231,6 +231,8 @@ try {
     workerPeakRssMb: round(peakWorkerRss, 0),
     /** The worker processes' Chromium (every process under the worker not named node), CPU seconds per case. */
     chromiumCoreSecondsPerCase: round(stackCpu.workerChromium / count, 3),
+    /** The same by Chromium process type (browser, renderer, gpu-process, utility:network…). */
+    chromiumCoreSecondsPerCaseByProcess: perCaseByProcess(stackUsage.groups.worker!.byChromiumType, count),
     /** Documents the core system served the bots (redirects included), per case, from the workers' own count. */
     pageLoadsPerCase: botSteps ? round(sumLoads(botSteps) / count) : null,
     pageLoadsPerCaseByType: botSteps ? loadsByType(botSteps, byType) : null,
@@ -313,6 +315,7 @@ try {
       ),
       botSecondsPerCase: round(baseline.cases.reduce((s, c) => s + c.factsMs + c.enterMs, 0) / 1000 / count, 3),
       chromiumCoreSecondsPerCase: round((cpuOf(baseline.usage, 'baseline') - cpuOf(baseline.usage, 'baseline', 'node')) / count, 3),
+      chromiumCoreSecondsPerCaseByProcess: perCaseByProcess(baseline.usage.groups.baseline!.byChromiumType, count),
       pageLoadsPerCase: round(sumLoads(baseline.botSteps) / count),
       pageLoadsPerCaseByType: loadsByType(baseline.botSteps, byType),
       meanStepSeconds: {
@@ -532,6 +535,24 @@ function roundAll<T extends object>(o: T): Record<keyof T, number | null> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v, 3)])) as Record<keyof T, number | null>;
 }
 
+/** Chromium CPU seconds by process type, per case, largest first. */
+function perCaseByProcess(byType: Record<string, number>, count: number): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries(byType)
+      .filter(([, v]) => v >= 0.0005 * count)
+      .sort((a, b) => b[1] - a[1])
+      .map(([t, v]) => [t, round(v / count, 3)]),
+  );
+}
+
+/** `renderer 0.31 · browser 0.12 · …` for the table. */
+function byProcess(perCase: unknown): string {
+  if (!perCase) return '—';
+  return Object.entries(perCase as Record<string, number>)
+    .map(([t, v]) => `${t.replace(/^utility:/, '').replace(/-process$/, '')} ${v}`)
+    .join(' · ');
+}
+
 function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
   const b = r.baseline as Record<string, unknown> | null;
   const cpu = r.cpu as {
@@ -552,6 +573,7 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
     ['OCR s / receipt', String(r.ocrSecondsPerReceipt), String(b?.ocrSecondsPerReceipt ?? '—')],
     ['bot s / case (read + enter)', String(r.botSecondsPerCase), String(b?.botSecondsPerCase ?? '—')],
     ['Chromium core-s / case', String(r.chromiumCoreSecondsPerCase), String(b?.chromiumCoreSecondsPerCase ?? '—')],
+    ['  by process', byProcess(r.chromiumCoreSecondsPerCaseByProcess), byProcess(b?.chromiumCoreSecondsPerCaseByProcess)],
     ['page loads / case', String(r.pageLoadsPerCase ?? '—'), String(b?.pageLoadsPerCase ?? '—')],
     ...(['lump-sum', 'transfer', 'reimbursement'] as const).map((t): [string, string, string] => [
       `  page loads / ${t} case`,

@@ -1,18 +1,38 @@
-import type { Locator } from 'playwright';
+import type { Page } from 'playwright';
 import { TechnicalFault } from './errors';
 
 /** What a screen showed where the bot expected something else: the screen changed, or the page is half there. */
 const unexpected = (what: string): TechnicalFault => new TechnicalFault('unexpected-screen', `页面内容不符合预期：${what}`);
 
+/**
+ * The screen readers below run in the page's own world by one `page.evaluate` each, not through a
+ * Locator: the first Locator call on a new document makes Playwright put its selector engine into
+ * the document, about 40 ms of Chromium CPU per screen, more than reading the screen itself
+ * (docs/bots-performance.md). A selector that matches nothing is the screen not being what the bot
+ * expects.
+ */
+
 /** The label→value pairs of a label/value table (`<td class="label">姓名：</td><td>…</td>`), read in one round trip. */
-export async function readLabelledTable(table: Locator): Promise<Map<string, string>> {
-  const pairs = await table.evaluate((el) =>
-    Array.from(el.querySelectorAll('td.label')).map((label) => [
-      (label.textContent ?? '').trim().replace(/[：:]$/, ''),
-      (label.nextElementSibling?.textContent ?? '').trim(),
-    ]),
-  );
+export async function readLabelledTable(page: Page, selector: string): Promise<Map<string, string>> {
+  const pairs = await page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    return el
+      ? Array.from(el.querySelectorAll('td.label')).map((label) => [
+          (label.textContent ?? '').trim().replace(/[：:]$/, ''),
+          (label.nextElementSibling?.textContent ?? '').trim(),
+        ])
+      : null;
+  }, selector);
+  if (!pairs) throw unexpected(`缺少 ${selector}`);
   return new Map(pairs as [string, string][]);
+}
+
+/** The `class` of the element `selector` finds; null when the page has no such element. */
+export function classOf(page: Page, selector: string): Promise<string | null> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    return el ? el.className : null;
+  }, selector);
 }
 
 /** The value under `label`, failing when the screen has no such label. */
@@ -23,12 +43,17 @@ export function labelled(pairs: Map<string, string>, label: string): string {
 }
 
 /** The body rows of a grid as cell texts; the placeholder row of an empty grid is no row. */
-export async function readGrid(table: Locator): Promise<string[][]> {
-  return table.evaluate((el) =>
-    Array.from(el.querySelectorAll('tr'))
-      .filter((tr) => tr.querySelector('td') !== null && tr.querySelector('td.empty') === null)
-      .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())),
-  );
+export async function readGrid(page: Page, selector: string): Promise<string[][]> {
+  const rows = await page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    return el
+      ? Array.from(el.querySelectorAll('tr'))
+          .filter((tr) => tr.querySelector('td') !== null && tr.querySelector('td.empty') === null)
+          .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim()))
+      : null;
+  }, selector);
+  if (!rows) throw unexpected(`缺少 ${selector}`);
+  return rows;
 }
 
 /** A coded value from the word the screen shows. */

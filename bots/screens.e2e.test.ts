@@ -209,6 +209,58 @@ describe('entry screens', () => {
     });
   });
 
+  it("fills a form as a clerk tabs through it: each field's handlers see focus, input, change and blur, in order", async () => {
+    const form = new LumpSumEntryPage(session);
+    await form.open();
+    // What a core system's own validation scripts would hear.
+    await session.page.evaluate(() => {
+      const heard: string[] = [];
+      (window as unknown as { heard: string[] }).heard = heard;
+      for (const type of ['focusin', 'input', 'change', 'focusout'])
+        document.getElementById('entryForm')!.addEventListener(type, (e) => heard.push(`${(e.target as HTMLElement).id}:${type}`));
+    });
+    await form.fillIn({ caseId: 'LS-S-0003', idNumber: '110101199001011237', outcome: 'reject', amount: null, reasons: ['A', 'B'] });
+    const heard = await session.page.evaluate(() => (window as unknown as { heard: string[] }).heard);
+    const fields = ['caseId', 'idNumber', 'outcome', 'amount', 'reasons', 'remark'];
+    expect(heard).toEqual(fields.flatMap((f) => [`${f}:focusin`, `${f}:input`, `${f}:change`, `${f}:focusout`]));
+    expect(await session.page.locator('#outcome option:checked').textContent()).toBe('审核不通过');
+    expect(await session.page.locator('#reasons').inputValue()).toBe('A,B');
+  });
+
+  it('refuses to fill a field the screen does not let a clerk fill, and a choice the list lacks', async () => {
+    const form = new LumpSumEntryPage(session);
+    const fill = () => form.fillIn({ caseId: 'LS-S-0004', idNumber: LOCKED_ID, outcome: 'approve', amount: '1.00', reasons: [] });
+    for (const spoil of [
+      "document.getElementById('amount').disabled = true",
+      "document.getElementById('amount').readOnly = true",
+      "document.getElementById('amount').style.display = 'none'",
+      "document.getElementById('amount').maxLength = 3",
+      "document.getElementById('amount').remove()",
+      'document.querySelector(\'#outcome option[value="1"]\').remove()',
+    ]) {
+      await form.open();
+      await session.page.evaluate(spoil);
+      await expect(fill(), spoil).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'unexpected-screen' });
+    }
+  });
+
+  it('clicks 提交 only where a clerk could: not when it is disabled, hidden or covered, and then sends nothing', async () => {
+    const form = new LumpSumEntryPage(session);
+    const before = entriesInFile().length;
+    for (const spoil of [
+      "document.getElementById('btnSubmit').disabled = true",
+      "document.getElementById('btnSubmit').style.visibility = 'hidden'",
+      // The dialog's mask over the whole form, as when a dialog is open.
+      "document.getElementById('confirmMask').style.display = 'block'",
+    ]) {
+      await form.open();
+      await form.fillIn({ caseId: 'LS-S-0005', idNumber: LOCKED_ID, outcome: 'approve', amount: '1.00', reasons: [] });
+      await session.page.evaluate(spoil);
+      await expect(form.clickSubmit(), spoil).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'unexpected-screen' });
+    }
+    expect(entriesInFile()).toHaveLength(before);
+  });
+
   it('reports a refusal as a business fault: record locked, person unknown', async () => {
     const form = new LumpSumEntryPage(session);
     await form.open();

@@ -33,6 +33,9 @@ export class BotSession implements ScreenSession {
   loginCount = 0;
   /** Documents the core system has served this session's page (redirects included): its round trips for screens. */
   pageLoads = 0;
+  /** Main-frame navigations seen: a screen read is good until the next one. */
+  private documents = 0;
+  private shown: { document: number; screen: string } | null = null;
 
   constructor(
     readonly page: Page,
@@ -43,6 +46,9 @@ export class BotSession implements ScreenSession {
     this.maxRelogins = options.maxRelogins ?? 2;
     page.setDefaultTimeout(options.timeoutMs ?? 15_000);
     page.setDefaultNavigationTimeout(options.timeoutMs ?? 15_000);
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) this.documents += 1;
+    });
     page.on('response', (response: Response) => {
       const request = response.request();
       if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
@@ -121,9 +127,18 @@ export class BotSession implements ScreenSession {
     await this.assertNoServerError();
   }
 
-  /** The screen the page shows, by the `data-screen` of its body. */
+  /**
+   * The screen the page shows, by the `data-screen` of its body. Read once per document: the check
+   * for a 500 after each load and the page object's own check ask the same, and each read is a
+   * traced action with DOM snapshots when evidence is kept.
+   */
   async screen(): Promise<string> {
-    return (await this.page.locator('body').getAttribute('data-screen')) ?? 'unknown';
+    const seen = this.documents;
+    if (this.shown?.document === seen) return this.shown.screen;
+    // In the page's own world, not through a Locator (screenText.ts says why).
+    const screen = (await this.page.evaluate(() => document.body?.getAttribute('data-screen') ?? null)) ?? 'unknown';
+    this.shown = { document: seen, screen };
+    return screen;
   }
 
   /** Fails unless the page shows `expected` — the bot must never read or type on the wrong screen. */

@@ -72,6 +72,59 @@ export function memoryOf(pid: number): { peakMb: number; rssMb: number } | null 
   }
 }
 
+const processTypes = new Map<string, string>();
+
+/**
+ * What a Chromium process is, from its command line: `browser` (no `--type=`), `renderer`, `zygote`,
+ * `gpu-process`, `utility:<service>` (network, storage…) or `launcher` (a wrapper script); null once it has gone. Cached by pid and
+ * start time, so a sampler can ask at every sample.
+ */
+export function chromiumProcessType(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // Field 22 (starttime) tells a reused pid apart.
+  const key = `${pid}:${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  const known = processTypes.get(key);
+  if (known) return known;
+  let cmdline: string;
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return null;
+  }
+  // Chromium rewrites its process title, which may join the arguments with spaces instead of NULs.
+  const flag = (name: string) => new RegExp(`(?:^|[\\0 ])--${name}=([^\\0 ]+)`).exec(cmdline)?.[1];
+  const type = flag('type');
+  // Debian's /usr/bin/chromium* are shell scripts that start the real binary.
+  const kind = /^\/bin\/(ba|da)?sh[\0 ]/.test(cmdline)
+    ? 'launcher'
+    : !type
+      ? 'browser'
+      : type === 'utility'
+        ? `utility:${(flag('utility-sub-type') ?? '?').replace(/\.mojom\..*$/, '')}`
+        : type;
+  processTypes.set(key, kind);
+  return kind;
+}
+
+/**
+ * CPU seconds so far of each Chromium process under `root` (every descendant not named node), with
+ * its type (chromiumProcessType): one read of /proc, for measuring a stretch of work by differences.
+ */
+export function chromiumTreeCpu(root: number): Map<number, { type: string; cpu: number }> {
+  const out = new Map<number, { type: string; cpu: number }>();
+  for (const s of treeOf(root, allStats())) {
+    if (s.comm.startsWith('node')) continue;
+    const type = chromiumProcessType(s.pid);
+    if (type) out.set(s.pid, { type, cpu: s.cpuSeconds });
+  }
+  return out;
+}
+
 /** Busy and total CPU seconds of the whole machine since boot (all cores), from /proc/stat. */
 function machineCpu(): { busy: number; total: number } {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
@@ -89,6 +142,11 @@ interface GroupUsage {
   processes: number;
   /** CPU seconds by command name (node, chromium, temporal…). */
   byCommand: Record<string, number>;
+  /**
+   * CPU seconds of the group's Chromium processes (every process not named node) by what each is
+   * (chromiumProcessType): the browser process, renderers, the zygote, GPU and utility processes.
+   */
+  byChromiumType: Record<string, number>;
 }
 
 export interface Usage {
@@ -107,7 +165,7 @@ export interface Usage {
  */
 export class ProcSampler {
   private readonly first = new Map<number, number>();
-  private readonly last = new Map<number, { group: string; comm: string; cpu: number }>();
+  private readonly last = new Map<number, { group: string; comm: string; type: string | null; cpu: number }>();
   private readonly peak = new Map<string, number>();
   private readonly seen = new Map<string, Set<number>>();
   private readonly timeline: Usage['timeline'] = [];
@@ -140,7 +198,8 @@ export class ProcSampler {
           const owner = this.last.get(s.pid)?.group;
           if (owner && owner !== group) continue;
           if (!this.first.has(s.pid)) this.first.set(s.pid, this.initial ? s.cpuSeconds : 0);
-          this.last.set(s.pid, { group, comm: s.comm, cpu: s.cpuSeconds });
+          const type = this.last.get(s.pid)?.type ?? (s.comm.startsWith('node') ? null : chromiumProcessType(s.pid));
+          this.last.set(s.pid, { group, comm: s.comm, type, cpu: s.cpuSeconds });
           seen.add(s.pid);
           rss += s.rssBytes;
         }
@@ -157,12 +216,19 @@ export class ProcSampler {
     const machineEnd = machineCpu();
     const groups: Record<string, GroupUsage> = {};
     for (const group of Object.keys(this.groups))
-      groups[group] = { cpuSeconds: 0, peakRssMb: this.peak.get(group) ?? 0, processes: this.seen.get(group)?.size ?? 0, byCommand: {} };
-    for (const [pid, { group, comm, cpu }] of this.last) {
+      groups[group] = {
+        cpuSeconds: 0,
+        peakRssMb: this.peak.get(group) ?? 0,
+        processes: this.seen.get(group)?.size ?? 0,
+        byCommand: {},
+        byChromiumType: {},
+      };
+    for (const [pid, { group, comm, type, cpu }] of this.last) {
       const used = cpu - (this.first.get(pid) ?? 0);
       const g = groups[group]!;
       g.cpuSeconds += used;
       g.byCommand[comm] = (g.byCommand[comm] ?? 0) + used;
+      if (type) g.byChromiumType[type] = (g.byChromiumType[type] ?? 0) + used;
     }
     return {
       seconds: (performance.now() - this.started) / 1000,

@@ -12,6 +12,13 @@ type Outcome = keyof typeof OUTCOME_OPTION_LABELS;
 export type SubmitGuard = () => Promise<void>;
 const allowSubmit: SubmitGuard = async () => undefined;
 
+/** One field of an entry form and what goes into it; a choice is given by its label on the screen. */
+export interface FieldValue {
+  field: string;
+  value: string;
+  choice?: boolean;
+}
+
 /** What the 业务受理成功 screen shows. */
 export interface EntryConfirmation {
   entryNumber: string;
@@ -50,30 +57,108 @@ export abstract class EntryFormPage {
     await this.session.expectScreen(this.screenName);
   }
 
-  /** Types the fields every form has. */
-  protected async fillCommon(fields: CommonEntryFields): Promise<void> {
-    await this.fillText('caseId', fields.caseId);
-    await this.fillText('idNumber', fields.idNumber);
-    await this.session.page.locator('#outcome').selectOption({ label: OUTCOME_OPTION_LABELS[fields.outcome] });
-    await this.fillText('reasons', fields.reasons.join(','));
-    await this.fillText('remark', fields.remark ?? '');
+  /** The fields every form has, in the screen's order, as typed. */
+  protected commonFields(fields: CommonEntryFields): { head: FieldValue[]; tail: FieldValue[] } {
+    return {
+      head: [
+        { field: 'caseId', value: fields.caseId },
+        { field: 'idNumber', value: fields.idNumber },
+        { field: 'outcome', value: OUTCOME_OPTION_LABELS[fields.outcome], choice: true },
+      ],
+      tail: [
+        { field: 'reasons', value: fields.reasons.join(',') },
+        { field: 'remark', value: fields.remark ?? '' },
+      ],
+    };
   }
 
-  protected async fillText(field: string, value: string): Promise<void> {
-    await this.session.page.locator(`#${field}`).fill(value);
+  /**
+   * Fills the fields in one round trip, in order, the way a clerk tabs through them: each field is
+   * focused, gets its value (a choice by the label the screen shows), and fires `input` and
+   * `change` before it loses focus, so the screen's own handlers run as they do for a clerk. These
+   * are the events Playwright's own `fill` and `selectOption` raise (neither types keystrokes);
+   * one evaluate instead of a fill per field halves the entry form's cost in Chromium
+   * (docs/bots-performance.md). A field that is missing, hidden, disabled or read-only, a choice
+   * the list lacks, or a value longer than the field takes fails the step: nothing is guessed.
+   */
+  protected async fillFields(values: FieldValue[]): Promise<void> {
+    const problem = await this.session.page.evaluate((entries) => {
+      for (const { field, value, choice } of entries) {
+        const el = document.getElementById(field);
+        if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement))
+          return `缺少栏目 ${field}`;
+        const style = getComputedStyle(el);
+        if (el.getClientRects().length === 0 || style.visibility === 'hidden') return `栏目 ${field} 不可见`;
+        if (el.disabled || (!(el instanceof HTMLSelectElement) && el.readOnly)) return `栏目 ${field} 不可填写`;
+        el.focus();
+        if (choice) {
+          if (!(el instanceof HTMLSelectElement)) return `栏目 ${field} 不是下拉选择`;
+          const option = Array.from(el.options).find((o) => o.label.trim() === value);
+          if (!option) return `栏目 ${field} 无选项「${value}」`;
+          el.value = option.value;
+        } else {
+          if (el instanceof HTMLSelectElement) return `栏目 ${field} 是下拉选择`;
+          if (el.maxLength >= 0 && value.length > el.maxLength) return `栏目 ${field} 最多 ${el.maxLength} 字`;
+          el.value = value;
+        }
+        el.dispatchEvent(
+          choice
+            ? new Event('input', { bubbles: true, composed: true })
+            : new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText', data: value }),
+        );
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+        el.blur();
+      }
+      return null;
+    }, values);
+    if (problem) throw new TechnicalFault('unexpected-screen', `页面内容不符合预期：${problem}（${this.session.path()}）`);
   }
 
   /** Clicks 提交; true when the system asks 确认提交？ in its dialog (the entry is not sent yet). */
   async clickSubmit(): Promise<boolean> {
-    const page = this.session.page;
-    await page.getByRole('button', { name: '提交', exact: true }).click();
-    // The dialog is opened by the click handler itself, so it is visible by the time the click returns.
-    return page.getByRole('dialog', { name: '系统确认' }).isVisible();
+    await this.clickButton('#entryForm', '提交');
+    // The dialog is opened by the click handler itself, so it is shown by the time the click returns.
+    return this.session.page.evaluate(() => {
+      const dialog = document.querySelector('[role="dialog"][aria-label="系统确认"]');
+      return !!dialog && dialog.getClientRects().length > 0 && getComputedStyle(dialog).visibility !== 'hidden';
+    });
   }
 
   /** Clicks 确定 in the confirmation dialog, which sends the entry. */
   async confirmDialog(): Promise<void> {
-    await this.session.page.getByRole('dialog', { name: '系统确认' }).getByRole('button', { name: '确定' }).click();
+    await this.clickButton('[role="dialog"][aria-label="系统确认"]', '确定');
+  }
+
+  /**
+   * Clicks a button the way a clerk's mouse does — moves to its middle, presses, releases: the
+   * browser's own trusted events — once the page shows it enabled, on screen and not covered there.
+   * Found and checked by one evaluate in the page's own world rather than a Locator, whose selector
+   * engine (put into every new document) and frame-by-frame waits for the button to hold still cost
+   * Chromium more than the click (docs/bots-performance.md).
+   */
+  private async clickButton(within: string, name: string): Promise<void> {
+    const page = this.session.page;
+    const at = await page.evaluate(
+      ({ within, name }) => {
+        const scope = document.querySelector(within);
+        const button = Array.from(scope?.querySelectorAll('button, input[type="submit"], input[type="button"]') ?? []).find(
+          (b) => (b instanceof HTMLInputElement ? b.value : (b.textContent ?? '')).trim() === name,
+        ) as HTMLButtonElement | HTMLInputElement | undefined;
+        if (!button) return `缺少按钮「${name}」`;
+        if (button.disabled) return `按钮「${name}」不可用`;
+        button.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+        const box = button.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || getComputedStyle(button).visibility === 'hidden') return `按钮「${name}」不可见`;
+        const x = box.left + box.width / 2;
+        const y = box.top + box.height / 2;
+        const hit = document.elementFromPoint(x, y);
+        if (!hit || !button.contains(hit)) return `按钮「${name}」被遮挡`;
+        return { x, y };
+      },
+      { within, name },
+    );
+    if (typeof at === 'string') throw new TechnicalFault('unexpected-screen', `页面内容不符合预期：${at}（${this.session.path()}）`);
+    await page.mouse.click(at.x, at.y);
   }
 
   /**
@@ -101,7 +186,7 @@ export abstract class EntryFormPage {
       throw refusal(message || '提交后页面未给出受理号');
     }
     if (screen !== 'entry-saved') throw new TechnicalFault('unexpected-screen', `提交后到达未知页面 ${screen}`);
-    const saved = await readLabelledTable(this.session.page.locator('#entrySaved'));
+    const saved = await readLabelledTable(this.session.page, '#entrySaved');
     return { entryNumber: labelled(saved, '受理号'), caseId: labelled(saved, '案件编号') };
   }
 }

@@ -42,7 +42,7 @@ export class EntryListPage {
 
   /** The rows of the page shown. */
   async readPage(): Promise<EntryRow[]> {
-    const rows = await readGrid(this.session.page.locator('#entryResult'));
+    const rows = await readGrid(this.session.page, '#entryResult');
     return rows.map(
       ([
         entryNumber = '',

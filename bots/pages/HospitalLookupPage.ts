@@ -27,7 +27,7 @@ export class HospitalLookupPage {
     const page = this.session.page;
     await this.session.open(`/hospital/lookup?code=${encodeURIComponent(code)}`);
     await this.session.expectScreen('hospital-lookup');
-    const rows = await readGrid(page.locator('#hospitalResult'));
+    const rows = await readGrid(page, '#hospitalResult');
     const row = rows.find(([c]) => c === code);
     if (!row) return null;
     const [, name = '', level = '', designated = ''] = row;

@@ -32,7 +32,7 @@ export class InvoiceLookupPage {
 
   /** The rows of the page shown. */
   async readPage(): Promise<ClaimedInvoiceRow[]> {
-    const rows = await readGrid(this.session.page.locator('#invoiceResult'));
+    const rows = await readGrid(this.session.page, '#invoiceResult');
     return rows.map(([, code = '', number = '']) => ({ code, number }));
   }
 

@@ -12,7 +12,7 @@ export class LumpSumEntryPage extends EntryFormPage {
 
   /** Types the 核定 as decided. */
   async fillIn(fields: LumpSumEntryFields): Promise<void> {
-    await this.fillCommon(fields);
-    await this.fillText('amount', fields.amount ?? '');
+    const { head, tail } = this.commonFields(fields);
+    await this.fillFields([...head, { field: 'amount', value: fields.amount ?? '' }, ...tail]);
   }
 }

@@ -18,8 +18,13 @@ export class Pager {
 
   /** Clicks 下一页; false when there is none (it is greyed out on the last page). */
   async goToNextPage(): Promise<boolean> {
-    const next = this.session.page.locator('.pager a', { hasText: '下一页' });
-    if ((await next.count()) === 0) return false;
+    const page = this.session.page;
+    // Asked in the page's own world (screenText.ts says why): most lists end on their first page.
+    const hasNext = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.pager a')).some((a) => (a.textContent ?? '').includes('下一页')),
+    );
+    if (!hasNext) return false;
+    const next = page.locator('.pager a', { hasText: '下一页' });
     await this.session.navigate(() => next.click());
     return true;
   }

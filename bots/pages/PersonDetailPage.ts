@@ -1,5 +1,6 @@
 import type { BotSession } from '../session';
 import {
+  classOf,
   decode,
   isBlank,
   labelled,
@@ -84,13 +85,13 @@ export class PersonDetailPage {
   static async openByIdNumber(session: BotSession, idNumber: string): Promise<PersonDetailPage | null> {
     await session.open(`/person/detail?idNumber=${encodeURIComponent(idNumber)}`);
     await session.expectScreen('person-detail');
-    if ((await session.page.locator('#basicInfo').count()) === 0) return null;
+    if ((await classOf(session.page, '#basicInfo')) === null) return null;
     return new PersonDetailPage(session);
   }
 
   /** Reads 基本信息. */
   async readBasicInfo(): Promise<BasicInfo> {
-    const t = await readLabelledTable(this.session.page.locator('#basicInfo'));
+    const t = await readLabelledTable(this.session.page, '#basicInfo');
     const retirementDate = labelled(t, '退休日期');
     const retirementKind = labelled(t, '退休类别');
     const age = labelled(t, '原法定退休年龄');
@@ -115,9 +116,10 @@ export class PersonDetailPage {
 
   /** Reads 缴费信息; null when the section says the system holds no contribution record. */
   async readContributions(): Promise<ContributionInfo | null> {
-    const section = this.session.page.locator('#contributionInfo');
-    if ((await section.getAttribute('class')) === 'empty') return null;
-    const t = await readLabelledTable(section);
+    const page = this.session.page;
+    const t = await readLabelledTable(page, '#contributionInfo');
+    // No labels: either the system's 无缴费年限记录 or a screen that changed (the labels below then fail).
+    if (t.size === 0 && (await classOf(page, '#contributionInfo')) === 'empty') return null;
     const months = (label: string) => parseScreenInt(labelled(t, label), label);
     return {
       localActualMonths: months('本地实际缴费月数'),
@@ -133,8 +135,8 @@ export class PersonDetailPage {
   /** Reads 参保信息: coverage periods in the order listed and the end of any waiting period. */
   async readCoverage(): Promise<CoverageInfo> {
     const page = this.session.page;
-    const rows = await readGrid(page.locator('#coverageInfo'));
-    const waiting = labelled(await readLabelledTable(page.locator('#waitingInfo')), '待遇等待期截至');
+    const rows = await readGrid(page, '#coverageInfo');
+    const waiting = labelled(await readLabelledTable(page, '#waitingInfo'), '待遇等待期截至');
     return {
       coverage: rows.map(([, from = '', to = '']) => ({
         from: parseScreenMonth(from, '参保起始年月'),
@@ -146,9 +148,9 @@ export class PersonDetailPage {
 
   /** Reads 转入信息表; null when no 参保人员基本医疗保险信息表 has been received. */
   async readTransferInfo(): Promise<TransferInfo | null> {
-    const section = this.session.page.locator('#transferInfo');
-    if ((await section.getAttribute('class')) === 'empty') return null;
-    const t = await readLabelledTable(section);
+    const page = this.session.page;
+    const t = await readLabelledTable(page, '#transferInfo');
+    if (t.size === 0 && (await classOf(page, '#transferInfo')) === 'empty') return null;
     const funds = labelled(t, '账户资金到账金额');
     return {
       receivedDate: parseScreenDate(labelled(t, '信息表接收日期'), '信息表接收日期'),
@@ -175,7 +177,7 @@ export class PersonDetailPage {
 
   /** Reads 基金支付记录: the fund's payments by year and visit kind. */
   async readFundPayments(): Promise<FundPayment[]> {
-    const rows = await readGrid(this.session.page.locator('#fundPaymentInfo'));
+    const rows = await readGrid(this.session.page, '#fundPaymentInfo');
     return rows.map(([year = '', kind = '', amount = '']) => ({
       year: parseScreenInt(year, '年度'),
       kind: decode(VISIT_KIND_WORDS, kind, '就诊类别'),

@@ -27,7 +27,7 @@ export class PersonSearchPage {
     await page.locator('#idNumber').fill(idNumber);
     await this.session.navigate(() => page.getByRole('button', { name: '查询' }).click());
     await this.session.expectScreen('person-search');
-    const rows = await readGrid(page.locator('#searchResult'));
+    const rows = await readGrid(page, '#searchResult');
     return rows.map(([id = '', name = '', sex = '', scheme = '', status = '']) => ({
       idNumber: id,
       name,

@@ -13,8 +13,12 @@ export class ReimbursementEntryPage extends EntryFormPage {
 
   /** Types the 审核结果 as decided. */
   async fillIn(fields: ReimbursementEntryFields): Promise<void> {
-    await this.fillCommon(fields);
-    await this.fillText('hospitalCode', fields.hospitalCode ?? '');
-    await this.fillText('amount', fields.amount ?? '');
+    const { head, tail } = this.commonFields(fields);
+    await this.fillFields([
+      ...head,
+      { field: 'hospitalCode', value: fields.hospitalCode ?? '' },
+      { field: 'amount', value: fields.amount ?? '' },
+      ...tail,
+    ]);
   }
 }

@@ -16,10 +16,14 @@ export class TransferEntryPage extends EntryFormPage {
 
   /** Types the 办理结果 as decided; the form wants months as YYYYMM. */
   async fillIn(fields: TransferEntryFields): Promise<void> {
-    await this.fillCommon(fields);
-    await this.fillText('benefitStartMonth', fields.benefitStartMonth?.replace('-', '') ?? '');
-    await this.fillText('waitingMonths', fields.waitingMonths === undefined ? '' : String(fields.waitingMonths));
-    await this.fillText('mergedMonths', fields.mergedMonths === undefined ? '' : String(fields.mergedMonths));
-    await this.fillText('dueDate', fields.dueDate ?? '');
+    const { head, tail } = this.commonFields(fields);
+    await this.fillFields([
+      ...head,
+      { field: 'benefitStartMonth', value: fields.benefitStartMonth?.replace('-', '') ?? '' },
+      { field: 'waitingMonths', value: fields.waitingMonths === undefined ? '' : String(fields.waitingMonths) },
+      { field: 'mergedMonths', value: fields.mergedMonths === undefined ? '' : String(fields.mergedMonths) },
+      { field: 'dueDate', value: fields.dueDate ?? '' },
+      ...tail,
+    ]);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { maskIdNumber } from '../../rules/idNumber';
 import type { Row } from '../layout/rows';
-import { label, nextLabelPattern } from './labels';
+import { label, nextLabelPattern, shortLabelWords } from './labels';
 import { allMatches, firstMatch, type Match } from './match';
 import { chineseAmountValue, dateValue, digitsOnly, isCheckCode, moneyValue } from './values';
 
@@ -57,16 +57,26 @@ export function readIssueDate(rows: readonly Row[]): FieldReading<string> {
 }
 
 export function readPayerName(rows: readonly Row[]): FieldReading<string> {
-  const match = firstMatch(
+  const matches = allMatches(
     rows,
     new RegExp(`${label('payerName')}(?!统|证件|身份)${TAIL}${GAP}(?<v>[\\u4e00-\\u9fa5][\\u4e00-\\u9fa5·\\-]{1,11})`),
   );
-  if (match === null) return UNREAD;
-  const name = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
-  if (name.length < 2 || name.length > 5) return UNREAD;
-  const confidence = Math.min(match.confidence, nameConfidence(rows[match.rowIndex]!, match.start, name.length));
-  return { value: name, confidence };
+  // A label may stand where the value should (交款人 | 姓名 | 张三: the first cell's "value" is the next
+  // label): no person is called 姓名, so it is passed over, and the name is what follows it.
+  for (const match of matches) {
+    const cell = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
+    const skipped = SHORT_LABEL.exec(cell)?.[0].length ?? 0;
+    const name = cell.slice(skipped);
+    if (name === '') continue;
+    if (name.length < 2 || name.length > 5) return UNREAD;
+    const confidence = Math.min(match.confidence, nameConfidence(rows[match.rowIndex]!, match.start + skipped, name.length));
+    return { value: name, confidence };
+  }
+  return UNREAD;
 }
+
+/** A value that begins with a label word of two characters (姓名, 日期, 合计, 个账…) is a label, not a name. */
+const SHORT_LABEL = new RegExp(`^(?:${shortLabelWords().join('|')})`);
 
 /**
  * Recognisers read the one-stroke 一 as a dash; inside or at the end of a Chinese name a dash can

@@ -51,6 +51,12 @@ describe('labels from the vocabulary', () => {
     expect(read(['医疗机构杭州市中医院开票日期2024-01-02']).hospitalName).toBe('杭州市中医院');
   });
 
+  it('does not take a label for the name it announces (交款人 | 姓名 | 邱芳兰)', () => {
+    expect(read(['交款人|姓名', '姓名|邱芳兰']).payerName).toBe('邱芳兰');
+    expect(read(['交款人|姓名邱芳兰']).payerName).toBe('邱芳兰');
+    expect(read(['交款人|姓名']).payerName).toBeNull();
+  });
+
   it('reads a dash ending or inside a name as the one-stroke 一 it stands for', () => {
     expect(read(['交款人|付梅-|开票日期|2024-06-13']).payerName).toBe('付梅一');
     expect(read(['收款单位：长沙市第-人民医院']).hospitalName).toBe('长沙市第一人民医院');

@@ -146,3 +146,8 @@ export function nextLabelPattern(): RegExp {
   const all = [...new Set([...words, ...signatures])].sort((a, b) => b.length - a.length).map(tolerantForm);
   return new RegExp(`(${all.join('|')}|\\||$)`);
 }
+
+/** The two-character label words (姓名, 日期, 合计…): too short to end a value, but never a value themselves. */
+export function shortLabelWords(): string[] {
+  return [...new Set(Object.values(LABEL_SYNONYMS).flat())].filter((word) => /^[\u4e00-\u9fa5]{2}$/.test(word)).map(tolerantForm);
+}

@@ -161,12 +161,12 @@ export async function renderTextPdf(
     y = A4[1] - MARGIN;
     return page;
   };
-  let advances = advancesByFace.get(shared.font as object);
-  if (!advances) advancesByFace.set(shared.font as object, (advances = new Map()));
+  let measures = measuresByFace.get(shared.font as object);
+  if (!measures) measuresByFace.set(shared.font as object, (measures = wrapMeasures()));
   for (const block of blocks) {
     const style = STYLE[block.kind];
     y -= style.gapBefore;
-    for (const line of wrap(block.text, font, style.size, width, advances)) {
+    for (const line of wrap(block.text, font, style.size, width, measures)) {
       if (y - style.size < MARGIN) newPage();
       y -= style.size * 1.35;
       page.drawText(line, { x: MARGIN, y, size: style.size, font, color: rgb(0, 0, 0) });
@@ -176,8 +176,34 @@ export async function renderTextPdf(
   return doc.save({ useObjectStreams: false });
 }
 
-/** Widths of single characters by size, per font face: the same for every document that embeds it. */
-const advancesByFace = new WeakMap<object, Map<string, number>>();
+/** What wrap has measured, per font face: the same for every document that embeds it. */
+const measuresByFace = new WeakMap<object, WrapMeasures>();
+
+/**
+ * Widths wrap has measured and lines it has broken, by size. Entries are a pure function of the
+ * face, the size and the text, so they hold across documents. The shaped widths and the broken
+ * paragraphs are bounded: a worker renders notices for ever, and names and amounts differ in each.
+ */
+export interface WrapMeasures {
+  /** Single characters, by size: a handful of thousands at most. */
+  advances: Map<string, number>;
+  /** Shaped widths of candidate lines near the limit, by size. */
+  exact: Map<string, number>;
+  /** Paragraphs already broken, by size and width: the notices' fixed wording recurs in every one. */
+  lines: Map<string, readonly string[]>;
+}
+
+export function wrapMeasures(): WrapMeasures {
+  return { advances: new Map(), exact: new Map(), lines: new Map() };
+}
+
+const BOUNDED_ENTRIES = 4096;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= BOUNDED_ENTRIES) map.clear();
+  map.set(key, value);
+  return value;
+}
 
 /**
  * Breaks text into lines that fit the width: by character, as Chinese has no spaces to break at.
@@ -186,22 +212,28 @@ const advancesByFace = new WeakMap<object, Map<string, number>>();
  * every character made a line quadratic: 0.4 s of CPU per notice, most of a case's notice step
  * (`npm run bench`). The width is summed per character instead, and the exact width is asked only
  * within an em of the limit, where a ligature could tip it: the same breaks, far fewer layouts.
+ * Those layouts, and whole paragraphs, are remembered (WrapMeasures): most of a notice's text is
+ * the same wording in every notice.
  */
 export function wrap(
   text: string,
   font: Pick<PDFFont, 'widthOfTextAtSize'>,
   size: number,
   width: number,
-  advances = new Map<string, number>(),
+  measures: WrapMeasures = wrapMeasures(),
 ): string[] {
-  const key = (ch: string) => `${size}\u0000${ch}`;
+  const { advances, exact } = measures;
+  const paragraphKey = `${size}\u0000${width}\u0000${text}`;
+  const known = measures.lines.get(paragraphKey);
+  if (known) return [...known];
+  const key = (chars: string) => `${size}\u0000${chars}`;
   const advance = (ch: string) => {
-    let w = advances.get(key(ch));
-    if (w === undefined) {
-      w = font.widthOfTextAtSize(ch, size);
-      advances.set(key(ch), w);
-    }
-    return w;
+    const w = advances.get(key(ch));
+    return w ?? remember(advances, key(ch), font.widthOfTextAtSize(ch, size));
+  };
+  const shaped = (chars: string) => {
+    const w = exact.get(key(chars));
+    return w ?? remember(exact, key(chars), font.widthOfTextAtSize(chars, size));
   };
   const slack = size;
   const lines: string[] = [];
@@ -212,7 +244,7 @@ export function wrap(
       const w = advance(ch);
       if (line) {
         const next = estimate + w;
-        const tooWide = next < width - slack ? false : next > width + slack ? true : font.widthOfTextAtSize(line + ch, size) > width;
+        const tooWide = next < width - slack ? false : next > width + slack ? true : shaped(line + ch) > width;
         if (tooWide) {
           lines.push(line);
           line = '';
@@ -224,5 +256,6 @@ export function wrap(
     }
     lines.push(line);
   }
-  return lines;
+  remember(measures.lines, paragraphKey, lines);
+  return [...lines];
 }

@@ -22,11 +22,11 @@ import { sumFen, toFen } from '../rules/money';
 import type { ReceiptField, ReceiptReading } from './schema';
 
 /** The samplings of the second look: the crop drawn this many times as wide. */
-export const WIDTH_SCALES = [0.8, 1.25] as const;
+const WIDTH_SCALES = [0.8, 1.25] as const;
 /** Confidence of a value every reading agrees on. */
 export const CORROBORATED = 0.95;
 /** A reading below this is too unsure to corroborate anything, even when it agrees. */
-export const AGREEING_FLOOR = 0.5;
+const AGREEING_FLOOR = 0.5;
 
 /**
  * Fields a second look may corroborate: those RB-11 checks, minus the total, whose confidence comes

@@ -79,7 +79,7 @@ const processTypes = new Map<string, string>();
  * `gpu-process`, `utility:<service>` (network, storage…) or `launcher` (a wrapper script); null once it has gone. Cached by pid and
  * start time, so a sampler can ask at every sample.
  */
-export function chromiumProcessType(pid: number): string | null {
+function chromiumProcessType(pid: number): string | null {
   let stat: string;
   try {
     stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -48,7 +48,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],
           exclude,
-          fileParallelism: false,
+          // Each file starts its own stack on ports it is given, in its own directory; much of an e2e
+          // file's time is waiting (outages, timers, the clerk's turn), so two at a time share the cores.
+          fileParallelism: true,
+          maxWorkers: 2,
           sequence: { groupOrder: 2 },
         },
       },

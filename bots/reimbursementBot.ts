@@ -28,10 +28,8 @@ export async function readReimbursementFacts(session: BotSession, query: FactsQu
   const year = Number((query.admissionDate ?? '').slice(0, 4));
   const paid = payments.filter((p) => p.year === year && p.kind === query.visitKind).map((p) => toFen(p.amount));
 
-  const invoices = new InvoiceLookupPage(session);
-  // The screen opens on the unfiltered list: every invoice the bureau has reimbursed, oldest first.
-  await invoices.open();
-  const claimedInvoices = await invoices.readAllPages();
+  // The unfiltered list: every invoice the bureau has reimbursed, oldest first, as the screen opens.
+  const claimedInvoices = await new InvoiceLookupPage(session).readAllAt();
 
   return {
     person: { ...identityOf(basic), scheme: basic.scheme, retired: basic.retired },

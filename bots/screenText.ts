@@ -1,6 +1,25 @@
 import type { Page } from 'playwright';
 import { TechnicalFault } from './errors';
 
+/**
+ * A screen read by its address without being shown (`BotSession.readScreen`): what the readers
+ * below take from it — for every element with an `id`, its class, its labelled pairs and its grid
+ * rows, by the same rules as on a shown page — extracted in the same round trip as the request,
+ * and where its 下一页 link leads.
+ */
+export interface ScreenRead {
+  path: string;
+  screen: string;
+  elements: Record<string, { className: string; pairs: [string, string][]; rows: string[][] }>;
+  nextPage: string | null;
+}
+
+/** The element `#id` of a screen read by address; undefined when it has none. */
+function elementOf(read: ScreenRead, selector: string) {
+  if (!selector.startsWith('#')) throw new Error(`a screen read by address is read by #id, not ${selector}`);
+  return read.elements[selector.slice(1)];
+}
+
 /** What a screen showed where the bot expected something else: the screen changed, or the page is half there. */
 const unexpected = (what: string): TechnicalFault => new TechnicalFault('unexpected-screen', `页面内容不符合预期：${what}`);
 
@@ -13,22 +32,25 @@ const unexpected = (what: string): TechnicalFault => new TechnicalFault('unexpec
  */
 
 /** The label→value pairs of a label/value table (`<td class="label">姓名：</td><td>…</td>`), read in one round trip. */
-export async function readLabelledTable(page: Page, selector: string): Promise<Map<string, string>> {
-  const pairs = await page.evaluate((sel) => {
-    const el = document.querySelector(sel);
-    return el
-      ? Array.from(el.querySelectorAll('td.label')).map((label) => [
-          (label.textContent ?? '').trim().replace(/[：:]$/, ''),
-          (label.nextElementSibling?.textContent ?? '').trim(),
-        ])
-      : null;
-  }, selector);
+export async function readLabelledTable(page: Page, selector: string, read?: ScreenRead): Promise<Map<string, string>> {
+  const pairs = read
+    ? elementOf(read, selector)?.pairs
+    : await page.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        return el
+          ? Array.from(el.querySelectorAll('td.label')).map((label) => [
+              (label.textContent ?? '').trim().replace(/[：:]$/, ''),
+              (label.nextElementSibling?.textContent ?? '').trim(),
+            ])
+          : null;
+      }, selector);
   if (!pairs) throw unexpected(`缺少 ${selector}`);
   return new Map(pairs as [string, string][]);
 }
 
 /** The `class` of the element `selector` finds; null when the page has no such element. */
-export function classOf(page: Page, selector: string): Promise<string | null> {
+export async function classOf(page: Page, selector: string, read?: ScreenRead): Promise<string | null> {
+  if (read) return elementOf(read, selector)?.className ?? null;
   return page.evaluate((sel) => {
     const el = document.querySelector(sel);
     return el ? el.className : null;
@@ -43,15 +65,17 @@ export function labelled(pairs: Map<string, string>, label: string): string {
 }
 
 /** The body rows of a grid as cell texts; the placeholder row of an empty grid is no row. */
-export async function readGrid(page: Page, selector: string): Promise<string[][]> {
-  const rows = await page.evaluate((sel) => {
-    const el = document.querySelector(sel);
-    return el
-      ? Array.from(el.querySelectorAll('tr'))
-          .filter((tr) => tr.querySelector('td') !== null && tr.querySelector('td.empty') === null)
-          .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim()))
-      : null;
-  }, selector);
+export async function readGrid(page: Page, selector: string, read?: ScreenRead): Promise<string[][]> {
+  const rows = read
+    ? elementOf(read, selector)?.rows
+    : await page.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        return el
+          ? Array.from(el.querySelectorAll('tr'))
+              .filter((tr) => tr.querySelector('td') !== null && tr.querySelector('td.empty') === null)
+              .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim()))
+          : null;
+      }, selector);
   if (!rows) throw unexpected(`缺少 ${selector}`);
   return rows;
 }

@@ -118,6 +118,18 @@ describe('PersonSearchPage and PersonDetailPage', () => {
         expect(transfer).toEqual(shown);
       } else expect(transfer).toBeNull();
       expect(await detail.readFundPayments()).toEqual(record.fundPayments);
+
+      // The same record read by its address, not shown: the same readings, and the page stays put.
+      const shownAt = session.page.url();
+      const loads = session.pageLoads;
+      const byAddress = (await PersonDetailPage.openByIdNumber(session, c.person.idNumber))!;
+      expect(session.pageLoads - loads).toBe(1);
+      expect(session.page.url()).toBe(shownAt);
+      expect(await byAddress.readBasicInfo()).toEqual(await detail.readBasicInfo());
+      expect(await byAddress.readContributions()).toEqual(await detail.readContributions());
+      expect(await byAddress.readCoverage()).toEqual(await detail.readCoverage());
+      expect(await byAddress.readTransferInfo()).toEqual(await detail.readTransferInfo());
+      expect(await byAddress.readFundPayments()).toEqual(await detail.readFundPayments());
     }
   });
 });
@@ -138,6 +150,17 @@ describe('HospitalLookupPage and InvoiceLookupPage', () => {
     expect(standIn.data.claimedInvoices.length).toBeGreaterThan(6);
     expect(await invoices.isClaimed('44060122', '0000000005')).toBe(true);
     expect(await invoices.isClaimed('44060122', '0000000099')).toBe(false);
+  });
+
+  it('reads every page of reimbursed invoices by address, by the 下一页 link each page shows', async () => {
+    const invoices = new InvoiceLookupPage(session);
+    const shownAt = session.page.url();
+    const loads = session.pageLoads;
+    const all = standIn.data.claimedInvoices.map(({ code, number }) => ({ code, number }));
+    expect(await invoices.readAllAt()).toEqual(all);
+    expect(session.pageLoads - loads).toBe(Math.ceil(all.length / 3));
+    expect(session.page.url()).toBe(shownAt);
+    expect(await invoices.readAllAt({ code: '44060122', number: '0000000005' })).toEqual([{ code: '44060122', number: '0000000005' }]);
   });
 });
 
@@ -332,6 +355,32 @@ describe('BotSession', () => {
     expect(rows).toHaveLength(1);
     expect(attempts).toBe(2);
     await s.page.context().close();
+  });
+
+  it('reads a screen by address after the session expired, logging in again; a 500, a slow or absent system are technical faults', async () => {
+    const s = await openSession(browser, standIn.system.url, 1_000);
+    await s.login();
+    standIn.system.setFaults({ sessionIdleSeconds: IDLE_SECONDS });
+    standIn.clock.skip(pastIdle);
+    const [code, hospital] = Object.entries(standIn.data.hospitals)[0]!;
+    expect(await new HospitalLookupPage(s).lookUpByCode(code)).toEqual(hospital);
+    expect(s.loginCount).toBe(2);
+
+    standIn.system.setFaults({ errorRate: 1 });
+    await expect(new HospitalLookupPage(s).lookUpByCode(code)).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'server-error' });
+    standIn.system.setFaults({ errorRate: 0, latencyMs: 3000 });
+    await expect(new HospitalLookupPage(s).lookUpByCode(code)).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'timeout' });
+    standIn.system.setFaults({ latencyMs: 0 });
+    await expect(s.readScreen('/person/detail?idNumber=x', 'hospital-lookup')).rejects.toMatchObject({ kind: 'unexpected-screen' });
+    await s.page.context().close();
+
+    // A system that goes away while the page still shows one of its screens.
+    const gone = await startSeededStandIn();
+    const g = await openSession(browser, gone.system.url);
+    await g.login();
+    await gone.system.close();
+    await expect(new HospitalLookupPage(g).lookUpByCode(code)).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'unreachable' });
+    await g.page.context().close();
   });
 
   it('reports a 500 page as a retryable technical fault', async () => {

@@ -2,6 +2,7 @@ import type { Page, Response } from 'playwright';
 import { asBotFault, TechnicalFault } from './errors';
 import { outsideEvidenceTrace } from './evidence';
 import { LoginPage } from './pages/LoginPage';
+import type { ScreenRead } from './screenText';
 import type { ScreenSession } from './pages/screenSession';
 
 export interface LegacyCredentials {
@@ -28,6 +29,7 @@ export class BotSession implements ScreenSession {
   readonly baseUrl: string;
   private readonly credentials: LegacyCredentials;
   private readonly maxRelogins: number;
+  private readonly timeoutMs: number;
   private lastDocumentStatus: number | null = null;
   /** How often this session has logged in; more than once means the core system expired it. */
   loginCount = 0;
@@ -44,8 +46,9 @@ export class BotSession implements ScreenSession {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.credentials = options.credentials;
     this.maxRelogins = options.maxRelogins ?? 2;
-    page.setDefaultTimeout(options.timeoutMs ?? 15_000);
-    page.setDefaultNavigationTimeout(options.timeoutMs ?? 15_000);
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    page.setDefaultTimeout(this.timeoutMs);
+    page.setDefaultNavigationTimeout(this.timeoutMs);
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) this.documents += 1;
     });
@@ -101,6 +104,74 @@ export class BotSession implements ScreenSession {
       }
       await this.assertNoServerError();
       return;
+    }
+  }
+
+  /**
+   * Reads a screen by its address without showing it: the page asks the core system for the
+   * document (`fetch`, with the page's own session cookie, as a navigation would) and parses it, and
+   * the bot reads the parsed document; the page stays where it was. For the query screens only —
+   * a GET whose HTML is the whole screen, no script fills it — where a clerk's browser would show
+   * the same text: it saves the navigation's layout, paint and Playwright's per-document work
+   * (docs/bots-performance.md). A redirect to the login screen means the session expired: logs in
+   * again and asks once more. A 500, or a document that is not the `expected` screen, fails as
+   * `open` and `expectScreen` do.
+   */
+  async readScreen(path: string, expected: string): Promise<ScreenRead> {
+    const url = this.baseUrl + path;
+    if (new URL(this.page.url()).origin !== new URL(url).origin) await this.open('/main');
+    for (let attempt = 0; ; attempt++) {
+      const read = await this.page.evaluate(
+        async ({ url, timeoutMs }) => {
+          const response = await fetch(url, { credentials: 'same-origin', signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) =>
+            String(err),
+          );
+          if (typeof response === 'string')
+            return { failed: response.startsWith('TimeoutError') ? ('timeout' as const) : ('unreachable' as const), message: response };
+          const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
+          // What screenText's readers read on a shown page, for every element with an id.
+          const elements: ScreenRead['elements'] = {};
+          for (const el of Array.from(doc.querySelectorAll('[id]'))) {
+            elements[el.id] = {
+              className: el.className,
+              pairs: Array.from(el.querySelectorAll('td.label')).map((label) => [
+                (label.textContent ?? '').trim().replace(/[：:]$/, ''),
+                (label.nextElementSibling?.textContent ?? '').trim(),
+              ]),
+              rows: Array.from(el.querySelectorAll('tr'))
+                .filter((tr) => tr.querySelector('td') !== null && tr.querySelector('td.empty') === null)
+                .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())),
+            };
+          }
+          const next = Array.from(doc.querySelectorAll('.pager a')).find((a) => (a.textContent ?? '').includes('下一页'));
+          const nextHref = next?.getAttribute('href');
+          const nextUrl = nextHref ? new URL(nextHref, response.url) : null;
+          return {
+            failed: null,
+            status: response.status,
+            landed: new URL(response.url).pathname,
+            screen: doc.body?.getAttribute('data-screen') ?? 'unknown',
+            elements,
+            nextPage: nextUrl ? nextUrl.pathname + nextUrl.search : null,
+          };
+        },
+        { url, timeoutMs: this.timeoutMs },
+      );
+      if (read.failed)
+        throw new TechnicalFault(
+          read.failed,
+          `${read.failed === 'timeout' ? '核心系统响应超时' : '无法连接核心系统'}: ${read.message}（${path}）`,
+        );
+      this.pageLoads += 1;
+      if (read.landed === '/login') {
+        if (attempt > 0) throw new TechnicalFault('session-expired', '重新登录后仍回到登录页');
+        await this.login();
+        continue;
+      }
+      if (read.status >= 500 || read.screen === 'server-error')
+        throw new TechnicalFault('server-error', `核心系统返回 HTTP ${read.status}（${path}）`);
+      if (read.screen !== expected) throw new TechnicalFault('unexpected-screen', `期望页面 ${expected}，实际为 ${read.screen}（${path}）`);
+      return { path, screen: read.screen, elements: read.elements, nextPage: read.nextPage };
     }
   }
 

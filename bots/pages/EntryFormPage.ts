@@ -118,10 +118,16 @@ export abstract class EntryFormPage {
   async clickSubmit(): Promise<boolean> {
     await this.clickButton('#entryForm', '提交');
     // The dialog is opened by the click handler itself, so it is shown by the time the click returns.
-    return this.session.page.evaluate(() => {
-      const dialog = document.querySelector('[role="dialog"][aria-label="系统确认"]');
-      return !!dialog && dialog.getClientRects().length > 0 && getComputedStyle(dialog).visibility !== 'hidden';
-    });
+    // A form the system sends without asking may already be leaving: a document going away asked nothing.
+    return this.session.page
+      .evaluate(() => {
+        const dialog = document.querySelector('[role="dialog"][aria-label="系统确认"]');
+        return !!dialog && dialog.getClientRects().length > 0 && getComputedStyle(dialog).visibility !== 'hidden';
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Error && /Execution context was destroyed/.test(err.message)) return false;
+        throw err;
+      });
   }
 
   /** Clicks 确定 in the confirmation dialog, which sends the entry. */

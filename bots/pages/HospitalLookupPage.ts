@@ -20,14 +20,13 @@ export class HospitalLookupPage {
   }
 
   /**
-   * Reads the registry entry of a 机构编码; null when the registry has no such code. Opens the query's
-   * address (what 查询 sends: the form is a GET), so the lookup costs one screen, not two.
+   * Reads the registry entry of a 机构编码; null when the registry has no such code. Reads the query's
+   * result at its address (what 查询 sends: the form is a GET) without showing it
+   * (`BotSession.readScreen`), so the lookup costs one document and no navigation.
    */
   async lookUpByCode(code: string): Promise<HospitalInfo | null> {
-    const page = this.session.page;
-    await this.session.open(`/hospital/lookup?code=${encodeURIComponent(code)}`);
-    await this.session.expectScreen('hospital-lookup');
-    const rows = await readGrid(page, '#hospitalResult');
+    const doc = await this.session.readScreen(`/hospital/lookup?code=${encodeURIComponent(code)}`, 'hospital-lookup');
+    const rows = await readGrid(this.session.page, '#hospitalResult', doc);
     const row = rows.find(([c]) => c === code);
     if (!row) return null;
     const [, name = '', level = '', designated = ''] = row;

@@ -1,4 +1,5 @@
 import type { BotSession } from '../session';
+import { TechnicalFault } from '../errors';
 import { readGrid } from '../screenText';
 import { Pager } from './Pager';
 
@@ -34,6 +35,24 @@ export class InvoiceLookupPage {
   async readPage(): Promise<ClaimedInvoiceRow[]> {
     const rows = await readGrid(this.session.page, '#invoiceResult');
     return rows.map(([, code = '', number = '']) => ({ code, number }));
+  }
+
+  /**
+   * Every invoice of a search (blank = any) read at the query's address without showing it
+   * (`BotSession.readScreen`), page after page by the 下一页 link each page shows, in the order listed.
+   */
+  async readAllAt(filter: { code?: string; number?: string } = {}): Promise<ClaimedInvoiceRow[]> {
+    const all: ClaimedInvoiceRow[] = [];
+    let next: string | null =
+      `/invoice/lookup?code=${encodeURIComponent(filter.code ?? '')}&number=${encodeURIComponent(filter.number ?? '')}`;
+    for (let pages = 0; next !== null; pages++) {
+      if (pages > 10_000) throw new TechnicalFault('unexpected-screen', '页面内容不符合预期：已报销票据查询翻页不止');
+      const read = await this.session.readScreen(next, 'invoice-lookup');
+      const rows = await readGrid(this.session.page, '#invoiceResult', read);
+      all.push(...rows.map(([, code = '', number = '']) => ({ code, number })));
+      next = read.nextPage;
+    }
+    return all;
   }
 
   /** Every row of the current search, paging through to the end, in the order listed. */

@@ -10,6 +10,7 @@ import {
   parseScreenMonth,
   readGrid,
   readLabelledTable,
+  type ScreenRead,
 } from '../screenText';
 import {
   DEEMED_WORDS,
@@ -76,22 +77,26 @@ const RETIREMENT_AGES = { '60周岁': 60, '55周岁': 55, '50周岁': 50 } as co
 
 /** 人员详细信息: the sections of one person's record (基本信息, 缴费信息, 参保信息, 转入信息表, 基金支付记录). */
 export class PersonDetailPage {
-  constructor(private readonly session: BotSession) {}
+  /** The screen read: the page's own document, or the one read by address (`openByIdNumber`). */
+  constructor(
+    private readonly session: BotSession,
+    private readonly doc?: ScreenRead,
+  ) {}
 
   /**
-   * Opens the record of a 身份证号 at the address 人员查询's 查看 link leads to — one screen instead of
-   * three (the search screen, its result, the detail); null when the system shows no such person.
+   * Reads the record of a 身份证号 at the address 人员查询's 查看 link leads to — one screen instead of
+   * three (the search screen, its result, the detail) — without showing it (`BotSession.readScreen`:
+   * the detail screen is server-rendered text); null when the system shows no such person.
    */
   static async openByIdNumber(session: BotSession, idNumber: string): Promise<PersonDetailPage | null> {
-    await session.open(`/person/detail?idNumber=${encodeURIComponent(idNumber)}`);
-    await session.expectScreen('person-detail');
-    if ((await classOf(session.page, '#basicInfo')) === null) return null;
-    return new PersonDetailPage(session);
+    const doc = await session.readScreen(`/person/detail?idNumber=${encodeURIComponent(idNumber)}`, 'person-detail');
+    if ((await classOf(session.page, '#basicInfo', doc)) === null) return null;
+    return new PersonDetailPage(session, doc);
   }
 
   /** Reads 基本信息. */
   async readBasicInfo(): Promise<BasicInfo> {
-    const t = await readLabelledTable(this.session.page, '#basicInfo');
+    const t = await readLabelledTable(this.session.page, '#basicInfo', this.doc);
     const retirementDate = labelled(t, '退休日期');
     const retirementKind = labelled(t, '退休类别');
     const age = labelled(t, '原法定退休年龄');
@@ -117,9 +122,9 @@ export class PersonDetailPage {
   /** Reads 缴费信息; null when the section says the system holds no contribution record. */
   async readContributions(): Promise<ContributionInfo | null> {
     const page = this.session.page;
-    const t = await readLabelledTable(page, '#contributionInfo');
+    const t = await readLabelledTable(page, '#contributionInfo', this.doc);
     // No labels: either the system's 无缴费年限记录 or a screen that changed (the labels below then fail).
-    if (t.size === 0 && (await classOf(page, '#contributionInfo')) === 'empty') return null;
+    if (t.size === 0 && (await classOf(page, '#contributionInfo', this.doc)) === 'empty') return null;
     const months = (label: string) => parseScreenInt(labelled(t, label), label);
     return {
       localActualMonths: months('本地实际缴费月数'),
@@ -135,8 +140,8 @@ export class PersonDetailPage {
   /** Reads 参保信息: coverage periods in the order listed and the end of any waiting period. */
   async readCoverage(): Promise<CoverageInfo> {
     const page = this.session.page;
-    const rows = await readGrid(page, '#coverageInfo');
-    const waiting = labelled(await readLabelledTable(page, '#waitingInfo'), '待遇等待期截至');
+    const rows = await readGrid(page, '#coverageInfo', this.doc);
+    const waiting = labelled(await readLabelledTable(page, '#waitingInfo', this.doc), '待遇等待期截至');
     return {
       coverage: rows.map(([, from = '', to = '']) => ({
         from: parseScreenMonth(from, '参保起始年月'),
@@ -149,8 +154,8 @@ export class PersonDetailPage {
   /** Reads 转入信息表; null when no 参保人员基本医疗保险信息表 has been received. */
   async readTransferInfo(): Promise<TransferInfo | null> {
     const page = this.session.page;
-    const t = await readLabelledTable(page, '#transferInfo');
-    if (t.size === 0 && (await classOf(page, '#transferInfo')) === 'empty') return null;
+    const t = await readLabelledTable(page, '#transferInfo', this.doc);
+    if (t.size === 0 && (await classOf(page, '#transferInfo', this.doc)) === 'empty') return null;
     const funds = labelled(t, '账户资金到账金额');
     return {
       receivedDate: parseScreenDate(labelled(t, '信息表接收日期'), '信息表接收日期'),
@@ -177,7 +182,7 @@ export class PersonDetailPage {
 
   /** Reads 基金支付记录: the fund's payments by year and visit kind. */
   async readFundPayments(): Promise<FundPayment[]> {
-    const rows = await readGrid(this.session.page, '#fundPaymentInfo');
+    const rows = await readGrid(this.session.page, '#fundPaymentInfo', this.doc);
     return rows.map(([year = '', kind = '', amount = '']) => ({
       year: parseScreenInt(year, '年度'),
       kind: decode(VISIT_KIND_WORDS, kind, '就诊类别'),

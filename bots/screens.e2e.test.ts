@@ -383,6 +383,23 @@ describe('BotSession', () => {
     await g.page.context().close();
   });
 
+  it('takes a session that expires right after logging in for an expiry, not for a refused account', async () => {
+    const s = await openSession(browser, standIn.system.url);
+    standIn.system.setFaults({ sessionIdleSeconds: IDLE_SECONDS });
+    // The system's idle clock jumps between its answer to the login POST and the first screen.
+    await s.page.route('**/login', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const response = await route.fetch({ maxRedirects: 0 });
+      standIn.clock.skip(pastIdle);
+      await route.fulfill({ response });
+    });
+    await expect(s.login()).rejects.toMatchObject({ name: 'TechnicalFault', kind: 'session-expired', retryable: true });
+    await s.page.unrouteAll();
+    await s.login();
+    expect(await s.screen()).toBe('home');
+    await s.page.context().close();
+  });
+
   it('reports a 500 page as a retryable technical fault', async () => {
     standIn.system.setFaults({ errorRate: 1 });
     const err = await new PersonSearchPage(session).open().catch((e: unknown) => e);

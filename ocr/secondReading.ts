@@ -50,8 +50,16 @@ export async function secondLook(
   page: GreyImage,
   engine: OcrEngine,
 ): Promise<{ reading: ReceiptReading; looks: SecondLook[] }> {
+  // Only fields another reading could corroborate are looked at: one read below AGREEING_FLOOR, or
+  // items whose amounts do not add up to a confirmed total, would keep their confidence whatever the
+  // other readings say, so their lines are not recognised again.
   const low = SECOND_LOOK_FIELDS.filter(
-    (field) => reading[field] !== null && reading.confidence[field] < TRUSTED && !(reading.inferred ?? []).includes(field),
+    (field) =>
+      reading[field] !== null &&
+      reading.confidence[field] < TRUSTED &&
+      reading.confidence[field] >= AGREEING_FLOOR &&
+      (field !== 'items' || itemsAddUp(reading)) &&
+      !(reading.inferred ?? []).includes(field),
   );
   if (low.length === 0 || !engine.reread) return { reading, looks: [] };
   const { confidence: _c, source: _s, inferred: _i, layout: _l, ...values } = reading;

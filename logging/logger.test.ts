@@ -26,4 +26,32 @@ describe('logger', () => {
     expect(lines[0]!.person).toEqual({ idNumber: '440402********4597', name: '程刚' });
     expect(JSON.stringify(lines[1])).toContain('440402********4597');
   });
+
+  it("drops a record below every transport's level before formatting it, and still writes one a transport takes", async () => {
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-log-'));
+    const logger = createLogger('test', { logDir, terminal: false, level: 'info' });
+    // A getter that counts reads, one level down: winston copies a record's top level, masking walks all of it.
+    let read = 0;
+    const meta = {
+      nested: {
+        get probe() {
+          read += 1;
+          return 'x';
+        },
+      },
+    };
+    logger.debug('not written', meta);
+    expect(read).toBe(0);
+    logger.info('written', meta);
+    expect(read).toBeGreaterThan(0);
+    logger.level = 'debug';
+    logger.debug('written too', { idNumber: '440402199910304597' });
+    await new Promise<void>((resolve) => {
+      logger.on('finish', resolve);
+      logger.end();
+    });
+    const lines = fs.readFileSync(path.join(logDir, 'zhishen.log'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(['written', 'written too']);
+    expect(lines[1]).toContain('440402********4597');
+  });
 });

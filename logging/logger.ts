@@ -36,6 +36,9 @@ const readable = winston.format.printf((info) => {
 
 export type Logger = winston.Logger;
 
+/** winston's key (triple-beam's) for the level a record was logged at, before colouring. */
+const LEVEL = Symbol.for('level');
+
 export interface LoggerOptions {
   /** Directory for the JSON-lines log file; none ⇒ terminal only. */
   logDir?: string;
@@ -69,11 +72,16 @@ export function createLogger(component: string, options: LoggerOptions = {}): Lo
       }),
     );
   }
-  return winston.createLogger({
+  // winston formats every record before its transports look at the level: a record none of them
+  // writes (the Temporal SDK's debug narration of every activation and task) is dropped first, so
+  // it is never masked, stamped or copied.
+  const written = winston.format((info) => logger.isLevelEnabled((info as { [LEVEL]?: string })[LEVEL] ?? info.level) && info);
+  const logger = winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: { component },
     // Beijing time with its offset: the operators read these lines (and the terminal shows HH:MM:SS of it).
-    format: winston.format.combine(maskIdNumbers(), winston.format.timestamp({ format: () => beijingIso(new Date()) })),
+    format: winston.format.combine(written(), maskIdNumbers(), winston.format.timestamp({ format: () => beijingIso(new Date()) })),
     transports,
   });
+  return logger;
 }

@@ -9,8 +9,11 @@ const EXPECTED_NOTICES = /^No (workflows registered|Nexus services registered)/;
 
 /** Routes the Temporal SDK's own logs (worker, workflows, activities) through winston, so they are masked too. */
 export function temporalLoggerFor(logger: Logger): TemporalLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
-    logger.log(EXPECTED_NOTICES.test(message) ? 'debug' : LEVELS[level], message, meta ?? {});
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const ours = EXPECTED_NOTICES.test(message) ? 'debug' : LEVELS[level];
+    // Most of what the SDK says (every activation, task and heartbeat) is debug: not even handed to winston unless written.
+    if (logger.isLevelEnabled(ours)) logger.log(ours, message, meta ?? {});
+  };
   return {
     log,
     trace: (m, meta) => log('TRACE', m, meta),

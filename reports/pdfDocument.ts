@@ -50,8 +50,25 @@ interface FontkitSubset {
  * - `font.cff`, which pdf-lib reads to embed a CFF font as CIDFontType0C/FontFile3 (Noto Sans CJK
  *   is CFF-flavoured); fontkit 2 names the table `'CFF '` only.
  */
-function adaptForPdfLib(font: { createSubset(): FontkitSubset } & Record<string, unknown>): unknown {
+function adaptForPdfLib(
+  font: { createSubset(): FontkitSubset; layout(text: string, ...rest: unknown[]): unknown } & Record<string, unknown>,
+): unknown {
   if (!('cff' in font)) Object.defineProperty(font, 'cff', { get: () => font['CFF '] ?? font['CFF2'] });
+  // pdf-lib shapes every line twice (wrap's widths, then drawText's glyphs) and a notice's wording
+  // recurs in every notice: the glyph runs of text shaped with the default features are
+  // remembered. A run is a pure function of the face and the text, and pdf-lib only reads its
+  // glyphs (fontkit caches the glyph objects per face anyway); bounded, as names and amounts differ.
+  const layout = font.layout.bind(font);
+  const runs = new Map<string, unknown>();
+  font.layout = (text: string, ...rest: unknown[]) => {
+    if (typeof text !== 'string' || rest.some((r) => r !== undefined)) return layout(text, ...rest);
+    let run = runs.get(text);
+    if (run === undefined) {
+      if (runs.size >= BOUNDED_ENTRIES) runs.clear();
+      runs.set(text, (run = layout(text)));
+    }
+    return run;
+  };
   const createSubset = font.createSubset.bind(font);
   font.createSubset = () => {
     const subset = createSubset();

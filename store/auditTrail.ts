@@ -20,13 +20,9 @@ export async function appendEvent(store: Store, input: AuditEventInput): Promise
   const fields = { ...parsed, at: new Date(parsed.at).toISOString() };
   const db = store.db;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const existing = await findByIdempotencyKey(db, fields.caseId, fields.idempotencyKey);
+    const { existing, head } = await existingOrHead(db, fields.caseId, fields.idempotencyKey);
     if (existing) return existing;
-    const [last] = await db.query<{ seq: number; hash: string }>(
-      'SELECT seq, hash FROM audit_events WHERE case_id = $1 ORDER BY seq DESC LIMIT 1',
-      [fields.caseId],
-    );
-    const event: HashedEvent = { ...fields, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? null };
+    const event: HashedEvent = { ...fields, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? null };
     const inserted = await insertEvent(db, event);
     if (inserted) return inserted;
     // Lost a race; a little jitter keeps many writers of one case from colliding in lockstep.
@@ -43,12 +39,26 @@ export async function listEvents(store: Store, caseId: string): Promise<AuditEve
   return rows.map(auditEventOfRow);
 }
 
-async function findByIdempotencyKey(db: Queryable, caseId: string, key: string): Promise<AuditEvent | undefined> {
-  const [row] = await db.query<AuditEventRow>(`SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 AND idempotency_key = $2`, [
-    caseId,
-    key,
-  ]);
-  return row && auditEventOfRow(row);
+/**
+ * In one round trip: the case's event already recorded under this idempotency key, if any, and
+ * where its chain ends now (seq and hash of its last event; none for a new case).
+ */
+async function existingOrHead(
+  db: Queryable,
+  caseId: string,
+  key: string,
+): Promise<{ existing: AuditEvent | undefined; head: { seq: number; hash: string } | undefined }> {
+  const [row] = await db.query<Partial<AuditEventRow> & { head_seq: number | null; head_hash: string | null }>(
+    `SELECT head.seq AS head_seq, head.hash AS head_hash, recorded.*
+       FROM (SELECT 1) AS one
+       LEFT JOIN (SELECT seq, hash FROM audit_events WHERE case_id = $1 ORDER BY seq DESC LIMIT 1) AS head ON true
+       LEFT JOIN (SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 AND idempotency_key = $2) AS recorded ON true`,
+    [caseId, key],
+  );
+  return {
+    existing: row?.case_id ? auditEventOfRow(row as AuditEventRow) : undefined,
+    head: row?.head_seq != null ? { seq: Number(row.head_seq), hash: row.head_hash! } : undefined,
+  };
 }
 
 /** The columns an event is inserted with, in the order of `insertValues`. */

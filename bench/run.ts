@@ -38,7 +38,7 @@ import { batchProgressQuery } from '../workflows/messages';
 import type { BatchProgress } from '../workflows/types';
 import type { BaselineResult, BaselineSpec } from './throughput/baseline';
 import { benchChart } from './throughput/chart';
-import { caseTimelines, mean, percentile, stepFigures, type CaseTimeline } from './throughput/histories';
+import { batchHistory, caseTimelines, eventTypesPer, mean, percentile, stepFigures, type CaseTimeline } from './throughput/histories';
 import { prepareCorpus } from './throughput/prepare';
 import { memoryOf, ProcSampler, threadCpu, threadCpuDelta, type Usage } from './throughput/procStats';
 
@@ -134,6 +134,7 @@ try {
   const startedAt = Date.now();
   const t0 = performance.now();
   const handle = stack.client.workflow.getHandle(await startBatch(stack.client, batch));
+  const firstBatchRun = (await handle.describe()).runId;
   const ticker = setInterval(() => {
     handle.query(batchProgressQuery).then(
       (p) => log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${p.done}/${p.total} settled`),
@@ -155,6 +156,7 @@ try {
   // ── What happened, from Temporal's histories, the store and the stand-in (not timed) ────────────
   const caseIds = caseFiles.map((c) => c.caseId);
   const timelines = await caseTimelines(stack.client, caseIds);
+  const batchRuns = await batchHistory(stack.client, handle.workflowId, firstBatchRun);
   const registered = await listCasesByBatch(stack.store, batchId);
   const entries = loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? [];
   checkStack(progress, timelines, registered, entries);
@@ -242,7 +244,7 @@ try {
     workerTreePeakRssMb: round(stackUsage.groups.worker!.peakRssMb, 0),
     wallSeconds: round(stackWall, 1),
     latencySource:
-      'Temporal history event times: WorkflowExecutionStarted → SignalExternalWorkflowExecutionInitiated (the case telling its batch it is closed or waiting for a clerk)',
+      'Temporal history event times: WorkflowExecutionStarted → SignalExternalWorkflowExecutionInitiated (the case telling its batch it waits for a clerk, or is closed) or, for a case that reported by closing, WorkflowExecutionCompleted',
     options: {
       concurrency,
       workers: workerCount,
@@ -260,6 +262,23 @@ try {
       perCase: round(timelines.reduce((n, t) => n + t.activities.length, 0) / count, 2),
       localPerCase: round(timelines.reduce((n, t) => n + t.localActivities, 0) / count, 2),
       historyEventsPerCase: round(timelines.reduce((n, t) => n + t.events, 0) / count, 1),
+    },
+    /** What the batch workflow stored per case, over all its runs: child start, started, completed, settle signals, its workflow tasks. */
+    batchHistory: {
+      runs: batchRuns.runs,
+      eventsPerCase: round(batchRuns.events / count, 2),
+      workflowTasksPerCase: round(batchRuns.workflowTasks / count, 2),
+      eventTypesPerCase: eventTypesPer([batchRuns.eventTypes], count),
+    },
+    /** The case workflows' own events per case, by type. */
+    caseEventTypesPerCase: eventTypesPer(
+      timelines.map((t) => t.eventTypes),
+      count,
+    ),
+    /** Temporal server CPU seconds per case, and per history event (the cases' and the batch's). */
+    temporalServer: {
+      cpuSecondsPerCase: round(stackCpu.temporal / count, 3),
+      cpuMillisecondsPerEvent: round((stackCpu.temporal * 1000) / (timelines.reduce((n, t) => n + t.events, 0) + batchRuns.events), 3),
     },
     workflowTasks: {
       count: workflowTasks.length,
@@ -411,7 +430,8 @@ try {
       p.total === count && p.done === count && p.byOutcome.failed === 0 && p.alreadyProcessed === 0 && p.invalidRows === 0,
       JSON.stringify(p.byOutcome),
     );
-    const notOnce = tl.filter((t) => t.settleSignals !== 1 || t.failed);
+    // Told by its settle signal, or (its batch taking the child's completion) by closing without one.
+    const notOnce = tl.filter((t) => t.failed || t.settleSignals > 1 || (t.settleSignals === 0 && t.completedMs === null));
     check(
       'every case settled exactly once',
       notOnce.length === 0,
@@ -607,6 +627,25 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
   log(`activity calls per case: ${ac.perCase} ordinary, ${ac.localPerCase} local; history events per case ${ac.historyEventsPerCase}`);
   const wt = r.workflowTasks as Record<string, number>;
   log(`workflow tasks: ${wt.count} (${wt.perCase} per case), mean queue ${wt.meanQueueSeconds} s, mean run ${wt.meanRunSeconds} s`);
+  const bh = r.batchHistory as {
+    runs: number;
+    eventsPerCase: number;
+    workflowTasksPerCase: number;
+    eventTypesPerCase: Record<string, number>;
+  };
+  log(`batch workflow per case: ${bh.eventsPerCase} events, ${bh.workflowTasksPerCase} workflow tasks (${bh.runs} run(s))`);
+  log(
+    `  ${Object.entries(bh.eventTypesPerCase)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(' · ')}`,
+  );
+  log(
+    `case workflow events per case: ${Object.entries(r.caseEventTypesPerCase as Record<string, number>)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(' · ')}`,
+  );
+  const ts = r.temporalServer as { cpuSecondsPerCase: number; cpuMillisecondsPerEvent: number };
+  log(`Temporal server: ${ts.cpuSecondsPerCase} CPU s per case, ${ts.cpuMillisecondsPerEvent} CPU ms per history event`);
   for (const c of r.checks as { name: string; ok: boolean; detail: string }[])
     log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
 }

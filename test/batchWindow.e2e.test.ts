@@ -104,6 +104,16 @@ describe('the batch keeps `concurrency` cases in flight (sliding window)', () =>
     expect(final.byOutcome).toEqual({ approve: 14, reject: 0, review: 0, failed: 0 });
     const lastRun = await client.workflow.getHandle(`batch-slow`).describe();
     expect(lastRun.runId, 'the batch continued as new').not.toBe(handle.firstExecutionRunId);
+
+    // Cases report by closing while the run that started them holds their handle; the slow case,
+    // still running when that run continued as new, was asked to signal, and did so once.
+    const settleSignals = async (caseId: string) =>
+      ((await client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory()).events ?? []).filter(
+        (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes,
+      ).length;
+    expect(await settleSignals(batch[1]!.caseId), 'a quick case').toBe(0);
+    expect(await settleSignals(batch[13]!.caseId), 'the last case').toBe(0);
+    expect(await settleSignals(batch[0]!.caseId), 'the slow case').toBe(1);
   }, 150_000);
 
   it('counts a case carried into a later run that fails without reporting as failed', async () => {

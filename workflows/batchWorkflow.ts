@@ -4,6 +4,7 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   continueAsNew,
+  getExternalWorkflowHandle,
   startChild,
   condition,
   isCancellation,
@@ -17,7 +18,7 @@ import type { CaseWatchActivities, DefaultQueueActivities, NotificationActivitie
 import { BatchIdKey, CaseTypeKey } from './searchAttributes';
 import { caseWorkflow } from './caseWorkflow';
 import { batchStepOptions } from './retryPolicies';
-import { batchProgressQuery, caseSettledSignal } from './messages';
+import { batchProgressQuery, caseSettledSignal, reportBySignalSignal } from './messages';
 import { caseWorkflowId, emptyOutcomeCounts, type BatchInput, type BatchProgress, type CaseResult, type CaseRowRef } from './types';
 
 /** The batch's steps, retried as whoever started it asked. */
@@ -27,6 +28,12 @@ const DEFAULT_CONCURRENCY = 8;
 const DEFAULT_ROWS_PER_RUN = 500;
 const PAGE_SIZE = 100;
 const SLIDING_WINDOW_PATCH = 'batch-sliding-window-v1';
+/**
+ * A case closing without a clerk is counted when its child handle resolves, and sends no settle
+ * signal (workflows/caseWorkflow.ts); before continuing as new the run asks the cases it holds to
+ * signal after all. Runs recorded before have their cases signal every time.
+ */
+const SETTLE_BY_COMPLETION_PATCH = 'batch-settle-by-completion-v1';
 /** How long cases carried over from an earlier run may stay unsettled before the batch asks Temporal whether they closed. */
 const CARRIED_CHECK_SECONDS = 60;
 
@@ -110,7 +117,7 @@ async function loadBatch(input: BatchInput): Promise<BatchProgress> {
 }
 
 /** Starts the case workflow of a row, as a child the batch does not wait for when it closes. */
-function startCase(input: BatchInput, caseRow: CaseRowRef) {
+function startCase(input: BatchInput, caseRow: CaseRowRef, settleByCompletion = false) {
   return startChild(caseWorkflow, {
     workflowId: caseWorkflowId(caseRow.caseId),
     args: [
@@ -121,6 +128,7 @@ function startCase(input: BatchInput, caseRow: CaseRowRef) {
         caseRow,
         settings: input.settings,
         retry: input.retry,
+        ...(settleByCompletion ? { settleByCompletion } : {}),
       },
     ],
     // A case that failed outright may be submitted again; one that was decided, never.
@@ -183,8 +191,9 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
  * Keeps `concurrency` cases in flight at all times — across pages of intake rows and across
  * continue-as-new, which carries the cases still in flight to the next run — so a slow case holds
  * up only its own slot (Temporal's batch-sliding-window sample). A case reports through its settle
- * signal (sent to the batch's workflow ID, so it reaches whichever run is current); one that fails
- * first is seen through its child handle, or, once carried to a later run, by asking Temporal
+ * signal (sent to the batch's workflow ID, so it reaches whichever run is current) or, closing while
+ * the run that started it holds its child handle, by closing (`SETTLE_BY_COMPLETION_PATCH`); one that
+ * fails first is seen through its child handle, or, once carried to a later run, by asking Temporal
  * whether its workflow closed.
  */
 async function slidingWindow(
@@ -195,9 +204,12 @@ async function slidingWindow(
   rowsPerRun: number,
 ): Promise<void> {
   const steps = batchSteps(input);
+  const byCompletion = patched(SETTLE_BY_COMPLETION_PATCH);
   const failed = new Set<string>();
   /** Cases whose workflow this batch started and that have not settled: what a continue-as-new carries. */
   const inFlight = new Map<string, CaseRowRef>();
+  /** Cases this run started that report by closing (their run IDs): asked to signal before a continue-as-new. */
+  const held = new Map<string, string>();
   let starting = 0;
   let active = 0;
   let failure: { error: unknown } | null = null;
@@ -231,7 +243,7 @@ async function slidingWindow(
     starting += 1;
     let child;
     try {
-      child = await startCase(input, caseRow);
+      child = await startCase(input, caseRow, byCompletion);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       try {
@@ -242,15 +254,42 @@ async function slidingWindow(
       return;
     }
     inFlight.set(caseRow.caseId, caseRow);
+    if (byCompletion) held.set(caseRow.caseId, child.firstExecutionRunId);
     starting -= 1;
     // A case that fails before the rules have spoken never reports; its failure is counted instead.
+    // One that closes reports by closing (unless it already signalled: a clerk's case closes much later).
     child.result().then(
-      () => {},
+      (result) => {
+        if (byCompletion && !settled.has(caseRow.caseId)) settled.set(caseRow.caseId, result);
+      },
       () => {
         failed.add(caseRow.caseId);
       },
     );
     await awaitCase(caseRow);
+    held.delete(caseRow.caseId);
+  }
+
+  /**
+   * The next run holds no child handle: the cases this run holds are asked to signal. One that has
+   * closed already cannot be asked; its close reaches this run, which waits for it.
+   */
+  async function handOver(): Promise<void> {
+    const asked = await Promise.all(
+      [...held].map(async ([caseId, runId]) => {
+        try {
+          await getExternalWorkflowHandle(caseWorkflowId(caseId), runId).signal(reportBySignalSignal);
+          return null;
+        } catch {
+          return caseId;
+        }
+      }),
+    );
+    const closed = asked.filter((caseId): caseId is string => caseId !== null);
+    // …and every case settled by now is counted here rather than carried.
+    await until(
+      () => closed.every((caseId) => settledOrFailed(caseId)) && [...inFlight.keys()].every((caseId) => !settledOrFailed(caseId)),
+    );
   }
 
   // Cases an earlier run started: no child handle here, so Temporal is asked about the ones that stay quiet.
@@ -275,6 +314,7 @@ async function slidingWindow(
     if (rowsThisRun >= rowsPerRun || workflowInfo().continueAsNewSuggested) {
       // Cases being started are let through first, so that every one is either counted or carried.
       await until(() => starting === 0);
+      if (byCompletion) await handOver();
       await continueAsNew<typeof batchWorkflow>({ ...input, carried: progress, inFlight: [...inFlight.values()] });
     }
     if (next >= page.length) {

@@ -17,7 +17,7 @@ import type { noticeActivities } from '../notices/activities';
 import type { auditActivities } from '../audit/activities';
 import type { DecidedCase, DefaultQueueActivities, LeanCaseActivities, LegacyBotActivities, OcrActivities } from './activityContracts';
 import { CaseOutcomeKey } from './searchAttributes';
-import { caseSettledSignal, caseStateQuery } from './messages';
+import { caseSettledSignal, caseStateQuery, reportBySignalSignal } from './messages';
 import { Mutex } from './mutex';
 import { awaitDocuments, awaitReview } from './review';
 import { botOptions, caseStepOptions, localStepOptions, ocrOptions, recordOptions } from './retryPolicies';
@@ -40,6 +40,13 @@ function caseActivities(retry: RetrySettings | undefined) {
  * events, no workflow task of their own); runs recorded before replay their separate activities.
  */
 const LEAN_CASE = 'lean-case-v1';
+
+/**
+ * Cases of a batch that takes a closed case's result from its child handle (`settleByCompletion`
+ * in their input) close without the settle signal — the batch sees the child close — unless the
+ * batch asked for it before continuing as new. Cases started otherwise signal as before.
+ */
+const SETTLE_BY_COMPLETION = 'settle-by-completion-v1';
 
 /**
  * A step tried as a local activity, then, if its quick attempts all failed for a technical fault,
@@ -83,6 +90,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     told = true;
     await tellBatch(r);
   };
+  // The batch run holding this case's handle is continuing as new: the next one sees only signals.
+  let signalAsked = false;
+  setHandler(reportBySignalSignal, () => {
+    signalAsked = true;
+  });
 
   let current = input;
   let round = 1;
@@ -186,7 +198,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     // The history up to here: what an auditor replays once Temporal's retention has removed it.
     await records.archiveHistory({ caseId: input.caseRow.caseId, after: 'notice-issued' });
   }
-  await settle(result);
+  // Read after the last step: a request that came in meanwhile has been handled by now (Temporal
+  // does not let a workflow close with a signal it has not seen).
+  const byCompletion = input.settleByCompletion === true && patched(SETTLE_BY_COMPLETION);
+  if (!byCompletion || signalAsked) await settle(result);
   // Updates still being answered (e.g. the one that decided) finish before the case closes.
   await condition(allHandlersFinished);
   step = 'closed';

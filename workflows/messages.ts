@@ -34,3 +34,9 @@ export const supplyUpdate = defineUpdate<{ round: number }, [SupplyInput]>('supp
 
 /** A case tells its batch that the bots are done with it: the batch counts it, even if a clerk still has it. */
 export const caseSettledSignal = defineSignal<[{ caseId: string; result: CaseResult }]>('caseSettled');
+
+/**
+ * The batch run that started a case is about to continue as new: the case must now tell the batch
+ * by its settle signal even when it closes (the next run holds no child handle to see it close).
+ */
+export const reportBySignalSignal = defineSignal('reportBySignal');

@@ -46,6 +46,11 @@ export interface CaseInput {
   retry?: RetrySettings;
   /** The bureau's settings the workflow needs (it cannot read the environment). */
   settings?: CaseSettings;
+  /**
+   * Set by a batch that takes a closed case's result from its child handle: such a case closing
+   * without a clerk does not send its settle signal, unless the batch asked for it (`reportBySignal`).
+   */
+  settleByCompletion?: boolean;
 }
 
 interface CaseSettings {

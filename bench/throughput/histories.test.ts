@@ -40,6 +40,15 @@ describe('what the benchmark reads from a case history', () => {
     expect(timelineOf('LS-2026-0001', events as never)).toMatchObject({ settleSignals: 2, settledMs: 8_250 });
   });
 
+  it('takes the close of a case that reported by closing (no settle signal) as its settlement, and counts events by type', () => {
+    const events = history().filter((e) => !('signalExternalWorkflowExecutionInitiatedEventAttributes' in e));
+    const t = timelineOf('LS-2026-0001', events as never);
+    expect(t).toMatchObject({ settleSignals: 0, settledMs: 8_400, completedMs: 8_400, events: 11 });
+    expect(t.eventTypes).toEqual({});
+    const typed = events.map((e, i) => ({ ...e, eventType: i === 0 ? 1 : 5 }));
+    expect(timelineOf('LS-2026-0001', typed as never).eventTypes).toEqual({ WORKFLOW_EXECUTION_STARTED: 1, WORKFLOW_TASK_SCHEDULED: 10 });
+  });
+
   it('takes percentiles by nearest rank', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(percentile(values, 50)).toBe(50);

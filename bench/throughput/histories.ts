@@ -4,7 +4,7 @@
  * are the Temporal server's event times.
  */
 import type { Client } from '@temporalio/client';
-import type proto from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 type Timestamp = { seconds?: number | { toNumber(): number } | null; nanos?: number | null } | null | undefined;
@@ -27,7 +27,7 @@ export interface CaseTimeline {
    * closed, or waiting for a clerk. Null when it never did.
    */
   settledMs: number | null;
-  /** Signals sent to the batch: exactly one for a well-behaved case. */
+  /** Signals sent to the batch: at most one for a well-behaved case (none when its batch takes its completion). */
   settleSignals: number;
   /** WorkflowExecutionCompleted, or null while the case waits for a clerk. */
   completedMs: number | null;
@@ -38,6 +38,25 @@ export interface CaseTimeline {
   /** Each workflow task: scheduled → started (queue) → completed (the worker ran workflow code). */
   workflowTasks: { queueMs: number; runMs: number }[];
   events: number;
+  /** Events by type (`WORKFLOW_TASK_SCHEDULED`…): what the server stored for the case. */
+  eventTypes: Record<string, number>;
+}
+
+/** `EVENT_TYPE_WORKFLOW_TASK_SCHEDULED` → `WORKFLOW_TASK_SCHEDULED`. */
+export function eventTypeName(e: HistoryEvent): string {
+  const name = proto.temporal.api.enums.v1.EventType[Number(e.eventType)] ?? String(e.eventType);
+  return name.replace(/^EVENT_TYPE_/, '');
+}
+
+/** Counts by event type. */
+export function countEventTypes(events: readonly HistoryEvent[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of events) {
+    if (e.eventType === null || e.eventType === undefined) continue;
+    const name = eventTypeName(e);
+    out[name] = (out[name] ?? 0) + 1;
+  }
+  return out;
 }
 
 function ms(ts: Timestamp): number {
@@ -63,6 +82,7 @@ export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline
     localActivities: 0,
     workflowTasks: [],
     events: events.length,
+    eventTypes: countEventTypes(events),
   };
   const scheduled = new Map<number, { type: string; at: number }>();
   const started = new Map<number, { at: number; attempt: number }>();
@@ -72,8 +92,11 @@ export function timelineOf(caseId: string, events: HistoryEvent[]): CaseTimeline
     const at = ms(e.eventTime as Timestamp);
     const id = idOf(e.eventId);
     if (e.workflowExecutionStartedEventAttributes) timeline.startMs = at;
-    else if (e.workflowExecutionCompletedEventAttributes) timeline.completedMs = at;
-    else if (
+    else if (e.workflowExecutionCompletedEventAttributes) {
+      timeline.completedMs = at;
+      // A case whose batch took its completion closed without a settle signal: it settled as it closed.
+      timeline.settledMs ??= at;
+    } else if (
       e.workflowExecutionFailedEventAttributes ||
       e.workflowExecutionTimedOutEventAttributes ||
       e.workflowExecutionTerminatedEventAttributes
@@ -134,6 +157,41 @@ export async function caseTimelines(client: Client, caseIds: readonly string[], 
   };
   await Promise.all(Array.from({ length: parallel }, lane));
   return out;
+}
+
+/** What a batch workflow stored, over all its runs (continue-as-new included). */
+export interface BatchHistory {
+  runs: number;
+  events: number;
+  workflowTasks: number;
+  eventTypes: Record<string, number>;
+}
+
+/** Follows the batch's runs from the first through each continue-as-new and counts their events. */
+export async function batchHistory(client: Client, workflowId: string, firstRunId: string): Promise<BatchHistory> {
+  const out: BatchHistory = { runs: 0, events: 0, workflowTasks: 0, eventTypes: {} };
+  let runId: string | null | undefined = firstRunId;
+  while (runId) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = (history.events ?? []) as HistoryEvent[];
+    out.runs += 1;
+    out.events += events.length;
+    for (const [type, n] of Object.entries(countEventTypes(events))) out.eventTypes[type] = (out.eventTypes[type] ?? 0) + n;
+    out.workflowTasks += events.filter((e) => e.workflowTaskCompletedEventAttributes || e.workflowTaskFailedEventAttributes).length;
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+  }
+  return out;
+}
+
+/** Sums of event-type counts over timelines, divided by `per` and rounded; largest first. */
+export function eventTypesPer(counts: readonly Record<string, number>[], per: number): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const c of counts) for (const [type, n] of Object.entries(c)) sum[type] = (sum[type] ?? 0) + n;
+  return Object.fromEntries(
+    Object.entries(sum)
+      .sort((a, b) => b[1] - a[1])
+      .map(([type, n]) => [type, Math.round((n / per) * 100) / 100]),
+  );
 }
 
 /** Percentile by nearest rank (p in 0..100) of unsorted values; NaN for none. */

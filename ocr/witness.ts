@@ -2,7 +2,7 @@
  * A second engine's opinion of a few lines: tesseract.js chi_sim reading single-line crops. The
  * second look (secondReading.ts) asks it only about a low 交款人 or 校验码 that every PP-OCR sampling
  * read the same way, so a receipt read confidently never starts it; its one worker starts on the
- * first question a reader asks (about 1 s) and ends with the reader. Its language data comes from
+ * first question a reader asks (about 1 CPU-s) and ends with the reader. Its language data comes from
  * @tesseract.js-data (4.0.0_best_int), never from a CDN, and nothing is cached on disk.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

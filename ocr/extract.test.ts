@@ -107,6 +107,11 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
     expect(reading.payerId).toBe('440404********1746');
   });
 
+  it('reads a masked ID whose stars the recogniser partly read as ★, but not one with a digit among the stars', () => {
+    expect(read(['票据代码 44522146  NO 1217676925', '身份证号:440402***|★*******2096']).payerId).toBe('440402********2096');
+    expect(read(['票据代码 44522146  NO 1217676925', '身份证号:440402***★**9*2096']).payerId).toBeNull();
+  });
+
   it('leaves an unreadable field null with confidence 0', () => {
     const reading = read(['票据代码 44060122', '合计（小写）¥12.00']);
     expect(reading.payerName).toBeNull();

@@ -15,6 +15,7 @@ import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
 import { secondLook } from './secondReading';
+import { createTesseractWitness, type Witness } from './witness';
 
 /** The default engine, chosen by `npm run bench:ocr` (README: PP-OCRv4 is more accurate at lower cost). */
 const DEFAULT_ENGINE: EngineName = 'ppocr';
@@ -43,12 +44,14 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
       ? Promise.resolve(options.ocrEngine)
       : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism() }));
   let closed = false;
+  // The second look's other engine, started only when a low field needs its opinion.
+  const witness: Witness = createTesseractWitness();
 
   return {
     async read(input) {
       if (closed) throw new Error('receipt reader is closed');
       const file = await loadReceiptFile(input);
-      if (file.kind !== 'pdf') return readImage(file.name, file.bytes, await getEngine());
+      if (file.kind !== 'pdf') return readImage(file.name, file.bytes, await getEngine(), witness);
       const pdf = await openPdf(file.name, file.bytes);
       try {
         const rows = rowsOf(await pdfTextFragments(pdf));
@@ -56,7 +59,7 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
         // stray header) falls through to OCR of the rendered page.
         if (looksLikeReceipt(rows)) return extractReceipt(rows, 'pdf-text');
         const ocr = await getEngine();
-        return await readImage(file.name, await rasterisePdf(file.name, pdf, ocr.workingWidth * 1.25), ocr);
+        return await readImage(file.name, await rasterisePdf(file.name, pdf, ocr.workingWidth * 1.25), ocr, witness);
       } finally {
         await pdf.document.destroy();
       }
@@ -64,12 +67,13 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
     async close() {
       if (closed) return;
       closed = true;
+      await witness.close();
       if (engine !== null && !options.ocrEngine) await releaseEngine(name);
     },
   };
 }
 
-async function readImage(name: string, bytes: Buffer, engine: OcrEngine): Promise<ReceiptReading> {
+async function readImage(name: string, bytes: Buffer, engine: OcrEngine, witness: Witness): Promise<ReceiptReading> {
   let prepared;
   try {
     prepared = await preprocess(bytes, { workingWidth: engine.workingWidth });
@@ -82,7 +86,7 @@ async function readImage(name: string, bytes: Buffer, engine: OcrEngine): Promis
   const fragments: TextFragment[] = await engine.recognize(prepared);
   const rows = rowsOf(fragments);
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
-  const { reading } = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine);
+  const { reading } = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine, witness);
   const { confidence: _confidence, source: _source, ...values } = reading;
   return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };
 }

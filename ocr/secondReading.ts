@@ -20,6 +20,7 @@ import type { GreyImage } from './image/greyImage';
 import { rowsOf, type Row } from './layout/rows';
 import { sumFen, toFen } from '../rules/money';
 import type { ReceiptField, ReceiptReading } from './schema';
+import type { Witness, WitnessScript } from './witness';
 
 /** The samplings of the second look: the crop drawn this many times as wide. */
 const WIDTH_SCALES = [0.8, 1.25] as const;
@@ -35,11 +36,23 @@ const AGREEING_FLOOR = 0.5;
  */
 const SECOND_LOOK_FIELDS = ['code', 'number', 'checkCode', 'issueDate', 'payerName', 'items'] as const satisfies readonly ReceiptField[];
 
+/**
+ * Fields another engine may vouch for, each with the shape its value must have: a Chinese name of two
+ * to four characters, a check code of six hex digits. Not the digit fields: a digit cut by a seal's
+ * ring looks like another digit to every recogniser, so two engines may agree on the wrong one.
+ */
+const WITNESSED: Partial<Record<ReceiptField, { shaped: (value: unknown) => boolean; script: WitnessScript }>> = {
+  payerName: { shaped: (value) => typeof value === 'string' && /^[\u4e00-\u9fa5]{2,4}$/.test(value), script: 'chinese' },
+  checkCode: { shaped: (value) => typeof value === 'string' && /^[0-9a-f]{6}$/.test(value), script: 'hex' },
+};
+
 export interface SecondLook {
   field: ReceiptField;
   first: { value: unknown; confidence: number };
   others: { value: unknown; confidence: number }[];
   agreed: boolean;
+  /** What the other engine read, when it was asked. */
+  witness?: unknown;
 }
 
 /** The reading with the fields a second look corroborates raised to CORROBORATED, and what was seen. */
@@ -49,6 +62,7 @@ export async function secondLook(
   fragments: readonly TextFragment[],
   page: GreyImage,
   engine: OcrEngine,
+  witness?: Witness,
 ): Promise<{ reading: ReceiptReading; looks: SecondLook[] }> {
   // Only fields another reading could corroborate are looked at: one read below AGREEING_FLOOR, or
   // items whose amounts do not add up to a confirmed total, would keep their confidence whatever the
@@ -94,10 +108,56 @@ export async function secondLook(
       // 0.52), nor is one sure reading among unsure ones (a 0 for a 9 was corroborated that way).
       seen.every((s) => isDeepStrictEqual(s.value, reading[field]) && s.confidence >= TRUSTED) &&
       (field !== 'items' || itemsAddUp(reading));
-    if (agreed) confidence[field] = Math.max(confidence[field], CORROBORATED);
-    looks.push({ field, first: { value: reading[field], confidence: reading.confidence[field] }, others: seen, agreed });
+    const look: SecondLook = { field, first: { value: reading[field], confidence: reading.confidence[field] }, others: seen, agreed };
+    if (!agreed && witness && witnessMayVouch(field, reading, seen)) {
+      look.witness = await witnessed(field, reading[field], where[field], fragments, page, witness, reading.source);
+      look.agreed = isDeepStrictEqual(look.witness, reading[field]);
+    }
+    if (look.agreed) confidence[field] = Math.max(confidence[field], CORROBORATED);
+    looks.push(look);
   }
   return { reading: { ...reading, confidence }, looks };
+}
+
+/**
+ * The other engine is asked only when every PP-OCR sampling read the same value, the first at ≥ 0.5
+ * and each of them at ≥ 0.5 — agreement it could not reach surely — and the value has its field's shape.
+ */
+function witnessMayVouch(field: ReceiptField, reading: ReceiptReading, seen: readonly { value: unknown; confidence: number }[]): boolean {
+  const witnessed = WITNESSED[field];
+  return (
+    witnessed !== undefined &&
+    witnessed.shaped(reading[field]) &&
+    reading.confidence[field] >= AGREEING_FLOOR &&
+    seen.every((s) => isDeepStrictEqual(s.value, reading[field]) && s.confidence >= AGREEING_FLOOR)
+  );
+}
+
+/** The field as read from the other engine's reading of the fragments on its line, the rest of the page as it was. */
+async function witnessed(
+  field: ReceiptField,
+  value: unknown,
+  box: readonly [number, number, number, number] | undefined,
+  fragments: readonly TextFragment[],
+  page: GreyImage,
+  witness: Witness,
+  source: ReceiptReading['source'],
+): Promise<unknown> {
+  if (!box) return null;
+  // Only the fragments on the field's line that hold its value: the other cells (its label among
+  // them) keep the first reading, and a line of the wrong script is not put to the witness.
+  const lines = fragments.filter((fragment) => {
+    const middle = (fragment.box.y0 + fragment.box.y1) / 2;
+    return middle >= box[1] && middle <= box[1] + box[3] && fragment.text.toLowerCase().replace(/o/g, '0').includes(String(value));
+  });
+  if (lines.length === 0) return null;
+  const texts = await witness.read(
+    page,
+    lines.map((line) => line.box),
+    WITNESSED[field]!.script,
+  );
+  const again = lines.map((line, i) => ({ text: texts[i]!, box: line.box, chars: Array.from(texts[i]!, () => 1) }));
+  return extractReceipt(rowsOf(replaced(fragments, lines, again)), source)[field];
 }
 
 /** Items are only looked at again when their amounts add up to a total the cross-checks confirmed. */

@@ -94,8 +94,8 @@ function nameConfidence(row: Row, start: number, length: number): number {
 
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
-  // The hidden middle is printed as * which recognisers also render as quotes, dots or carets.
-  const match = firstMatch(rows, new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|]{1,14}[0-9Xx]{4})`));
+  // The hidden middle is printed as * which recognisers also render as quotes, dots, carets or ★.
+  const match = firstMatch(rows, new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|★☆]{1,14}[0-9Xx]{4})`));
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();
   const row = rows[match.rowIndex]!;

@@ -14,6 +14,7 @@ import { loadReceiptFile, type ReceiptInput } from './input/load';
 import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
+import { holdSealCoveredIdentifiers } from './sealCover';
 import { secondLook } from './secondReading';
 import { createTesseractWitness, type Witness } from './witness';
 
@@ -86,7 +87,8 @@ async function readImage(name: string, bytes: Buffer, engine: OcrEngine, witness
   const fragments: TextFragment[] = await engine.recognize(prepared);
   const rows = rowsOf(fragments);
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
-  const { reading } = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine, witness);
+  const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine, witness);
+  const { reading } = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
   const { confidence: _confidence, source: _source, ...values } = reading;
   return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };
 }

@@ -16,6 +16,11 @@ export interface PreprocessOptions {
 }
 
 export interface PreparedImage extends GreyImage {
+  /**
+   * Where seal ink lay on the page, levelled with it (0 = ink), or null when there was none: text
+   * under an opaque stamp may have lost strokes, so its readings are not trusted alone.
+   */
+  sealInk: GreyImage | null;
   /** What was done, for logs and tests. */
   steps: { scale: number; skewDegrees: number; grain: number; denoised: boolean };
 }
@@ -35,7 +40,8 @@ export async function preprocess(encoded: Buffer, options: PreprocessOptions): P
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  let grey: GreyImage = greyWithoutSeal(data, info.width, info.height, info.channels);
+  const withoutSeal = greyWithoutSeal(data, info.width, info.height, info.channels);
+  let grey: GreyImage = withoutSeal.grey;
   const grain = estimateGrain(grey);
   const denoised = grain > GRAIN_THRESHOLD;
   if (denoised) grey = await toGreyImage(greySharp(grey).median(3));
@@ -44,5 +50,6 @@ export async function preprocess(encoded: Buffer, options: PreprocessOptions): P
   const skewDegrees = estimateSkew(grey, ink);
   grey = await levelImage(grey, skewDegrees);
   grey = removeRuleLines(grey, ink, Math.round(options.workingWidth * 0.06));
-  return { ...grey, steps: { scale, skewDegrees, grain, denoised } };
+  const sealInk = withoutSeal.sealInk && (await levelImage(withoutSeal.sealInk, skewDegrees));
+  return { ...grey, sealInk, steps: { scale, skewDegrees, grain, denoised } };
 }

@@ -8,18 +8,28 @@ import type { GreyImage } from './greyImage';
 /** How much redder than green and blue a pixel must be to count as seal ink. */
 const REDNESS_THRESHOLD = 20;
 
-/** Luminance of an RGB(A) raw buffer, with seal-red pixels lifted towards white. */
-export function greyWithoutSeal(rgb: Uint8Array, width: number, height: number, channels: number): GreyImage {
+/**
+ * Luminance of an RGB(A) raw buffer, with seal-red pixels lifted towards white, and where the seal
+ * ink was (0 there, 255 elsewhere; null when there was none), since what it covered cannot be read.
+ */
+export function greyWithoutSeal(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+): { grey: GreyImage; sealInk: GreyImage | null } {
   const data = new Uint8Array(width * height);
+  let ink: Uint8Array | null = null;
   for (let i = 0, p = 0; i < data.length; i++, p += channels) {
     const [r, g, b] = [rgb[p]!, rgb[p + 1]!, rgb[p + 2]!];
     const redness = r - Math.max(g, b);
     if (redness > REDNESS_THRESHOLD) {
+      (ink ??= new Uint8Array(data.length).fill(255))[i] = 0;
       // Seal ink over paper turns white; over text the red value stays low, so the text stays dark.
       data[i] = Math.max((r * 299 + g * 587 + b * 114 + 500) / 1000, Math.min(255, r + 2 * redness));
     } else {
       data[i] = (r * 299 + g * 587 + b * 114 + 500) / 1000;
     }
   }
-  return { width, height, data };
+  return { grey: { width, height, data }, sealInk: ink === null ? null : { width, height, data: ink } };
 }

@@ -1,0 +1,75 @@
+/**
+ * Identifiers crossed by a seal. A stamp printed over a 票据号码 can hide part of a digit (an 8 under
+ * the ring of the 票据监制章 reads as a 3), and the recogniser then reports the wrong digit as sure:
+ * the second look cannot help, since every reading sees the same cut strokes. Where seal ink lies in
+ * the text a 票据代码, 票据号码 or 校验码 was read from, its confidence is held below the level at
+ * which the rules trust a field alone (RB-11), so a clerk compares it with the receipt. Names and
+ * amounts are left alone: a name cut short does not pass for another person's, and the amounts are
+ * held by the receipt's own arithmetic.
+ */
+import type { TextFragment } from './engines/engine';
+import type { GreyImage } from './image/greyImage';
+import type { ReceiptReading } from './schema';
+
+const IDENTIFIERS = ['code', 'number', 'checkCode'] as const;
+
+/** Below the rules' 0.90: the field goes to a clerk unless something else vouches for it. */
+export const SEAL_COVERED_CEILING = 0.85;
+
+/** Seal pixels in a fragment's box from which it counts as crossed (a scan's colour noise stays below). */
+const MIN_SEAL_PIXELS = 24;
+
+/** The reading with each identifier that a seal crosses held at most at SEAL_COVERED_CEILING. */
+export function holdSealCoveredIdentifiers(
+  reading: ReceiptReading,
+  fragments: readonly TextFragment[],
+  sealInk: GreyImage | null,
+): { reading: ReceiptReading; covered: (typeof IDENTIFIERS)[number][] } {
+  if (sealInk === null) return { reading, covered: [] };
+  const covered = IDENTIFIERS.filter((field) => {
+    const value = reading[field];
+    if (value === null || reading.confidence[field] <= SEAL_COVERED_CEILING) return false;
+    return fragments.some((f) => {
+      const span = valueSpan(f, value);
+      return span !== null && sealPixelsIn(sealInk, span) >= MIN_SEAL_PIXELS;
+    });
+  });
+  if (covered.length === 0) return { reading, covered };
+  const confidence = { ...reading.confidence };
+  for (const field of covered) confidence[field] = SEAL_COVERED_CEILING;
+  return { reading: { ...reading, confidence }, covered };
+}
+
+/**
+ * Where on its line a value stands, from its place in the fragment's text (a CJK character counted
+ * twice as wide as a Latin one), widened by a character each side; null when the line lacks it.
+ * A seal over the label alone hides nothing of the value.
+ */
+function valueSpan(fragment: TextFragment, value: string): TextFragment['box'] | null {
+  const text = fragment.text.replace(/\s+/g, '');
+  const at = text.indexOf(value);
+  if (at < 0) return null;
+  const widths = [...text].map((char) => (/[\u2e80-\uffff]/.test(char) ? 2 : 1));
+  const total = widths.reduce((a, b) => a + b, 0);
+  const unit = (fragment.box.x1 - fragment.box.x0) / total;
+  const before = widths.slice(0, at).reduce((a, b) => a + b, 0);
+  const inside = widths.slice(at, at + value.length).reduce((a, b) => a + b, 0);
+  return {
+    ...fragment.box,
+    x0: fragment.box.x0 + (before - 1) * unit,
+    x1: fragment.box.x0 + (before + inside + 1) * unit,
+  };
+}
+
+function sealPixelsIn(ink: GreyImage, box: TextFragment['box']): number {
+  const x0 = Math.max(0, Math.floor(box.x0));
+  const x1 = Math.min(ink.width, Math.ceil(box.x1));
+  const y0 = Math.max(0, Math.floor(box.y0));
+  const y1 = Math.min(ink.height, Math.ceil(box.y1));
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    const row = y * ink.width;
+    for (let x = x0; x < x1; x++) if (ink.data[row + x]! < 128) count++;
+  }
+  return count;
+}

@@ -53,6 +53,21 @@ describe('PP-OCR in its own thread', () => {
     expect(await engine.recognize(page)).toEqual(before);
   });
 
+  it('prepares a page in the thread exactly as preprocess() does here', async () => {
+    const encoded = await readFile(SAMPLE);
+    const { result: prepared, stall, took } = await longestStall(() => engine.prepare!(encoded, { workingWidth: engine.workingWidth }));
+    expect({ ...prepared, data: null }).toEqual({ ...page, data: null });
+    expect(Buffer.from(prepared.data).equals(Buffer.from(page.data))).toBe(true);
+    expect(stall).toBeLessThan(Math.max(100, took / 2));
+    const damaged = encoded.subarray(0, 200);
+    const here = await preprocess(damaged, { workingWidth: engine.workingWidth }).then(
+      () => 'read',
+      (error: Error) => error.message,
+    );
+    expect(here).not.toBe('read');
+    await expect(engine.prepare!(damaged, { workingWidth: engine.workingWidth })).rejects.toThrow(here);
+  });
+
   it("passes the thread's errors on as they are", async () => {
     const outside = { x0: page.width - 10, y0: 0, x1: page.width + 40, y1: 40 };
     await expect(engine.reread!(page, [outside], { widthScale: 1 })).rejects.toThrow(/extract_area|bad extract area/);

@@ -4,13 +4,15 @@
  *
  * An ONNX run is synchronous: on the caller's thread a page would stop the event loop for up to
  * seconds, and with it every workflow task, activity completion, browser message and heartbeat of
- * the worker. So each engine owns one worker thread that loads the models once and reads the pages,
- * one at a time, while the main thread only posts the page and waits. A thread that dies fails the
+ * the worker; preprocessing's pixel loops held it for a few hundred milliseconds more. So each
+ * engine owns one worker thread that loads the models once and prepares and reads the pages, one at
+ * a time, while the main thread only posts the page and waits. A thread that dies fails the
  * page it was reading with an {@link OcrThreadStoppedError} (retryable: the next attempt starts a
  * new thread); closing the engine ends the thread, and an idle thread never holds the process open.
  */
 import { Worker } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';
+import type { PreparedImage } from '../image/preprocess';
 import type { OcrEngine, TextBox, TextFragment } from './engine';
 import type { ThreadError, ThreadReply, ThreadRequest } from './ppocrThread';
 
@@ -27,7 +29,11 @@ export interface PpocrEngine extends OcrEngine {
   crashThreadForTest(): Promise<void>;
 }
 
-type Job = { kind: 'recognize'; page: GreyImage } | { kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number };
+type Job =
+  | { kind: 'prepare'; encoded: Buffer; workingWidth: number }
+  | { kind: 'recognize'; page: GreyImage }
+  | { kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number };
+type Result<J extends Job> = J extends { kind: 'prepare' } ? PreparedImage : TextFragment[];
 
 /** Loads both models once (in the engine's thread); the engine is then reused for every page. */
 export async function createPpocrEngine(): Promise<PpocrEngine> {
@@ -35,7 +41,7 @@ export async function createPpocrEngine(): Promise<PpocrEngine> {
   await thread.start();
   // One page at a time: each run already uses every core.
   let queue: Promise<unknown> = Promise.resolve();
-  const serialised = (job: Job): Promise<TextFragment[]> => {
+  const serialised = <J extends Job>(job: J): Promise<Result<J>> => {
     const work = () => thread.run(job);
     const result = queue.then(work, work);
     queue = result.catch(() => undefined);
@@ -44,6 +50,7 @@ export async function createPpocrEngine(): Promise<PpocrEngine> {
   return {
     name: 'ppocr',
     workingWidth: 1400,
+    prepare: (encoded, { workingWidth }) => serialised({ kind: 'prepare', encoded, workingWidth }),
     recognize: (page) => serialised({ kind: 'recognize', page }),
     reread: (page, boxes, { widthScale }) => serialised({ kind: 'reread', page, boxes: [...boxes], widthScale }),
     async close() {
@@ -55,7 +62,7 @@ export async function createPpocrEngine(): Promise<PpocrEngine> {
 }
 
 interface Pending {
-  resolve(fragments: TextFragment[]): void;
+  resolve(result: TextFragment[] | PreparedImage): void;
   reject(error: Error): void;
 }
 
@@ -104,16 +111,22 @@ class EngineThread {
     }));
   }
 
-  async run(job: Job): Promise<TextFragment[]> {
+  async run<J extends Job>(job: J): Promise<Result<J>> {
     const worker = await this.start();
     const id = this.nextId++;
-    // The thread gets its own copy of the page's pixels, handed over rather than cloned again (the
+    // The thread gets its own copy of the bytes or pixels, handed over rather than cloned again (the
     // caller keeps the page for a second look; its data may also be a view into a larger buffer).
-    const data = job.page.data.slice();
-    const page: GreyImage = { width: job.page.width, height: job.page.height, data };
-    const request: ThreadRequest = { ...job, id, page };
-    return new Promise<TextFragment[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    let request: ThreadRequest;
+    let data: Uint8Array<ArrayBuffer>;
+    if (job.kind === 'prepare') {
+      data = new Uint8Array(job.encoded);
+      request = { id, kind: 'prepare', encoded: data, workingWidth: job.workingWidth };
+    } else {
+      data = job.page.data.slice();
+      request = { ...job, id, page: { width: job.page.width, height: job.page.height, data } };
+    }
+    return new Promise<Result<J>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
       worker.ref();
       worker.postMessage(request, [data.buffer]);
     });
@@ -125,6 +138,7 @@ class EngineThread {
     this.pending.delete(reply.id);
     if (this.pending.size === 0) worker.unref();
     if (reply.kind === 'done') waiting.resolve(reply.fragments);
+    else if (reply.kind === 'prepared') waiting.resolve(reply.image);
     else waiting.reject(fromThread(reply.error));
   }
 

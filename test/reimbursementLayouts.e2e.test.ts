@@ -50,7 +50,9 @@ const pick = ({ outcome, amount, reasons }: { outcome: string; amount: string | 
  * 票据号码 partly under the red 票据监制章 with some care, the rest at a glance), so each entry is a
  * shortfall of the reader, not a property of the receipt. Names and check codes PP-OCR read alike but
  * unsurely are trusted when tesseract.js reads them exactly alike (ocr/witness.ts); 付颖凤 is not, as
- * tesseract reads 付疾凤. The list is asserted
+ * tesseract reads 付疾凤. A code, number or check code the 票据监制章's ring crosses is held low
+ * (ocr/sealCover.ts): an 8 under the ring was read as 6 at 0.924, so none of them may be a misread
+ * now. The list is asserted
  * exactly, so that a change to the reader, for better or worse, shows here and the list is brought
  * up to date. sichuan-ebill and hunan-paper are held out from tuning: their entries are only reported.
  */
@@ -59,10 +61,13 @@ const KNOWN_GAPS: readonly string[] = [
   'RB-2024-0705-2 ebill-grid/scan-jpg: payerId unread',
   'RB-2025-0704-1 zhejiang-ebill/scan-jpg: payerName low',
   'RB-2025-0704-2 jiangxi-paper/scan-pdf: number low',
+  'RB-2025-0708-2 jiangxi-paper/photo-jpg: checkCode low',
   'RB-2025-0708-2 jiangxi-paper/photo-jpg: code low',
   'RB-2025-0708-2 jiangxi-paper/photo-jpg: number unread',
   'RB-2025-0708-2 jiangxi-paper/photo-jpg: payerName low',
-  'RB-2025-0710-2 jiangxi-paper/scan-jpg: number misread',
+  'RB-2025-0710-2 jiangxi-paper/scan-jpg: number low',
+  'RB-2026-0702-2 jiangxi-paper/ebill-png: checkCode low',
+  'RB-2026-0702-2 jiangxi-paper/ebill-png: number low',
 ];
 
 type Gap = 'low' | 'unread' | 'misread';

@@ -84,7 +84,13 @@ for (let round = 0; round < Number(values.rounds); round++) {
     for (const score of scoreReading(entry.truth, reading)) {
       fields++;
       if (score.right) exact++;
-      else if (score.confidence >= TRUSTED_CONFIDENCE) wrongSure++;
+      else if (score.confidence >= TRUSTED_CONFIDENCE) {
+        wrongSure++;
+        const read = JSON.stringify(reading?.[score.field] ?? null);
+        process.stdout.write(
+          `  wrong at ${score.confidence}: ${entry.file} ${score.field} ${read}, printed ${JSON.stringify(entry.truth[score.field])}\n`,
+        );
+      }
     }
   }
   const n = corpus.length;

@@ -155,6 +155,14 @@ describe('cross-checks set the confidence of the fields they touch', () => {
     expect(reading.confidence.total).toBeGreaterThanOrEqual(0.99);
   });
 
+  it('does not trust an items list no total adds up to: a lost row leaves a list that reads perfectly', () => {
+    // No 合计 printed: the total is worked out from the items alone, which vouches for neither.
+    const reading = read(base, 0.99);
+    expect(reading.items).toHaveLength(2);
+    expect(reading.confidence.total).toBeLessThan(0.9);
+    expect(reading.confidence.items).toBeLessThan(0.9);
+  });
+
   it('doubts the payment split when fund + account + cash ≠ total', () => {
     const reading = read([
       ...base,

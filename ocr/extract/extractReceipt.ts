@@ -5,7 +5,7 @@
 import type { Row } from '../layout/rows';
 import type { ReceiptReading } from '../schema';
 import { crossCheckedConfidence, type RawReading } from './crossChecks';
-import { inferFromArithmetic } from './infer';
+import { inferFromArithmetic, TRUSTED } from './infer';
 import {
   readCheckCode,
   readCode,
@@ -37,6 +37,9 @@ export function looksLikeReceipt(rows: readonly Row[]): boolean {
   return LANDMARKS.filter((landmark) => landmark.test(text)).length >= 2;
 }
 
+/** Below it, as a total with no 大写 to check it is. */
+const UNCHECKED_ITEMS_CEILING = 0.85;
+
 /** Reads every field; the reading's values and cross-checked confidences. */
 export function extractReceipt(rows: readonly Row[], source: ReceiptReading['source']): ReceiptReading {
   const raw: RawReading = {
@@ -55,6 +58,10 @@ export function extractReceipt(rows: readonly Row[], source: ReceiptReading['sou
     cashPaid: readPayment(rows, 'cashPaid'),
   };
   const { raw: filled, confidence, inferred } = inferFromArithmetic(raw, crossCheckedConfidence(raw));
+  // With no total to add up to but one the items themselves gave, nothing shows that no row was lost
+  // (a line the detector missed leaves a list that reads perfectly): the list is not trusted alone.
+  const totalVouched = filled.total.value !== null && (!inferred.includes('total') || confidence.total >= TRUSTED);
+  if (!totalVouched) confidence.items = Math.min(confidence.items, UNCHECKED_ITEMS_CEILING);
   for (const field of Object.keys(confidence) as (keyof typeof confidence)[]) confidence[field] = round(confidence[field]);
   return {
     code: filled.code.value,

@@ -43,13 +43,13 @@ export interface CaseTimeline {
 }
 
 /** `EVENT_TYPE_WORKFLOW_TASK_SCHEDULED` → `WORKFLOW_TASK_SCHEDULED`. */
-export function eventTypeName(e: HistoryEvent): string {
+function eventTypeName(e: HistoryEvent): string {
   const name = proto.temporal.api.enums.v1.EventType[Number(e.eventType)] ?? String(e.eventType);
   return name.replace(/^EVENT_TYPE_/, '');
 }
 
 /** Counts by event type. */
-export function countEventTypes(events: readonly HistoryEvent[]): Record<string, number> {
+function countEventTypes(events: readonly HistoryEvent[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const e of events) {
     if (e.eventType === null || e.eventType === undefined) continue;

@@ -114,7 +114,6 @@ export async function awaitReview(
     escalated: state.escalated,
     proposal: state.proposal,
   });
-  setHandler(reviewStateQuery, () => state);
   // Archived before the batch is told: whoever waits for the batch (the demo) may stop the workers then.
   await archive('review-opened');
   await onOpened();
@@ -331,6 +330,10 @@ export async function awaitReview(
     },
   );
 
+  // Shown in review only once every act has its handler: whoever sees it awaiting (a clerk's page, a
+  // test) can claim it, and a returned case's next round never shows while the last round's handlers
+  // still answer.
+  setHandler(reviewStateQuery, () => state);
   const untilDecided = (iso: string | null) => (iso ? Math.max(1, Date.parse(iso) - Date.now()) : undefined);
   if (!(await condition(() => ended !== null, untilDecided(state.reminderAt) ?? 1))) {
     state.reminded = true;

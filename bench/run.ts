@@ -369,9 +369,11 @@ try {
   };
 
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(values.out ?? path.join(OUT_DIR, 'bench.json'), JSON.stringify(report, null, 2));
+  const jsonFile = values.out ?? path.join(OUT_DIR, 'bench.json');
+  const svgFile = jsonFile.replace(/\.json$/, '') + '.svg';
+  fs.writeFileSync(jsonFile, JSON.stringify(report, null, 2));
   fs.writeFileSync(
-    path.join(OUT_DIR, 'bench.svg'),
+    svgFile,
     benchChart({
       title: `${count} cases, concurrency ${concurrency}, ${cores} cores: the stack vs a plain loop`,
       cores,
@@ -420,7 +422,7 @@ try {
     }),
   );
   printTable(report);
-  log(`written to bench-results/bench.json and bench-results/bench.svg`);
+  log(`written to ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), svgFile)}`);
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 
   // ── Helpers that need the run's state ───────────────────────────────────────────────────────────

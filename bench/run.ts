@@ -40,6 +40,7 @@ import type { BaselineResult, BaselineSpec } from './throughput/baseline';
 import { benchChart } from './throughput/chart';
 import { batchHistory, caseTimelines, eventTypesPer, mean, percentile, stepFigures, type CaseTimeline } from './throughput/histories';
 import { prepareCorpus } from './throughput/prepare';
+import { recordHistories } from './throughput/recordHistories';
 import { memoryOf, ProcSampler, threadCpu, threadCpuDelta, type Usage } from './throughput/procStats';
 
 const { values } = parseArgs({
@@ -60,6 +61,8 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     /** A directory for V8 CPU profiles of the worker and baseline processes (node --cpu-prof). */
     profile: { type: 'string' },
+    /** A directory for decoded histories of a few cases and of the batch, for the replay tests (test/histories). */
+    'record-histories': { type: 'string' },
   },
 });
 const count = positive('cases');
@@ -157,6 +160,14 @@ try {
   const caseIds = caseFiles.map((c) => c.caseId);
   const timelines = await caseTimelines(stack.client, caseIds);
   const batchRuns = await batchHistory(stack.client, handle.workflowId, firstBatchRun);
+  if (values['record-histories']) {
+    const typeOf = new Map(caseFiles.map((c) => [c.caseId, c.type]));
+    const files = await recordHistories(stack.client, path.resolve(values['record-histories']), timelines, (id) => typeOf.get(id)!, {
+      workflowId: handle.workflowId,
+      runIds: batchRuns.runIds,
+    });
+    log(`histories written: ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  }
   const registered = await listCasesByBatch(stack.store, batchId);
   const entries = loadLegacyData(legacyDataFile(stack.dataDir)).entries ?? [];
   checkStack(progress, timelines, registered, entries);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
+import { FAILURE_CONVERTER_PATH } from '../temporal/dataConverter';
 
 const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -30,4 +31,42 @@ describe('case runs recorded before histories were archived while waiting for pe
     ]);
     await Worker.runReplayHistory({ workflowsPath: WORKFLOWS }, history, 'case-before-archiving-while-waiting');
   }, 60_000);
+});
+
+describe('a batch and its cases recorded on the stack with lean steps and settling by completion', () => {
+  // Recorded by `npm run bench -- --cases 40 --skip-baseline --record-histories test/histories/lean-stack`
+  // (payloads opened): a closed and a waiting case of each business, and the batch's run.
+  const DIR = path.join(import.meta.dirname, 'histories', 'lean-stack');
+  const load = (file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as object;
+  const caseFiles = fs.readdirSync(DIR).filter((f) => f !== 'batch.json');
+  const replayOptions = { workflowsPath: WORKFLOWS, dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH } };
+
+  it('hold each business both closed and waiting for a clerk, on the paths the present code takes', () => {
+    const kinds = caseFiles.map((f) => {
+      const events = temporal.api.history.v1.History.fromObject(load(f)).events ?? [];
+      const markers = events.flatMap((e) => {
+        const details = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+        return details ? [(JSON.parse(Buffer.from(details).toString()) as { id: string }).id] : [];
+      });
+      return { type: f.slice(0, 2), closed: events.some((e) => e.workflowExecutionCompletedEventAttributes), markers };
+    });
+    expect(new Set(kinds.map((k) => `${k.type}/${k.closed}`))).toEqual(
+      new Set(['LS/true', 'LS/false', 'TR/true', 'TR/false', 'RB/true', 'RB/false']),
+    );
+    for (const k of kinds) expect(k.markers).toContain('lean-case-v1');
+    expect(kinds.filter((k) => k.closed).every((k) => k.markers.includes('settle-by-completion-v1'))).toBe(true);
+  });
+
+  it('replay on the present code', async () => {
+    const { runs } = load('batch.json') as { runs: object[] };
+    const histories = [
+      ...caseFiles.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: load(f) })),
+      ...runs.map((run, i) => ({ workflowId: `lean-stack-batch-${i + 1}`, history: run })),
+    ].map(({ workflowId, history }) => ({ workflowId, history: temporal.api.history.v1.History.fromObject(history) }));
+    const failures: string[] = [];
+    // One worker for all of them: a bundle per history would cost seconds each.
+    for await (const result of Worker.runReplayHistories(replayOptions, histories))
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

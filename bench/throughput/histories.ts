@@ -165,16 +165,19 @@ export interface BatchHistory {
   events: number;
   workflowTasks: number;
   eventTypes: Record<string, number>;
+  /** The runs' IDs, first to last. */
+  runIds: string[];
 }
 
 /** Follows the batch's runs from the first through each continue-as-new and counts their events. */
 export async function batchHistory(client: Client, workflowId: string, firstRunId: string): Promise<BatchHistory> {
-  const out: BatchHistory = { runs: 0, events: 0, workflowTasks: 0, eventTypes: {} };
+  const out: BatchHistory = { runs: 0, events: 0, workflowTasks: 0, eventTypes: {}, runIds: [] };
   let runId: string | null | undefined = firstRunId;
   while (runId) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = (history.events ?? []) as HistoryEvent[];
     out.runs += 1;
+    out.runIds.push(runId);
     out.events += events.length;
     for (const [type, n] of Object.entries(countEventTypes(events))) out.eventTypes[type] = (out.eventTypes[type] ?? 0) + n;
     out.workflowTasks += events.filter((e) => e.workflowTaskCompletedEventAttributes || e.workflowTaskFailedEventAttributes).length;

@@ -134,6 +134,8 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
     const settle = () => {
       c.settledMs = since();
       cases.push(c);
+      // bench/scaling.ts samples the processes' CPU at each settled case it is told of.
+      process.send?.({ settled: cases.length, type: c.type, receipts: c.receipts, heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20 });
     };
     let t = 0;
     const reading = await botSlots.run(() => {

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import type { TextFragment } from '../ocr/engines/engine';
 import { extractReceipt, looksLikeReceipt } from '../ocr/extract/extractReceipt';
 import { openPdf, rasterisePdf } from '../ocr/input/pdf';
@@ -34,7 +35,13 @@ export async function runNativeTesseract(files: string[]): Promise<NativeResult>
       }
       const pdf = await openPdf(file, await readFile(file));
       const png = path.join(work, `page-${i}.png`);
-      await writeFile(png, await rasterisePdf(file, pdf, 1750));
+      const page = await rasterisePdf(file, pdf, 1750);
+      await writeFile(
+        png,
+        await sharp(Buffer.from(page.data), { raw: { width: page.width, height: page.height, channels: page.channels } })
+          .png()
+          .toBuffer(),
+      );
       await pdf.document.destroy();
       images.push(png);
     }

@@ -10,7 +10,7 @@ import { OcrThreadStoppedError } from './engines/ppocr';
 import { acquireEngine, releaseEngine } from './engines/registry';
 import { ReceiptReadError } from './errors';
 import { extractReceipt, looksLikeReceipt } from './extract/extractReceipt';
-import { preprocess } from './image/preprocess';
+import { preprocess, type PageImage } from './image/preprocess';
 import { loadReceiptFile, type ReceiptInput } from './input/load';
 import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
@@ -75,11 +75,11 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
   };
 }
 
-async function readImage(name: string, bytes: Buffer, engine: OcrEngine, witness: Witness): Promise<ReceiptReading> {
+async function readImage(name: string, image: PageImage, engine: OcrEngine, witness: Witness): Promise<ReceiptReading> {
   let prepared;
   try {
     const options = { workingWidth: engine.workingWidth };
-    prepared = await (engine.prepare ? engine.prepare(bytes, options) : preprocess(bytes, options));
+    prepared = await (engine.prepare ? engine.prepare(image, options) : preprocess(image, options));
   } catch (error) {
     // The engine's thread ended: not the file's fault, and a retry reads it.
     if (error instanceof OcrThreadStoppedError) throw error;

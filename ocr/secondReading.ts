@@ -89,6 +89,9 @@ export async function secondLook(
   if (lines.length === 0) return { reading, looks: [] };
   const others: ReceiptReading[] = [];
   for (const widthScale of WIDTH_SCALES) {
+    // Once a sampling has read every low field otherwise, or too unsurely for agreement or the
+    // witness to count, no further sampling can change the reading: it is not recognised again.
+    if (others.length > 0 && !low.some((field) => where[field] && stillOpen(field, reading, others, witness !== undefined))) break;
     const again = await engine.reread(
       page,
       lines.map((line) => line.box),
@@ -117,6 +120,13 @@ export async function secondLook(
     looks.push(look);
   }
   return { reading: { ...reading, confidence }, looks };
+}
+
+/** Whether the samplings so far leave the field a chance of being corroborated, by PP-OCR or by the witness. */
+function stillOpen(field: ReceiptField, reading: ReceiptReading, others: readonly ReceiptReading[], withWitness: boolean): boolean {
+  const seen = others.map((other) => ({ value: other[field], confidence: other.confidence[field] }));
+  const agreeing = seen.every((s) => isDeepStrictEqual(s.value, reading[field]) && s.confidence >= TRUSTED);
+  return agreeing || (withWitness && witnessMayVouch(field, reading, seen));
 }
 
 /**

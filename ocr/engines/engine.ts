@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { GreyImage } from '../image/greyImage';
-import type { PreparedImage, PreprocessOptions } from '../image/preprocess';
+import type { PageImage, PreparedImage, PreprocessOptions } from '../image/preprocess';
 
 const ENGINE_NAMES = ['ppocr', 'tesseract'] as const;
 export const EngineNameSchema = z.enum(ENGINE_NAMES);
@@ -32,10 +32,10 @@ export interface OcrEngine {
   /** Page width in pixels at which the engine reads body text best. */
   readonly workingWidth: number;
   /**
-   * Preprocesses an encoded image as `preprocess()` does, off the caller's thread. Engines without
-   * it leave preprocessing to the reader.
+   * Preprocesses an encoded image or raw pixels as `preprocess()` does, off the caller's thread.
+   * Engines without it leave preprocessing to the reader.
    */
-  prepare?(encoded: Buffer, options: PreprocessOptions): Promise<PreparedImage>;
+  prepare?(image: PageImage, options: PreprocessOptions): Promise<PreparedImage>;
   recognize(page: GreyImage): Promise<TextFragment[]>;
   /**
    * Recognises the given boxes again, without detection, each crop drawn `widthScale` times as wide:

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preprocess } from '../image/preprocess';
 import type { GreyImage } from '../image/greyImage';
@@ -66,6 +67,25 @@ describe('PP-OCR in its own thread', () => {
     );
     expect(here).not.toBe('read');
     await expect(engine.prepare!(damaged, { workingWidth: engine.workingWidth })).rejects.toThrow(here);
+  });
+
+  it('prepares raw pixels (a rendered PDF page) in the thread as it prepares the same pixels encoded', async () => {
+    const { data, info } = await sharp(await readFile(SAMPLE))
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { width: info.width, height: info.height, channels: 4 as const, data: new Uint8Array(data) };
+    const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+      .png()
+      .toBuffer();
+    const [fromRaw, fromPng] = [
+      await engine.prepare!(raw, { workingWidth: engine.workingWidth }),
+      await preprocess(png, { workingWidth: engine.workingWidth }),
+    ];
+    expect({ ...fromRaw, data: null, sealInk: null }).toEqual({ ...fromPng, data: null, sealInk: null });
+    expect(Buffer.from(fromRaw.data).equals(Buffer.from(fromPng.data))).toBe(true);
+    // The caller's pixels are copied for the thread, not taken from it.
+    expect(Buffer.from(raw.data).equals(data)).toBe(true);
   });
 
   it("passes the thread's errors on as they are", async () => {

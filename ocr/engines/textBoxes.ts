@@ -26,8 +26,24 @@ export function connectedBoxes(probability: Float32Array, width: number, height:
       if (y > y1) y1 = y;
       sum += probability[i]!;
       count++;
-      const neighbours = [x > 0 ? i - 1 : -1, x + 1 < width ? i + 1 : -1, y > 0 ? i - width : -1, y + 1 < height ? i + width : -1];
-      for (const n of neighbours) {
+      // Left, right, up, down: the order the sum of probabilities is taken in.
+      for (let k = 0; k < 4; k++) {
+        const n =
+          k === 0
+            ? x > 0
+              ? i - 1
+              : -1
+            : k === 1
+              ? x + 1 < width
+                ? i + 1
+                : -1
+              : k === 2
+                ? y > 0
+                  ? i - width
+                  : -1
+                : y + 1 < height
+                  ? i + width
+                  : -1;
         if (n >= 0 && labels[n] === 0 && probability[n]! > threshold) {
           labels[n] = next;
           stack[top++] = n;

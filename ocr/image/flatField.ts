@@ -21,21 +21,33 @@ export function flattenLighting(image: GreyImage): GreyImage {
   // neighbour, then average, so one dark block never drags the paper level down.
   const smooth = boxAverage(neighbourMax(paper, columns, rows), columns, rows);
   const out = new Uint8Array(data.length);
+  // Where each column falls between block centres is the same on every row: worked out once.
+  const left = new Int32Array(width);
+  const right = new Int32Array(width);
+  const weight = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / BLOCK - 0.5, 0), columns - 1);
+    left[x] = Math.floor(fx);
+    right[x] = Math.min(left[x]! + 1, columns - 1);
+    weight[x] = fx - left[x]!;
+  }
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) / BLOCK - 0.5, 0), rows - 1);
     const y0 = Math.floor(fy);
     const y1 = Math.min(y0 + 1, rows - 1);
     const wy = fy - y0;
+    const top = y0 * columns;
+    const bottom = y1 * columns;
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const fx = Math.min(Math.max((x + 0.5) / BLOCK - 0.5, 0), columns - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, columns - 1);
-      const wx = fx - x0;
+      const x0 = left[x]!;
+      const x1 = right[x]!;
+      const wx = weight[x]!;
       const level =
-        (smooth[y0 * columns + x0]! * (1 - wx) + smooth[y0 * columns + x1]! * wx) * (1 - wy) +
-        (smooth[y1 * columns + x0]! * (1 - wx) + smooth[y1 * columns + x1]! * wx) * wy;
-      const value = (data[y * width + x]! * 255) / Math.max(level, 40);
-      out[y * width + x] = value > 255 ? 255 : value;
+        (smooth[top + x0]! * (1 - wx) + smooth[top + x1]! * wx) * (1 - wy) +
+        (smooth[bottom + x0]! * (1 - wx) + smooth[bottom + x1]! * wx) * wy;
+      const value = (data[row + x]! * 255) / Math.max(level, 40);
+      out[row + x] = value > 255 ? 255 : value;
     }
   }
   return { width, height, data: out };

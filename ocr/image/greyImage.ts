@@ -28,8 +28,9 @@ export function greyPng(image: GreyImage): Promise<Buffer> {
 
 /** The Otsu threshold: the grey level that best separates ink from paper. */
 export function otsuThreshold(image: GreyImage): number {
-  const histogram = new Array<number>(256).fill(0);
-  for (const value of image.data) histogram[value]!++;
+  const histogram = new Float64Array(256);
+  const { data } = image;
+  for (let i = 0; i < data.length; i++) histogram[data[i]!]!++;
   const total = image.data.length;
   let sumAll = 0;
   for (let i = 0; i < 256; i++) sumAll += i * histogram[i]!;

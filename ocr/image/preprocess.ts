@@ -28,10 +28,31 @@ export interface PreparedImage extends GreyImage {
 /** Grain above which the median filter runs (clean renderings measure below 1). */
 const GRAIN_THRESHOLD = 2.5;
 
-/** Prepares an encoded image (PNG, JPEG, …) for recognition. */
-export async function preprocess(encoded: Buffer, options: PreprocessOptions): Promise<PreparedImage> {
+/**
+ * Pixels already decoded (a rendered PDF page): handed over as they are, since encoding them to
+ * PNG and decoding that again cost more than rendering the page.
+ */
+export interface RawPixels {
+  width: number;
+  height: number;
+  /** 3 (RGB) or 4 (RGBA) */
+  channels: 3 | 4;
+  data: Uint8Array;
+}
+
+/** An encoded image (PNG, JPEG, …) or decoded pixels, as the reader hands them to preprocessing. */
+export type PageImage = Buffer | RawPixels;
+
+/** Prepares an encoded image (PNG, JPEG, …) or raw pixels for recognition. */
+export async function preprocess(image: PageImage, options: PreprocessOptions): Promise<PreparedImage> {
+  const source = Buffer.isBuffer(image)
+    ? sharp(image, { limitInputPixels: 60_000_000 })
+    : sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+        limitInputPixels: 60_000_000,
+        raw: { width: image.width, height: image.height, channels: image.channels },
+      });
   // rotate() with no angle applies the EXIF orientation phones write.
-  const decoded = sharp(encoded, { limitInputPixels: 60_000_000 }).rotate().flatten({ background: '#ffffff' });
+  const decoded = source.rotate().flatten({ background: '#ffffff' });
   const meta = await decoded.clone().metadata();
   const sourceWidth = meta.autoOrient?.width ?? meta.width ?? options.workingWidth;
   const scale = options.workingWidth / sourceWidth;

@@ -9,41 +9,23 @@ import type { GreyImage } from './greyImage';
 export function removeRuleLines(image: GreyImage, inkBelow: number, minLength: number): GreyImage {
   const { width, height, data } = image;
   const rule = new Uint8Array(width * height);
-  const ink = (x: number, y: number) => x >= 0 && y >= 0 && x < width && y < height && data[y * width + x]! < inkBelow;
+  // Ink looked up once per pixel: the runs below visit every pixel three times.
+  const inked = new Uint8Array(width * height);
+  for (let i = 0; i < inked.length; i++) inked[i] = data[i]! < inkBelow ? 1 : 0;
+  const ink = (x: number, y: number) => x >= 0 && y >= 0 && x < width && y < height && inked[y * width + x] === 1;
   // Runs may skip a gap of MAX_GAP pixels: a rule broken by JPEG or residual skew is still a rule.
-  for (let y = 0; y < height; y++)
-    markRuns(
-      width,
-      (x) => ink(x, y),
-      minLength,
-      MAX_GAP,
-      (x) => (rule[y * width + x] = 1),
-    );
-  for (let x = 0; x < width; x++)
-    markRuns(
-      height,
-      (y) => ink(x, y),
-      minLength,
-      MAX_GAP,
-      (y) => (rule[y * width + x] = 1),
-    );
+  for (let y = 0; y < height; y++) markRuns(inked, rule, y * width, 1, width, minLength, MAX_GAP, 1);
+  for (let x = 0; x < width; x++) markRuns(inked, rule, x, width, height, minLength, MAX_GAP, 1);
   // Dotted leaders (西药费 ……… 12.50) are rules with wide gaps; what tells them from a line of text
   // is that nothing is inked a few pixels above and below them, and that they are dotted: a solid
   // stroke with clear space around it is a character (the 一 of 王一, the middle of 王 beside it).
   for (let y = LEADER_CLEARANCE; y < height - LEADER_CLEARANCE; y++) {
-    markRuns(
-      width,
-      (x) => ink(x, y),
-      minLength / 2,
-      LEADER_GAP,
-      (x) => (rule[y * width + x] = 2),
-      (from, to) => {
-        let crossings = 0;
-        for (let x = from; x <= to; x++) if (ink(x, y - LEADER_CLEARANCE) || ink(x, y + LEADER_CLEARANCE)) crossings++;
-        const length = to - from + 1;
-        return crossings < length * 0.05 && (length >= minLength || !solidNearby(ink, from, to, y));
-      },
-    );
+    markRuns(inked, rule, y * width, 1, width, minLength / 2, LEADER_GAP, 2, (from, to) => {
+      let crossings = 0;
+      for (let x = from; x <= to; x++) if (ink(x, y - LEADER_CLEARANCE) || ink(x, y + LEADER_CLEARANCE)) crossings++;
+      const length = to - from + 1;
+      return crossings < length * 0.05 && (length >= minLength || !solidNearby(ink, from, to, y));
+    });
   }
   const out = Uint8Array.from(data);
   for (let i = 0; i < rule.length; i++) {
@@ -89,21 +71,29 @@ function solidNearby(ink: (x: number, y: number) => boolean, from: number, to: n
   return inLong >= (to - from + 1) * LEADER_MAX_SOLID;
 }
 
+/**
+ * Marks with `value` the runs of ink along one row or column of `inked` (pixel i of it at
+ * offset + i × stride) at least `minLength` long, bridging gaps of up to `maxGap`, that `accept` allows.
+ */
 function markRuns(
+  inked: Uint8Array,
+  rule: Uint8Array,
+  offset: number,
+  stride: number,
   length: number,
-  isInk: (i: number) => boolean,
   minLength: number,
   maxGap: number,
-  mark: (i: number) => void,
-  accept: (from: number, to: number) => boolean = () => true,
+  value: number,
+  accept?: (from: number, to: number) => boolean,
 ): void {
   let start = -1;
   let lastInk = -1;
   const close = () => {
-    if (start >= 0 && lastInk - start + 1 >= minLength && accept(start, lastInk)) for (let j = start; j <= lastInk; j++) mark(j);
+    if (start >= 0 && lastInk - start + 1 >= minLength && (accept === undefined || accept(start, lastInk)))
+      for (let j = start; j <= lastInk; j++) rule[offset + j * stride] = value;
   };
-  for (let i = 0; i < length; i++) {
-    if (!isInk(i)) continue;
+  for (let i = 0, at = offset; i < length; i++, at += stride) {
+    if (inked[at] === 0) continue;
     if (start < 0 || i - lastInk > maxGap + 1) {
       close();
       start = i;

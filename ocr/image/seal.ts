@@ -21,14 +21,17 @@ export function greyWithoutSeal(
   const data = new Uint8Array(width * height);
   let ink: Uint8Array | null = null;
   for (let i = 0, p = 0; i < data.length; i++, p += channels) {
-    const [r, g, b] = [rgb[p]!, rgb[p + 1]!, rgb[p + 2]!];
-    const redness = r - Math.max(g, b);
+    const r = rgb[p]!;
+    const g = rgb[p + 1]!;
+    const b = rgb[p + 2]!;
+    const luminance = (r * 299 + g * 587 + b * 114 + 500) / 1000;
+    const redness = r - (g > b ? g : b);
     if (redness > REDNESS_THRESHOLD) {
       (ink ??= new Uint8Array(data.length).fill(255))[i] = 0;
       // Seal ink over paper turns white; over text the red value stays low, so the text stays dark.
-      data[i] = Math.max((r * 299 + g * 587 + b * 114 + 500) / 1000, Math.min(255, r + 2 * redness));
+      data[i] = Math.max(luminance, Math.min(255, r + 2 * redness));
     } else {
-      data[i] = (r * 299 + g * 587 + b * 114 + 500) / 1000;
+      data[i] = luminance;
     }
   }
   return { grey: { width, height, data }, sealInk: ink === null ? null : { width, height, data: ink } };

@@ -69,8 +69,10 @@ const nativeBefore = values['no-native'] ? null : await timedNative('before');
 for (const engine of engines) {
   log(`reading with ${engine}`);
   const reader = createReceiptReader({ engine });
-  // Loading the models is once per process, not per receipt: it stays out of the timing.
-  await reader.read(files[0]!).catch(() => undefined);
+  // Loading the models (and, for PDFs, the PDF renderer) is once per process, not per receipt: one
+  // receipt of each kind is read before the timing starts.
+  const firstOfKind = new Map(corpus.map((entry, i) => [entry.kind, files[i]!] as const).reverse());
+  for (const file of firstOfKind.values()) await reader.read(file).catch(() => undefined);
   const readings: (ReceiptReading | null)[] = [];
   const seconds: number[] = [];
   for (const file of files) {

@@ -42,6 +42,7 @@ import { batchHistory, caseTimelines, eventTypesPer, mean, percentile, stepFigur
 import { prepareCorpus } from './throughput/prepare';
 import { recordHistories } from './throughput/recordHistories';
 import { memoryOf, ProcSampler, threadCpu, threadCpuDelta, type Usage } from './throughput/procStats';
+import { persistenceRequests, requestsPerCase } from './throughput/serverMetrics';
 
 const { values } = parseArgs({
   options: {
@@ -134,6 +135,8 @@ try {
     bench: { pids: () => [process.pid], tree: false },
   });
   const threadsBefore = workerPids.map((pid) => threadCpu(pid));
+  const serverLog = path.join(stack.dataDir, 'temporal', 'temporal-server.log');
+  const requestsBefore = await persistenceRequests(serverLog);
   const startedAt = Date.now();
   const t0 = performance.now();
   const handle = stack.client.workflow.getHandle(await startBatch(stack.client, batch));
@@ -152,6 +155,7 @@ try {
   }
   const stackWall = (performance.now() - t0) / 1000;
   const stackUsage = sampler.stop();
+  const serverRequests = requestsPerCase(requestsBefore, await persistenceRequests(serverLog), count);
   const workerMemory = workerPids.map((pid) => memoryOf(pid));
   const workerThreads = workerPids.map((pid, i) => threadCpuDelta(threadsBefore[i]!, threadCpu(pid)));
   log(`stack: ${progress.done} cases in ${stackWall.toFixed(1)} s`);
@@ -290,6 +294,9 @@ try {
     temporalServer: {
       cpuSecondsPerCase: round(stackCpu.temporal / count, 3),
       cpuMillisecondsPerEvent: round((stackCpu.temporal * 1000) / (timelines.reduce((n, t) => n + t.events, 0) + batchRuns.events), 3),
+      /** Its SQLite operations per case, by operation: unlike its CPU, they do not move with the machine's load. */
+      persistenceRequestsPerCase: serverRequests.total,
+      persistenceRequestsByOperation: serverRequests.byOperation,
     },
     workflowTasks: {
       count: workflowTasks.length,
@@ -657,8 +664,10 @@ function printTable(r: Record<string, unknown> & { baseline: unknown }): void {
       .map(([t, n]) => `${t} ${n}`)
       .join(' · ')}`,
   );
-  const ts = r.temporalServer as { cpuSecondsPerCase: number; cpuMillisecondsPerEvent: number };
-  log(`Temporal server: ${ts.cpuSecondsPerCase} CPU s per case, ${ts.cpuMillisecondsPerEvent} CPU ms per history event`);
+  const ts = r.temporalServer as { cpuSecondsPerCase: number; cpuMillisecondsPerEvent: number; persistenceRequestsPerCase: number };
+  log(
+    `Temporal server: ${ts.cpuSecondsPerCase} CPU s per case, ${ts.cpuMillisecondsPerEvent} CPU ms per history event, ${ts.persistenceRequestsPerCase} SQLite operations per case`,
+  );
   for (const c of r.checks as { name: string; ok: boolean; detail: string }[])
     log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}${c.ok ? '' : ` — ${c.detail}`}`);
 }

@@ -23,6 +23,7 @@ import { BatchIdKey } from '../workflows/searchAttributes';
 import { TASK_QUEUES, batchWorkflowId, type BatchProgress, type CaseResult, type CaseRowRef } from '../workflows/types';
 import { batchHistory, caseTimelines, eventTypesPer } from './throughput/histories';
 import { ProcSampler } from './throughput/procStats';
+import { persistenceRequests, requestsPerCase } from './throughput/serverMetrics';
 
 const { values } = parseArgs({
   options: {
@@ -112,6 +113,8 @@ const running = workers.map((w) => w.run());
 
 try {
   const temporalPid = server.child!.pid!;
+  const serverLog = path.join(dir, 'temporal-server.log');
+  const requestsBefore = await persistenceRequests(serverLog);
   const sampler = new ProcSampler({ temporal: { pids: () => [temporalPid], tree: true } });
   const t0 = performance.now();
   const batchId = `share-${Date.now()}`;
@@ -126,6 +129,7 @@ try {
   const progress = (await handle.result()) as BatchProgress;
   const wall = (performance.now() - t0) / 1000;
   const usage = sampler.stop();
+  const requests = requestsPerCase(requestsBefore, await persistenceRequests(serverLog), count);
   const cpu = usage.groups.temporal!.cpuSeconds;
   const timelines = await caseTimelines(
     client,
@@ -151,6 +155,8 @@ try {
       timelines.map((t) => t.eventTypes),
       count,
     ),
+    persistenceRequestsPerCase: requests.byOperation,
+    persistenceRequestsTotalPerCase: requests.total,
     tuning,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);

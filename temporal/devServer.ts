@@ -4,8 +4,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
 import { temporalCliPath } from './binaries';
 import { ensureSearchAttributes } from './namespace';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { connectionOptions, localTarget } from './connection';
 
 const GUARDIAN = path.join(import.meta.dirname, 'guardian.mjs');
@@ -42,13 +44,29 @@ export const PLAIN_DEV_SERVER: DevServerTuning = { sqlitePragmas: {}, dynamicCon
  * SQLite in write-ahead-log mode with synchronous=NORMAL: a commit appends to the WAL instead of
  * rewriting a rollback journal and syncing twice; the file stays consistent after a crash of the
  * server or of the machine, which may lose only the last commits before a power cut. About half the
- * server's CPU per case (docs/bots-performance.md). Nothing else paid: GOGC=400 and one task-queue
- * partition measured within the noise.
+ * server's CPU per case (docs/bots-performance.md).
+ *
+ * Search attributes read from the server's cache: the CLI makes every read of them (each start,
+ * upsert and visibility write) read the cluster metadata and the namespace again, so that an
+ * attribute added a moment before is seen at once — about 30 SQLite reads a case. Ours are
+ * registered when the server creates its database (`--search-attribute`), and one added later is
+ * waited for (temporal/namespace.ts).
  */
 export const DEV_SERVER_TUNING: DevServerTuning = {
   sqlitePragmas: { journal_mode: 'wal', synchronous: 'normal' },
-  dynamicConfig: {},
+  dynamicConfig: { 'system.forceSearchAttributesCacheRefreshOnRead': false },
   env: {},
+};
+
+/** The CLI's names for search-attribute types. */
+const CLI_ATTRIBUTE_TYPE: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
 };
 
 export interface RunningDevServer {
@@ -129,6 +147,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   if (options.uiPort !== null && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  // Registered with the namespace when the database is created, before the server serves anything.
+  for (const key of PROJECT_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_ATTRIBUTE_TYPE[key.type]}`);
   const tuning = options.tuning ?? DEV_SERVER_TUNING;
   if (!options.ephemeral) for (const [k, v] of Object.entries(tuning.sqlitePragmas)) args.push('--sqlite-pragma', `${k}=${v}`);
   for (const [k, v] of Object.entries(tuning.dynamicConfig)) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);

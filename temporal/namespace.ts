@@ -28,4 +28,25 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     // Two processes starting at once both see the attribute missing; the loser's ALREADY_EXISTS is fine.
     if (!/already exists/i.test(String(err))) throw err;
   }
+  await untilUsable(connection, namespace, Object.keys(missing));
+}
+
+/**
+ * Waits until a query naming the attributes is accepted: a server that reads search attributes from
+ * its cache (temporal/devServer.ts) sees one just added only once the cache is refreshed, seconds later.
+ */
+async function untilUsable(connection: Connection, namespace: string, names: string[], timeoutMs = 60_000): Promise<void> {
+  const query = names.map((name) => `${name} = '_'`).join(' AND ');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await connection.workflowService.countWorkflowExecutions({ namespace, query });
+      return;
+    } catch (err) {
+      // The time-skipping test server has no visibility to ask.
+      if (/UNIMPLEMENTED/.test(String(err))) return;
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }

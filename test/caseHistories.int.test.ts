@@ -33,7 +33,7 @@ describe('case runs recorded before histories were archived while waiting for pe
   }, 60_000);
 });
 
-describe('a batch and its cases recorded on the stack with lean steps and settling by completion', () => {
+describe('a batch and its cases recorded on the stack with a patch per change (lean steps, settle by completion)', () => {
   // Recorded by `npm run bench -- --cases 40 --skip-baseline --record-histories test/histories/lean-stack`
   // (payloads opened): a closed and a waiting case of each business, and the batch's run.
   const DIR = path.join(import.meta.dirname, 'histories', 'lean-stack');
@@ -41,7 +41,7 @@ describe('a batch and its cases recorded on the stack with lean steps and settli
   const caseFiles = fs.readdirSync(DIR).filter((f) => f !== 'batch.json');
   const replayOptions = { workflowsPath: WORKFLOWS, dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH } };
 
-  it('hold each business both closed and waiting for a clerk, on the paths the present code takes', () => {
+  it('hold each business both closed and waiting for a clerk, each on the patched paths', () => {
     const kinds = caseFiles.map((f) => {
       const events = temporal.api.history.v1.History.fromObject(load(f)).events ?? [];
       const markers = events.flatMap((e) => {
@@ -69,4 +69,29 @@ describe('a batch and its cases recorded on the stack with lean steps and settli
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     expect(failures).toEqual([]);
   }, 120_000);
+});
+
+describe('cases recorded with a patch for each change (lean steps, settle by completion, archive while waiting)', () => {
+  const replay = async (file: string) => {
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'histories', file), 'utf8')),
+    );
+    const patches = (history.events ?? [])
+      .map((e) => e.markerRecordedEventAttributes)
+      .filter((m) => m?.markerName === 'core_patch')
+      .map((m) => Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString());
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS }, history, file);
+    return patches;
+  };
+
+  it('replay on the present code: a calm case, closed', async () => {
+    // Recorded from the case workflow before its patches became one, with stand-in activities (bench/temporalShare.ts).
+    const patches = await replay('caseWorkflow-lean-closed-two-patches.json');
+    expect(patches.map((p) => JSON.parse(p).id)).toEqual(['lean-case-v1', 'settle-by-completion-v1']);
+  }, 60_000);
+
+  it('replay on the present code: a case waiting for a clerk, which takes settle-by-completion-v1 when it closes', async () => {
+    const patches = await replay('caseWorkflow-lean-awaiting-clerk.json');
+    expect(patches.map((p) => JSON.parse(p).id)).toEqual(['lean-case-v1', 'archive-while-waiting-v1']);
+  }, 60_000);
 });

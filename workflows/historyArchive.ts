@@ -14,10 +14,11 @@ type ArchiveActivities = Pick<ReturnType<typeof auditActivities>, 'archiveHistor
  * review, after each human act), named by the audit step just recorded: `audit replay` then works
  * on a case waiting for a clerk once Temporal no longer holds it. Decided once per stage with
  * patched(), where the stage begins, so that a run recorded before replays unchanged. An archive
- * that fails is let go: the act it follows stands, and the next archive supersedes it.
+ * that fails is let go: the act it follows stands, and the next archive supersedes it. `implied`:
+ * the case took a later patch that includes this one (caseWorkflow.ts), and records no marker for it.
  */
-export function historyArchiver(input: CaseInput): (after: AuditStep) => Promise<void> {
-  if (!patched(ARCHIVE_WHILE_WAITING)) return () => Promise.resolve();
+export function historyArchiver(input: CaseInput, implied = false): (after: AuditStep) => Promise<void> {
+  if (!implied && !patched(ARCHIVE_WHILE_WAITING)) return () => Promise.resolve();
   const { archiveHistory } = proxyActivities<ArchiveActivities>(archiveWhileWaitingOptions(input.retry));
   return async (after) => {
     try {

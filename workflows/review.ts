@@ -85,10 +85,12 @@ export async function awaitReview(
   onOpened: () => Promise<void>,
   /** The case's one-at-a-time gate for human acts, shared with the acts outside the review. */
   gate: Mutex,
+  /** The case's patch already covers archiving while waiting (workflows/historyArchive.ts). */
+  archiveImplied = false,
 ): Promise<ReviewEnd> {
   const review = reviewActivities(input);
   // The history so far is archived once the case is in the inbox and after each act recorded.
-  const archive = historyArchiver(input);
+  const archive = historyArchiver(input, archiveImplied);
   let currentCaseFile = caseFile;
   // Each act of this review gets its own audit key, so a retried activity records it once.
   let acts = 0;
@@ -355,9 +357,15 @@ export type DocumentsEnd = { kind: 'supplied'; supply: Omit<SupplyInput, 'proof'
  * A case returned for documents (退回补正) waits for a clerk to hand in what the claimant supplied,
  * until the 补正 deadline: an unanswered case then closes as 不予受理.
  */
-export async function awaitDocuments(input: CaseInput, round: number, gate: Mutex, deadlineDays: number): Promise<DocumentsEnd> {
+export async function awaitDocuments(
+  input: CaseInput,
+  round: number,
+  gate: Mutex,
+  deadlineDays: number,
+  archiveImplied = false,
+): Promise<DocumentsEnd> {
   const review = reviewActivities(input);
-  const archive = historyArchiver(input);
+  const archive = historyArchiver(input, archiveImplied);
   let acts = 0;
   const key = (what: string) => `supply-${round}/${what}-${++acts}`;
   const deadlineAt = new Date(Date.now() + deadlineDays * 86_400_000).toISOString();

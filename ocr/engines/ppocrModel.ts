@@ -60,6 +60,11 @@ export async function loadPpocrModels(): Promise<PpocrModels> {
     // Chromium and the rest of the stack, and spinning burnt a third more CPU per receipt image
     // (3.0 against 2.2 s on this busy two-core machine) for no faster reading.
     extra: { 'session.intra_op.allow_spinning': '0' },
+    // Every page and every batch of lines has its own shapes, so a memory pattern (one block planned
+    // per set of input shapes) is rarely reused, and the blocks it asks of the arena leave it larger:
+    // without it the process peaked 130-170 MB lower on the bench's receipts, for no measurable CPU
+    // (docs/bots-performance.md §12). The arena stays: without it freed tensors stayed resident anyway.
+    enableMemPattern: false,
   };
   const [detector, recognizer, keys] = await Promise.all([
     ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_det_infer.onnx'), options),

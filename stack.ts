@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './logging/logger';
 import { serveEmbeddedStore, StoreInUseError, type EmbeddedStoreServer } from './store';
 import { isListening, startDevServer, type RunningDevServer } from './temporal/devServer';
 import { legacyDataFile, startLegacySystem } from './fixtures/legacy-system';
-import { startWorkers, type RunningWorkers } from './worker';
+import { limitHeapGrowth, startWorkers, type RunningWorkers } from './worker';
 import { startConsole } from './console/server';
 import { connectClient } from './cli/temporalClient';
 import { consoleCodecEndpoint } from './console/codecRoutes';
@@ -108,6 +108,7 @@ export async function startStack(config: AppConfig, logger: Logger): Promise<Run
 
 /** `npm start`: the whole stack on the embedded defaults, until Ctrl-C. */
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const config = loadConfig();
   const logger = createLogger('stack', { logDir: path.join(config.dataDir, 'logs'), level: config.logLevel });
   const stack = await startStack(config, logger);

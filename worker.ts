@@ -242,10 +242,10 @@ async function warnOfMissingCalendarYears(store: Store, logger: Logger): Promise
  * V8 lets the heap grow to up to four times what survived the last full collection when the process
  * allocates fast, as a worker does: the main thread's heap reached 520-550 MB with 270-300 MB live, at
  * the moment PP-OCR's tensors were largest too. A fixed 1.5× keeps that garbage collected sooner
- * (docs/bots-performance.md §12). Set here, before any work, so `npm run worker` and the bench's
- * workers both have it.
+ * (docs/bots-performance.md §12). Set before any work by `npm run worker` (and so the bench's
+ * workers) and by `npm start`, which runs its workers in its own process.
  */
-function limitHeapGrowth(): void {
+export function limitHeapGrowth(): void {
   v8.setFlagsFromString('--heap-growing-percent=50');
 }
 

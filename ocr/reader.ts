@@ -15,7 +15,7 @@ import { loadReceiptFile, type ReceiptInput } from './input/load';
 import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
-import { holdSealCoveredIdentifiers } from './sealCover';
+import { holdSealCoveredIdentifiers, witnessSealCovered } from './sealCover';
 import { secondLook } from './secondReading';
 import { createTesseractWitness, type Witness } from './witness';
 
@@ -92,7 +92,8 @@ async function readImage(name: string, image: PageImage, engine: OcrEngine, witn
   const rows = rowsOf(fragments);
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
   const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine, witness);
-  const { reading } = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
+  const held = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
+  const reading = await witnessSealCovered(held.reading, held.covered, fragments, prepared, witness);
   const { confidence: _confidence, source: _source, ...values } = reading;
   return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };
 }

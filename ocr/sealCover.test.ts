@@ -3,7 +3,8 @@ import type { TextFragment } from './engines/engine';
 import type { GreyImage } from './image/greyImage';
 import { greyWithoutSeal } from './image/seal';
 import type { ReceiptReading } from './schema';
-import { holdSealCoveredIdentifiers, SEAL_COVERED_CEILING } from './sealCover';
+import { holdSealCoveredIdentifiers, SEAL_COVERED_CEILING, witnessSealCovered } from './sealCover';
+import type { Witness } from './witness';
 
 const WIDTH = 400;
 const HEIGHT = 200;
@@ -96,6 +97,47 @@ describe('identifiers crossed by a seal', () => {
     const low = reading();
     low.confidence.number = 0.6;
     expect(holdSealCoveredIdentifiers(low, FRAGMENTS, ringThrough(300, 0, 40)).reading.confidence.number).toBe(0.6);
+  });
+});
+
+/** A witness that reads every line as `text`, and records which script it was asked in. */
+function witnessReading(text: string): Witness & { scripts: string[] } {
+  const scripts: string[] = [];
+  return {
+    scripts,
+    read: async (_page, boxes, script) => {
+      scripts.push(script);
+      return boxes.map(() => text);
+    },
+    close: async () => {},
+  };
+}
+
+describe('a seal-held identifier put to the witness', () => {
+  const page: GreyImage = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT).fill(255) };
+  const held = () => holdSealCoveredIdentifiers(reading(), FRAGMENTS, ringThrough(300, 0, 40));
+
+  it('is trusted again when tesseract reads every character alike, a label character before it allowed', async () => {
+    for (const text of ['0083412156', '10083412156']) {
+      const { reading: h, covered } = held();
+      const witness = witnessReading(text);
+      const vouched = await witnessSealCovered(h, covered, FRAGMENTS, page, witness);
+      expect(vouched.confidence.number).toBeGreaterThanOrEqual(0.9);
+      expect(witness.scripts).toEqual(['hex']);
+    }
+  });
+
+  it('stays held when one character differs, one is missing or more than the label’s last character crept in', async () => {
+    for (const text of ['0083412158', '083412156', '120083412156', '']) {
+      const { reading: h, covered } = held();
+      expect((await witnessSealCovered(h, covered, FRAGMENTS, page, witnessReading(text))).confidence.number).toBe(SEAL_COVERED_CEILING);
+    }
+  });
+
+  it('asks nothing when no identifier is held', async () => {
+    const witness = witnessReading('0083412156');
+    expect(await witnessSealCovered(reading(), [], FRAGMENTS, page, witness)).toEqual(reading());
+    expect(witness.scripts).toEqual([]);
   });
 });
 

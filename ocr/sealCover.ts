@@ -10,6 +10,7 @@
 import type { TextFragment } from './engines/engine';
 import type { GreyImage } from './image/greyImage';
 import type { ReceiptReading } from './schema';
+import type { Witness } from './witness';
 
 const IDENTIFIERS = ['code', 'number', 'checkCode'] as const;
 
@@ -38,6 +39,39 @@ export function holdSealCoveredIdentifiers(
   const confidence = { ...reading.confidence };
   for (const field of covered) confidence[field] = SEAL_COVERED_CEILING;
   return { reading: { ...reading, confidence }, covered };
+}
+
+/** Confidence of a seal-crossed identifier the witness read character for character alike. */
+const SEAL_WITNESSED = 0.95;
+
+/**
+ * The reading with a seal-held identifier trusted again when tesseract (eng, 0–9a–f only), reading
+ * the value's span cut from the page with the seal removed, reads every character of it alike, in
+ * order, at the end of what it read: the span is widened by a character each side, so the label's
+ * last character (a colon read as 1, 码's stroke as b) may stand before it, one and no more. Tesseract
+ * segments and recognises the cut strokes otherwise than PP-OCR: an 8 whose ring the seal took, read
+ * 6 by PP-OCR, it read as 0 or dropped (README). Anything else leaves the field held.
+ */
+export async function witnessSealCovered(
+  reading: ReceiptReading,
+  covered: readonly (typeof IDENTIFIERS)[number][],
+  fragments: readonly TextFragment[],
+  page: GreyImage,
+  witness: Witness,
+): Promise<ReceiptReading> {
+  const confidence = { ...reading.confidence };
+  for (const field of covered) {
+    const value = reading[field];
+    if (value === null || !/^[0-9a-f]+$/.test(value)) continue;
+    const spans = fragments.flatMap((f) => {
+      const span = valueSpan(f, value);
+      return span ? [span] : [];
+    });
+    if (spans.length === 0) continue;
+    const texts = await witness.read(page, spans, 'hex');
+    if (texts.every((text) => text.endsWith(value) && text.length <= value.length + 1)) confidence[field] = SEAL_WITNESSED;
+  }
+  return { ...reading, confidence };
 }
 
 /**

@@ -118,7 +118,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     async startWorker(extraEnv: NodeJS.ProcessEnv = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
         cwd: ROOT,
-        env: { ...env, ...extraEnv },
+        // As `npm run worker` starts one: glibc's allocator with two arenas, not eight per core
+        // (docs/configuration.md).
+        env: { MALLOC_ARENA_MAX: '2', ...env, ...extraEnv },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       const log = { stderr: '' };

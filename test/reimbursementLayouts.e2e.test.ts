@@ -173,6 +173,8 @@ describe('a 零星报销 batch with receipts of every layout and form', () => {
       actual.push({ caseId: caseFile.caseId, outcome: stored.outcome, amount: stored.amount, reasons });
       // The case file as read, kept with the decision or, when it could not be decided, with the exception.
       const kept = (await listEvents(stack.store, caseFile.caseId)).find((e) => e.step === 'decided' || e.step === 'exception');
+      // A case sent to an exception before its receipts were read (a file or a screen that could not be) says why here.
+      expect((kept?.inputs as { caseFile?: unknown } | undefined)?.caseFile, `${caseFile.caseId}: ${JSON.stringify(kept)}`).toBeDefined();
       const read = (kept!.inputs as { caseFile: ReimbursementCase }).caseFile.receipts;
       for (const [i, truth] of caseFile.receipts.entries()) {
         const gaps = gapsOf(read[i]!, truth);

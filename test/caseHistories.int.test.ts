@@ -8,6 +8,15 @@ import { FAILURE_CONVERTER_PATH } from '../temporal/dataConverter';
 
 const WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/** The patch IDs a history's markers record, in order. */
+function patchIds(events: readonly temporal.api.history.v1.IHistoryEvent[]): string[] {
+  return events.flatMap((e) => {
+    const m = e.markerRecordedEventAttributes;
+    const data = m?.markerName === 'core_patch' ? m.details?.['patch-data']?.payloads?.[0]?.data : null;
+    return data ? [(JSON.parse(Buffer.from(data).toString()) as { id: string }).id] : [];
+  });
+}
+
 describe('case runs recorded before histories were archived while waiting for people', () => {
   it('replay on the present code: review, claim, release, return for documents, a second look sent back, then approved', async () => {
     // Recorded from the case workflow as it was (its history archived only at the close), with stub activities.
@@ -52,10 +61,7 @@ describe.each(RECORDED_STACKS)('a batch and its cases recorded on the stack $wha
   it('hold each business both closed and waiting for a clerk, with their patches', () => {
     const kinds = caseFiles.map((f) => {
       const events = temporal.api.history.v1.History.fromObject(load(f)).events ?? [];
-      const markers = events.flatMap((e) => {
-        const details = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
-        return details ? [(JSON.parse(Buffer.from(details).toString()) as { id: string }).id] : [];
-      });
+      const markers = patchIds(events);
       return { type: f.slice(0, 2), closed: events.some((e) => e.workflowExecutionCompletedEventAttributes), markers };
     });
     expect(new Set(kinds.map((k) => `${k.type}/${k.closed}`))).toEqual(
@@ -83,10 +89,7 @@ describe('cases recorded with a patch for each change (lean steps, settle by com
     const history = temporal.api.history.v1.History.fromObject(
       JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'histories', file), 'utf8')),
     );
-    const patches = (history.events ?? [])
-      .map((e) => e.markerRecordedEventAttributes)
-      .filter((m) => m?.markerName === 'core_patch')
-      .map((m) => Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString());
+    const patches = patchIds(history.events ?? []);
     await Worker.runReplayHistory({ workflowsPath: WORKFLOWS }, history, file);
     return patches;
   };
@@ -94,11 +97,11 @@ describe('cases recorded with a patch for each change (lean steps, settle by com
   it('replay on the present code: a calm case, closed', async () => {
     // Recorded from the case workflow before its patches became one, with stand-in activities (bench/temporalShare.ts).
     const patches = await replay('caseWorkflow-lean-closed-two-patches.json');
-    expect(patches.map((p) => JSON.parse(p).id)).toEqual(['lean-case-v1', 'settle-by-completion-v1']);
+    expect(patches).toEqual(['lean-case-v1', 'settle-by-completion-v1']);
   }, 60_000);
 
   it('replay on the present code: a case waiting for a clerk, which takes settle-by-completion-v1 when it closes', async () => {
     const patches = await replay('caseWorkflow-lean-awaiting-clerk.json');
-    expect(patches.map((p) => JSON.parse(p).id)).toEqual(['lean-case-v1', 'archive-while-waiting-v1']);
+    expect(patches).toEqual(['lean-case-v1', 'archive-while-waiting-v1']);
   }, 60_000);
 });

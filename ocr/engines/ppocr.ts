@@ -120,7 +120,9 @@ class EngineThread {
     let data: Uint8Array<ArrayBuffer>;
     if (job.kind === 'prepare') {
       const { image, workingWidth } = job;
-      data = Buffer.isBuffer(image) ? new Uint8Array(image) : image.data.slice();
+      // A copy in both cases: a Buffer's slice() is a view, and handing its buffer over could take a
+      // pooled buffer others share.
+      data = new Uint8Array(Buffer.isBuffer(image) ? image : image.data);
       request = {
         id,
         kind: 'prepare',
@@ -128,7 +130,7 @@ class EngineThread {
         workingWidth,
       };
     } else {
-      data = job.page.data.slice();
+      data = new Uint8Array(job.page.data);
       request = { ...job, id, page: { width: job.page.width, height: job.page.height, data } };
     }
     return new Promise<Result<J>>((resolve, reject) => {

@@ -54,7 +54,7 @@ if (port) {
             const page = input instanceof Uint8Array ? Buffer.from(input.buffer, input.byteOffset, input.byteLength) : input;
             const prepared = await preprocess(page, { workingWidth });
             // Its own copy of the pixels, handed over (sharp's buffer may be part of a larger one).
-            const image = { ...prepared, data: prepared.data.slice() };
+            const image = { ...prepared, data: new Uint8Array(prepared.data) };
             port.postMessage({ kind: 'prepared', id: request.id, image } satisfies ThreadReply, [image.data.buffer]);
             return;
           }

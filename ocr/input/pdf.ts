@@ -183,5 +183,7 @@ export async function rasterisePdf(name: string, pdf: PdfReceipt, targetWidth: n
     throw new ReceiptReadError(name, `cannot render the PDF page (${error instanceof Error ? error.message : String(error)})`);
   }
   // The page was painted white first, so every pixel is opaque and premultiplying changed nothing.
-  return { width: canvas.width, height: canvas.height, channels: 4, data: canvas.data() };
+  // canvas.data() lends the canvas's own pixels, unowned: they are freed with the canvas at its next
+  // collection and their memory handed to the next allocation, so the page takes a copy of them.
+  return { width: canvas.width, height: canvas.height, channels: 4, data: new Uint8Array(canvas.data()) };
 }

@@ -18,7 +18,7 @@ import { currentSession } from './currentSession';
 import { LoginFormTokens } from './loginForm';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleLimits } from './rateLimit';
 import { cookieName, csrfMatches, LOGIN_FORM_COOKIE, SessionStore } from './sessions';
-import { addUser, adminAct, showUsers } from './userRoutes';
+import { addUser, adminAct, setUserEmail, showUsers } from './userRoutes';
 import { reviewActions } from '../temporal/reviewActions';
 import { actSigningKey } from '../security/actKeys';
 import { handleCodec, isCodecPath } from './codecRoutes';
@@ -200,6 +200,8 @@ async function handlePost(ctx: RequestContext): Promise<void> {
   if (p === '/notifications/read') return readNotifications(ctx, form);
   const u = /^\/users\/([^/]+)\/(disable|enable|reset-password)$/.exec(p);
   if (u) return adminAct(ctx, segment(u[1]!), u[2] as 'disable' | 'enable' | 'reset-password', form);
+  const e = /^\/users\/([^/]+)\/email$/.exec(p);
+  if (e) return setUserEmail(ctx, segment(e[1]!), form);
   if (p.startsWith('/dashboard/') && (await handleDashboardPost(ctx, form))) return;
   if (p.startsWith('/audit/')) return handleAuditPost(ctx, form);
   const m = /^\/cases\/([^/]+)\/(claim|release|correct|decide|second-look|supply)$/.exec(p);

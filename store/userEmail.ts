@@ -36,6 +36,12 @@ export async function recipientNamed(store: Store, username: string): Promise<Re
   return r && { username: r.username, displayName: r.display_name, role: r.role, email: r.email };
 }
 
+/** Every user's e-mail address (null: none), by username, for the admin's page. */
+export async function emailsByUser(store: Store): Promise<Map<string, string | null>> {
+  const rows = await store.db.query<{ username: string; email: string | null }>('SELECT username, email FROM users');
+  return new Map(rows.map((r) => [r.username, r.email]));
+}
+
 /**
  * Sets (or with null clears) a user's e-mail address and writes who did it to the `_admin` trail
  * (whether an address is set, not the address). False when there is no such user.

@@ -9,6 +9,7 @@ import { loadConfig } from '../config/env';
 import { startConsole, type RunningConsole } from '../console/server';
 import { createLogger } from '../logging/logger';
 import { ADMIN_TRAIL_ID, createUser, listEvents, openStore, type Role, type Store } from '../store';
+import { recipientNamed } from '../store/userEmail';
 import { HttpUser as BaseHttpUser } from './consoleHttpUser';
 
 const PASSWORD = 'door password 42';
@@ -193,6 +194,42 @@ describe('console door: throttling, sessions, HTTPS setting, account administrat
       for (const p of [clerk, admin, again]) await p.context().close();
     },
   );
+
+  it('lets the admin set, refuse a malformed, and clear the e-mail address notifications go to', { timeout: 120_000 }, async () => {
+    const admin = await logInPage(direct.url, 'admin');
+    const row = admin.locator('tr[data-username="target"]');
+    await row.getByLabel('邮箱').fill('target@bureau.example');
+    await row.getByRole('button', { name: '保存邮箱' }).click();
+    await expect.poll(() => admin.locator('.notice.ok').textContent()).toContain('已设置用户 target 的邮箱');
+    expect(await row.getByLabel('邮箱').inputValue()).toBe('target@bureau.example');
+    expect((await recipientNamed(store, 'target'))?.email).toBe('target@bureau.example');
+
+    // A name with a display part is not one address: refused, with the address kept as it was.
+    const http = new HttpUser(direct.url);
+    await http.login('admin');
+    const refused = await http.post('/users/target/email', { _csrf: http.csrf!, email: 'Target <t@bureau.example>' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('不是一个邮箱地址');
+    expect((await recipientNamed(store, 'target'))?.email).toBe('target@bureau.example');
+    expect((await http.post('/users/nobody/email', { _csrf: http.csrf!, email: 'n@bureau.example' })).status).toBe(404);
+    const reader = new HttpUser(direct.url);
+    await reader.login('reader');
+    expect((await reader.post('/users/target/email', { _csrf: reader.csrf!, email: 'reader@evil.example' })).status).toBe(403);
+
+    await row.getByLabel('邮箱').fill('');
+    await row.getByRole('button', { name: '保存邮箱' }).click();
+    await expect.poll(() => admin.locator('.notice.ok').textContent()).toContain('已清除用户 target 的邮箱');
+    expect((await recipientNamed(store, 'target'))?.email).toBeNull();
+
+    const trail = (await listEvents(store, ADMIN_TRAIL_ID)).filter(
+      (e) => e.step === 'user-email-set' && (e.inputs as { username: string }).username === 'target',
+    );
+    expect(trail.map((e) => [e.actor, e.outcome])).toEqual([
+      [{ kind: 'user', name: 'admin' }, { emailSet: true }],
+      [{ kind: 'user', name: 'admin' }, { emailSet: false }],
+    ]);
+    await admin.context().close();
+  });
 
   it('refuses admin acts to anyone but an admin, and to an admin on themselves (disable)', { timeout: 120_000 }, async () => {
     const reader = new HttpUser(direct.url);

@@ -4,8 +4,8 @@ import { ROLE_LABELS } from '../labels';
 import type { Session } from '../sessions';
 import { csrfField, layout } from './layout';
 
-/** One account with what an admin may do to it: disable or enable it, give it a new password. */
-function userRow(session: Session, u: User): SafeHtml {
+/** One account with what an admin may do to it: disable or enable it, give it a new password, set where its mail goes. */
+function userRow(session: Session, u: User, email: string | null): SafeHtml {
   const path = `/users/${encodeURIComponent(u.username)}`;
   const self = u.username === session.user.username;
   return html`<tr data-username="${u.username}">
@@ -21,6 +21,11 @@ function userRow(session: Session, u: User): SafeHtml {
               ${csrfField(session)}<button type="submit">${u.disabled ? '启用' : '停用'}</button>
             </form>`
       }
+      <form method="post" action="${path}/email" class="inline email">
+        ${csrfField(session)}
+        <label>邮箱 <input name="email" type="email" value="${email ?? ''}" maxlength="254" autocomplete="off" /></label>
+        <button type="submit">保存邮箱</button>
+      </form>
       <form method="post" action="${path}/reset-password" class="inline reset">
         ${csrfField(session)}
         <label>新密码 <input name="password" type="password" required minlength="10" autocomplete="new-password" /></label>
@@ -30,10 +35,11 @@ function userRow(session: Session, u: User): SafeHtml {
   </tr>`;
 }
 
-/** Users and the form to add one (administrators only). */
+/** Users and the form to add one (administrators only); an address in `emails` is where a user's notifications are mailed. */
 export function usersPage(
   session: Session,
   users: User[],
+  emails: ReadonlyMap<string, string | null>,
   args: { error?: string; draft?: { username?: string; displayName?: string; role?: string } } = {},
 ): SafeHtml {
   const draft = args.draft ?? {};
@@ -52,7 +58,7 @@ export function usersPage(
           </tr>
         </thead>
         <tbody>
-          ${users.map((u) => userRow(session, u))}
+          ${users.map((u) => userRow(session, u, emails.get(u.username) ?? null))}
         </tbody>
       </table>
       <form method="post" action="/users" id="new-user" class="card stacked">

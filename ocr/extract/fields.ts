@@ -92,22 +92,36 @@ function nameConfidence(row: Row, start: number, length: number): number {
   return min;
 }
 
+/** Below it, a digit among a masked ID's stars may be a star's stroke misread. */
+const STAR_STROKE_CEILING = 0.5;
+
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
-  // The hidden middle is printed as * which recognisers also render as quotes, dots, carets or ★.
-  const match = firstMatch(rows, new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|★☆]{1,14}[0-9Xx]{4})`));
+  // The hidden middle is printed as * which recognisers also render as quotes, dots, carets, ★, or,
+  // on a grainy scan, letters and cell breaks (440305|XOOOK|90517). The shortest middle after which
+  // the digits end, so that a 校验码 in the next cell is never taken for the last four.
+  const match = firstMatch(
+    rows,
+    new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9A-Za-z*"“”'\`^.…|★☆]{1,14}?[0-9Xx]{4})(?![0-9Xx])`),
+  );
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();
   const row = rows[match.rowIndex]!;
   // Only the first six and last four characters survive masking: they carry the confidence.
   const shown = [...range(match.start, match.start + 6), ...range(match.start + text.length - 4, match.start + text.length)];
   const confidence = Math.min(...shown.map((i) => row.confidence[i] ?? 0));
-  const middle = text.slice(6, -4);
   if (/^\d{17}[\dX]$/.test(text)) return { value: maskIdNumber(text), confidence };
-  if (/\d/.test(middle)) return UNREAD;
+  const middle = [...range(match.start + 6, match.start + text.length - 4)];
+  // A digit read surely among the stars may be the start of the four shown: where the mask ends is
+  // then unknown. One read unsurely where letters stand for stars is a star's stroke (the 9 of 90517 at
+  // 0.33); the four after it still say whose ID it is, but no more surely than that guess.
+  const digitsAmongStars = middle.filter((i) => /\d/.test(row.text[i]!));
+  if (digitsAmongStars.some((i) => (row.confidence[i] ?? 0) >= STAR_STROKE_CEILING)) return UNREAD;
+  if (digitsAmongStars.length > 0 && !middle.some((i) => /[A-Za-z]/.test(row.text[i]!))) return UNREAD;
   // Recognisers merge runs of * (CTC collapses repeats), so their count means nothing: the masked
   // form is the same whatever it was, and only the digits shown carry doubt.
-  return { value: `${text.slice(0, 6)}********${text.slice(-4)}`, confidence };
+  const value = `${text.slice(0, 6)}********${text.slice(-4)}`;
+  return { value, confidence: digitsAmongStars.length > 0 ? Math.min(confidence, STAR_STROKE_CEILING) : confidence };
 }
 
 function range(from: number, to: number): number[] {

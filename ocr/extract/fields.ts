@@ -45,6 +45,31 @@ export function readNumber(rows: readonly Row[]): FieldReading<string> {
   return formCapped(reading(match, digitsOnly), (v) => v.length === 10);
 }
 
+/** Digits a 票据代码 and a 票据号码 have. */
+const IDENTIFIER_LENGTH = { code: 8, number: 10 } as const;
+
+/**
+ * A 票据代码 or 票据号码 of its full length in which one character is no digit at all (a 7 cut by a
+ * seal's ring read as #): what was read, and where the unreadable character is. Its value is not read,
+ * but every other digit is, for another engine to fill the gap in.
+ */
+export function readIdentifierOneShort(
+  rows: readonly Row[],
+  field: keyof typeof IDENTIFIER_LENGTH,
+): { text: string; gapAt: number; confidence: number } | null {
+  const length = IDENTIFIER_LENGTH[field];
+  const pattern = new RegExp(`${label(field)}${TAIL}${GAP}(?<v>[^|:;\\s\\u4e00-\\u9fa5]{${length}})(?![^|:;\\s\\u4e00-\\u9fa5])`);
+  for (const match of allMatches(rows, pattern)) {
+    const unread = Array.from(match.value).flatMap((char, i) => (digitsOnly(char) === null ? [i] : []));
+    if (unread.length !== 1) continue;
+    const gapAt = unread[0]!;
+    const row = rows[match.rowIndex]!;
+    const known = [...range(match.start, match.start + gapAt), ...range(match.start + gapAt + 1, match.start + length)];
+    return { text: match.value, gapAt, confidence: Math.min(...known.map((i) => row.confidence[i] ?? 0)) };
+  }
+  return null;
+}
+
 export function readCheckCode(rows: readonly Row[]): FieldReading<string> {
   const match = firstMatch(rows, new RegExp(`${label('checkCode')}${TAIL}${GAP}(?<v>[0-9A-Za-z]{4,8})`));
   const read = reading(match, (text) => text.toLowerCase().replace(/o/g, '0').replace(/[il]/g, '1'));

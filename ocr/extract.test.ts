@@ -107,9 +107,10 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
     expect(reading.payerId).toBe('440404********1746');
   });
 
-  it('reads a masked ID whose stars the recogniser partly read as ★, but not one with a digit among the stars', () => {
+  it('reads a masked ID whose stars the recogniser partly read as ★ or middle dots, but not one with a digit among the stars', () => {
     expect(read(['票据代码 44522146  NO 1217676925', '身份证号:440402***|★*******2096']).payerId).toBe('440402********2096');
     expect(read(['票据代码 44522146  NO 1217676925', '身份证号:440402***★**9*2096']).payerId).toBeNull();
+    expect(read(['票据代码 44522146  NO 1217676925', '身份证号:330342***|·*·*8951']).payerId).toBe('330342********8951');
   });
 
   it('reads a masked ID whose stars a scan turned into letters and an unsure digit, never a 校验码 as its last four', () => {

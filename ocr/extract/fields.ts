@@ -122,12 +122,12 @@ const STAR_STROKE_CEILING = 0.5;
 
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
-  // The hidden middle is printed as * which recognisers also render as quotes, dots, carets, ★, or,
-  // on a grainy scan, letters and cell breaks (440305|XOOOK|90517). The shortest middle after which
-  // the digits end, so that a 校验码 in the next cell is never taken for the last four.
+  // The hidden middle is printed as * which recognisers also render as quotes, dots, middle dots,
+  // carets, ★, or, on a grainy scan, letters and cell breaks (440305|XOOOK|90517). The shortest middle
+  // after which the digits end, so that a 校验码 in the next cell is never taken for the last four.
   const match = firstMatch(
     rows,
-    new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9A-Za-z*"“”'\`^.…|★☆]{1,14}?[0-9Xx]{4})(?![0-9Xx])`),
+    new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9A-Za-z*"“”'\`^.…·•|★☆]{1,14}?[0-9Xx]{4})(?![0-9Xx])`),
   );
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();

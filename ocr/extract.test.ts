@@ -107,9 +107,44 @@ describe('field extraction from the layouts of RECEIPTS.md', () => {
     expect(reading.payerId).toBe('440404********1746');
   });
 
-  it('reads a masked ID whose stars the recogniser partly read as ★, but not one with a digit among the stars', () => {
+  it('reads a masked ID whose stars the recogniser partly read as ★ or middle dots, but not one with a digit among the stars', () => {
     expect(read(['票据代码 44522146  NO 1217676925', '身份证号:440402***|★*******2096']).payerId).toBe('440402********2096');
     expect(read(['票据代码 44522146  NO 1217676925', '身份证号:440402***★**9*2096']).payerId).toBeNull();
+    expect(read(['票据代码 44522146  NO 1217676925', '身份证号:330342***|·*·*8951']).payerId).toBe('330342********8951');
+  });
+
+  it('reads a masked ID whose stars a scan turned into letters and an unsure digit, never a 校验码 as its last four', () => {
+    const rows = rowsFromLines(['票据代码 44522146  NO 1217676925', '身份证号  440305  XOOOK  90517  校验码  3a9127']);
+    const idRow = rows[1]!;
+    const strayNine = idRow.text.indexOf('90517');
+    const unsure = { ...idRow, confidence: idRow.confidence.map((c, i) => (i === strayNine ? 0.33 : c)) };
+    const reading = extractReceipt([rows[0]!, unsure], 'ppocr');
+    expect(reading.payerId).toBe('440305********0517');
+    expect(reading.confidence.payerId).toBeLessThanOrEqual(0.5);
+    // The same digit read surely may begin the four shown: where the stars end is not known.
+    expect(extractReceipt(rows, 'ppocr').payerId).toBeNull();
+    expect(read(['票据代码 44522146  NO 1217676925', '身份证号:440402****0016  校验码:3a9127']).payerId).toBe('440402********0016');
+  });
+
+  it("takes an unsure seal word run onto a category's front for the seal's, not the name's", () => {
+    const lines = [
+      '票据代码 44522146  NO 1217676925',
+      '项目',
+      '化验费 282.94  人西药费 323.95',
+      '合计（大写）陆佰零陆元捌角玖分  （小写）¥606.89',
+    ];
+    const rows = rowsFromLines(lines);
+    const itemRow = rows[2]!;
+    const stray = itemRow.text.indexOf('人');
+    const unsure = { ...itemRow, confidence: itemRow.confidence.map((c, i) => (i === stray ? 0.55 : c)) };
+    const reading = extractReceipt([rows[0]!, rows[1]!, unsure, rows[3]!], 'ppocr');
+    expect(reading.items).toEqual([
+      { category: '化验费', amount: '282.94' },
+      { category: '西药费', amount: '323.95' },
+    ]);
+    expect(reading.confidence.items).toBeGreaterThanOrEqual(0.9);
+    // Read surely, it is part of the name as printed: not a known category, so not trusted.
+    expect(read(lines).items![1]!.category).toBe('人西药费');
   });
 
   it('leaves an unreadable field null with confidence 0', () => {

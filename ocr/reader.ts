@@ -15,6 +15,7 @@ import { loadReceiptFile, type ReceiptInput } from './input/load';
 import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
+import { fillOneDigitShort } from './oneDigitShort';
 import { holdSealCoveredIdentifiers, witnessSealCovered } from './sealCover';
 import { secondLook } from './secondReading';
 import { createTesseractWitness, type Witness } from './witness';
@@ -93,7 +94,8 @@ async function readImage(name: string, image: PageImage, engine: OcrEngine, witn
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
   const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine, witness);
   const held = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
-  const reading = await witnessSealCovered(held.reading, held.covered, fragments, prepared, witness);
+  const vouched = await witnessSealCovered(held.reading, held.covered, fragments, prepared, witness);
+  const reading = await fillOneDigitShort(vouched, rows, fragments, prepared, witness);
   const { confidence: _confidence, source: _source, ...values } = reading;
   return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };
 }

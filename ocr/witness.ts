@@ -1,8 +1,9 @@
 /**
  * A second engine's opinion of a few lines: tesseract.js chi_sim reading single-line crops. The
  * second look (secondReading.ts) asks it only about a low 交款人 or 校验码 that every PP-OCR sampling
- * read the same way, and sealCover.ts about an identifier held for the seal crossing it, so a
- * receipt read confidently never starts it; its one worker starts on the
+ * read the same way, sealCover.ts about an identifier held for the seal crossing it, and
+ * oneDigitShort.ts about an identifier with one character that is no digit, so a receipt read
+ * confidently never starts it; its one worker starts on the
  * first question a reader asks (about 1 CPU-s) and ends with the reader. Its language data comes from
  * @tesseract.js-data (4.0.0_best_int), never from a CDN, and nothing is cached on disk.
  */

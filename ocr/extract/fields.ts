@@ -45,6 +45,31 @@ export function readNumber(rows: readonly Row[]): FieldReading<string> {
   return formCapped(reading(match, digitsOnly), (v) => v.length === 10);
 }
 
+/** Digits a 票据代码 and a 票据号码 have. */
+const IDENTIFIER_LENGTH = { code: 8, number: 10 } as const;
+
+/**
+ * A 票据代码 or 票据号码 of its full length in which one character is no digit at all (a 7 cut by a
+ * seal's ring read as #): what was read, and where the unreadable character is. Its value is not read,
+ * but every other digit is, for another engine to fill the gap in.
+ */
+export function readIdentifierOneShort(
+  rows: readonly Row[],
+  field: keyof typeof IDENTIFIER_LENGTH,
+): { text: string; gapAt: number; confidence: number } | null {
+  const length = IDENTIFIER_LENGTH[field];
+  const pattern = new RegExp(`${label(field)}${TAIL}${GAP}(?<v>[^|:;\\s\\u4e00-\\u9fa5]{${length}})(?![^|:;\\s\\u4e00-\\u9fa5])`);
+  for (const match of allMatches(rows, pattern)) {
+    const unread = Array.from(match.value).flatMap((char, i) => (digitsOnly(char) === null ? [i] : []));
+    if (unread.length !== 1) continue;
+    const gapAt = unread[0]!;
+    const row = rows[match.rowIndex]!;
+    const known = [...range(match.start, match.start + gapAt), ...range(match.start + gapAt + 1, match.start + length)];
+    return { text: match.value, gapAt, confidence: Math.min(...known.map((i) => row.confidence[i] ?? 0)) };
+  }
+  return null;
+}
+
 export function readCheckCode(rows: readonly Row[]): FieldReading<string> {
   const match = firstMatch(rows, new RegExp(`${label('checkCode')}${TAIL}${GAP}(?<v>[0-9A-Za-z]{4,8})`));
   const read = reading(match, (text) => text.toLowerCase().replace(/o/g, '0').replace(/[il]/g, '1'));
@@ -92,22 +117,36 @@ function nameConfidence(row: Row, start: number, length: number): number {
   return min;
 }
 
+/** Below it, a digit among a masked ID's stars may be a star's stroke misread. */
+const STAR_STROKE_CEILING = 0.5;
+
 /** 交款人's 身份证号 (or 统一社会信用代码), masked as `440402********1234` whether printed full or masked. */
 export function readPayerId(rows: readonly Row[]): FieldReading<string> {
-  // The hidden middle is printed as * which recognisers also render as quotes, dots, carets or ★.
-  const match = firstMatch(rows, new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9Xx*"“”'\`^.…|★☆]{1,14}[0-9Xx]{4})`));
+  // The hidden middle is printed as * which recognisers also render as quotes, dots, middle dots,
+  // carets, ★, or, on a grainy scan, letters and cell breaks (440305|XOOOK|90517). The shortest middle
+  // after which the digits end, so that a 校验码 in the next cell is never taken for the last four.
+  const match = firstMatch(
+    rows,
+    new RegExp(`${label('payerId')}${TAIL}[:;|]*(?<v>\\d{6}[0-9A-Za-z*"“”'\`^.…·•|★☆]{1,14}?[0-9Xx]{4})(?![0-9Xx])`),
+  );
   if (match === null) return UNREAD;
   const text = match.value.toUpperCase();
   const row = rows[match.rowIndex]!;
   // Only the first six and last four characters survive masking: they carry the confidence.
   const shown = [...range(match.start, match.start + 6), ...range(match.start + text.length - 4, match.start + text.length)];
   const confidence = Math.min(...shown.map((i) => row.confidence[i] ?? 0));
-  const middle = text.slice(6, -4);
   if (/^\d{17}[\dX]$/.test(text)) return { value: maskIdNumber(text), confidence };
-  if (/\d/.test(middle)) return UNREAD;
+  const middle = [...range(match.start + 6, match.start + text.length - 4)];
+  // A digit read surely among the stars may be the start of the four shown: where the mask ends is
+  // then unknown. One read unsurely where letters stand for stars is a star's stroke (the 9 of 90517 at
+  // 0.33); the four after it still say whose ID it is, but no more surely than that guess.
+  const digitsAmongStars = middle.filter((i) => /\d/.test(row.text[i]!));
+  if (digitsAmongStars.some((i) => (row.confidence[i] ?? 0) >= STAR_STROKE_CEILING)) return UNREAD;
+  if (digitsAmongStars.length > 0 && !middle.some((i) => /[A-Za-z]/.test(row.text[i]!))) return UNREAD;
   // Recognisers merge runs of * (CTC collapses repeats), so their count means nothing: the masked
   // form is the same whatever it was, and only the digits shown carry doubt.
-  return { value: `${text.slice(0, 6)}********${text.slice(-4)}`, confidence };
+  const value = `${text.slice(0, 6)}********${text.slice(-4)}`;
+  return { value, confidence: digitsAmongStars.length > 0 ? Math.min(confidence, STAR_STROKE_CEILING) : confidence };
 }
 
 function range(from: number, to: number): number[] {

@@ -75,7 +75,7 @@ export function readItems(rows: readonly Row[]): ItemsReading {
       const amountAt = amountMatch.index;
       // The name is in the stretch since the previous amount. Stray text can sit there too (a
       // 数量 cell, the words of a seal stamped across the row): a category name wins over it.
-      const name = categoryBefore(text.slice(segmentStart, amountAt), segmentStart);
+      const name = categoryBefore(text.slice(segmentStart, amountAt), segmentStart, row);
       segmentStart = amountAt + amountMatch[0].length;
       if (amount === null || name === null) continue;
       const nameConfidence = spanConfidence(row, name.start, name.start + name.text.length) * categoryTrust(name.text);
@@ -87,10 +87,34 @@ export function readItems(rows: readonly Row[]): ItemsReading {
   return items.length === 0 ? { value: null, confidence: 0, namesConfidence: 0 } : { value: items, confidence, namesConfidence };
 }
 
-function categoryBefore(segment: string, offset: number): { text: string; start: number } | null {
-  const names = [...segment.matchAll(NAME)].map((m) => ({ text: m[0], start: offset + m.index }));
+function categoryBefore(segment: string, offset: number, row: Row): { text: string; start: number } | null {
+  const names = [...segment.matchAll(NAME)].map((m) => withoutStrayLead({ text: m[0], start: offset + m.index }, row));
   const category = names.filter((name) => KNOWN_CATEGORIES.has(name.text) || name.text.endsWith('费')).at(-1);
   return category ?? names.at(-1) ?? null;
+}
+
+/** Below it, a character just before a category name is more likely a seal's word than part of the name. */
+const STRAY_CEILING = 0.6;
+
+/**
+ * A known category with one or two unsure characters run onto its front is that category: the words
+ * of a 收费专用章 stamped at the cell's edge (人西药费, the 人 of 人民医院 at 0.55). Sure characters
+ * are part of the name as printed, whatever it is.
+ */
+function withoutStrayLead(name: { text: string; start: number }, row: Row): { text: string; start: number } {
+  if (KNOWN_CATEGORIES.has(name.text)) return name;
+  for (let lead = 1; lead <= 2 && name.text.length - lead >= 2; lead++) {
+    const rest = name.text.slice(lead);
+    if (KNOWN_CATEGORIES.has(rest) && spanMax(row, name.start, name.start + lead) < STRAY_CEILING)
+      return { text: rest, start: name.start + lead };
+  }
+  return name;
+}
+
+function spanMax(row: Row, start: number, end: number): number {
+  let max = 0;
+  for (let i = start; i < end; i++) max = Math.max(max, row.confidence[i] ?? 0);
+  return max;
 }
 
 function categoryTrust(category: string): number {

@@ -7,6 +7,7 @@ import type { Store } from './store';
 import { backendKinds, type TestBackend } from './testing/backends';
 import { sampleEvent } from './testing/sampleEvent';
 import { describeEachBackend } from './testing/onPostgres';
+import { trailHeadsOf } from './trailHeads';
 
 describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
   let backend: TestBackend;
@@ -75,6 +76,23 @@ describeEachBackend(backendKinds, 'audit trail on $name', (kind) => {
     );
     expect(appended.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await verifyChain(store, caseId)).toEqual({ ok: true, cases: 1, events: 20 });
+  });
+
+  it('links to the chain as stored when the head this process remembers is stale or wrong', async () => {
+    const caseId = 'HINT-1';
+    const first = await appendEvent(store, sampleEvent({ caseId, step: 'intake' }));
+    const second = await appendEvent(store, sampleEvent({ caseId, step: 'decided' }));
+    // As if another process had appended the second event: this one still remembers the first.
+    trailHeadsOf(store).remember(caseId, { seq: first.seq, hash: first.hash });
+    const third = await appendEvent(store, sampleEvent({ caseId, step: 'entered' }));
+    expect([third.seq, third.prevHash]).toEqual([3, second.hash]);
+    trailHeadsOf(store).remember(caseId, { seq: 3, hash: 'f'.repeat(64) });
+    const fourth = await appendEvent(store, sampleEvent({ caseId, step: 'closed' }));
+    expect([fourth.seq, fourth.prevHash]).toEqual([4, third.hash]);
+    // A retry with the head remembered right writes nothing.
+    expect(await appendEvent(store, sampleEvent({ caseId, step: 'closed' }))).toEqual(fourth);
+    expect((await listEvents(store, caseId)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect((await verifyChain(store, caseId)).ok).toBe(true);
   });
 
   it('refuses to update or delete an event, and to truncate the table', async () => {

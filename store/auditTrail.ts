@@ -4,6 +4,7 @@ import { hashEvent } from './auditHash';
 import { auditEventColumns, auditEventOfRow, type AuditEventRow } from './auditRows';
 import type { Queryable } from './db';
 import type { Store } from './store';
+import { trailHeadsOf } from './trailHeads';
 
 // Each lost race means another event for the same case was appended meanwhile; a case sees a
 // handful of writers at most, so running out of attempts means something is wrong.
@@ -19,12 +20,27 @@ export async function appendEvent(store: Store, input: AuditEventInput): Promise
   const parsed = AuditEventInput.parse(input);
   const fields = { ...parsed, at: new Date(parsed.at).toISOString() };
   const db = store.db;
+  const heads = trailHeadsOf(store);
+  // Where this process last left the chain: one round trip instead of two when it still ends there.
+  const known = heads.get(fields.caseId);
+  if (known) {
+    const inserted = await insertAfterHead(db, { ...fields, seq: known.seq + 1, prevHash: known.hash });
+    if (inserted) {
+      heads.remember(fields.caseId, { seq: inserted.seq, hash: inserted.hash });
+      return inserted;
+    }
+    heads.forget(fields.caseId);
+  }
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const { existing, head } = await existingOrHead(db, fields.caseId, fields.idempotencyKey);
+    if (head) heads.remember(fields.caseId, head);
     if (existing) return existing;
     const event: HashedEvent = { ...fields, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? null };
     const inserted = await insertEvent(db, event);
-    if (inserted) return inserted;
+    if (inserted) {
+      heads.remember(fields.caseId, { seq: inserted.seq, hash: inserted.hash });
+      return inserted;
+    }
     // Lost a race; a little jitter keeps many writers of one case from colliding in lockstep.
     await sleep(Math.random() * Math.min(50, attempt * 5));
   }
@@ -36,7 +52,10 @@ export async function listEvents(store: Store, caseId: string): Promise<AuditEve
   const rows = await store.db.query<AuditEventRow>(`SELECT ${auditEventColumns} FROM audit_events WHERE case_id = $1 ORDER BY seq`, [
     caseId,
   ]);
-  return rows.map(auditEventOfRow);
+  const events = rows.map(auditEventOfRow);
+  const last = events.at(-1);
+  if (last) trailHeadsOf(store).remember(caseId, { seq: last.seq, hash: last.hash });
+  return events;
 }
 
 /**
@@ -100,6 +119,25 @@ function insertValues(event: HashedEvent): unknown[] {
 async function insertEvent(db: Queryable, event: HashedEvent): Promise<AuditEvent | undefined> {
   const [row] = await db.query<AuditEventRow>(
     `INSERT INTO audit_events (${INSERT_COLUMNS}) VALUES ${insertPlaceholders(1)}
+     ON CONFLICT DO NOTHING
+     RETURNING ${auditEventColumns}`,
+    insertValues(event),
+  );
+  return row && auditEventOfRow(row);
+}
+
+/**
+ * Inserts the event only if its case's chain ends exactly where the event links (at seq - 1 with
+ * hash prevHash; no event yet for seq 1) and its idempotency key is new — what appendEvent would
+ * otherwise read first. Undefined when it does not: the caller reads the chain and tries again.
+ */
+async function insertAfterHead(db: Queryable, event: HashedEvent): Promise<AuditEvent | undefined> {
+  const [row] = await db.query<AuditEventRow>(
+    `INSERT INTO audit_events (${INSERT_COLUMNS})
+     SELECT $1::text, $2::integer, $3::text, $4::text, $5::text, $6::text::jsonb, $7::text::timestamptz, $8::text::jsonb,
+       $9::text, $10::text::jsonb, $11::text::jsonb, $12::text, $13::text, $14::text, $15::text
+     WHERE NOT EXISTS (SELECT 1 FROM audit_events WHERE case_id = $1::text AND seq >= $2::integer)
+       AND ($2::integer = 1 OR EXISTS (SELECT 1 FROM audit_events WHERE case_id = $1::text AND seq = $2::integer - 1 AND hash = $13::text))
      ON CONFLICT DO NOTHING
      RETURNING ${auditEventColumns}`,
     insertValues(event),

@@ -10,6 +10,9 @@ interface Waiting {
 }
 
 const terminate = 0x58; // 'X'
+// The extended protocol's messages before its Sync or Flush: PostgreSQL answers them into its output
+// buffer and sends it only at the Sync or Flush, and a client waits for nothing until then.
+const answeredAtSync = new Set([0x50, 0x42, 0x44, 0x45, 0x43]); // 'P' Parse, 'B' Bind, 'D' Describe, 'E' Execute, 'C' Close
 const syncMessage = new Uint8Array([0x53, 0, 0, 0, 4]); // 'S'
 
 function simpleQueryMessage(sql: string): Uint8Array {
@@ -35,6 +38,8 @@ export class SessionLockQueue {
   #owner: number | undefined;
   #waiting: Waiting[] = [];
   #pumping = false;
+  /** Answers held back per client until its exchange's Sync: one socket write a query instead of one a message. */
+  #heldBack = new Map<number, Uint8Array[]>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -52,6 +57,7 @@ export class SessionLockQueue {
   }
 
   clearQueueForHandler(handlerId: number): void {
+    this.#heldBack.delete(handlerId);
     const mine = this.#waiting.filter((w) => w.handlerId === handlerId);
     this.#waiting = this.#waiting.filter((w) => w.handlerId !== handlerId);
     for (const w of mine) w.reject(new Error('client disconnected'));
@@ -77,15 +83,20 @@ export class SessionLockQueue {
         if (!next) return;
         this.#owner = next.handlerId;
         const tail = new ResponseTail();
+        const answer = this.#heldBack.get(next.handlerId) ?? [];
+        this.#heldBack.delete(next.handlerId);
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(next.message, {
               onRawData: (data) => {
                 tail.push(data);
-                next.onData(data);
+                // PGlite may reuse the memory it lends: keep a copy.
+                answer.push(Uint8Array.prototype.slice.call(data));
               },
             }),
           );
+          if (answeredAtSync.has(next.message[0]!) && tail.readyForQueryStatus === undefined) this.#heldBack.set(next.handlerId, answer);
+          else if (answer.length > 0) next.onData(answer.length === 1 ? answer[0]! : Buffer.concat(answer));
           if (tail.readyForQueryStatus === 'I') this.#owner = undefined;
           next.resolve(tail.bytes);
         } catch (error) {

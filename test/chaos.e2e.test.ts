@@ -105,10 +105,10 @@ describeOnPostgres(
             }
             kills.push({ done, workers: victims.length });
             note(`kill -9 #${kills.length} of ${victims.length} worker(s) at ${done}/${PROFILE.cases} done`);
-            // The restart follows the first kill past half the batch at once, while its replacement starts:
-            // after a restart the progress Query may not answer for a while, and the rest of a short batch
-            // can finish unseen in that time, so no fault is left to come after it there.
-            if (temporalRestartedAt === null && done >= PROFILE.cases / 2) {
+            // The restart follows the last kill at once, while its replacement starts: after a restart the
+            // progress Query may not answer for a while, and the rest of a short batch can finish unseen in
+            // that time, so no kill is left to come after it.
+            if (temporalRestartedAt === null && kills.length === PROFILE.kills) {
               temporalRestartedAt = done;
               note(`restarting the Temporal dev server at ${done}/${PROFILE.cases} done`);
               await stack.restartTemporal();

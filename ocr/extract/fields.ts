@@ -35,18 +35,18 @@ function reading<T>(match: Match | null, parse: (text: string) => T | null): Fie
   return value === null ? UNREAD : { value, confidence: match.confidence };
 }
 
+/** Digits a 票据代码 and a 票据号码 have. */
+const IDENTIFIER_LENGTH = { code: 8, number: 10 } as const;
+
 export function readCode(rows: readonly Row[]): FieldReading<string> {
   const match = firstMatch(rows, new RegExp(`${label('code')}${TAIL}${GAP}(?<v>${DIGITISH}{6,10})`));
-  return formCapped(reading(match, digitsOnly), (v) => v.length === 8);
+  return formCapped(reading(match, digitsOnly), (v) => v.length === IDENTIFIER_LENGTH.code);
 }
 
 export function readNumber(rows: readonly Row[]): FieldReading<string> {
   const match = firstMatch(rows, new RegExp(`${label('number')}${TAIL}${GAP}(?<v>${DIGITISH}{8,12})`));
-  return formCapped(reading(match, digitsOnly), (v) => v.length === 10);
+  return formCapped(reading(match, digitsOnly), (v) => v.length === IDENTIFIER_LENGTH.number);
 }
-
-/** Digits a 票据代码 and a 票据号码 have. */
-const IDENTIFIER_LENGTH = { code: 8, number: 10 } as const;
 
 /**
  * A 票据代码 or 票据号码 of its full length in which one character is no digit at all (a 7 cut by a

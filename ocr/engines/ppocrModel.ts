@@ -23,12 +23,19 @@ const DET_BOX_SCORE = 0.6;
 const DET_UNCLIP_RATIO = 1.6;
 const REC_HEIGHT = 48;
 /**
- * Lines per recognition run, sorted by width and padded to the widest of the run. Runs of lines of
- * nearly one width (less padding, about a quarter less CPU) read the masked 身份证号 worse: on the
- * layouts end-to-end batch 7 of them went unread or wrong that runs of eight read right. The model
- * was trained on padded lines.
+ * Lines are sorted by width and padded, in groups of this many, to the widest of the group. Groups
+ * of lines of nearly one width (less padding, about a quarter less CPU) read the masked 身份证号
+ * worse: on the layouts end-to-end batch 7 of them went unread or wrong that groups of eight read
+ * right. The model was trained on padded lines.
  */
-const REC_BATCH = 8;
+const REC_PAD_GROUP = 8;
+/**
+ * Lines given to one ONNX run. Each line's output depends only on its own padded input, so running
+ * a group line by line reads exactly what one run of the group reads, for less CPU: the group's
+ * intermediate tensors (8 × 48 × width × channels) outgrow the caches that one line's fit in
+ * (docs/bots-performance.md, "The receipt reader's CPU").
+ */
+const REC_LINES_PER_RUN = 1;
 const DET_MEAN = [0.485, 0.456, 0.406] as const;
 const DET_STD = [0.229, 0.224, 0.225] as const;
 /** Each grey level normalised as the models take it, per detection channel and for recognition, worked out once. */
@@ -48,8 +55,13 @@ export interface PpocrModels {
   release(): Promise<void>;
 }
 
+/** How the recognition runs are cut; only a test that compares the two cuts sets it. */
+export interface PpocrModelOptions {
+  linesPerRun?: number;
+}
+
 /** Loads both models once; they are then reused for every page (one page at a time). */
-export async function loadPpocrModels(): Promise<PpocrModels> {
+export async function loadPpocrModels({ linesPerRun = REC_LINES_PER_RUN }: PpocrModelOptions = {}): Promise<PpocrModels> {
   const dir = ppocrModelDir();
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
@@ -76,9 +88,9 @@ export async function loadPpocrModels(): Promise<PpocrModels> {
   return {
     async recognize(page) {
       const boxes = await detect(detector, page);
-      return recognize(recognizer, dictionary, page, boxes);
+      return recognize(recognizer, dictionary, linesPerRun, page, boxes);
     },
-    reread: (page, boxes, widthScale) => recognize(recognizer, dictionary, page, boxes, widthScale),
+    reread: (page, boxes, widthScale) => recognize(recognizer, dictionary, linesPerRun, page, boxes, widthScale),
     async release() {
       await Promise.all([detector.release(), recognizer.release()]);
     },
@@ -145,38 +157,51 @@ interface LineImage {
 async function recognize(
   session: ort.InferenceSession,
   dictionary: string[],
+  linesPerRun: number,
   page: GreyImage,
   boxes: readonly TextBox[],
   widthScale = 1,
 ): Promise<TextFragment[]> {
   const lines = await Promise.all(boxes.map((box) => lineImage(page, box, widthScale)));
-  // Similar widths batch together with little padding.
+  // Similar widths pad together with little padding.
   lines.sort((a, b) => a.width - b.width);
   const fragments: TextFragment[] = [];
-  for (let start = 0; start < lines.length; start += REC_BATCH) {
-    const batch = lines.slice(start, start + REC_BATCH);
-    const width = Math.max(...batch.map((line) => line.width));
-    const plane = REC_HEIGHT * width;
-    // Padding is zero after normalisation, as PaddleOCR pads.
-    const input = new Float32Array(batch.length * 3 * plane);
-    batch.forEach((line, n) => {
-      for (let c = 0; c < 3; c++) {
-        for (let y = 0; y < REC_HEIGHT; y++) {
-          const [from, to] = [y * line.width, (n * 3 + c) * plane + y * width];
-          for (let x = 0; x < line.width; x++) input[to + x] = REC_INPUT[line.data[from + x]!]!;
-        }
+  for (let start = 0; start < lines.length; start += REC_PAD_GROUP) {
+    const group = lines.slice(start, start + REC_PAD_GROUP);
+    const width = Math.max(...group.map((line) => line.width));
+    for (let first = 0; first < group.length; first += linesPerRun) {
+      const run = group.slice(first, first + linesPerRun);
+      for (const [n, decoded] of (await recognizeRun(session, dictionary, run, width)).entries()) {
+        if (decoded.text.trim() !== '') fragments.push({ text: decoded.text, chars: decoded.chars, box: run[n]!.box });
       }
-    });
-    const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [batch.length, 3, REC_HEIGHT, width]) });
-    const tensor = output[session.outputNames[0]!]!;
-    const [, steps, classes] = tensor.dims as [number, number, number];
-    const probabilities = tensor.data as Float32Array;
-    batch.forEach((line, n) => {
-      const decoded = ctcDecode(probabilities, n * steps * classes, steps, classes, dictionary);
-      if (decoded.text.trim() !== '') fragments.push({ text: decoded.text, chars: decoded.chars, box: line.box });
-    });
+    }
   }
   return fragments;
+}
+
+/** One ONNX run over `run`'s lines, each padded to `width`. */
+async function recognizeRun(
+  session: ort.InferenceSession,
+  dictionary: string[],
+  run: readonly LineImage[],
+  width: number,
+): Promise<{ text: string; chars: number[] }[]> {
+  const plane = REC_HEIGHT * width;
+  // Padding is zero after normalisation, as PaddleOCR pads.
+  const input = new Float32Array(run.length * 3 * plane);
+  run.forEach((line, n) => {
+    for (let c = 0; c < 3; c++) {
+      for (let y = 0; y < REC_HEIGHT; y++) {
+        const [from, to] = [y * line.width, (n * 3 + c) * plane + y * width];
+        for (let x = 0; x < line.width; x++) input[to + x] = REC_INPUT[line.data[from + x]!]!;
+      }
+    }
+  });
+  const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, [run.length, 3, REC_HEIGHT, width]) });
+  const tensor = output[session.outputNames[0]!]!;
+  const [, steps, classes] = tensor.dims as [number, number, number];
+  const probabilities = tensor.data as Float32Array;
+  return run.map((_, n) => ctcDecode(probabilities, n * steps * classes, steps, classes, dictionary));
 }
 
 async function lineImage(page: GreyImage, box: TextBox, widthScale: number): Promise<LineImage> {

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { maskIdNumbersIn } from '../rules/idNumber';
 import { carriedRowSchema, type IntakeRow } from '../intake/schemas';
 import { readIntakeWorkbook } from '../intake/readWorkbook';
-import { batchRowsPage, recordBatchRows } from '../store/batchRows';
+import { batchRowsInTurn, recordBatchRows } from '../store/batchRows';
 import { getBatch, recordIntakeErrors, setBatchStatus, upsertBatch } from '../store/batches';
 import { getCase } from '../store/caseRegister';
 import { listEvents } from '../store/auditTrail';
@@ -101,7 +101,7 @@ export function createActivities(deps: ActivityDeps): DefaultQueueActivities {
     },
 
     async intakeRows({ batchId, offset, limit }) {
-      const rows = await batchRowsPage(store, batchId, offset, limit);
+      const rows = await batchRowsInTurn(store, batchId, offset, limit);
       return rows.map((r) => ({ caseId: r.caseId, type: r.type as CaseType, sheet: r.sheet, rowNumber: r.rowNumber, row: r.row }));
     },
 

@@ -22,7 +22,7 @@ interface IntakeSummary {
 export interface DefaultQueueActivities {
   /** Parses the batch's workbook, records every row (valid or not) and returns the counts. */
   loadIntake(input: { batchId: string; workbook: WorkbookRef }): Promise<IntakeSummary>;
-  /** A page of the batch's valid rows, in workbook order. */
+  /** A page of the batch's valid rows, in the order the batch works through them (intake/processingOrder.ts). */
   intakeRows(input: { batchId: string; offset: number; limit: number }): Promise<CaseRowRef[]>;
   /** Validates the row, registers the case and records its intake event. Throws a non-retryable error on an invalid row. */
   acceptCase(input: CaseInput): Promise<void>;

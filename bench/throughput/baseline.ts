@@ -17,6 +17,7 @@ import { resultOf } from '../../activities/decision';
 import { entryRequestOf, factsQuery } from '../../activities/legacyBots';
 import { createBrowserPool, TechnicalFault, type BotStepStats } from '../../bots';
 import { STAND_IN_DEFAULT_CREDENTIALS } from '../../fixtures/legacy-system/credentials';
+import { inProcessingOrder } from '../../intake/processingOrder';
 import { readIntakeWorkbook } from '../../intake/readWorkbook';
 import type { IntakeRow } from '../../intake/schemas';
 import { createReceiptReader } from '../../ocr';
@@ -81,8 +82,8 @@ class Slots {
 }
 
 export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
-  // Preparation, not timed: the rows as the batch's intake step reads them.
-  const { rows } = await readIntakeWorkbook(spec.workbook);
+  // Preparation, not timed: the rows as the batch's intake step reads them, in the batch's order.
+  const rows = inProcessingOrder((await readIntakeWorkbook(spec.workbook)).rows);
   const pool = createBrowserPool({
     size: spec.botSlots,
     legacyUrl: spec.legacyUrl,

@@ -68,7 +68,7 @@ export interface RunningWorkers {
 
 /** The `ocr` queue's reader: the engine ZHISHEN_OCR_ENGINE names, one per process, loaded with the first receipt. */
 export function workerReceiptReader(config: Pick<AppConfig, 'worker'>): ReceiptReader {
-  return createReceiptReader({ engine: config.worker.ocrEngine });
+  return createReceiptReader({ engine: config.worker.ocrEngine, threads: config.worker.ocrThreads });
 }
 
 /** Bundles the workflow code once (webpack), for workers that start several times in one process. */

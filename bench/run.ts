@@ -266,6 +266,7 @@ try {
       seed,
       botSlotsPerWorker: botSlots,
       ocrSlotsPerWorker: defaultOcrSlots(),
+      ocrThreadsPerRun: stack.config.worker.ocrThreads,
       receiptMix: corpus.receiptsByForm,
     },
     byType,
@@ -496,6 +497,7 @@ try {
           concurrency,
           botSlots: botSlots * workerCount,
           ocrSlots: defaultOcrSlots() * workerCount,
+          ocrThreads: stack.config.worker.ocrThreads,
           evidenceDir: path.join(dir, 'evidence'),
           chromiumPath: stack.config.botChromiumPath ?? botChromiumPath(),
         };

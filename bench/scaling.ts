@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { botChromiumPath } from '../config/defaults';
+import { loadConfig } from '../config/env';
 import { legacyDataFile, seedCaseFiles, startLegacySystem, STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system';
 import { defaultOcrSlots, DEFAULT_BOT_SLOTS } from '../worker';
 import type { BaselineSpec } from './throughput/baseline';
@@ -78,6 +79,7 @@ try {
       legacyUrl: legacy.url,
       concurrency: Number(values.concurrency),
       botSlots: DEFAULT_BOT_SLOTS,
+      ocrThreads: loadConfig().worker.ocrThreads,
       ocrSlots: defaultOcrSlots(),
       evidenceDir: path.join(dir, 'evidence'),
       chromiumPath: botChromiumPath(),

@@ -11,6 +11,7 @@ describe('worker configuration from the environment', () => {
       botSlots: undefined,
       botTimeoutMs: undefined,
       ocrSlots: undefined,
+      ocrThreads: 1,
       ocrEngine: 'ppocr',
     });
     expect(loadConfig({ ZHISHEN_WORKER_QUEUES: ' ocr, ocr ', ZHISHEN_OCR_SLOTS: '3' }).worker).toEqual({
@@ -18,6 +19,7 @@ describe('worker configuration from the environment', () => {
       botSlots: undefined,
       botTimeoutMs: undefined,
       ocrSlots: 3,
+      ocrThreads: 1,
       ocrEngine: 'ppocr',
     });
     expect(loadConfig({ ZHISHEN_BOT_TIMEOUT_MS: '60000' }).worker).toMatchObject({ botTimeoutMs: 60_000 });

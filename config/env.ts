@@ -149,6 +149,8 @@ const EnvSchema = z
     ZHISHEN_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
     /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
     ZHISHEN_OCR_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+    /** Threads of one PP-OCR model run in a worker process; one, as the worker shares its cores with its Chromium. */
+    ZHISHEN_OCR_THREADS: z.coerce.number().int().min(1).max(64).default(1),
     /** Sign an audit checkpoint once this many events wait (besides the end of every batch). */
     ZHISHEN_CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().min(1).default(500),
     /** …or once events have waited this many minutes since the last checkpoint. */
@@ -310,6 +312,7 @@ export type AppConfig = {
     botSlots: number | undefined;
     botTimeoutMs: number | undefined;
     ocrSlots: number | undefined;
+    ocrThreads: number;
     ocrEngine: EngineName;
   };
   /** Carried into the workflows that batches and schedules start: workflow code cannot read the environment. */
@@ -385,6 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       botSlots: e.ZHISHEN_BOT_SLOTS,
       botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS,
       ocrSlots: e.ZHISHEN_OCR_SLOTS,
+      ocrThreads: e.ZHISHEN_OCR_THREADS,
       ocrEngine: e.ZHISHEN_OCR_ENGINE,
     },
     retry: { maximumIntervalSeconds: e.ZHISHEN_RETRY_MAX_INTERVAL },

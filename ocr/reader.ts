@@ -27,6 +27,8 @@ export interface ReceiptReaderOptions {
   engine?: EngineName;
   /** Tesseract workers; defaults to the number of cores. */
   poolSize?: number;
+  /** Threads of one PP-OCR model run; defaults to the number of cores. */
+  threads?: number;
   /** An engine to use instead of the shared one (tests count its calls). */
   ocrEngine?: OcrEngine;
 }
@@ -45,7 +47,7 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
   const getEngine = () =>
     (engine ??= options.ocrEngine
       ? Promise.resolve(options.ocrEngine)
-      : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism() }));
+      : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism(), threads: options.threads }));
   let closed = false;
   // The second look's other engine, started only when a low field needs its opinion.
   const witness: Witness = createTesseractWitness();

@@ -33,6 +33,8 @@ export interface BaselineSpec {
   concurrency: number;
   botSlots: number;
   ocrSlots: number;
+  /** Threads of one PP-OCR model run, as the workers' ZHISHEN_OCR_THREADS. */
+  ocrThreads: number;
   evidenceDir: string;
   chromiumPath?: string;
 }
@@ -92,7 +94,7 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
     evidenceDir: spec.evidenceDir,
   });
   const core = browserCoreSystem(pool);
-  const reader = createReceiptReader();
+  const reader = createReceiptReader({ threads: spec.ocrThreads });
   // As a worker's task queues do: at most this many bot steps and receipt readings at once; the
   // time of a step is counted from when it got its slot, as an activity's from when it started.
   const botSlots = new Slots(spec.botSlots);

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';
 import type { PageImage, PreparedImage } from '../image/preprocess';
 import type { OcrEngine, TextBox, TextFragment } from './engine';
-import type { ThreadError, ThreadReply, ThreadRequest } from './ppocrThread';
+import type { PpocrThreadData, ThreadError, ThreadReply, ThreadRequest } from './ppocrThread';
 
 /** The thread's entry: a shim that gives the thread a TypeScript loader, then runs ppocrThread.ts. */
 const THREAD_ENTRY = new URL('./ppocrThread.mjs', import.meta.url);
@@ -35,11 +35,19 @@ type Job =
   | { kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number };
 type Result<J extends Job> = J extends { kind: 'prepare' } ? PreparedImage : TextFragment[];
 
+export interface PpocrEngineOptions {
+  /**
+   * Threads of one model run; one a core by default. A process that shares its cores with other
+   * work (a worker beside its Chromium) reads for less CPU with one (docs/bots-performance.md §15).
+   */
+  threads?: number;
+}
+
 /** Loads both models once (in the engine's thread); the engine is then reused for every page. */
-export async function createPpocrEngine(): Promise<PpocrEngine> {
-  const thread = new EngineThread();
+export async function createPpocrEngine({ threads }: PpocrEngineOptions = {}): Promise<PpocrEngine> {
+  const thread = new EngineThread({ ...(threads ? { intraOpThreads: threads } : {}) });
   await thread.start();
-  // One page at a time: each run already uses every core.
+  // One page at a time: each run already uses every core it is given.
   let queue: Promise<unknown> = Promise.resolve();
   const serialised = <J extends Job>(job: J): Promise<Result<J>> => {
     const work = () => thread.run(job);
@@ -73,11 +81,13 @@ class EngineThread {
   private nextId = 1;
   private stopped = false;
 
+  constructor(private readonly data: PpocrThreadData) {}
+
   /** Starts the thread (if none runs) and waits until its models are loaded. */
   start(): Promise<Worker> {
     if (this.stopped) return Promise.reject(new Error('the PP-OCR engine is closed'));
     return (this.worker ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(THREAD_ENTRY);
+      const worker = new Worker(THREAD_ENTRY, { workerData: this.data });
       let loaded = false;
       let lastError: Error | null = null;
       worker.on('message', (reply: ThreadReply) => {

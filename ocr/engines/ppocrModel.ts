@@ -55,17 +55,22 @@ export interface PpocrModels {
   release(): Promise<void>;
 }
 
-/** How the recognition runs are cut; only a test that compares the two cuts sets it. */
 export interface PpocrModelOptions {
+  /** Threads of one model run; one a core by default. */
+  intraOpThreads?: number;
+  /** How the recognition runs are cut; only a test that compares the two cuts sets it. */
   linesPerRun?: number;
 }
 
 /** Loads both models once; they are then reused for every page (one page at a time). */
-export async function loadPpocrModels({ linesPerRun = REC_LINES_PER_RUN }: PpocrModelOptions = {}): Promise<PpocrModels> {
+export async function loadPpocrModels({
+  intraOpThreads = availableParallelism(),
+  linesPerRun = REC_LINES_PER_RUN,
+}: PpocrModelOptions = {}): Promise<PpocrModels> {
   const dir = ppocrModelDir();
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
-    intraOpNumThreads: availableParallelism(),
+    intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     // The intra-op threads wait for work by sleeping, not spinning: a worker shares its cores with

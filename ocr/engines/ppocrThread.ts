@@ -3,11 +3,16 @@
  * Everything heavy of a reading (preprocessing the decoded image, the ONNX runs, building their
  * input tensors, cropping and scaling the lines, CTC decoding) happens here, off the worker's event loop. Started by ppocr.ts.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';
 import { preprocess, type PreparedImage, type RawPixels } from '../image/preprocess';
 import type { TextBox, TextFragment } from './engine';
 import { loadPpocrModels } from './ppocrModel';
+
+/** What the thread is started with. */
+export interface PpocrThreadData {
+  intraOpThreads?: number;
+}
 
 /** What the engine asks of its thread. */
 export type ThreadRequest =
@@ -41,7 +46,7 @@ const port = parentPort;
 if (port) {
   const reply = (message: ThreadReply) => port.postMessage(message);
   try {
-    const models = await loadPpocrModels();
+    const models = await loadPpocrModels(workerData as PpocrThreadData);
     // Requests arrive one at a time (the engine waits for each reply), but a queue keeps them in
     // order whatever the caller does.
     let queue: Promise<unknown> = Promise.resolve();

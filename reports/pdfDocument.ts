@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { setting } from '../config/env';
+import { writeSubsetWithoutSubrs } from './cffSubsetFlat';
 
 /** ZHISHEN_CJK_FONT; by default Debian's fonts-noto-cjk, a TrueType collection of which we take the Simplified Chinese face. */
 const CJK_FONT_PATH = setting('ZHISHEN_CJK_FONT');
@@ -72,7 +73,7 @@ function adaptForPdfLib(
   const createSubset = font.createSubset.bind(font);
   font.createSubset = () => {
     const subset = createSubset();
-    shareUnusedSubrs(subset);
+    writeSubsetWithoutSubrs(subset);
     subset.encodeStream ??= () => {
       const stream = new EventEmitter();
       setImmediate(() => {
@@ -88,38 +89,6 @@ function adaptForPdfLib(
     return subset;
   };
   return font;
-}
-
-/** A Type 2 charstring that only returns: what a CFF subset keeps in place of each subroutine it does not use. */
-const RETURN_ONLY = new Uint8Array([11]);
-
-interface CffSubsetInternals {
-  subsetSubrs?: (subrs: ArrayLike<{ offset: number; length: number }>, used: Record<number, boolean>) => Uint8Array[];
-  cff?: { stream: { pos: number; readBuffer(length: number): Uint8Array } };
-}
-
-/**
- * A CFF subset keeps every subroutine index at full length so the glyphs' subroutine numbers stay
- * valid; fontkit writes a fresh one-byte `return` for each unused entry — 43,000 arrays a notice for
- * Noto Sans CJK's two large private indexes, half the subset's CPU with their garbage collection.
- * The same entries taken from one shared, never-written array encode to the same bytes.
- * A TrueType subset (or another fontkit) without the method is left as it is.
- */
-function shareUnusedSubrs(subset: unknown): void {
-  const s = subset as CffSubsetInternals;
-  if (typeof s.subsetSubrs !== 'function') return;
-  s.subsetSubrs = (subrs, used) => {
-    const stream = s.cff!.stream;
-    const res = new Array<Uint8Array>(subrs.length);
-    for (let i = 0; i < subrs.length; i++) {
-      if (used[i]) {
-        const subr = subrs[i]!;
-        stream.pos = subr.offset;
-        res[i] = stream.readBuffer(subr.length);
-      } else res[i] = RETURN_ONLY;
-    }
-    return res;
-  };
 }
 
 let fontkitPromise: Promise<Fontkit | null> | undefined;

@@ -17,6 +17,7 @@ import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
 import { fillOneDigitShort } from './oneDigitShort';
 import { holdSealCoveredIdentifiers, witnessSealCovered } from './sealCover';
+import { rereadUnderSeal } from './sealReread';
 import { secondLook } from './secondReading';
 import { createTesseractWitness, type Witness } from './witness';
 
@@ -97,7 +98,8 @@ async function readImage(name: string, image: PageImage, engine: OcrEngine, witn
   const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine, witness);
   const held = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
   const vouched = await witnessSealCovered(held.reading, held.covered, fragments, prepared, witness);
-  const reading = await fillOneDigitShort(vouched, rows, fragments, prepared, witness);
+  const underSeal = await rereadUnderSeal(vouched, fragments, prepared, image, engine);
+  const reading = await fillOneDigitShort(underSeal.reading, rows, fragments, prepared, witness);
   const { confidence: _confidence, source: _source, ...values } = reading;
   return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };
 }

@@ -12,7 +12,7 @@ import type { GreyImage } from './image/greyImage';
 import type { ReceiptReading } from './schema';
 import type { Witness } from './witness';
 
-const IDENTIFIERS = ['code', 'number', 'checkCode'] as const;
+export const IDENTIFIERS = ['code', 'number', 'checkCode'] as const;
 
 /** Below the rules' 0.90: the field goes to a clerk unless something else vouches for it. */
 export const SEAL_COVERED_CEILING = 0.85;
@@ -30,10 +30,7 @@ export function holdSealCoveredIdentifiers(
   const covered = IDENTIFIERS.filter((field) => {
     const value = reading[field];
     if (value === null || reading.confidence[field] <= SEAL_COVERED_CEILING) return false;
-    return fragments.some((f) => {
-      const span = valueSpan(f, value);
-      return span !== null && sealPixelsIn(sealInk, span) >= MIN_SEAL_PIXELS;
-    });
+    return fragments.some((f) => sealCrossedSpan(f, value, sealInk) !== null);
   });
   if (covered.length === 0) return { reading, covered };
   const confidence = { ...reading.confidence };
@@ -72,6 +69,12 @@ export async function witnessSealCovered(
     if (texts.every((text) => text.endsWith(value) && text.length <= value.length + 1)) confidence[field] = SEAL_WITNESSED;
   }
   return { ...reading, confidence };
+}
+
+/** The value's span on the fragment's line when seal ink crosses it, else null. */
+export function sealCrossedSpan(fragment: TextFragment, value: string, sealInk: GreyImage): TextFragment['box'] | null {
+  const span = valueSpan(fragment, value);
+  return span !== null && sealPixelsIn(sealInk, span) >= MIN_SEAL_PIXELS ? span : null;
 }
 
 /**

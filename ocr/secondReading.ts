@@ -179,7 +179,11 @@ function itemsAddUp(reading: ReceiptReading): boolean {
 const key = (box: TextBox) => `${box.x0},${box.y0},${box.x1},${box.y1}`;
 
 /** The page's fragments with the re-read lines in place of the first reading of them. */
-function replaced(fragments: readonly TextFragment[], lines: readonly TextFragment[], again: readonly TextFragment[]): TextFragment[] {
+export function replaced(
+  fragments: readonly TextFragment[],
+  lines: readonly TextFragment[],
+  again: readonly TextFragment[],
+): TextFragment[] {
   const reread = new Map(again.map((fragment) => [key(fragment.box), fragment]));
   const lineKeys = new Set(lines.map((line) => key(line.box)));
   return fragments.flatMap((fragment) => {

@@ -12,7 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';
-import type { PageImage, PreparedImage } from '../image/preprocess';
+import type { PageImage, PreparedImage, PreprocessOptions } from '../image/preprocess';
 import type { OcrEngine, TextBox, TextFragment } from './engine';
 import type { PpocrThreadData, ThreadError, ThreadReply, ThreadRequest } from './ppocrThread';
 
@@ -30,7 +30,7 @@ export interface PpocrEngine extends OcrEngine {
 }
 
 type Job =
-  | { kind: 'prepare'; image: PageImage; workingWidth: number }
+  | { kind: 'prepare'; image: PageImage; options: PreprocessOptions }
   | { kind: 'recognize'; page: GreyImage }
   | { kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number };
 type Result<J extends Job> = J extends { kind: 'prepare' } ? PreparedImage : TextFragment[];
@@ -58,7 +58,7 @@ export async function createPpocrEngine({ threads }: PpocrEngineOptions = {}): P
   return {
     name: 'ppocr',
     workingWidth: 1400,
-    prepare: (image, { workingWidth }) => serialised({ kind: 'prepare', image, workingWidth }),
+    prepare: (image, options) => serialised({ kind: 'prepare', image, options: { ...options } }),
     recognize: (page) => serialised({ kind: 'recognize', page }),
     reread: (page, boxes, { widthScale }) => serialised({ kind: 'reread', page, boxes: [...boxes], widthScale }),
     async close() {
@@ -129,7 +129,7 @@ class EngineThread {
     let request: ThreadRequest;
     let data: Uint8Array<ArrayBuffer>;
     if (job.kind === 'prepare') {
-      const { image, workingWidth } = job;
+      const { image, options } = job;
       // A copy in both cases: a Buffer's slice() is a view, and handing its buffer over could take a
       // pooled buffer others share.
       data = new Uint8Array(Buffer.isBuffer(image) ? image : image.data);
@@ -137,7 +137,7 @@ class EngineThread {
         id,
         kind: 'prepare',
         image: Buffer.isBuffer(image) ? data : { width: image.width, height: image.height, channels: image.channels, data },
-        workingWidth,
+        options,
       };
     } else {
       data = new Uint8Array(job.page.data);

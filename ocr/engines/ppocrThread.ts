@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';
-import { preprocess, type PreparedImage, type RawPixels } from '../image/preprocess';
+import { preprocess, type PreparedImage, type PreprocessOptions, type RawPixels } from '../image/preprocess';
 import type { TextBox, TextFragment } from './engine';
 import { loadPpocrModels } from './ppocrModel';
 
@@ -17,7 +17,7 @@ export interface PpocrThreadData {
 /** What the engine asks of its thread. */
 export type ThreadRequest =
   /** An encoded image's bytes, or decoded pixels. */
-  | { id: number; kind: 'prepare'; image: Uint8Array | RawPixels; workingWidth: number }
+  | { id: number; kind: 'prepare'; image: Uint8Array | RawPixels; options: PreprocessOptions }
   | { id: number; kind: 'recognize'; page: GreyImage }
   | { id: number; kind: 'reread'; page: GreyImage; boxes: TextBox[]; widthScale: number }
   /** Ends the thread as a crash would (tests of the restart). */
@@ -55,9 +55,9 @@ if (port) {
       queue = queue.then(async () => {
         try {
           if (request.kind === 'prepare') {
-            const { image: input, workingWidth } = request;
+            const { image: input, options } = request;
             const page = input instanceof Uint8Array ? Buffer.from(input.buffer, input.byteOffset, input.byteLength) : input;
-            const prepared = await preprocess(page, { workingWidth });
+            const prepared = await preprocess(page, options);
             // Its own copy of the pixels, handed over (sharp's buffer may be part of a larger one).
             const image = { ...prepared, data: new Uint8Array(prepared.data) };
             port.postMessage({ kind: 'prepared', id: request.id, image } satisfies ThreadReply, [image.data.buffer]);

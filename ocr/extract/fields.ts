@@ -38,6 +38,11 @@ function reading<T>(match: Match | null, parse: (text: string) => T | null): Fie
 /** Digits a 票据代码 and a 票据号码 have. */
 const IDENTIFIER_LENGTH = { code: 8, number: 10 } as const;
 
+/** Whether a 票据代码, 票据号码 or 校验码 has its field's form: all its digits, or six hex digits. */
+export function identifierInForm(field: keyof typeof IDENTIFIER_LENGTH | 'checkCode', value: string): boolean {
+  return field === 'checkCode' ? isCheckCode(value) : value.length === IDENTIFIER_LENGTH[field] && /^\d+$/.test(value);
+}
+
 export function readCode(rows: readonly Row[]): FieldReading<string> {
   const match = firstMatch(rows, new RegExp(`${label('code')}${TAIL}${GAP}(?<v>${DIGITISH}{6,10})`));
   return formCapped(reading(match, digitsOnly), (v) => v.length === IDENTIFIER_LENGTH.code);

@@ -8,11 +8,17 @@ import { flattenLighting } from './flatField';
 import { greySharp, otsuThreshold, toGreyImage, type GreyImage } from './greyImage';
 import { estimateGrain } from './noise';
 import { removeRuleLines } from './ruleLines';
-import { greyWithoutSeal } from './seal';
+import { greyWithoutSeal, underSeal } from './seal';
 
 export interface PreprocessOptions {
   /** Width the page is scaled to; engines state the text size they read best at. */
   workingWidth: number;
+  /**
+   * Prepare the page as seen under the seal (`underSeal` in seal.ts: the seal's pixels by their red
+   * value) with the steps its first preparation took, so that a box found on the first falls on the
+   * same text here. No seal ink is reported for it.
+   */
+  underSeal?: Pick<PreparedImage['steps'], 'skewDegrees' | 'denoised'>;
 }
 
 export interface PreparedImage extends GreyImage {
@@ -61,14 +67,16 @@ export async function preprocess(image: PageImage, options: PreprocessOptions): 
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const withoutSeal = greyWithoutSeal(data, info.width, info.height, info.channels);
+  const withoutSeal = options.underSeal
+    ? { grey: underSeal(data, info.width, info.height, info.channels), sealInk: null }
+    : greyWithoutSeal(data, info.width, info.height, info.channels);
   let grey: GreyImage = withoutSeal.grey;
   const grain = estimateGrain(grey);
-  const denoised = grain > GRAIN_THRESHOLD;
+  const denoised = options.underSeal?.denoised ?? grain > GRAIN_THRESHOLD;
   if (denoised) grey = await toGreyImage(greySharp(grey).median(3));
   grey = flattenLighting(grey);
   const ink = Math.min(otsuThreshold(grey), 170);
-  const skewDegrees = estimateSkew(grey, ink);
+  const skewDegrees = options.underSeal?.skewDegrees ?? estimateSkew(grey, ink);
   grey = await levelImage(grey, skewDegrees);
   grey = removeRuleLines(grey, ink, Math.round(options.workingWidth * 0.06));
   const sealInk = withoutSeal.sealInk && (await levelImage(withoutSeal.sealInk, skewDegrees));

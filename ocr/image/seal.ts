@@ -36,3 +36,23 @@ export function greyWithoutSeal(
   }
   return { grey: { width, height, data }, sealInk: ink === null ? null : { width, height, data: ink } };
 }
+
+/**
+ * The page as seen under the seal: the grey page of greyWithoutSeal, except that each seal pixel
+ * takes its red-channel value alone. Under red ink the red channel is what the black print beneath
+ * lets through: dark where a stroke runs under the seal, light where only the seal lies. The faded
+ * grey lifts a stroke's pixels by twice their redness, which a scan's or photo's blur makes large
+ * where a thin stroke meets the ink, and a digit under the ring may lose the stroke that tells an 8
+ * from a 6; the red value keeps it.
+ */
+export function underSeal(rgb: Uint8Array, width: number, height: number, channels: number): GreyImage {
+  const data = new Uint8Array(width * height);
+  for (let i = 0, p = 0; i < data.length; i++, p += channels) {
+    const r = rgb[p]!;
+    const g = rgb[p + 1]!;
+    const b = rgb[p + 2]!;
+    const redness = r - (g > b ? g : b);
+    data[i] = redness > REDNESS_THRESHOLD ? r : (r * 299 + g * 587 + b * 114 + 500) / 1000;
+  }
+  return { width, height, data };
+}

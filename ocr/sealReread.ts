@@ -21,7 +21,7 @@ import { replaced } from './secondReading';
 /** Confidence of an identifier re-read under the seal in its form, with the first reading's sure characters. */
 export const SEAL_REREAD = 0.95;
 /** A character of the first reading at or above this is sure: the re-read must read it alike. */
-export const SURE_CHARACTER = 0.99;
+const SURE_CHARACTER = 0.99;
 
 export interface SealReread {
   field: (typeof IDENTIFIERS)[number];

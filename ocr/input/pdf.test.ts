@@ -8,6 +8,14 @@ import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import { openPdf, rasterisePdf } from './pdf';
 
+// The process's own built-ins, taken before anything here loads pdfjs.
+const NATIVE = {
+  push: Array.prototype.push,
+  parse: JSON.parse,
+  stringify: JSON.stringify,
+  functionToString: Function.prototype.toString,
+};
+
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
@@ -58,4 +66,17 @@ it('keeps a rasterised page intact after its canvas is collected and its memory 
   await tick();
 
   expect(digest(page.data)).toBe(before);
+});
+
+it("leaves the process's own Array.prototype.push, JSON and Function.prototype.toString in place once pdfjs is loaded", async () => {
+  const pdf = await openPdf('scan.pdf', await scannedPdf());
+  await pdf.document.destroy();
+  expect(Array.prototype.push).toBe(NATIVE.push);
+  expect(JSON.parse).toBe(NATIVE.parse);
+  expect(JSON.stringify).toBe(NATIVE.stringify);
+  expect(Function.prototype.toString).toBe(NATIVE.functionToString);
+  // Still enumerable nowhere, as the built-ins are: a for…in over an array lists only its items.
+  const keys: string[] = [];
+  for (const key in [1, 2]) keys.push(key);
+  expect(keys).toEqual(['0', '1']);
 });

@@ -35,24 +35,37 @@ function pdfjsDir(): string {
 let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined;
 
 /**
- * pdfjs-dist and its worker, loaded once, with the process's own JSON.stringify given back. The
- * legacy build's core-js polyfills replace JSON.stringify (for JSON.rawJSON, which Node 20 lacks and
- * nobody here uses) by one that calls back into JavaScript for every value: every message Playwright
- * sends to Chromium, every Temporal payload and store row of the worker then paid for it — about 10%
- * of a worker's CPU (`npm run bench --profile`). The worker module is loaded here too, so that its
- * own copy of the polyfill runs now and not at the first PDF; pdfjs then uses it in this thread, as
- * it would have after importing it itself.
+ * Built-ins the legacy build's core-js polyfills replace process-wide although Node 20 has them:
+ * JSON.stringify (for JSON.rawJSON, which Node 20 lacks and nobody here uses) by one that calls back
+ * into JavaScript for every value, JSON.parse (for the reviver's source text), Array.prototype.push
+ * (for a length past 2³², which V8 11 handles differently) by a JavaScript loop, and
+ * Function.prototype.toString (to make those look native). Every message Playwright exchanges with
+ * Chromium, every Temporal payload, store row and array of the worker then paid for them: about 10%
+ * of a worker's CPU for JSON.stringify alone (`npm run bench --profile`), 6% of a text PDF's for push.
+ */
+const REPLACED_BUILT_INS: readonly (readonly [object, PropertyKey])[] = [
+  [JSON, 'stringify'],
+  [JSON, 'parse'],
+  [Array.prototype, 'push'],
+  [Function.prototype, 'toString'],
+];
+
+/**
+ * pdfjs-dist and its worker, loaded once, with the process's own built-ins given back
+ * (REPLACED_BUILT_INS). The worker module is loaded here too, so that its own copy of the polyfills
+ * runs now and not at the first PDF; pdfjs then uses it in this thread, as it would have after
+ * importing it itself.
  */
 function loadPdfjs(): Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> {
   pdfjs ??= (async () => {
-    const { stringify } = JSON;
+    const natives = REPLACED_BUILT_INS.map(([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)!] as const);
     try {
       const api = await import('pdfjs-dist/legacy/build/pdf.mjs');
       // @ts-expect-error no types for the worker bundle; it registers itself as globalThis.pdfjsWorker
       await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
       return api;
     } finally {
-      JSON.stringify = stringify;
+      for (const [owner, key, descriptor] of natives) Object.defineProperty(owner, key, descriptor);
     }
   })();
   return pdfjs;

@@ -147,6 +147,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           timeoutMs: options.config.worker.botTimeoutMs,
           executablePath: options.config.botChromiumPath,
           evidenceDir: path.join(options.config.dataDir, 'evidence'),
+          trace: options.config.worker.botTrace,
         });
   const receiptReader = workerReceiptReader(options.config);
 

@@ -9,12 +9,13 @@ type EntryOutcome =
 export interface CoreSystem {
   /** Bot name and version, as the audit trail records the actor. */
   readonly actor: { name: string; version: string };
-  readFacts(query: FactsQuery, label: string): Promise<FactsReading>;
+  /** `attempt`: the activity's (1 for the first), for the bots' trace policy. */
+  readFacts(query: FactsQuery, label: string, attempt?: number): Promise<FactsReading>;
   /**
    * `mayStillSubmit` is asked right before the click that sends the entry; it throws to stop it.
    * `look: false` skips the search for an earlier entry (nothing before this attempt can have sent one).
    */
-  enterResult(request: EntryRequest, label: string, mayStillSubmit?: SubmitGuard, look?: EntryLook): Promise<EntryOutcome>;
+  enterResult(request: EntryRequest, label: string, mayStillSubmit?: SubmitGuard, look?: EntryLook, attempt?: number): Promise<EntryOutcome>;
   /** Steps, page loads and time by business and step (`lump-sum/read`, `transfer/enter`…), when the bots count them. */
   stats?(): Record<string, BotStepStats>;
 }
@@ -23,14 +24,15 @@ export interface CoreSystem {
 export function browserCoreSystem(pool: BrowserPool): CoreSystem {
   return {
     actor: { name: 'legacy-bot', version: ZHISHEN_VERSION },
-    readFacts: (query, label) => pool.withSession((session) => readFacts(session, query), label, `${query.type}/read`),
-    async enterResult(request, label, mayStillSubmit, look) {
+    readFacts: (query, label, attempt) =>
+      pool.withSession((session) => readFacts(session, query), { label, kind: `${query.type}/read`, attempt }),
+    async enterResult(request, label, mayStillSubmit, look, attempt) {
       try {
-        const entered = await pool.withSession(
-          (session) => enterResult(session, request, mayStillSubmit, look),
+        const entered = await pool.withSession((session) => enterResult(session, request, mayStillSubmit, look), {
           label,
-          `${request.type}/enter`,
-        );
+          kind: `${request.type}/enter`,
+          attempt,
+        });
         return { ok: true, ...entered };
       } catch (err) {
         // A refusal about the case (e.g. a conflicting earlier entry) goes to a clerk; anything else is retried.

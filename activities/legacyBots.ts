@@ -95,7 +95,7 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
     async readFacts(input) {
       const row = input.caseRow.row as IntakeRow;
       const query = factsQuery(row);
-      const reading = await onRecord(input, 'facts-read', () => coreSystem.readFacts(query, `${row.caseId}-facts`));
+      const reading = await onRecord(input, 'facts-read', () => coreSystem.readFacts(query, `${row.caseId}-facts`, Context.current().info.attempt));
       await recordStep(store, {
         caseId: row.caseId,
         key: roundStep('facts-read', input.round),
@@ -118,9 +118,10 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
       // Temporal retried the entry elsewhere finds its token overtaken when it wakes.
       const entry = await fenced(input, async () => {
         const token = await takeEntryLeaseForAttempt(store, row.caseId);
-        const look = await mayHaveBeenEntered(store, row.caseId, Context.current().info.attempt, token);
+        const { attempt } = Context.current().info;
+        const look = await mayHaveBeenEntered(store, row.caseId, attempt, token);
         return onRecord(input, 'entered', () =>
-          coreSystem.enterResult(request, `${row.caseId}-enter`, fencedSubmitGuard(store, row.caseId, token), { look }),
+          coreSystem.enterResult(request, `${row.caseId}-enter`, fencedSubmitGuard(store, row.caseId, token), { look }, attempt),
         );
       });
       await recordStep(store, {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:bots` (tsx bench/bots.ts [--cases N] [--slots N] [--chromium PATH] [--block] [--look] [--no-evidence]):
+ * `npm run bench:bots` (tsx bench/bots.ts [--cases N] [--slots N] [--chromium PATH] [--block] [--look] [--trace every-step|on-retry|off] [--no-evidence]):
  * the bots alone, per business, against a stand-in in this process — no Temporal, no store, no OCR.
  * Each case is read (readFacts) and entered (enterResult) through one browser pool, as a worker's
  * legacy-bots queue does; prints per business the page loads and seconds per read and per entry,
@@ -11,9 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { browserCoreSystem } from '../activities/coreSystem';
 import { entryRequestOf, factsQuery } from '../activities/legacyBots';
 import { createBrowserPool } from '../bots';
+import { BOT_TRACE_POLICIES } from '../bots/tracePolicy';
 import { botChromiumPath } from '../config/defaults';
 import { generateCases, writeIntakeWorkbook } from '../fixtures/generate';
 import { legacyDataFile, seedCaseFiles, startLegacySystem, STAND_IN_DEFAULT_CREDENTIALS } from '../fixtures/legacy-system';
@@ -31,7 +33,9 @@ const { values } = parseArgs({
     block: { type: 'boolean', default: false },
     /** Search 业务受理查询 before every entry, as a retry does. */
     look: { type: 'boolean', default: false },
-    /** No evidence tracing (a worker always traces its steps). */
+    /** Which steps record an evidence trace (ZHISHEN_BOT_TRACE; every step is a first attempt here, so only `every-step` traces). */
+    trace: { type: 'string', default: 'on-retry' },
+    /** No evidence at all: no trace, no screenshot of a failure. */
     'no-evidence': { type: 'boolean', default: false },
   },
 });
@@ -39,6 +43,7 @@ const count = Number(values.cases);
 const slots = Number(values.slots);
 if (!Number.isInteger(count) || count < 3) throw new Error(`--cases must be an integer ≥ 3, got ${values.cases}`);
 if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots must be a positive integer, got ${values.slots}`);
+const trace = z.enum(BOT_TRACE_POLICIES).parse(values.trace);
 const executablePath = values.chromium ?? botChromiumPath();
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -101,6 +106,7 @@ try {
     executablePath,
     blockResources: values.block,
     evidenceDir: values['no-evidence'] ? undefined : path.join(dir, 'evidence'),
+    trace,
   });
   const core = browserCoreSystem(pool);
   let meter: StepMeter;
@@ -124,7 +130,7 @@ try {
       .reduce((s, [, v]) => s + v, 0);
     const stats = core.stats?.() ?? {};
     log(
-      `${rows.length} cases, ${slots} slots, ${path.basename(executablePath)}${values.block ? ', blocking' : ''}${values.look ? ', look' : ''}${values['no-evidence'] ? ', no evidence' : ''}`,
+      `${rows.length} cases, ${slots} slots, ${path.basename(executablePath)}${values.block ? ', blocking' : ''}${values.look ? ', look' : ''}${values['no-evidence'] ? ', no evidence' : `, trace ${trace}`}`,
     );
     log('step                  steps  loads/step  s/step');
     for (const [kind, s] of Object.entries(stats).sort())

@@ -267,6 +267,7 @@ try {
       botSlotsPerWorker: botSlots,
       ocrSlotsPerWorker: defaultOcrSlots(),
       ocrThreadsPerRun: stack.config.worker.ocrThreads,
+      botTrace: stack.config.worker.botTrace,
       receiptMix: corpus.receiptsByForm,
     },
     byType,
@@ -499,6 +500,7 @@ try {
           ocrSlots: defaultOcrSlots() * workerCount,
           ocrThreads: stack.config.worker.ocrThreads,
           evidenceDir: path.join(dir, 'evidence'),
+          botTrace: stack.config.worker.botTrace,
           chromiumPath: stack.config.botChromiumPath ?? botChromiumPath(),
         };
         const specFile = path.join(dir, 'spec.json');

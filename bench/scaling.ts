@@ -82,6 +82,7 @@ try {
       ocrThreads: loadConfig().worker.ocrThreads,
       ocrSlots: defaultOcrSlots(),
       evidenceDir: path.join(dir, 'evidence'),
+      botTrace: loadConfig().worker.botTrace,
       chromiumPath: botChromiumPath(),
     };
     const specFile = path.join(dir, 'spec.json');

@@ -65,7 +65,7 @@ describe('bot evidence', () => {
         expect(session.loginCount).toBe(2);
         await session.page.locator('body').click();
         throw new BusinessFault('TEST-AFTER-RELOGIN', '测试：重新登录后失败');
-      }, label)
+      }, { label })
       .catch((e: unknown) => e);
     standIn.system.setFaults({ sessionIdleSeconds: 1800 });
 

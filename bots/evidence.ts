@@ -11,7 +11,7 @@ const tracing = new WeakMap<BrowserContext, { recording: boolean; title: string 
 
 /**
  * Lets a context record Playwright traces (every action with a DOM snapshot before and after), one
- * per step, kept only when the step fails. Nothing is recorded until a step begins: the seat's
+ * per traced step (the pool's trace policy, tracePolicy.ts, says which), kept only when the step fails. Nothing is recorded until a step begins: the seat's
  * first login is never in a trace. No screencast: its film strip of every frame cost Chromium
  * more than the steps themselves (0.9 of 3.3 CPU seconds per case, `npm run bench`), while the trace
  * viewer renders the snapshots as the pages were and saveEvidence takes a full screenshot of the failure.

@@ -55,7 +55,7 @@ describe('createBrowserPool', () => {
       .withSession(async (session) => {
         failed = session;
         await new PersonSearchPage(session).open();
-      }, 'LS-P-0001')
+      }, { label: 'LS-P-0001' })
       .catch((e: unknown) => e);
     standIn.system.setFaults({ errorRate: 0 });
     expect(err).toBeInstanceOf(TechnicalFault);
@@ -92,6 +92,47 @@ describe('createBrowserPool', () => {
     expect(attempts).toBe(1);
     const next = await pool.withSession(async (s) => s);
     expect(next).toBe(used);
+  });
+});
+
+describe('trace policy', () => {
+  /** A step that fails on the core system's error page, as the given attempt of its activity; the kinds of evidence it kept. */
+  async function failingStep(tracePool: BrowserPool, attempt: number): Promise<string[]> {
+    await tracePool.withSession(async () => undefined); // the seat logs in while the core system answers
+    standIn.system.setFaults({ errorRate: 1 });
+    try {
+      const err = await tracePool
+        .withSession(async (session) => {
+          await new PersonSearchPage(session).open();
+        }, { label: `LS-P-0002-attempt-${attempt}`, attempt })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TechnicalFault);
+      return (err as TechnicalFault).evidence.map((e) => e.kind);
+    } finally {
+      standIn.system.setFaults({ errorRate: 0 });
+    }
+  }
+
+  it('on-retry: a first attempt keeps its screenshot and page, a retry its trace too', async () => {
+    const onRetry = createBrowserPool({ size: 1, legacyUrl: standIn.system.url, credentials: TEST_CREDENTIALS, evidenceDir, trace: 'on-retry' });
+    try {
+      expect(await failingStep(onRetry, 1)).toEqual(['screenshot', 'html']);
+      expect(await failingStep(onRetry, 2)).toEqual(['screenshot', 'html', 'trace']);
+      // A step that goes well after a traced one is not traced: the next failing first attempt has no trace.
+      await onRetry.withSession(async (session) => new PersonSearchPage(session).open(), { attempt: 2 });
+      expect(await failingStep(onRetry, 1)).toEqual(['screenshot', 'html']);
+    } finally {
+      await onRetry.close();
+    }
+  });
+
+  it('off: no step is traced, a failure still keeps its screenshot and page', async () => {
+    const off = createBrowserPool({ size: 1, legacyUrl: standIn.system.url, credentials: TEST_CREDENTIALS, evidenceDir, trace: 'off' });
+    try {
+      expect(await failingStep(off, 3)).toEqual(['screenshot', 'html']);
+    } finally {
+      await off.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { launchChromium } from './browser';
 import { asBotFault, BusinessFault, TechnicalFault } from './errors';
 import { beginEvidenceChunk, discardEvidenceChunk, saveEvidence, startEvidenceTrace } from './evidence';
 import { BotSession, type LegacyCredentials } from './session';
+import { tracesAttempt, type BotTracePolicy } from './tracePolicy';
 
 export interface BrowserPoolOptions {
   /** Chromium to drive; the system's by default (browser.ts). */
@@ -15,6 +16,8 @@ export interface BrowserPoolOptions {
   timeoutMs?: number;
   /** Where a failed step's screenshot, page and trace are kept; no evidence (and no tracing) when absent. */
   evidenceDir?: string;
+  /** Which steps record a trace for that evidence (tracePolicy.ts); every step when not given. */
+  trace?: BotTracePolicy;
   /**
    * Abort requests for what the bots never read (images, fonts, media) through the context's
    * routing, on top of the browser's own switches (BOT_CHROMIUM_ARGS). Off by default: routing
@@ -22,6 +25,16 @@ export interface BrowserPoolOptions {
    * stand-in's screens (text and inline styles only) could save (docs/bots-performance.md).
    */
   blockResources?: boolean;
+}
+
+/** A step as its caller knows it: what to call its evidence, what to count it as, which attempt it is. */
+export interface BotStepInfo {
+  /** Names the step's evidence files. */
+  label?: string;
+  /** Counts the step in `stats()` (e.g. `lump-sum/read`); not counted without one. */
+  kind?: string;
+  /** 1 for a step's first attempt; a later one follows a failed attempt of the same step (the trace policy's `on-retry`). */
+  attempt?: number;
 }
 
 /** What the pool's steps of one kind (e.g. `lump-sum/read`) cost: steps run, screens loaded, time taken. */
@@ -37,7 +50,7 @@ export interface BrowserPool {
    * technical fault costs the session (its page may be anywhere); evidence of any failure is
    * attached to the fault when an evidence directory is configured.
    */
-  withSession<T>(step: (session: BotSession) => Promise<T>, label?: string, kind?: string): Promise<T>;
+  withSession<T>(step: (session: BotSession) => Promise<T>, info?: BotStepInfo): Promise<T>;
   /** Steps, page loads and time so far, by the `kind` the steps were given (steps without one are not counted). */
   stats(): Record<string, BotStepStats>;
   close(): Promise<void>;
@@ -125,7 +138,8 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   }
 
   return {
-    async withSession(step, label = 'bot-step', kind) {
+    async withSession(step, { label = 'bot-step', kind, attempt = 1 } = {}) {
+      const traced = options.evidenceDir !== undefined && tracesAttempt(options.trace ?? 'every-step', attempt);
       if (closed) throw new TechnicalFault('page-closed', '浏览器池已关闭');
       await seats.take();
       try {
@@ -135,13 +149,13 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
         } catch (err) {
           throw asBotFault(err);
         }
-        if (options.evidenceDir) await beginEvidenceChunk(seat.context, label).catch(() => undefined);
+        if (traced) await beginEvidenceChunk(seat.context, label).catch(() => undefined);
         const loadsBefore = seat.session.pageLoads;
         const startedAt = performance.now();
         try {
           const result = await step(seat.session);
           count(kind, seat.session.pageLoads - loadsBefore, performance.now() - startedAt);
-          if (options.evidenceDir) await discardEvidenceChunk(seat.context).catch(() => undefined);
+          if (traced) await discardEvidenceChunk(seat.context).catch(() => undefined);
           idle.push(seat);
           return result;
         } catch (err) {

@@ -10,6 +10,7 @@ describe('worker configuration from the environment', () => {
       queues: ['zhishen', 'legacy-bots', 'ocr'],
       botSlots: undefined,
       botTimeoutMs: undefined,
+      botTrace: 'on-retry',
       ocrSlots: undefined,
       ocrThreads: 1,
       ocrEngine: 'ppocr',
@@ -18,11 +19,14 @@ describe('worker configuration from the environment', () => {
       queues: ['ocr'],
       botSlots: undefined,
       botTimeoutMs: undefined,
+      botTrace: 'on-retry',
       ocrSlots: 3,
       ocrThreads: 1,
       ocrEngine: 'ppocr',
     });
     expect(loadConfig({ ZHISHEN_BOT_TIMEOUT_MS: '60000' }).worker).toMatchObject({ botTimeoutMs: 60_000 });
+    expect(loadConfig({ ZHISHEN_BOT_TRACE: 'every-step' }).worker).toMatchObject({ botTrace: 'every-step' });
+    expect(() => loadConfig({ ZHISHEN_BOT_TRACE: 'always' })).toThrow(/ZHISHEN_BOT_TRACE/);
     // The OCR engine is the worker's as much as the ocr command's.
     expect(loadConfig({ ZHISHEN_OCR_ENGINE: 'tesseract' }).worker).toMatchObject({ ocrEngine: 'tesseract' });
     expect(() => loadConfig({ ZHISHEN_OCR_ENGINE: 'easyocr' })).toThrow(/ZHISHEN_OCR_ENGINE/);

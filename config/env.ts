@@ -2,6 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { EngineNameSchema, type EngineName } from '../ocr/engines/engine';
+import { BOT_TRACE_POLICIES, type BotTracePolicy } from '../bots/tracePolicy';
 import { TASK_QUEUES, type RetrySettings } from '../workflows/types';
 import { DEFAULT_RETRY } from '../workflows/retryPolicies';
 import { readSecret } from '../security/keyFiles';
@@ -145,6 +146,12 @@ const EnvSchema = z
       ),
     /** Bot steps at once in a worker process (browser contexts of its one Chromium). */
     ZHISHEN_BOT_SLOTS: z.coerce.number().int().min(1).max(64).optional(),
+    /**
+     * Which bot steps record a Playwright trace (every action with the page before and after), kept
+     * when the step fails: `on-retry` (a step a failed attempt came before), `every-step`, or `off`.
+     * A failed step always keeps its screenshot and page.
+     */
+    ZHISHEN_BOT_TRACE: z.enum(BOT_TRACE_POLICIES).default('on-retry'),
     /** Longest a bot waits for one page or element of the core system (ms); 15 s by default. */
     ZHISHEN_BOT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).optional(),
     /** Receipts read at once in a worker process; OCR is CPU-bound, so one per core by default. */
@@ -311,6 +318,7 @@ export type AppConfig = {
     queues: TaskQueueName[];
     botSlots: number | undefined;
     botTimeoutMs: number | undefined;
+    botTrace: BotTracePolicy;
     ocrSlots: number | undefined;
     ocrThreads: number;
     ocrEngine: EngineName;
@@ -387,6 +395,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       queues: e.ZHISHEN_WORKER_QUEUES,
       botSlots: e.ZHISHEN_BOT_SLOTS,
       botTimeoutMs: e.ZHISHEN_BOT_TIMEOUT_MS,
+      botTrace: e.ZHISHEN_BOT_TRACE,
       ocrSlots: e.ZHISHEN_OCR_SLOTS,
       ocrThreads: e.ZHISHEN_OCR_THREADS,
       ocrEngine: e.ZHISHEN_OCR_ENGINE,

@@ -89,6 +89,14 @@ describe(`a ${PROFILE.cases}-case batch while the core system misbehaves`, () =>
     const evidence = faults.flatMap((e) => e.evidence);
     expect(evidence.length).toBeGreaterThan(0);
     for (const file of evidence) expect(await sha256File(path.join(stack.dataDir, file.ref))).toBe(file.sha256);
+    // The bots' trace policy (on-retry by default): a first attempt's fault keeps its screenshot and
+    // page but no trace; a retry that reached a screen keeps its trace as well.
+    const byAttempt = faults.map((e) => ({ attempt: (e.inputs as { attempt: number }).attempt, kinds: e.evidence.map((f) => f.kind) }));
+    expect(byAttempt.some((f) => f.attempt === 1 && f.kinds.includes('screenshot'))).toBe(true);
+    for (const fault of byAttempt) {
+      if (fault.attempt === 1) expect(fault.kinds).not.toContain('trace');
+      else if (fault.kinds.includes('screenshot')) expect(fault.kinds).toContain('trace');
+    }
     expect(await verifyChain(stack.store)).toMatchObject({ ok: true, cases: PROFILE.cases });
 
     worker.kill('SIGTERM');

@@ -54,7 +54,9 @@ describe('files under the data directory are owner only', () => {
   });
 
   it('stages, reports, notices, evidence and logs of a batch are 0600 files in 0700 directories', async () => {
-    await stack.startWorker();
+    // Every step traced: while the core system is down only first attempts reach a screen (a retry's
+    // new browser context fails at its login), and the trace's file is one whose mode is checked.
+    await stack.startWorker({ ZHISHEN_BOT_TRACE: 'every-step' });
     // Once the bots are logged in (a case's facts are read), the core system fails until a bot has
     // kept evidence of a failure; then it recovers and the bots retry.
     const running = runBatch(stack.config, { workbook: path.join(source, 'intake.xlsx'), wait: true, concurrency: 2 });

@@ -16,6 +16,7 @@ import { browserCoreSystem } from '../../activities/coreSystem';
 import { resultOf } from '../../activities/decision';
 import { entryRequestOf, factsQuery } from '../../activities/legacyBots';
 import { createBrowserPool, TechnicalFault, type BotStepStats } from '../../bots';
+import type { BotTracePolicy } from '../../bots/tracePolicy';
 import { STAND_IN_DEFAULT_CREDENTIALS } from '../../fixtures/legacy-system/credentials';
 import { inProcessingOrder } from '../../intake/processingOrder';
 import { readIntakeWorkbook } from '../../intake/readWorkbook';
@@ -36,6 +37,8 @@ export interface BaselineSpec {
   /** Threads of one PP-OCR model run, as the workers' ZHISHEN_OCR_THREADS. */
   ocrThreads: number;
   evidenceDir: string;
+  /** Which bot steps record a trace, as the workers' ZHISHEN_BOT_TRACE. */
+  botTrace: BotTracePolicy;
   chromiumPath?: string;
 }
 
@@ -92,6 +95,7 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
     credentials: STAND_IN_DEFAULT_CREDENTIALS,
     executablePath: spec.chromiumPath,
     evidenceDir: spec.evidenceDir,
+    trace: spec.botTrace,
   });
   const core = browserCoreSystem(pool);
   const reader = createReceiptReader({ threads: spec.ocrThreads });
@@ -143,7 +147,7 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
     let t = 0;
     const reading = await botSlots.run(() => {
       t = performance.now();
-      return retried(() => core.readFacts(factsQuery(row), `${row.caseId}-facts`));
+      return retried((attempt) => core.readFacts(factsQuery(row), `${row.caseId}-facts`, attempt));
     });
     c.factsMs = performance.now() - t;
     if (!reading.ok) return settle();
@@ -181,7 +185,7 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
       const entry = await botSlots.run(() => {
         t = performance.now();
         // As the activity does: look for an earlier entry only when an earlier attempt may have made one.
-        return retried((attempt) => core.enterResult(entryRequestOf(row, result), `${row.caseId}-enter`, undefined, { look: attempt > 1 }));
+        return retried((attempt) => core.enterResult(entryRequestOf(row, result), `${row.caseId}-enter`, undefined, { look: attempt > 1 }, attempt));
       });
       c.enterMs = performance.now() - t;
       if (!entry.ok) throw new Error(`${row.caseId}: entry refused: ${entry.code} ${entry.message}`);

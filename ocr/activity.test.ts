@@ -17,6 +17,7 @@ const fakeReader: ReceiptReader = {
     read.push(typeof input === 'string' ? input : input.name);
     return { source: 'pdf-text' } as ReceiptReading;
   },
+  async warm() {},
   async close() {},
 };
 

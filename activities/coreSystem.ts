@@ -15,7 +15,13 @@ export interface CoreSystem {
    * `mayStillSubmit` is asked right before the click that sends the entry; it throws to stop it.
    * `look: false` skips the search for an earlier entry (nothing before this attempt can have sent one).
    */
-  enterResult(request: EntryRequest, label: string, mayStillSubmit?: SubmitGuard, look?: EntryLook, attempt?: number): Promise<EntryOutcome>;
+  enterResult(
+    request: EntryRequest,
+    label: string,
+    mayStillSubmit?: SubmitGuard,
+    look?: EntryLook,
+    attempt?: number,
+  ): Promise<EntryOutcome>;
   /** Steps, page loads and time by business and step (`lump-sum/read`, `transfer/enter`…), when the bots count them. */
   stats?(): Record<string, BotStepStats>;
 }

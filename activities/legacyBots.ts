@@ -95,7 +95,9 @@ export function legacyBotActivities(deps: ActivityDeps): LegacyBotActivities {
     async readFacts(input) {
       const row = input.caseRow.row as IntakeRow;
       const query = factsQuery(row);
-      const reading = await onRecord(input, 'facts-read', () => coreSystem.readFacts(query, `${row.caseId}-facts`, Context.current().info.attempt));
+      const reading = await onRecord(input, 'facts-read', () =>
+        coreSystem.readFacts(query, `${row.caseId}-facts`, Context.current().info.attempt),
+      );
       await recordStep(store, {
         caseId: row.caseId,
         key: roundStep('facts-read', input.round),

@@ -60,12 +60,15 @@ describe('bot evidence', () => {
     standIn.clock.skip(61_000);
     const label = `LS-2025-0001-${ID}`;
     const err = await pool
-      .withSession(async (session) => {
-        await new PersonSearchPage(session).open(); // logs in again, inside the traced step
-        expect(session.loginCount).toBe(2);
-        await session.page.locator('body').click();
-        throw new BusinessFault('TEST-AFTER-RELOGIN', '测试：重新登录后失败');
-      }, { label })
+      .withSession(
+        async (session) => {
+          await new PersonSearchPage(session).open(); // logs in again, inside the traced step
+          expect(session.loginCount).toBe(2);
+          await session.page.locator('body').click();
+          throw new BusinessFault('TEST-AFTER-RELOGIN', '测试：重新登录后失败');
+        },
+        { label },
+      )
       .catch((e: unknown) => e);
     standIn.system.setFaults({ sessionIdleSeconds: 1800 });
 

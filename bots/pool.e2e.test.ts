@@ -52,10 +52,13 @@ describe('createBrowserPool', () => {
     standIn.system.setFaults({ errorRate: 1 });
     let failed: BotSession | null = null;
     const err = await pool
-      .withSession(async (session) => {
-        failed = session;
-        await new PersonSearchPage(session).open();
-      }, { label: 'LS-P-0001' })
+      .withSession(
+        async (session) => {
+          failed = session;
+          await new PersonSearchPage(session).open();
+        },
+        { label: 'LS-P-0001' },
+      )
       .catch((e: unknown) => e);
     standIn.system.setFaults({ errorRate: 0 });
     expect(err).toBeInstanceOf(TechnicalFault);
@@ -102,9 +105,12 @@ describe('trace policy', () => {
     standIn.system.setFaults({ errorRate: 1 });
     try {
       const err = await tracePool
-        .withSession(async (session) => {
-          await new PersonSearchPage(session).open();
-        }, { label: `LS-P-0002-attempt-${attempt}`, attempt })
+        .withSession(
+          async (session) => {
+            await new PersonSearchPage(session).open();
+          },
+          { label: `LS-P-0002-attempt-${attempt}`, attempt },
+        )
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TechnicalFault);
       return (err as TechnicalFault).evidence.map((e) => e.kind);
@@ -114,7 +120,13 @@ describe('trace policy', () => {
   }
 
   it('on-retry: a first attempt keeps its screenshot and page, a retry its trace too', async () => {
-    const onRetry = createBrowserPool({ size: 1, legacyUrl: standIn.system.url, credentials: TEST_CREDENTIALS, evidenceDir, trace: 'on-retry' });
+    const onRetry = createBrowserPool({
+      size: 1,
+      legacyUrl: standIn.system.url,
+      credentials: TEST_CREDENTIALS,
+      evidenceDir,
+      trace: 'on-retry',
+    });
     try {
       expect(await failingStep(onRetry, 1)).toEqual(['screenshot', 'html']);
       expect(await failingStep(onRetry, 2)).toEqual(['screenshot', 'html', 'trace']);

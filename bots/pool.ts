@@ -28,7 +28,7 @@ export interface BrowserPoolOptions {
 }
 
 /** A step as its caller knows it: what to call its evidence, what to count it as, which attempt it is. */
-export interface BotStepInfo {
+interface BotStepInfo {
   /** Names the step's evidence files. */
   label?: string;
   /** Counts the step in `stats()` (e.g. `lump-sum/read`); not counted without one. */

@@ -185,7 +185,9 @@ export async function runBaseline(spec: BaselineSpec): Promise<BaselineResult> {
       const entry = await botSlots.run(() => {
         t = performance.now();
         // As the activity does: look for an earlier entry only when an earlier attempt may have made one.
-        return retried((attempt) => core.enterResult(entryRequestOf(row, result), `${row.caseId}-enter`, undefined, { look: attempt > 1 }, attempt));
+        return retried((attempt) =>
+          core.enterResult(entryRequestOf(row, result), `${row.caseId}-enter`, undefined, { look: attempt > 1 }, attempt),
+        );
       });
       c.enterMs = performance.now() - t;
       if (!entry.ok) throw new Error(`${row.caseId}: entry refused: ${entry.code} ${entry.message}`);

@@ -1,10 +1,10 @@
 import { ActivityCancellationDetails } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SubmitGuard } from '../bots';
 import type { Store } from '../store';
-import { backendKinds, type TestBackend } from '../store/testing/backends';
+import { backendKinds, storeForSuite } from '../store/testing/backends';
 import { EntryFenced, fencedSubmitGuard, takeEntryLeaseForAttempt } from './entryFence';
 import { describeEachBackend } from '../store/testing/onPostgres';
 
@@ -38,16 +38,8 @@ const fenced = (err: unknown) => {
 };
 
 describeEachBackend(backendKinds, 'the entry fence on $name', (kind) => {
-  let backend: TestBackend;
   let store: Store;
-  beforeAll(async () => {
-    backend = kind.create();
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await backend?.cleanup();
-  });
+  storeForSuite(kind, (opened) => (store = opened));
 
   it('lets an attempt submit until a retry takes the lease over, then refuses it naming both tokens', async () => {
     const first = attemptOf('F-1', 1, 0);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { batchRowsInTurn, batchRowsPage, recordBatchRows } from './batchRows';
 import type { Store } from './store';
-import { backendKinds, type TestBackend } from './testing/backends';
+import { backendKinds, storeForSuite } from './testing/backends';
 import { describeEachBackend } from './testing/onPostgres';
 
 /** A workbook's rows sheet by sheet: 4 趸缴, 2 转移, 2 零星报销. */
@@ -18,16 +18,8 @@ async function allPages(read: (offset: number, limit: number) => Promise<{ caseI
 }
 
 describeEachBackend(backendKinds, 'a batch’s rows on $name', (kind) => {
-  let backend: TestBackend;
   let store: Store;
-  beforeAll(async () => {
-    backend = kind.create();
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await backend?.cleanup();
-  });
+  storeForSuite(kind, (opened) => (store = opened));
 
   it('hands the rows out page by page with the businesses spread over the batch, and keeps workbook order for the results', async () => {
     await recordBatchRows(store, 'B-turns', workbookRows);

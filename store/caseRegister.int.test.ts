@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { getBatch, isWorkbookTaken, listIntakeErrors, recordIntakeErrors, setBatchStatus, upsertBatch } from './batches';
 import { getCase, listCasesByBatch, listCasesByStatus, upsertCase, type CaseRecord } from './caseRegister';
 import type { Store } from './store';
-import { backendKinds, type TestBackend } from './testing/backends';
+import { backendKinds, storeForSuite } from './testing/backends';
 import { describeEachBackend } from './testing/onPostgres';
 
 function sampleCase(overrides: Partial<CaseRecord> = {}): CaseRecord {
@@ -22,16 +22,8 @@ function sampleCase(overrides: Partial<CaseRecord> = {}): CaseRecord {
 }
 
 describeEachBackend(backendKinds, 'case register on $name', (kind) => {
-  let backend: TestBackend;
   let store: Store;
-  beforeAll(async () => {
-    backend = kind.create();
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await backend?.cleanup();
-  });
+  storeForSuite(kind, (opened) => (store = opened));
 
   it('inserts a case, then replaces it on upsert, keeping money as a two-decimal string', async () => {
     const inserted = await upsertCase(store, sampleCase());

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { currentEntryLease, takeEntryLease } from './entryLeases';
 import type { Store } from './store';
-import { backendKinds, type TestBackend } from './testing/backends';
+import { backendKinds, storeForSuite } from './testing/backends';
 import { describeEachBackend } from './testing/onPostgres';
 
 const at = (second: number) => new Date(Date.UTC(2026, 11, 1, 8, 0, second)).toISOString();
 const minutes = 3 * 60_000;
 
 describeEachBackend(backendKinds, 'entry leases on $name', (kind) => {
-  let backend: TestBackend;
   let store: Store;
-  beforeAll(async () => {
-    backend = kind.create();
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await backend?.cleanup();
-  });
+  storeForSuite(kind, (opened) => (store = opened));
 
   it('gives token 1 to the first attempt, the same token to it again, and the next to a newer attempt', async () => {
     const caseId = 'LEASE-1';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseParameterProposalData } from '../rules/parameterProposal';
 import { defaultParameters } from '../rules/params';
 import { reimbursementProposal, transferProposal } from '../rules/testkit/proposals';
@@ -13,7 +13,7 @@ import {
   type PolicyActor,
 } from './parameterVersions';
 import type { Store } from './store';
-import { backendKinds, type TestBackend } from './testing/backends';
+import { backendKinds, storeForSuite } from './testing/backends';
 import { describeEachBackend } from './testing/onPostgres';
 import { ADMIN_TRAIL_ID } from './userAdmin';
 import { verifyChain } from './verifyChain';
@@ -23,16 +23,8 @@ const SHA = 'a'.repeat(64);
 const TODAY = '2026-12-01';
 
 describeEachBackend(backendKinds, 'parameter versions on $name', (kind) => {
-  let backend: TestBackend;
   let store: Store;
-  beforeAll(async () => {
-    backend = kind.create();
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await backend?.cleanup();
-  });
+  storeForSuite(kind, (opened) => (store = opened));
   const propose = (by: PolicyActor, data: unknown, today = TODAY) =>
     proposeParameterVersion(store, by, { proposal: parseParameterProposalData(data), file: 'p.json', sha256: SHA }, today);
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { openStore } from '../openStore';
 import type { Store } from '../store';
 
@@ -58,3 +59,21 @@ export const backendKinds: BackendKind[] = [
     },
   },
 ];
+
+/**
+ * Opens a store of the backend's kind before the suite's tests and closes and removes it after
+ * them; `use` receives it, for the suite's own variable.
+ */
+export function storeForSuite(kind: BackendKind, use: (store: Store) => void): void {
+  let backend: TestBackend | undefined;
+  let store: Store | undefined;
+  beforeAll(async () => {
+    backend = kind.create();
+    store = await backend.open();
+    use(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await backend?.cleanup();
+  });
+}

@@ -73,16 +73,17 @@ try {
   );
   const legacy = await startLegacySystem({ dataFile: legacyDataFile(dir), port: 0, users: [STAND_IN_DEFAULT_CREDENTIALS] });
   try {
+    const { worker } = loadConfig();
     const spec: BaselineSpec = {
       workbook: corpus.workbook,
       attachmentsDir: corpus.attachmentsDir,
       legacyUrl: legacy.url,
       concurrency: Number(values.concurrency),
       botSlots: DEFAULT_BOT_SLOTS,
-      ocrThreads: loadConfig().worker.ocrThreads,
+      ocrThreads: worker.ocrThreads,
       ocrSlots: defaultOcrSlots(),
       evidenceDir: path.join(dir, 'evidence'),
-      botTrace: loadConfig().worker.botTrace,
+      botTrace: worker.botTrace,
       chromiumPath: botChromiumPath(),
     };
     const specFile = path.join(dir, 'spec.json');

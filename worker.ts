@@ -192,14 +192,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       }),
     );
   }
-  // The warm-up never fails; once it is over, a worker that could not be created gives back what it opened.
-  const [created] = await Promise.allSettled([Promise.all(creating), warmUp({ pool, receiptReader, queues, logger: options.logger })]);
-  if (created.status === 'rejected') {
-    await receiptReader.close();
-    await pool?.close();
-    throw created.reason;
-  }
-  const workers = created.value;
+  const [workers] = await Promise.all([Promise.all(creating), warmUp({ pool, receiptReader, queues, logger: options.logger })]);
   if (queues.has(TASK_QUEUES.default)) await warnOfMissingCalendarYears(store, options.logger);
   if (queues.has(TASK_QUEUES.default))
     delivery = startDeliveryLoop({ store, senders, intervalMs: notify.intervalSeconds * 1000, logger: options.logger });

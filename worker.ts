@@ -9,12 +9,11 @@ import { createReviewActivities } from './activities/review';
 import { caseWatchActivities } from './activities/caseWatch';
 import { withLeanCase } from './activities/leanCase';
 import { browserCoreSystem } from './activities/coreSystem';
-import { createBrowserPool, type BrowserPool } from './bots';
+import { createBrowserPool } from './bots';
 import { createReceiptReader, ocrActivities, type ReceiptReader } from './ocr';
 import { availableParallelism } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { noticeActivities } from './notices/activities';
-import { prepareTextPdfs } from './reports/pdfDocument';
 import { auditActivities } from './audit/activities';
 import { scheduleActivities } from './schedules/activities';
 import { notificationActivities } from './notifications/activities';
@@ -192,7 +191,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       }),
     );
   }
-  const [workers] = await Promise.all([Promise.all(creating), warmUp({ pool, receiptReader, queues, logger: options.logger })]);
+  const workers = await Promise.all(creating);
   if (queues.has(TASK_QUEUES.default)) await warnOfMissingCalendarYears(store, options.logger);
   if (queues.has(TASK_QUEUES.default))
     delivery = startDeliveryLoop({ store, senders, intervalMs: notify.intervalSeconds * 1000, logger: options.logger });
@@ -228,33 +227,6 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       return stopping;
     },
   };
-}
-
-/**
- * What a worker's first cases would otherwise wait for, done before it polls: the bots' browser
- * launched and its seats logged in, the OCR models and pdfjs loaded, the notices' CJK face parsed.
- * Each is what the first case of its kind did before; a part that fails (the core system down at
- * start) is logged and left to that first case, which retries as it always did.
- */
-async function warmUp(parts: {
-  pool: BrowserPool | null;
-  receiptReader: ReceiptReader;
-  queues: ReadonlySet<TaskQueueName>;
-  logger: Logger;
-}): Promise<void> {
-  const startedAt = performance.now();
-  const tasks: [string, () => Promise<void>][] = [];
-  if (parts.pool) tasks.push(['bots', () => parts.pool!.warm()]);
-  if (parts.queues.has(TASK_QUEUES.ocr)) tasks.push(['receipt reader', () => parts.receiptReader.warm()]);
-  if (parts.queues.has(TASK_QUEUES.default)) tasks.push(['notices', () => prepareTextPdfs()]);
-  const results = await Promise.allSettled(tasks.map(([, warm]) => warm()));
-  results.forEach((result, i) => {
-    if (result.status === 'rejected') {
-      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
-      parts.logger.warn(`warm-up of the ${tasks[i]![0]} failed, left to the first case: ${reason}`);
-    }
-  });
-  parts.logger.info(`warmed up (${tasks.map(([name]) => name).join(', ')}) in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 }
 
 /** Said once at start, where operators look: deadlines count Monday to Friday until the year is imported. */

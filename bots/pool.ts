@@ -51,11 +51,6 @@ export interface BrowserPool {
    * attached to the fault when an evidence directory is configured.
    */
   withSession<T>(step: (session: BotSession) => Promise<T>, info?: BotStepInfo): Promise<T>;
-  /**
-   * Launches the browser and logs every seat in now, so that a worker's first cases do not wait for
-   * it; a seat that cannot log in (the core system is down) fails it, and opens with its first step.
-   */
-  warm(): Promise<void>;
   /** Steps, page loads and time so far, by the `kind` the steps were given (steps without one are not counted). */
   stats(): Record<string, BotStepStats>;
   close(): Promise<void>;
@@ -176,20 +171,6 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       } finally {
         seats.give();
       }
-    },
-
-    async warm() {
-      // Each seat opened under a slot, so that warming beside running steps never opens more than `size`.
-      const opening = Array.from({ length: Math.max(0, options.size - idle.length) }, async () => {
-        await seats.take();
-        try {
-          if (!closed) idle.push(await openSeat());
-        } finally {
-          seats.give();
-        }
-      });
-      const failed = (await Promise.allSettled(opening)).find((r) => r.status === 'rejected');
-      if (failed) throw asBotFault(failed.reason);
     },
 
     stats() {

@@ -17,7 +17,6 @@ const fakeReader: ReceiptReader = {
     read.push(typeof input === 'string' ? input : input.name);
     return { source: 'pdf-text' } as ReceiptReading;
   },
-  async warm() {},
   async close() {},
 };
 

@@ -12,7 +12,7 @@ import { ReceiptReadError } from './errors';
 import { extractReceipt, looksLikeReceipt } from './extract/extractReceipt';
 import { preprocess, type PageImage } from './image/preprocess';
 import { loadReceiptFile, type ReceiptInput } from './input/load';
-import { openPdf, pdfTextFragments, preparePdfReading, rasterisePdf } from './input/pdf';
+import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
 import { fillOneDigitShort } from './oneDigitShort';
@@ -37,8 +37,6 @@ export interface ReceiptReaderOptions {
 export interface ReceiptReader {
   /** Reads one receipt; throws ReceiptReadError for a file that is unreadable or not a receipt. */
   read(input: ReceiptInput): Promise<ReceiptReading>;
-  /** Loads the engine's models and the PDF reader now rather than with the first receipt (a worker warming up). */
-  warm(): Promise<void>;
   /** Releases the engine (the last reader of the process closes it). */
   close(): Promise<void>;
 }
@@ -71,10 +69,6 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
       } finally {
         await pdf.document.destroy();
       }
-    },
-    async warm() {
-      if (closed) throw new Error('receipt reader is closed');
-      await Promise.all([getEngine(), preparePdfReading()]);
     },
     async close() {
       if (closed) return;

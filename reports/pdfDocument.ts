@@ -181,15 +181,6 @@ function deflateNatively(doc: PDFDocument): void {
     });
 }
 
-/**
- * Loads fontkit and the CJK face, and lays out and subsets a line of it, now rather than with the
- * first notice (a worker warming up); nothing when PDF output is not supported here.
- */
-export async function prepareTextPdfs(): Promise<void> {
-  if (!(await pdfSupported())) return;
-  await renderTextPdf([{ kind: 'paragraph', text: '医疗保障经办 0123456789' }], { title: 'warm-up' });
-}
-
 /** Renders blocks into a PDF with the CJK font embedded as a subset (only the glyphs used). */
 export async function renderTextPdf(
   blocks: readonly Block[],

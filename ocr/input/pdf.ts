@@ -71,11 +71,6 @@ function loadPdfjs(): Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> 
   return pdfjs;
 }
 
-/** Loads pdfjs now rather than with the first PDF (a worker warming up). */
-export async function preparePdfReading(): Promise<void> {
-  await loadPdfjs();
-}
-
 /**
  * Opens a PDF; a broken, password-protected or oversized one, or one with active content
  * (pdfActiveContent.ts), is a ReceiptReadError. Nothing in the file is ever run: pdfjs has no

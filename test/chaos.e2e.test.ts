@@ -35,6 +35,9 @@ const PROFILE =
     ? { cases: 200, kills: 10, faults: { errorRate: 0.1, latencyMs: 200, sessionIdleSeconds: 30 } }
     : { cases: 20, kills: 3, faults: { errorRate: 0.05, latencyMs: 50, sessionIdleSeconds: 5 } };
 
+/** The core system's latency while a killed worker's replacement starts: a case's bot steps take seconds each. */
+const SLOW_SPELL_LATENCY_MS = 1500;
+
 /**
  * Crashes during a batch, on the scale-out shape: two worker processes sharing one Temporal server
  * and one PostgreSQL store. Whatever dies when, every case is decided once, entered once, and the
@@ -88,10 +91,22 @@ describeOnPostgres(
         const kills: { done: number; workers: number }[] = [];
         let temporalRestartedAt: number | null = null;
         let progress: BatchProgress | undefined;
+        let slowed = false;
         for (const deadline = Date.now() + 40 * 60_000; Date.now() < deadline; await sleep(250)) {
           progress = await batch.query(batchProgressQuery).catch(() => progress);
           if (progress?.finished) break;
           const done = progress?.done ?? 0;
+          // Two live workers clear a 20-case batch in seconds, faster than a victim's replacement starts
+          // on a busy machine: the core system has a slow spell while one starts, so that the kills still
+          // to come find the batch running and the workers they need.
+          const waitingForReplacement = kills.length > 0 && kills.length < PROFILE.kills && ready.size < 2;
+          if (waitingForReplacement !== slowed) {
+            slowed = waitingForReplacement;
+            stack.legacy.setFaults({ latencyMs: slowed ? SLOW_SPELL_LATENCY_MS : PROFILE.faults.latencyMs });
+            note(
+              slowed ? `core system slow while a replacement starts, at ${done}/${PROFILE.cases} done` : 'core system at its pace again',
+            );
+          }
           // The kill of every worker waits until the replacement of an earlier victim polls, so it takes two.
           const all = kills.length === Math.floor(PROFILE.kills / 2);
           if (kills.length < killAt.length && done >= killAt[kills.length]! && ready.size >= (all ? 2 : 1)) {

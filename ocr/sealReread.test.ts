@@ -107,7 +107,7 @@ describe('an identifier re-read under the seal', () => {
     expect({ ...after, number: FIRST_NUMBER, confidence: { ...after.confidence, number: 0.62 } }).toEqual(reading());
     expect(rereads).toEqual([expect.objectContaining({ field: 'number', accepted: true })]);
     // The page under the seal, levelled and denoised as the first was; only the number's line read again.
-    expect(asked.prepared).toEqual([{ workingWidth: WIDTH, underSeal: { skewDegrees: 0.4, denoised: true } }]);
+    expect(asked.prepared).toEqual([{ workingWidth: WIDTH, like: { skewDegrees: 0.4, denoised: true }, underSeal: true }]);
     expect(asked.reread).toEqual([[NUMBER_LINE.box]]);
   });
 

@@ -54,7 +54,8 @@ export async function rereadUnderSeal(
   // first reading's boxes fall on the same text.
   const options = {
     workingWidth: engine.workingWidth,
-    underSeal: { skewDegrees: prepared.steps.skewDegrees, denoised: prepared.steps.denoised },
+    like: { skewDegrees: prepared.steps.skewDegrees, denoised: prepared.steps.denoised },
+    underSeal: true,
   };
   const seen = await (engine.prepare ? engine.prepare(page, options) : preprocess(page, options));
   let result = reading;

@@ -14,11 +14,15 @@ export interface PreprocessOptions {
   /** Width the page is scaled to; engines state the text size they read best at. */
   workingWidth: number;
   /**
-   * Prepare the page as seen under the seal (`underSeal` in seal.ts: the seal's pixels by their red
-   * value) with the steps its first preparation took, so that a box found on the first falls on the
-   * same text here. No seal ink is reported for it.
+   * The steps an earlier preparation of the same page took, taken again instead of estimated, so
+   * that a box found on that page falls on the same text here (scaled by the ratio of the widths).
    */
-  underSeal?: Pick<PreparedImage['steps'], 'skewDegrees' | 'denoised'>;
+  like?: Pick<PreparedImage['steps'], 'skewDegrees' | 'denoised'>;
+  /**
+   * Prepare the page as seen under the seal (`underSeal` in seal.ts: the seal's pixels by their red
+   * value). No seal ink is reported for it.
+   */
+  underSeal?: boolean;
 }
 
 export interface PreparedImage extends GreyImage {
@@ -72,11 +76,11 @@ export async function preprocess(image: PageImage, options: PreprocessOptions): 
     : greyWithoutSeal(data, info.width, info.height, info.channels);
   let grey: GreyImage = withoutSeal.grey;
   const grain = estimateGrain(grey);
-  const denoised = options.underSeal?.denoised ?? grain > GRAIN_THRESHOLD;
+  const denoised = options.like?.denoised ?? grain > GRAIN_THRESHOLD;
   if (denoised) grey = await toGreyImage(greySharp(grey).median(3));
   grey = flattenLighting(grey);
   const ink = Math.min(otsuThreshold(grey), 170);
-  const skewDegrees = options.underSeal?.skewDegrees ?? estimateSkew(grey, ink);
+  const skewDegrees = options.like?.skewDegrees ?? estimateSkew(grey, ink);
   grey = await levelImage(grey, skewDegrees);
   grey = removeRuleLines(grey, ink, Math.round(options.workingWidth * 0.06));
   const sealInk = withoutSeal.sealInk && (await levelImage(withoutSeal.sealInk, skewDegrees));

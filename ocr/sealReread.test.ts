@@ -72,7 +72,14 @@ function prepared(sealInk: GreyImage | null = ringThrough(300, 0, 40)): Prepared
     height: HEIGHT,
     data: new Uint8Array(WIDTH * HEIGHT).fill(255),
     sealInk,
-    steps: { scale: 1, skewDegrees: 0.4, grain: 3, denoised: true },
+    steps: {
+      scale: 1,
+      skewDegrees: 0.4,
+      grain: 3,
+      denoised: true,
+      source: { width: WIDTH, height: HEIGHT },
+      unlevelled: { width: WIDTH, height: HEIGHT },
+    },
   };
 }
 
@@ -84,7 +91,7 @@ function engineReading(text: string, confidence: number) {
     workingWidth: WIDTH,
     prepare: (_image, options) => {
       asked.prepared.push(options);
-      return Promise.resolve({ ...prepared(null), steps: { scale: 1, skewDegrees: 0.4, grain: 3, denoised: true } });
+      return Promise.resolve(prepared(null));
     },
     recognize: () => Promise.reject(new Error('no detection in a re-read')),
     reread: (_page, boxes) => {

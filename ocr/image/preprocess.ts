@@ -19,6 +19,11 @@ export interface PreprocessOptions {
    */
   like?: Pick<PreparedImage['steps'], 'skewDegrees' | 'denoised'>;
   /**
+   * Only these rows of the upload (as oriented; e.g. a band of lines to read again), scaled as the
+   * whole upload's width would be: the band is prepared for a fraction of the page's cost.
+   */
+  rows?: { top: number; height: number };
+  /**
    * Prepare the page as seen under the seal (`underSeal` in seal.ts: the seal's pixels by their red
    * value). No seal ink is reported for it.
    */
@@ -31,8 +36,19 @@ export interface PreparedImage extends GreyImage {
    * under an opaque stamp may have lost strokes, so its readings are not trusted alone.
    */
   sealInk: GreyImage | null;
-  /** What was done, for logs and tests. */
-  steps: { scale: number; skewDegrees: number; grain: number; denoised: boolean };
+  /**
+   * What was done, for logs and tests, and where a point of the upload lands on the page: the upload's
+   * size as oriented (`source`, the whole of it even when only `rows` were prepared), the size it was
+   * scaled to before levelling (`unlevelled`).
+   */
+  steps: {
+    scale: number;
+    skewDegrees: number;
+    grain: number;
+    denoised: boolean;
+    source: { width: number; height: number };
+    unlevelled: { width: number; height: number };
+  };
 }
 
 /** Grain above which the median filter runs (clean renderings measure below 1). */
@@ -65,8 +81,10 @@ export async function preprocess(image: PageImage, options: PreprocessOptions): 
   const decoded = source.rotate().flatten({ background: '#ffffff' });
   const meta = await decoded.clone().metadata();
   const sourceWidth = meta.autoOrient?.width ?? meta.width ?? options.workingWidth;
+  const sourceHeight = meta.autoOrient?.height ?? meta.height ?? options.workingWidth;
   const scale = options.workingWidth / sourceWidth;
-  const { data, info } = await decoded
+  const { rows } = options;
+  const { data, info } = await (rows ? decoded.extract({ left: 0, top: rows.top, width: sourceWidth, height: rows.height }) : decoded)
     .resize({ width: options.workingWidth, kernel: 'lanczos3' })
     .removeAlpha()
     .raw()
@@ -84,5 +102,10 @@ export async function preprocess(image: PageImage, options: PreprocessOptions): 
   grey = await levelImage(grey, skewDegrees);
   grey = removeRuleLines(grey, ink, Math.round(options.workingWidth * 0.06));
   const sealInk = withoutSeal.sealInk && (await levelImage(withoutSeal.sealInk, skewDegrees));
-  return { ...grey, sealInk, steps: { scale, skewDegrees, grain, denoised } };
+  const steps = {
+    ...{ scale, skewDegrees, grain, denoised },
+    source: { width: sourceWidth, height: sourceHeight },
+    unlevelled: { width: info.width, height: info.height },
+  };
+  return { ...grey, sealInk, steps };
 }

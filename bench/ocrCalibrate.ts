@@ -13,14 +13,15 @@ import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { generateCorpus, type CorpusEntry, type ReceiptKind } from '../fixtures/receipts/corpus';
 import { TUNING_LAYOUTS } from '../fixtures/receipts/layouts';
-import type { OcrEngine, TextFragment } from '../ocr/engines/engine';
+import type { OcrEngine, TextBox, TextFragment } from '../ocr/engines/engine';
 import { acquireEngine, releaseEngine } from '../ocr/engines/registry';
 import { extractReceipt } from '../ocr/extract/extractReceipt';
-import type { GreyImage } from '../ocr/image/greyImage';
+import { prepareBand } from '../ocr/image/band';
+import { preprocess, type PageImage, type PreparedImage } from '../ocr/image/preprocess';
 import { rowsOf } from '../ocr/layout/rows';
 import { createReceiptReader } from '../ocr/reader';
 import { RECEIPT_FIELDS, type ReceiptReading } from '../ocr/schema';
-import { secondLook, type SecondLook } from '../ocr/secondReading';
+import { FINER, secondLook, type SecondLook } from '../ocr/secondReading';
 import { scoreReading } from './ocrScore';
 
 const { values } = parseArgs({
@@ -44,14 +45,18 @@ const entries: CorpusEntry[] = existsSync(manifest)
     });
 
 const engine = await acquireEngine('ppocr');
-const seen: { last: { page: GreyImage; fragments: TextFragment[] } | null } = { last: null };
-// The page and the engine's fragments are kept, to replay the first reading and its second look.
+const seen: { image: PageImage | null; last: { page: PreparedImage; fragments: TextFragment[] } | null } = { image: null, last: null };
+// The upload, the page and the engine's fragments are kept, to replay the first reading and its second look.
 const capturing: OcrEngine = {
   name: engine.name,
   workingWidth: engine.workingWidth,
+  prepare: (image, options) => {
+    if (!options.like) seen.image = image;
+    return engine.prepare ? engine.prepare(image, options) : preprocess(image, options);
+  },
   recognize: async (page) => {
     const fragments = await engine.recognize(page);
-    seen.last = { page, fragments };
+    seen.last = { page: page as PreparedImage, fragments };
     return fragments;
   },
   reread: engine.reread?.bind(engine),
@@ -67,11 +72,14 @@ for (const entry of entries) {
   const seconds = (performance.now() - started) / 1000;
   let first: ReceiptReading | null = null;
   let looks: SecondLook[] = [];
-  const captured = seen.last as { page: GreyImage; fragments: TextFragment[] } | null;
+  const captured = seen.last as { page: PreparedImage; fragments: TextFragment[] } | null;
   if (captured) {
     const rows = rowsOf(captured.fragments);
     first = extractReceipt(rows, 'ppocr');
-    looks = (await secondLook(first, rows, captured.fragments, captured.page, engine)).looks;
+    const { page } = captured;
+    const finer = (boxes: readonly TextBox[]) =>
+      prepareBand(seen.image!, page, boxes, Math.round(engine.workingWidth * FINER), capturing.prepare!);
+    looks = (await secondLook(first, rows, captured.fragments, page, finer, engine)).looks;
   }
   reads.push({ entry, first, final, looks, seconds });
   process.stderr.write(`${entry.file} ${seconds.toFixed(2)} s\n`);

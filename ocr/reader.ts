@@ -5,11 +5,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { locateFields } from './extract/locate';
-import type { EngineName, OcrEngine, TextFragment } from './engines/engine';
+import type { EngineName, OcrEngine, TextBox, TextFragment } from './engines/engine';
 import { OcrThreadStoppedError } from './engines/ppocr';
 import { acquireEngine, releaseEngine } from './engines/registry';
 import { ReceiptReadError } from './errors';
 import { extractReceipt, looksLikeReceipt } from './extract/extractReceipt';
+import { prepareBand } from './image/band';
 import { preprocess, type PageImage } from './image/preprocess';
 import { loadReceiptFile, type ReceiptInput } from './input/load';
 import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
@@ -18,7 +19,7 @@ import type { ReceiptReading } from './schema';
 import { fillOneDigitShort } from './oneDigitShort';
 import { holdSealCoveredIdentifiers, witnessSealCovered } from './sealCover';
 import { rereadUnderSeal } from './sealReread';
-import { secondLook } from './secondReading';
+import { FINER, secondLook } from './secondReading';
 import { createTesseractWitness, type Witness } from './witness';
 
 /** The default engine, chosen by `npm run bench:ocr` (README: PP-OCRv4 is more accurate at lower cost). */
@@ -95,7 +96,11 @@ async function readImage(name: string, image: PageImage, engine: OcrEngine, witn
   const fragments: TextFragment[] = await engine.recognize(prepared);
   const rows = rowsOf(fragments);
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
-  const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, engine, witness);
+  const finer = (boxes: readonly TextBox[]) =>
+    prepareBand(image, prepared, boxes, Math.round(engine.workingWidth * FINER), (page, options) =>
+      engine.prepare ? engine.prepare(page, options) : preprocess(page, options),
+    );
+  const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, finer, engine, witness);
   const held = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
   const vouched = await witnessSealCovered(held.reading, held.covered, fragments, prepared, witness);
   const underSeal = await rereadUnderSeal(vouched, fragments, prepared, image, engine);

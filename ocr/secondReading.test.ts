@@ -6,6 +6,23 @@ import { CORROBORATED, secondLook } from './secondReading';
 import type { Witness } from './witness';
 
 const PAGE = { width: 800, height: 400, data: new Uint8Array(800 * 400) };
+/** The band of the upload under the open lines, prepared again at one and a half times the width. */
+const BAND = { width: 1200, height: 600, data: new Uint8Array(1200 * 600) };
+/** A finer band that counts the lines it was prepared for. */
+function finerBand() {
+  const preparedFor: TextBox[][] = [];
+  const finer = (boxes: readonly TextBox[]) => {
+    preparedFor.push([...boxes]);
+    return Promise.resolve({
+      page: BAND,
+      boxOnBand: (b: TextBox) => ({ x0: b.x0 * 1.5, y0: b.y0 * 1.5, x1: b.x1 * 1.5, y1: b.y1 * 1.5 }),
+    });
+  };
+  return Object.assign(finer, { preparedFor });
+}
+/** The first page's line a box stands on, the box on the page or on the band. */
+const lineOf = (lines: readonly TextFragment[], page: unknown, box: TextBox) =>
+  lines.find((f) => f.box.y0 === (page === BAND ? Math.round(box.y0 / 1.5) : box.y0))!;
 
 /** A fragment on line `line` whose value characters (after the label) have confidence `value`. */
 function fragment(line: number, label: string, text: string, value: number): TextFragment {
@@ -24,56 +41,69 @@ const FIRST = [
   fragment(3, '交款人:', '朱倩', 0.99),
 ];
 
-/** An engine whose second readings of a line are given per width scale, keyed by the line's first text. */
+type Readings = Record<number, Record<string, [string, number]>>;
+
+/**
+ * An engine whose second readings of a line are given per width scale, on the page and on the band,
+ * keyed by the line's first text; a line not given is read as the first reading's text at 0.99.
+ */
 function engineRereading(
-  byScale: Record<number, Record<string, [string, number]>>,
-): OcrEngine & { reread: NonNullable<OcrEngine['reread']>; asked: TextBox[][] } {
-  const asked: TextBox[][] = [];
+  onPage: Readings,
+  onBand: Readings = {},
+): OcrEngine & { reread: NonNullable<OcrEngine['reread']>; asked: { page: string; boxes: TextBox[] }[] } {
+  const asked: { page: string; boxes: TextBox[] }[] = [];
   return {
     name: 'ppocr',
     workingWidth: 1400,
     recognize: () => Promise.resolve(FIRST),
     close: () => Promise.resolve(),
     asked,
-    reread(_page, boxes, { widthScale }) {
-      asked.push([...boxes]);
+    reread(page, boxes, { widthScale }) {
+      asked.push({ page: page === BAND ? 'band' : 'page', boxes: [...boxes] });
+      const given = page === BAND ? onBand : onPage;
       return Promise.resolve(
         boxes.map((box) => {
-          const first = FIRST.find((f) => f.box.y0 === box.y0)!;
+          const first = lineOf(FIRST, page, box);
           const [label] = /^[^:]+:/.exec(first.text)!;
-          const [text, value] = byScale[widthScale]?.[first.text] ?? [first.text.slice(label.length), 0.99];
-          return fragment((box.y0 - 10) / 40, label, text, value);
+          const [text, value] = given[widthScale]?.[first.text] ?? [first.text.slice(label.length), 0.99];
+          return { ...fragment(0, label, text, value), box };
         }),
       );
     },
   };
 }
 
-async function look(engine: OcrEngine) {
+async function look(engine: OcrEngine, finer = finerBand()) {
   const rows = rowsOf(FIRST);
-  return secondLook(extractReceipt(rows, 'ppocr'), rows, FIRST, PAGE, engine);
+  return secondLook(extractReceipt(rows, 'ppocr'), rows, FIRST, PAGE, finer, engine);
 }
 
+/** Page readings that corroborate nothing: a digit misread, unsure readings, one sure among unsure. */
+const PAGE_UNSURE: Readings = {
+  0.8: { '票据代码:51901249': ['51901249', 0.99], '票据号码:3019736932': ['3019736932', 0.79], '校验码:e4037a': ['e4037a', 0.99] },
+  1.25: { '票据代码:51901249': ['51901248', 0.99], '票据号码:3019736932': ['3019736932', 0.52], '校验码:e4037a': ['e4037a', 0.8] },
+};
+
 describe('the second look at fields read below 0.90', () => {
-  it('corroborates a value both other samplings read the same and surely, and re-reads only the low lines', async () => {
+  it('corroborates a value both samplings of the page read the same and surely, re-reading only the low lines and preparing no band', async () => {
     const engine = engineRereading({
       0.8: { '票据代码:51901249': ['51901249', 0.97], '票据号码:3019736932': ['3019736932', 0.91] },
       1.25: { '票据代码:51901249': ['51901249', 0.93], '票据号码:3019736932': ['3019736932', 0.95] },
     });
-    const { reading, looks } = await look(engine);
+    const finer = finerBand();
+    const { reading, looks } = await look(engine, finer);
     expect(reading.confidence.code).toBe(CORROBORATED);
     expect(reading.confidence.number).toBe(CORROBORATED);
+    expect(reading.confidence.checkCode).toBe(CORROBORATED);
     // The name was read surely the first time: its line is not read again.
     expect(reading.confidence.payerName).toBe(0.99);
-    expect(engine.asked.flat().map((box) => box.y0)).not.toContain(130);
+    expect(engine.asked.flatMap((a) => a.boxes).map((box) => box.y0)).not.toContain(130);
     expect(looks.map((l) => l.field).sort()).toEqual(['checkCode', 'code', 'number']);
+    expect(finer.preparedFor).toEqual([]);
   });
 
-  it('keeps the confidence when a sampling reads another value, or when not both read it surely', async () => {
-    const engine = engineRereading({
-      0.8: { '票据代码:51901249': ['51901249', 0.99], '票据号码:3019736932': ['3019736932', 0.79], '校验码:e4037a': ['e4037a', 0.99] },
-      1.25: { '票据代码:51901249': ['51901248', 0.99], '票据号码:3019736932': ['3019736932', 0.52], '校验码:e4037a': ['e4037a', 0.8] },
-    });
+  it('keeps the confidence when a sampling reads another value, or when not both read it surely, on the page and on the band', async () => {
+    const engine = engineRereading(PAGE_UNSURE, { 1: PAGE_UNSURE[0.8]!, 1.25: PAGE_UNSURE[1.25]! });
     const { reading } = await look(engine);
     // A sampling disagrees on a digit.
     expect(reading.confidence.code).toBe(0.8);
@@ -81,6 +111,42 @@ describe('the second look at fields read below 0.90', () => {
     expect(reading.confidence.number).toBe(0.72);
     // One sure sampling among unsure ones is not enough.
     expect(reading.confidence.checkCode).toBe(0.6);
+  });
+
+  it('corroborates on the finer band, prepared under the lines the page left open, what both its samplings read the same and surely', async () => {
+    const onPage: Readings = {
+      0.8: { '票据代码:51901249': ['51901249', 0.85], '票据号码:3019736932': ['3019736932', 0.88] },
+      1.25: { '票据代码:51901249': ['51901249', 0.86], '票据号码:3019736932': ['3019736932', 0.87] },
+    };
+    const onBand: Readings = {
+      1: { '票据代码:51901249': ['51901249', 0.97], '票据号码:3019736932': ['3019736932', 0.96] },
+      1.25: { '票据代码:51901249': ['51901249', 0.98], '票据号码:3019736932': ['3019736932', 0.89] },
+    };
+    const engine = engineRereading(onPage, onBand);
+    const finer = finerBand();
+    const { reading, looks } = await look(engine, finer);
+    expect(reading.confidence.code).toBe(CORROBORATED);
+    // Unsure once on the band: not corroborated.
+    expect(reading.confidence.number).toBe(0.72);
+    // Corroborated on the page already: its line is not on the band.
+    expect(reading.confidence.checkCode).toBe(CORROBORATED);
+    expect(finer.preparedFor).toEqual([[FIRST[0]!.box, FIRST[1]!.box]]);
+    // The band's lines are cut where the first page's boxes fall on it.
+    expect(engine.asked.filter((a) => a.page === 'band').map((a) => a.boxes)[0]).toContainEqual({ x0: 15, y0: 15, x1: 600, y1: 60 });
+    expect(looks.find((l) => l.field === 'code')!.others).toHaveLength(4);
+  });
+
+  it('prepares a band for each run of neighbouring open lines, not one across the rows between them', async () => {
+    const unsure: Readings = {
+      0.8: { '票据代码:51901249': ['51901249', 0.85], '校验码:e4037a': ['e4037a', 0.85] },
+      1.25: { '票据代码:51901249': ['51901249', 0.85], '校验码:e4037a': ['e4037a', 0.85] },
+    };
+    const finer = finerBand();
+    const { reading } = await look(engineRereading(unsure), finer);
+    // The 票据代码 (line 0) and the 校验码 (line 2) with the corroborated 票据号码 between them.
+    expect(finer.preparedFor).toEqual([[FIRST[0]!.box], [FIRST[2]!.box]]);
+    expect(reading.confidence.code).toBe(CORROBORATED);
+    expect(reading.confidence.checkCode).toBe(CORROBORATED);
   });
 });
 
@@ -118,18 +184,18 @@ describe("the other engine's opinion of a low name or check code", () => {
       workingWidth: 1400,
       recognize: () => Promise.resolve(WITNESSED_FIRST),
       close: () => Promise.resolve(),
-      reread: (_page, boxes) =>
+      reread: (page, boxes) =>
         Promise.resolve(
           boxes.map((box) => {
-            const first = WITNESSED_FIRST.find((f) => f.box.y0 === box.y0)!;
-            return { ...first, chars: first.chars.map((c) => (c < 0.9 ? confidence : c)) };
+            const first = lineOf(WITNESSED_FIRST, page, box);
+            return { ...first, box, chars: first.chars.map((c) => (c < 0.9 ? confidence : c)) };
           }),
         ),
     };
   }
   async function witnessedLook(engine: OcrEngine, witness: Witness) {
     const rows = rowsOf(WITNESSED_FIRST);
-    return secondLook(extractReceipt(rows, 'ppocr'), rows, WITNESSED_FIRST, PAGE, engine, witness);
+    return secondLook(extractReceipt(rows, 'ppocr'), rows, WITNESSED_FIRST, PAGE, finerBand(), engine, witness);
   }
 
   it('trusts a name and a check code both engines read exactly alike, and is never asked about a digit field', async () => {
@@ -160,9 +226,9 @@ describe("the other engine's opinion of a low name or check code", () => {
     const rows = rowsOf(long);
     const engine = {
       ...ppocrAgreeing(0.8),
-      reread: (_p: unknown, boxes: readonly TextBox[]) => Promise.resolve(long.filter((f) => boxes.some((b) => b.y0 === f.box.y0))),
+      reread: (p: unknown, boxes: readonly TextBox[]) => Promise.resolve(boxes.map((box) => ({ ...lineOf(long, p, box), box }))),
     };
-    const fiveChars = await secondLook(extractReceipt(rows, 'ppocr'), rows, long, PAGE, engine, witnessReading({}));
+    const fiveChars = await secondLook(extractReceipt(rows, 'ppocr'), rows, long, PAGE, finerBand(), engine, witnessReading({}));
     expect(fiveChars.reading.payerName).toBe('欧阳覃杰明');
     expect(fiveChars.reading.confidence.payerName).toBe(0.73);
   });

@@ -6,12 +6,10 @@
  * of right reads and of wrong ones (with the highest confidence a wrong one got), then every second
  * look: the first value and confidence, the other readings', whether they agreed, and the truth.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { generateCorpus, type CorpusEntry, type ReceiptKind } from '../fixtures/receipts/corpus';
+import type { CorpusEntry, ReceiptKind } from '../fixtures/receipts/corpus';
 import { TUNING_LAYOUTS } from '../fixtures/receipts/layouts';
 import type { OcrEngine, TextBox, TextFragment } from '../ocr/engines/engine';
 import { acquireEngine, releaseEngine } from '../ocr/engines/registry';
@@ -22,6 +20,7 @@ import { rowsOf } from '../ocr/layout/rows';
 import { createReceiptReader } from '../ocr/reader';
 import { RECEIPT_FIELDS, type ReceiptReading } from '../ocr/schema';
 import { FINER, secondLook, type SecondLook } from '../ocr/secondReading';
+import { cachedCorpus } from './cachedCorpus';
 import { scoreReading } from './ocrScore';
 
 const { values } = parseArgs({
@@ -33,16 +32,13 @@ const { values } = parseArgs({
   },
 });
 const dir = values.dir || path.join(tmpdir(), `zhishen-ocr-calibrate-${values.seed}-${values['per-kind']}`);
-const manifest = path.join(dir, 'manifest.json');
-const entries: CorpusEntry[] = existsSync(manifest)
-  ? (JSON.parse(await readFile(manifest, 'utf8')) as CorpusEntry[])
-  : await generateCorpus({
-      seed: Number(values.seed),
-      perKind: Number(values['per-kind']),
-      layouts: TUNING_LAYOUTS,
-      kinds: values.kinds.split(',') as ReceiptKind[],
-      outDir: dir,
-    });
+const entries = await cachedCorpus({
+  seed: Number(values.seed),
+  perKind: Number(values['per-kind']),
+  layouts: TUNING_LAYOUTS,
+  kinds: values.kinds.split(',') as ReceiptKind[],
+  outDir: dir,
+});
 
 const engine = await acquireEngine('ppocr');
 const seen: { image: PageImage | null; last: { page: PreparedImage; fragments: TextFragment[] } | null } = { image: null, last: null };

@@ -9,12 +9,11 @@
  * and confidence), then for each pair of samplings how many right and wrong values it would raise when
  * both read the first value at ≥ 0.90. A pair that raises a wrong value is not a rule to keep.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { generateCorpus, type CorpusEntry, type ReceiptKind } from '../fixtures/receipts/corpus';
+import type { ReceiptKind } from '../fixtures/receipts/corpus';
 import { HELD_OUT_LAYOUTS, TUNING_LAYOUTS } from '../fixtures/receipts/layouts';
 import type { TextBox } from '../ocr/engines/engine';
 import { acquireEngine, releaseEngine } from '../ocr/engines/registry';
@@ -26,6 +25,7 @@ import type { PageImage, PreparedImage } from '../ocr/image/preprocess';
 import { openPdf, rasterisePdf } from '../ocr/input/pdf';
 import { rowsOf } from '../ocr/layout/rows';
 import { replaced } from '../ocr/secondReading';
+import { cachedCorpus } from './cachedCorpus';
 
 const { values } = parseArgs({
   options: {
@@ -37,16 +37,13 @@ const { values } = parseArgs({
   },
 });
 const dir = values.dir || path.join(tmpdir(), `zhishen-ocr-samplings-${values.sets}-${values.seed}-${values['per-kind']}`);
-const manifest = path.join(dir, 'manifest.json');
-const entries: CorpusEntry[] = existsSync(manifest)
-  ? (JSON.parse(await readFile(manifest, 'utf8')) as CorpusEntry[])
-  : await generateCorpus({
-      seed: Number(values.seed),
-      perKind: Number(values['per-kind']),
-      layouts: values.sets === 'held-out' ? HELD_OUT_LAYOUTS : TUNING_LAYOUTS,
-      kinds: values.kinds.split(',') as ReceiptKind[],
-      outDir: dir,
-    });
+const entries = await cachedCorpus({
+  seed: Number(values.seed),
+  perKind: Number(values['per-kind']),
+  layouts: values.sets === 'held-out' ? HELD_OUT_LAYOUTS : TUNING_LAYOUTS,
+  kinds: values.kinds.split(',') as ReceiptKind[],
+  outDir: dir,
+});
 
 const FIELDS = ['code', 'number', 'checkCode', 'issueDate', 'payerName', 'items'] as const;
 /** [times the working width of the page re-read from, times as wide the crop is drawn] */

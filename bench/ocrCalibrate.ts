@@ -11,11 +11,11 @@ import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import type { CorpusEntry, ReceiptKind } from '../fixtures/receipts/corpus';
 import { TUNING_LAYOUTS } from '../fixtures/receipts/layouts';
-import type { OcrEngine, TextBox, TextFragment } from '../ocr/engines/engine';
+import { preparePage, type OcrEngine, type TextBox, type TextFragment } from '../ocr/engines/engine';
 import { acquireEngine, releaseEngine } from '../ocr/engines/registry';
 import { extractReceipt } from '../ocr/extract/extractReceipt';
 import { prepareBand } from '../ocr/image/band';
-import { preprocess, type PageImage, type PreparedImage } from '../ocr/image/preprocess';
+import type { PageImage, PreparedImage } from '../ocr/image/preprocess';
 import { rowsOf } from '../ocr/layout/rows';
 import { createReceiptReader } from '../ocr/reader';
 import { RECEIPT_FIELDS, type ReceiptReading } from '../ocr/schema';
@@ -48,7 +48,7 @@ const capturing: OcrEngine = {
   workingWidth: engine.workingWidth,
   prepare: (image, options) => {
     if (!options.like) seen.image = image;
-    return engine.prepare ? engine.prepare(image, options) : preprocess(image, options);
+    return preparePage(engine, image, options);
   },
   recognize: async (page) => {
     const fragments = await engine.recognize(page);

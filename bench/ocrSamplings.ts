@@ -24,7 +24,7 @@ import { prepareBand, type Band } from '../ocr/image/band';
 import type { PageImage, PreparedImage } from '../ocr/image/preprocess';
 import { openPdf, rasterisePdf } from '../ocr/input/pdf';
 import { rowsOf } from '../ocr/layout/rows';
-import { replaced } from '../ocr/secondReading';
+import { BAND_WIDTH_SCALES, FINER, PAGE_WIDTH_SCALES, replaced } from '../ocr/secondReading';
 import { cachedCorpus } from './cachedCorpus';
 
 const { values } = parseArgs({
@@ -136,10 +136,14 @@ for (let a = 0; a < SAMPLINGS.length; a++) {
   }
 }
 // The reader's rule (ocr/secondReading.ts): the page's pair, then for what it left open the band's.
+const readersPage = PAGE_WIDTH_SCALES.map((crop) => SAMPLINGS.findIndex(([times, c]) => times === 1 && c === crop));
+const readersBand = BAND_WIDTH_SCALES.map((crop) => SAMPLINGS.findIndex(([times, c]) => times === FINER && c === crop));
+if ([...readersPage, ...readersBand].includes(-1)) throw new Error("the reader's samplings are not among SAMPLINGS: add them");
 const sure = (s: Seen, i: number) => s.same[i]! && s.confidence[i]! >= TRUSTED;
-const asTheReader = seen.filter((s) => (sure(s, 0) && sure(s, 1)) || (sure(s, 6) && sure(s, 7)));
+const asTheReader = seen.filter((s) => readersPage.every((i) => sure(s, i)) || readersBand.every((i) => sure(s, i)));
+const describe = (indices: number[]) => indices.map((i) => named(SAMPLINGS[i]!)).join(' + ');
 process.stdout.write(
-  `as the reader (1×page 0.8×crop + 1×page 1.25×crop, else 2×page 1×crop + 2×page 1.25×crop): right ${asTheReader.filter((s) => s.right).length}  wrong ${asTheReader.filter((s) => !s.right).length}\n`,
+  `as the reader (${describe(readersPage)}, else ${describe(readersBand)}): right ${asTheReader.filter((s) => s.right).length}  wrong ${asTheReader.filter((s) => !s.right).length}\n`,
 );
 for (const p of pairs.sort((x, y) => x.wrong - y.wrong || y.right - x.right))
   process.stdout.write(`${p.pair.padEnd(40)} right ${p.right}  wrong ${p.wrong}\n`);

@@ -5,13 +5,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { locateFields } from './extract/locate';
-import type { EngineName, OcrEngine, TextBox, TextFragment } from './engines/engine';
+import { preparePage, type EngineName, type OcrEngine, type TextBox, type TextFragment } from './engines/engine';
 import { OcrThreadStoppedError } from './engines/ppocr';
 import { acquireEngine, releaseEngine } from './engines/registry';
 import { ReceiptReadError } from './errors';
 import { extractReceipt, looksLikeReceipt } from './extract/extractReceipt';
 import { prepareBand } from './image/band';
-import { preprocess, type PageImage } from './image/preprocess';
+import type { PageImage } from './image/preprocess';
 import { loadReceiptFile, type ReceiptInput } from './input/load';
 import { openPdf, pdfTextFragments, rasterisePdf } from './input/pdf';
 import { rowsOf } from './layout/rows';
@@ -84,7 +84,7 @@ async function readImage(name: string, image: PageImage, engine: OcrEngine, witn
   let prepared;
   try {
     const options = { workingWidth: engine.workingWidth };
-    prepared = await (engine.prepare ? engine.prepare(image, options) : preprocess(image, options));
+    prepared = await preparePage(engine, image, options);
   } catch (error) {
     // The engine's thread ended: not the file's fault, and a retry reads it.
     if (error instanceof OcrThreadStoppedError) throw error;
@@ -97,9 +97,7 @@ async function readImage(name: string, image: PageImage, engine: OcrEngine, witn
   const rows = rowsOf(fragments);
   if (!looksLikeReceipt(rows)) throw new ReceiptReadError(name, 'not a medical receipt (no 票据代码, 票据号码, 合计 or 交款人 found)');
   const finer = (boxes: readonly TextBox[]) =>
-    prepareBand(image, prepared, boxes, Math.round(engine.workingWidth * FINER), (page, options) =>
-      engine.prepare ? engine.prepare(page, options) : preprocess(page, options),
-    );
+    prepareBand(image, prepared, boxes, Math.round(engine.workingWidth * FINER), (page, options) => preparePage(engine, page, options));
   const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, finer, engine, witness);
   const held = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
   const vouched = await witnessSealCovered(held.reading, held.covered, fragments, prepared, witness);

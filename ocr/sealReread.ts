@@ -8,11 +8,11 @@
  * when it has its field's form, keeps every character the first reading was sure of, and is itself
  * read at ≥ 0.90; anything else leaves the first reading as it was.
  */
-import type { OcrEngine, TextFragment } from './engines/engine';
+import { preparePage, type OcrEngine, type TextFragment } from './engines/engine';
 import { extractReceipt } from './extract/extractReceipt';
 import { identifierInForm } from './extract/fields';
 import { TRUSTED } from './extract/infer';
-import { preprocess, type PageImage, type PreparedImage } from './image/preprocess';
+import type { PageImage, PreparedImage } from './image/preprocess';
 import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
 import { IDENTIFIERS, sealCrossedSpan } from './sealCover';
@@ -57,7 +57,7 @@ export async function rereadUnderSeal(
     like: { skewDegrees: prepared.steps.skewDegrees, denoised: prepared.steps.denoised },
     underSeal: true,
   };
-  const seen = await (engine.prepare ? engine.prepare(page, options) : preprocess(page, options));
+  const seen = await preparePage(engine, page, options);
   let result = reading;
   const rereads: SealReread[] = [];
   for (const { field, value, lines } of crossed) {

@@ -32,9 +32,9 @@ import type { Witness, WitnessScript } from './witness';
  */
 export const FINER = 2;
 /** The samplings of the page already read: the crop drawn this many times as wide. */
-const PAGE_WIDTH_SCALES = [0.8, 1.25] as const;
+export const PAGE_WIDTH_SCALES = [0.8, 1.25] as const;
 /** The samplings of the finer band, for a field the page's did not corroborate. */
-const BAND_WIDTH_SCALES = [1, 1.25] as const;
+export const BAND_WIDTH_SCALES = [1, 1.25] as const;
 /** Confidence of a value every reading agrees on. */
 export const CORROBORATED = 0.95;
 /** A reading below this is too unsure to corroborate anything, even when it agrees. */
@@ -88,6 +88,7 @@ export async function secondLook(
       !(reading.inferred ?? []).includes(field),
   );
   if (low.length === 0 || !engine.reread) return { reading, looks: [] };
+  const reread = engine.reread.bind(engine);
   const { confidence: _c, source: _s, inferred: _i, layout: _l, ...values } = reading;
   const where = locateFields(rows, values);
   const lines = fragments.filter((fragment) => low.some((field) => onLineOf(where[field], fragment)));
@@ -98,7 +99,7 @@ export async function secondLook(
     // Once a sampling has read every low field otherwise, or too unsurely for agreement or the
     // witness to count, no further sampling of the page can change the reading.
     if (onPage.length > 0 && !low.some((field) => where[field] && stillOpen(field, reading, onPage, witness !== undefined))) break;
-    const again = await engine.reread(
+    const again = await reread(
       page,
       lines.map((line) => line.box),
       { widthScale },
@@ -114,7 +115,7 @@ export async function secondLook(
     if (!where[field]) continue;
     const seenOnPage = onPage.map((other) => ({ value: other[field], confidence: other.confidence[field] }));
     const seenOnBand = open.includes(field) ? onBand.map((other) => ({ value: other[field], confidence: other.confidence[field] })) : [];
-    const agreed = agreedBy(field, reading, onPage) || (seenOnBand.length > 0 && agreedBy(field, reading, onBand));
+    const agreed = agreedBy(field, reading, onPage) || (open.includes(field) && agreedBy(field, reading, onBand));
     const look: SecondLook = {
       field,
       first: { value: reading[field], confidence: reading.confidence[field] },
@@ -146,7 +147,7 @@ export async function secondLook(
       if (readings.length > 0 && !fields.some((field) => agreedBy(field, reading, readings))) break;
       const placed: TextFragment[] = [];
       for (const band of bands) {
-        const again = await engine!.reread!(band.page, band.boxes, { widthScale });
+        const again = await reread(band.page, band.boxes, { widthScale });
         // Back on the first page's boxes, so that the re-read lines take the place of the first reading's.
         placed.push(...again.map((fragment) => ({ ...fragment, box: band.back.get(key(fragment.box)) ?? fragment.box })));
       }

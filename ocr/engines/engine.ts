@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { GreyImage } from '../image/greyImage';
-import type { PageImage, PreparedImage, PreprocessOptions } from '../image/preprocess';
+import { preprocess, type PageImage, type PreparedImage, type PreprocessOptions } from '../image/preprocess';
 
 const ENGINE_NAMES = ['ppocr', 'tesseract'] as const;
 export const EngineNameSchema = z.enum(ENGINE_NAMES);
@@ -49,4 +49,9 @@ export interface OcrEngine {
 /** A fragment whose characters are all equally certain. */
 export function uniformFragment(text: string, box: TextBox, confidence: number): TextFragment {
   return { text, box, chars: Array.from(text, () => confidence) };
+}
+
+/** The page prepared by the engine, off the caller's thread where it has its own, or here when it leaves that to the reader. */
+export function preparePage(engine: Pick<OcrEngine, 'prepare'>, image: PageImage, options: PreprocessOptions): Promise<PreparedImage> {
+  return engine.prepare ? engine.prepare(image, options) : preprocess(image, options);
 }

@@ -102,10 +102,7 @@ export async function preprocess(image: PageImage, options: PreprocessOptions): 
   grey = await levelImage(grey, skewDegrees);
   grey = removeRuleLines(grey, ink, Math.round(options.workingWidth * 0.06));
   const sealInk = withoutSeal.sealInk && (await levelImage(withoutSeal.sealInk, skewDegrees));
-  const steps = {
-    ...{ scale, skewDegrees, grain, denoised },
-    source: { width: sourceWidth, height: sourceHeight },
-    unlevelled: { width: info.width, height: info.height },
-  };
+  const unlevelled = { width: info.width, height: info.height };
+  const steps = { scale, skewDegrees, grain, denoised, source: { width: sourceWidth, height: sourceHeight }, unlevelled };
   return { ...grey, sealInk, steps };
 }

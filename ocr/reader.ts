@@ -101,7 +101,7 @@ async function readImage(name: string, image: PageImage, engine: OcrEngine, witn
   const looked = await secondLook(extractReceipt(rows, engine.name), rows, fragments, prepared, finer, engine, witness);
   const held = holdSealCoveredIdentifiers(looked.reading, fragments, prepared.sealInk);
   const vouched = await witnessSealCovered(held.reading, held.covered, fragments, prepared, witness);
-  const underSeal = await rereadUnderSeal(vouched, fragments, prepared, image, engine);
+  const underSeal = await rereadUnderSeal(vouched, fragments, prepared, image, engine, witness);
   const reading = await fillOneDigitShort(underSeal.reading, rows, fragments, prepared, witness);
   const { confidence: _confidence, source: _source, ...values } = reading;
   return { ...reading, layout: { width: prepared.width, height: prepared.height, boxes: locateFields(rows, values) } };

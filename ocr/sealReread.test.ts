@@ -5,6 +5,7 @@ import type { PreparedImage, PreprocessOptions } from './image/preprocess';
 import { underSeal } from './image/seal';
 import type { ReceiptReading } from './schema';
 import { rereadUnderSeal, SEAL_REREAD } from './sealReread';
+import type { Witness } from './witness';
 
 const WIDTH = 400;
 const HEIGHT = 200;
@@ -105,10 +106,26 @@ function engineReading(text: string, confidence: number) {
 
 const COLOUR_PAGE = Buffer.from('the colour page');
 
+/** A witness that reads `text` on every line; it records the boxes it was asked about. */
+function witnessReading(text: string) {
+  const asked: TextBox[][] = [];
+  const witness: Witness = {
+    read: (_page, boxes, script) => {
+      expect(script).toBe('hex');
+      asked.push([...boxes]);
+      return Promise.resolve(boxes.map(() => text));
+    },
+    close: () => Promise.resolve(),
+  };
+  return { witness, asked };
+}
+/** The witness as it reads the number's line when it reads the value as re-read: No. as a 0. */
+const AGREEING = witnessReading('0' + RIGHT_NUMBER).witness;
+
 describe('an identifier re-read under the seal', () => {
-  it('takes a seal-crossed low 票据号码 re-read in form, sure digits kept and read surely, at 0.95', async () => {
+  it('takes a seal-crossed low 票据号码 re-read in form, sure digits kept, read surely and alike by the witness, at 0.95', async () => {
     const { engine, asked } = engineReading(LABEL + RIGHT_NUMBER, 0.99);
-    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine);
+    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, AGREEING);
     expect(after.number).toBe(RIGHT_NUMBER);
     expect(after.confidence.number).toBe(SEAL_REREAD);
     expect({ ...after, number: FIRST_NUMBER, confidence: { ...after.confidence, number: 0.62 } }).toEqual(reading());
@@ -118,30 +135,64 @@ describe('an identifier re-read under the seal', () => {
     expect(asked.reread).toEqual([[NUMBER_LINE.box]]);
   });
 
+  it('refuses a sure re-read that the witness reads otherwise on the page under the seal', async () => {
+    // A ring's faint edge across a 3 reads as an 8: PP-OCR is sure of it, tesseract reads the 3.
+    const { engine } = engineReading(LABEL + '0083482156', 0.96);
+    const { witness, asked } = witnessReading('00083432156');
+    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, witness);
+    expect(after).toEqual(reading());
+    expect(rereads).toEqual([expect.objectContaining({ witnessed: ['00083432156'], accepted: false })]);
+    expect(asked).toEqual([[NUMBER_LINE.box]]);
+  });
+
+  it('refuses a witness whose text has the value after more characters than the label held', async () => {
+    const { engine } = engineReading(LABEL + RIGHT_NUMBER, 0.99);
+    const { witness } = witnessReading('123456' + RIGHT_NUMBER);
+    const { reading: after } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, witness);
+    expect(after).toEqual(reading());
+  });
+
+  it('takes a re-read of the first value, read surely, without asking the witness', async () => {
+    const { engine } = engineReading(LABEL + FIRST_NUMBER, 0.97);
+    const { witness, asked } = witnessReading('00083432156');
+    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, witness);
+    expect(after.number).toBe(FIRST_NUMBER);
+    expect(after.confidence.number).toBe(SEAL_REREAD);
+    expect(rereads).toEqual([expect.objectContaining({ readSurely: true, witnessed: [], accepted: true })]);
+    expect(asked).toEqual([]);
+  });
+
+  it('asks the witness nothing when PP-OCR’s re-read does not pass', async () => {
+    const { engine } = engineReading(LABEL + RIGHT_NUMBER, 0.86);
+    const { witness, asked } = witnessReading('0' + RIGHT_NUMBER);
+    await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, witness);
+    expect(asked).toEqual([]);
+  });
+
   it('refuses a re-read that is not in the field’s form', async () => {
     const { engine } = engineReading(LABEL + '008341215', 0.99);
-    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine);
+    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, AGREEING);
     expect(after).toEqual(reading());
     expect(rereads.map((r) => r.accepted)).toEqual([false]);
   });
 
   it('refuses a re-read that changes a digit the first reading was sure of', async () => {
     const { engine } = engineReading(LABEL + '8083412156', 0.99);
-    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine);
+    const { reading: after, rereads } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, AGREEING);
     expect(after).toEqual(reading());
     expect(rereads).toEqual([expect.objectContaining({ reread: { value: '8083412156', confidence: 0.99 }, accepted: false })]);
   });
 
   it('refuses a re-read that is itself below 0.90', async () => {
     const { engine } = engineReading(LABEL + RIGHT_NUMBER, 0.86);
-    const { reading: after } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine);
+    const { reading: after } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(), COLOUR_PAGE, engine, AGREEING);
     expect(after).toEqual(reading());
   });
 
   it('reads nothing again when no seal ink lies across the value (on its label, elsewhere, or none)', async () => {
     const { engine, asked } = engineReading(LABEL + RIGHT_NUMBER, 0.99);
     for (const ink of [ringThrough(205, 0, 40), ringThrough(300, 100, 190), null]) {
-      const { reading: after } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(ink), COLOUR_PAGE, engine);
+      const { reading: after } = await rereadUnderSeal(reading(), FRAGMENTS, prepared(ink), COLOUR_PAGE, engine, AGREEING);
       expect(after).toEqual(reading());
     }
     expect(asked).toEqual({ prepared: [], reread: [] });
@@ -149,7 +200,7 @@ describe('an identifier re-read under the seal', () => {
 
   it('reads nothing again when the field was read at 0.90 or more', async () => {
     const { engine, asked } = engineReading(LABEL + RIGHT_NUMBER, 0.99);
-    const { reading: after } = await rereadUnderSeal(reading(0.9), FRAGMENTS, prepared(), COLOUR_PAGE, engine);
+    const { reading: after } = await rereadUnderSeal(reading(0.9), FRAGMENTS, prepared(), COLOUR_PAGE, engine, AGREEING);
     expect(after).toEqual(reading(0.9));
     expect(asked).toEqual({ prepared: [], reread: [] });
   });

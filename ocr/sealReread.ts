@@ -4,9 +4,14 @@
  * of black print the ink lies over: a digit under the 票据监制章's ring loses part of itself and is
  * read low, so the case goes to a clerk. In the red channel, red ink is light and black print under
  * it stays dark, so the same line cut from a page whose seal pixels take their red value
- * (`underSeal` in image/seal.ts) shows the digit whole. The re-read replaces the first reading only
- * when it has its field's form, keeps every character the first reading was sure of, and is itself
- * read at ≥ 0.90; anything else leaves the first reading as it was.
+ * (`underSeal` in image/seal.ts) shows the digit whole. But the red value also keeps what the ring's
+ * edges leave there: a photo's colour is coarser than its brightness, so a ring's edge is less red than
+ * its middle and stays as a faint grey arc, and an arc across a 3's open side reads, surely, as an 8.
+ * The page under the seal can add strokes where the faded page loses them. So the re-read is taken
+ * only when it has its field's form, keeps every character the first reading was sure of, and is
+ * itself read at ≥ 0.90; and then either it reads the first value again (the two pages, which err in
+ * opposite ways, agree) or tesseract (the witness, eng limited to 0–9a–f) reads its value on the same
+ * line of the page under the seal. Anything else leaves the first reading as it was.
  */
 import { preparePage, type OcrEngine, type TextFragment } from './engines/engine';
 import { extractReceipt } from './extract/extractReceipt';
@@ -17,6 +22,7 @@ import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
 import { IDENTIFIERS, sealCrossedSpan } from './sealCover';
 import { replaced } from './secondReading';
+import type { Witness } from './witness';
 
 /** Confidence of an identifier re-read under the seal in its form, with the first reading's sure characters. */
 export const SEAL_REREAD = 0.95;
@@ -27,6 +33,10 @@ export interface SealReread {
   field: (typeof IDENTIFIERS)[number];
   first: { value: string; confidence: number };
   reread: { value: unknown; confidence: number };
+  /** Whether PP-OCR's re-read passed on its own: in form, sure characters kept, read at ≥ 0.90. */
+  readSurely: boolean;
+  /** What the witness read on the value's lines, when PP-OCR's re-read passed with another value. */
+  witnessed: string[];
   accepted: boolean;
 }
 
@@ -40,6 +50,7 @@ export async function rereadUnderSeal(
   prepared: PreparedImage,
   page: PageImage,
   engine: OcrEngine,
+  witness: Witness,
 ): Promise<{ reading: ReceiptReading; rereads: SealReread[] }> {
   const { sealInk } = prepared;
   if (sealInk === null || !engine.reread) return { reading, rereads: [] };
@@ -68,12 +79,23 @@ export async function rereadUnderSeal(
     );
     const other = extractReceipt(rowsOf(replaced(fragments, lines, again)), reading.source);
     const reread = { value: other[field], confidence: other.confidence[field] };
-    const accepted =
+    const readSurely =
       typeof reread.value === 'string' &&
       identifierInForm(field, reread.value) &&
       reread.confidence >= TRUSTED &&
       lines.every((line) => keepsSureCharacters(line, value, reread.value as string));
-    rereads.push({ field, first: { value, confidence: reading.confidence[field] }, reread, accepted });
+    // A re-read that changes the value needs the witness; one that reads the first value surely is the
+    // faded page and the page under the seal agreeing, and they err in opposite ways.
+    const changed = readSurely && reread.value !== value;
+    const witnessed = changed
+      ? await witness.read(
+          seen,
+          lines.map((line) => line.box),
+          'hex',
+        )
+      : [];
+    const accepted = readSurely && (!changed || witnessed.some((text, i) => witnessReads(text, reread.value as string, lines[i]!, value)));
+    rereads.push({ field, first: { value, confidence: reading.confidence[field] }, reread, readSurely, witnessed, accepted });
     if (accepted) result = { ...result, [field]: reread.value, confidence: { ...result.confidence, [field]: SEAL_REREAD } };
   }
   return { reading: result, rereads };
@@ -92,4 +114,14 @@ function keepsSureCharacters(line: TextFragment, first: string, reread: string):
     .indexOf(first);
   if (at < 0 || reread.length !== first.length) return false;
   return [...first].every((char, i) => kept[at + i]!.confidence < SURE_CHARACTER || reread[i] === char);
+}
+
+/**
+ * Whether the witness's text of a line is the re-read value, with before it no more characters than
+ * the line held before the first reading's value (a label such as No. is read as a digit or two, or
+ * not at all: the whitelist has no letters for it).
+ */
+function witnessReads(witnessed: string, value: string, line: TextFragment, first: string): boolean {
+  const before = line.text.replace(/\s/g, '').indexOf(first);
+  return witnessed.endsWith(value) && before >= 0 && witnessed.length - value.length <= before;
 }

@@ -31,6 +31,8 @@ export interface ReceiptReaderOptions {
   poolSize?: number;
   /** Threads of one PP-OCR model run; defaults to the number of cores. */
   threads?: number;
+  /** Receipts PP-OCR reads at once, each in its own thread (reads called together); defaults to one. */
+  pages?: number;
   /** An engine to use instead of the shared one (tests count its calls). */
   ocrEngine?: OcrEngine;
 }
@@ -49,7 +51,7 @@ export function createReceiptReader(options: ReceiptReaderOptions = {}): Receipt
   const getEngine = () =>
     (engine ??= options.ocrEngine
       ? Promise.resolve(options.ocrEngine)
-      : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism(), threads: options.threads }));
+      : acquireEngine(name, { poolSize: options.poolSize ?? availableParallelism(), threads: options.threads, pages: options.pages }));
   let closed = false;
   // The second look's other engine, started only when a low field needs its opinion.
   const witness: Witness = createTesseractWitness();

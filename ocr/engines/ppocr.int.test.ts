@@ -97,3 +97,28 @@ describe('PP-OCR in its own thread', () => {
     expect(again.map((fragment) => fragment.box)).toEqual([first!.box]);
   });
 });
+
+describe('PP-OCR reading several pages at once', () => {
+  it('reads pages given together on its threads exactly as one thread reads them in turn', async () => {
+    const samples = ['photo-jpg-001.jpg', 'clean-png-001.png'].map((name) =>
+      path.join(import.meta.dirname, '../../fixtures/receipts/samples', name),
+    );
+    const one = await createPpocrEngine({ threads: 1 });
+    const two = await createPpocrEngine({ threads: 1, pages: 2 });
+    try {
+      const pages = await Promise.all(samples.map(async (file) => preprocess(await readFile(file), { workingWidth: one.workingWidth })));
+      // Three pages for two threads: one waits its turn on a busy thread.
+      const order = [pages[0]!, pages[1]!, pages[0]!];
+      const inTurn: Awaited<ReturnType<typeof one.recognize>>[] = [];
+      for (const page of order) inTurn.push(await one.recognize(page));
+      const together = await Promise.all(order.map((page) => two.recognize(page)));
+      expect(together).toEqual(inTurn);
+      expect(inTurn[0]).not.toEqual(inTurn[1]);
+      const [line] = inTurn[1]!.filter((fragment) => fragment.text.length >= 4);
+      const rereads = await Promise.all([two.reread!(pages[1]!, [line!.box], { widthScale: 1.25 }), two.recognize(pages[0]!)]);
+      expect(rereads).toEqual([await one.reread!(pages[1]!, [line!.box], { widthScale: 1.25 }), inTurn[0]]);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  }, 120_000);
+});

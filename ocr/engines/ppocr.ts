@@ -5,8 +5,8 @@
  * An ONNX run is synchronous: on the caller's thread a page would stop the event loop for up to
  * seconds, and with it every workflow task, activity completion, browser message and heartbeat of
  * the worker; preprocessing's pixel loops held it for a few hundred milliseconds more. So each
- * engine owns one worker thread that loads the models once and prepares and reads the pages, one at
- * a time, while the main thread only posts the page and waits. A thread that dies fails the
+ * engine owns a worker thread (one a page read at once) that loads the models once and prepares and
+ * reads pages, one at a time, while the main thread only posts the page and waits. A thread that dies fails the
  * page it was reading with an {@link OcrThreadStoppedError} (retryable: the next attempt starts a
  * new thread); closing the engine ends the thread, and an idle thread never holds the process open.
  */
@@ -41,32 +41,61 @@ export interface PpocrEngineOptions {
    * work (a worker beside its Chromium) reads for less CPU with one (docs/bots-performance.md §15).
    */
   threads?: number;
+  /**
+   * Pages read at once, each in its own thread with its own copy of the models; one by default. Two
+   * model runs of one thread each keep two cores busier than one run of two threads, whose small
+   * recognition runs leave a core waiting (ocr/README.md, "Reading many receipts").
+   */
+  pages?: number;
 }
 
-/** Loads both models once (in the engine's thread); the engine is then reused for every page. */
-export async function createPpocrEngine({ threads }: PpocrEngineOptions = {}): Promise<PpocrEngine> {
-  const thread = new EngineThread({ ...(threads ? { intraOpThreads: threads } : {}) });
-  await thread.start();
-  // One page at a time: each run already uses every core it is given.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serialised = <J extends Job>(job: J): Promise<Result<J>> => {
-    const work = () => thread.run(job);
-    const result = queue.then(work, work);
-    queue = result.catch(() => undefined);
-    return result;
-  };
+/** Loads both models once a thread (in the engine's threads); the engine is then reused for every page. */
+export async function createPpocrEngine({ threads, pages = 1 }: PpocrEngineOptions = {}): Promise<PpocrEngine> {
+  const lanes = Array.from(
+    { length: Math.max(1, pages) },
+    () => new Lane(new EngineThread({ ...(threads ? { intraOpThreads: threads } : {}) })),
+  );
+  try {
+    await Promise.all(lanes.map((lane) => lane.thread.start()));
+  } catch (error) {
+    await Promise.all(lanes.map((lane) => lane.thread.stop()));
+    throw error;
+  }
+  // Every job stands alone (the page travels with it), so it goes to the lane with the least to do.
+  const run = <J extends Job>(job: J): Promise<Result<J>> => lanes.reduce((a, b) => (b.waiting < a.waiting ? b : a)).run(job);
   return {
     name: 'ppocr',
     workingWidth: 1400,
-    prepare: (image, options) => serialised({ kind: 'prepare', image, options: { ...options } }),
-    recognize: (page) => serialised({ kind: 'recognize', page }),
-    reread: (page, boxes, { widthScale }) => serialised({ kind: 'reread', page, boxes: [...boxes], widthScale }),
+    prepare: (image, options) => run({ kind: 'prepare', image, options: { ...options } }),
+    recognize: (page) => run({ kind: 'recognize', page }),
+    reread: (page, boxes, { widthScale }) => run({ kind: 'reread', page, boxes: [...boxes], widthScale }),
     async close() {
-      await queue;
-      await thread.stop();
+      await Promise.all(lanes.map((lane) => lane.close()));
     },
-    crashThreadForTest: () => thread.crash(),
+    crashThreadForTest: () => lanes[0]!.thread.crash(),
   };
+}
+
+/** One thread's queue: one page at a time, since each run already uses every core it is given. */
+class Lane {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Jobs given to the lane and not yet settled. */
+  waiting = 0;
+
+  constructor(readonly thread: EngineThread) {}
+
+  run<J extends Job>(job: J): Promise<Result<J>> {
+    this.waiting++;
+    const work = () => this.thread.run(job);
+    const result = this.queue.then(work, work).finally(() => this.waiting--);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.thread.stop();
+  }
 }
 
 interface Pending {

@@ -14,10 +14,11 @@ interface Shared {
 const shared = new Map<EngineName, Shared>();
 
 /** The process's engine of that kind, created on first use. */
-export function acquireEngine(name: EngineName, options: { poolSize?: number; threads?: number } = {}): Promise<OcrEngine> {
+export function acquireEngine(name: EngineName, options: { poolSize?: number; threads?: number; pages?: number } = {}): Promise<OcrEngine> {
   let entry = shared.get(name);
   if (!entry) {
-    const engine = name === 'ppocr' ? createPpocrEngine({ threads: options.threads }) : createTesseractEngine(options.poolSize);
+    const engine =
+      name === 'ppocr' ? createPpocrEngine({ threads: options.threads, pages: options.pages }) : createTesseractEngine(options.poolSize);
     entry = { engine, users: 0 };
     shared.set(name, entry);
     // A failed load must not stay cached: the next reader tries again.

@@ -4,16 +4,19 @@
  * (a fresh seed, into a temp directory) in two sets — the layouts it may be tuned on, and the
  * layouts held out of all tuning (the figure that counts) — reads them with each engine and with
  * Debian's native tesseract as the baseline, and prints per set and kind of receipt the share of
- * exact fields, the count of wrong fields at confidence ≥ 0.9 and seconds per receipt. Writes
+ * exact fields, the count of wrong fields at confidence ≥ 0.9 and seconds per receipt, read one at a
+ * time. Then reads each set again as `client.ts ocr` reads a folder (several receipts at once, model
+ * loading included) and prints its seconds per receipt, and whether any reading differed. Writes
  * everything to bench-results/ocr.json.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { generateCorpus, RECEIPT_KINDS, type CorpusEntry, type ReceiptKind } from '../fixtures/receipts/corpus';
 import { HELD_OUT_LAYOUTS, TUNING_LAYOUTS } from '../fixtures/receipts/layouts';
-import { EngineNameSchema } from '../ocr/engines/engine';
+import { EngineNameSchema, type EngineName } from '../ocr/engines/engine';
+import { runOcr } from '../cli/ocr';
 import { createReceiptReader } from '../ocr/reader';
 import type { ReceiptReading } from '../ocr/schema';
 import { runNativeTesseract } from './ocrNative';
@@ -54,7 +57,12 @@ const files = corpus.map((entry) => path.join(corpusDir, entry.file));
 
 type Summary = ReturnType<typeof summary>;
 type SetResult = { byKind: Record<string, Summary>; clean: Summary; degraded: Summary; all: Summary };
-type Results = Record<string, { sets: Partial<Record<SetName, SetResult>>; timeVersusNative?: number }>;
+/** A set read as `client.ts ocr` reads it: wall seconds a receipt, and the fields read otherwise than one at a time. */
+type Batch = { secondsPerReceipt: number; fieldsReadOtherwise: string[] };
+type Results = Record<
+  string,
+  { sets: Partial<Record<SetName, SetResult>>; batch?: Partial<Record<SetName, Batch>>; timeVersusNative?: number }
+>;
 
 async function timedNative(when: string) {
   log(`reading with native tesseract (one batch, ${when} the engines)`);
@@ -81,7 +89,7 @@ for (const engine of engines) {
     seconds.push((performance.now() - started) / 1000);
   }
   await reader.close();
-  results[engine] = { sets: tallySets(readings, seconds) };
+  results[engine] = { sets: tallySets(readings, seconds), batch: await readAsTheCommand(engine, readings) };
 }
 
 if (nativeBefore) {
@@ -115,6 +123,38 @@ await writeFile(path.join('bench-results', 'ocr.json'), JSON.stringify(report, n
 print(results);
 log('written to bench-results/ocr.json');
 if (!values.keep) await rm(corpusDir, { recursive: true, force: true });
+
+/**
+ * Each set read by `client.ts ocr`'s own code, timed from its start (the models load again) to its
+ * last line; and every field it read otherwise than the reader did one receipt at a time (threads of
+ * another count may round a confidence otherwise).
+ */
+async function readAsTheCommand(engine: EngineName, oneAtATime: (ReceiptReading | null)[]): Promise<Partial<Record<SetName, Batch>>> {
+  const out: Partial<Record<SetName, Batch>> = {};
+  for (const set of sets) {
+    const indices = corpus.flatMap((entry, i) => (entry.set === set ? [i] : []));
+    log(`reading the ${set} set with ${engine} as client.ts ocr does`);
+    const lines: string[] = [];
+    const started = performance.now();
+    await runOcr(
+      indices.map((i) => files[i]!),
+      (line) => lines.push(line),
+      engine,
+    );
+    const secondsPerReceipt = (performance.now() - started) / 1000 / indices.length;
+    const fieldsReadOtherwise = indices.flatMap((i, n) => {
+      const { file: _file, ...read } = JSON.parse(lines[n]!) as Record<string, unknown>;
+      const before = oneAtATime[i];
+      if (!before) return 'error' in read ? [] : [`${corpus[i]!.file}: read, where one at a time it was not`];
+      const { source: _source, layout: _layout, ...values } = before;
+      return Object.keys(values).flatMap((key) =>
+        isDeepStrictEqual(read[key], (values as Record<string, unknown>)[key]) ? [] : [`${corpus[i]!.file} ${key}`],
+      );
+    });
+    out[set] = { secondsPerReceipt, fieldsReadOtherwise };
+  }
+  return out;
+}
 
 /** Tallies per set: the held-out layouts are reported on their own. */
 function tallySets(readings: (ReceiptReading | null)[], seconds: number[]): Partial<Record<SetName, SetResult>> {
@@ -174,6 +214,13 @@ function print(all: Results): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
   for (const [engine, result] of Object.entries(all)) {
+    for (const [set, batch] of Object.entries(result.batch ?? {})) {
+      const otherwise = batch.fieldsReadOtherwise;
+      process.stdout.write(
+        `${engine} ${set}, read as client.ts ocr reads a folder: ${batch.secondsPerReceipt.toFixed(2)} s/receipt; ` +
+          `${otherwise.length === 0 ? 'every field read as one at a time' : `read otherwise: ${otherwise.join(', ')}`}\n`,
+      );
+    }
     if (result.timeVersusNative !== undefined)
       process.stdout.write(`${engine}: ${result.timeVersusNative}× the time of native tesseract per receipt\n`);
   }

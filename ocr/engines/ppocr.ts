@@ -5,10 +5,11 @@
  * An ONNX run is synchronous: on the caller's thread a page would stop the event loop for up to
  * seconds, and with it every workflow task, activity completion, browser message and heartbeat of
  * the worker; preprocessing's pixel loops held it for a few hundred milliseconds more. So each
- * engine owns a worker thread (one a page read at once) that loads the models once and prepares and
- * reads pages, one at a time, while the main thread only posts the page and waits. A thread that dies fails the
- * page it was reading with an {@link OcrThreadStoppedError} (retryable: the next attempt starts a
- * new thread); closing the engine ends the thread, and an idle thread never holds the process open.
+ * engine owns a worker thread (one for each page it reads at once) that loads the models once and
+ * prepares and reads pages, one at a time, while the main thread only posts the page and waits. A
+ * thread that dies fails the page it was reading with an {@link OcrThreadStoppedError} (retryable:
+ * the next attempt starts a new thread); closing the engine ends its threads, and an idle thread
+ * never holds the process open.
  */
 import { Worker } from 'node:worker_threads';
 import type { GreyImage } from '../image/greyImage';

@@ -14,7 +14,7 @@ import type { GreyImage } from './image/greyImage';
 import type { Row } from './layout/rows';
 import type { ReceiptReading } from './schema';
 import { SEAL_COVERED_CEILING } from './sealCover';
-import type { Witness } from './witness';
+import { identifierAfterLabel, type Witness } from './witness';
 
 const FILLABLE = ['code', 'number'] as const;
 
@@ -55,8 +55,7 @@ export async function fillOneDigitShort(
  * as 0, or nothing: the whitelist has no letters for it).
  */
 function agreeing(witnessed: string, read: string, gapAt: number, labelChars: number): string | null {
-  if (witnessed.length < read.length || witnessed.length > read.length + labelChars) return null;
-  const value = witnessed.slice(-read.length);
-  if (!/^\d+$/.test(value)) return null;
+  const value = identifierAfterLabel(witnessed, read.length, labelChars);
+  if (value === null || !/^\d+$/.test(value)) return null;
   return Array.from(read).every((char, i) => i === gapAt || digitsOnly(char) === value[i]) ? value : null;
 }

@@ -22,7 +22,7 @@ import { rowsOf } from './layout/rows';
 import type { ReceiptReading } from './schema';
 import { IDENTIFIERS, sealCrossedSpan } from './sealCover';
 import { replaced } from './secondReading';
-import type { Witness } from './witness';
+import { identifierAfterLabel, type Witness } from './witness';
 
 /** Confidence of an identifier re-read under the seal in its form, with the first reading's sure characters. */
 export const SEAL_REREAD = 0.95;
@@ -117,11 +117,10 @@ function keepsSureCharacters(line: TextFragment, first: string, reread: string):
 }
 
 /**
- * Whether the witness's text of a line is the re-read value, with before it no more characters than
- * the line held before the first reading's value (a label such as No. is read as a digit or two, or
- * not at all: the whitelist has no letters for it).
+ * Whether the witness's text of a line is the re-read value after the line's label: no more
+ * characters before it than the line held before the first reading's value.
  */
 function witnessReads(witnessed: string, value: string, line: TextFragment, first: string): boolean {
   const before = line.text.replace(/\s/g, '').indexOf(first);
-  return witnessed.endsWith(value) && before >= 0 && witnessed.length - value.length <= before;
+  return before >= 0 && identifierAfterLabel(witnessed, value.length, before) === value;
 }

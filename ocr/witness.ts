@@ -1,8 +1,9 @@
 /**
  * A second engine's opinion of a few lines: tesseract.js chi_sim reading single-line crops. The
  * second look (secondReading.ts) asks it only about a low 交款人 or 校验码 that every PP-OCR sampling
- * read the same way, sealCover.ts about an identifier held for the seal crossing it, and
- * oneDigitShort.ts about an identifier with one character that is no digit, so a receipt read
+ * read the same way, sealCover.ts about an identifier held for the seal crossing it, sealReread.ts
+ * about an identifier the page under the seal reads otherwise, and oneDigitShort.ts about an
+ * identifier with one character that is no digit, so a receipt read
  * confidently never starts it; its one worker starts on the
  * first question a reader asks (about 1 CPU-s) and ends with the reader. Its language data comes from
  * @tesseract.js-data (4.0.0_best_int), never from a CDN, and nothing is cached on disk.
@@ -25,6 +26,16 @@ export interface Witness {
 }
 
 const LANGUAGE = { chinese: 'chi_sim', hex: 'eng' } as const;
+
+/**
+ * The identifier in the witness's (hex) text of its line: the last `length` characters, when before
+ * them come no more characters than the line's label held (No. read as 0, or nothing: the whitelist
+ * has no letters for it); otherwise null.
+ */
+export function identifierAfterLabel(witnessed: string, length: number, labelChars: number): string | null {
+  if (witnessed.length < length || witnessed.length > length + labelChars) return null;
+  return witnessed.slice(-length);
+}
 
 /** A tesseract.js witness, one worker per script started on its first read. */
 export function createTesseractWitness(): Witness {

@@ -8,19 +8,27 @@ import { createPpocrEngine, OcrThreadStoppedError, type PpocrEngine } from './pp
 
 const SAMPLE = path.join(import.meta.dirname, '../../fixtures/receipts/samples/photo-jpg-001.jpg');
 
-/** The longest gap between the turns of a 10 ms timer while `work` runs, and how long it ran. */
-async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stall: number; took: number }> {
+/**
+ * The share of `work`'s time in which a 10 ms timer kept turning: the time of every gap between its
+ * turns beyond 25 ms counts as held. Work on the caller's thread holds the loop for nearly all of
+ * it; a moment's scheduling delay on a loaded machine (seen at 450 ms once in CI) costs only that moment.
+ */
+async function loopFreeShare<T>(work: () => Promise<T>): Promise<{ result: T; free: number; took: number }> {
+  const GAP_ALLOWED = 25;
   let last = performance.now();
-  let stall = 0;
-  const ticker = setInterval(() => {
+  let held = 0;
+  const turn = () => {
     const now = performance.now();
-    stall = Math.max(stall, now - last);
+    held += Math.max(0, now - last - GAP_ALLOWED);
     last = now;
-  }, 10);
+  };
+  const ticker = setInterval(turn, 10);
   const start = performance.now();
   try {
     const result = await work();
-    return { result, stall: Math.max(stall, performance.now() - last), took: performance.now() - start };
+    turn();
+    const took = performance.now() - start;
+    return { result, free: 1 - held / took, took };
   } finally {
     clearInterval(ticker);
   }
@@ -37,11 +45,11 @@ describe('PP-OCR in its own thread', () => {
   afterAll(() => engine.close());
 
   it('leaves the event loop free while it reads a page', async () => {
-    const { result, stall, took } = await longestStall(() => engine.recognize(page));
+    const { result, free } = await loopFreeShare(() => engine.recognize(page));
     expect(result.map((fragment) => fragment.text).join('')).toContain('合计');
-    // On the caller's thread one ONNX run held the loop for a third of a reading; the timer now turns
+    // On the caller's thread the model runs left the loop free a third of a reading; the timer now turns
     // throughout (the bound leaves room for a loaded machine's scheduling, not for a model run).
-    expect(stall).toBeLessThan(Math.min(400, took / 4));
+    expect(free).toBeGreaterThan(0.75);
   });
 
   it('fails the page being read when its thread dies, and reads the next one in a new thread', async () => {
@@ -56,10 +64,11 @@ describe('PP-OCR in its own thread', () => {
 
   it('prepares a page in the thread exactly as preprocess() does here', async () => {
     const encoded = await readFile(SAMPLE);
-    const { result: prepared, stall, took } = await longestStall(() => engine.prepare!(encoded, { workingWidth: engine.workingWidth }));
+    const { result: prepared, free } = await loopFreeShare(() => engine.prepare!(encoded, { workingWidth: engine.workingWidth }));
     expect({ ...prepared, data: null }).toEqual({ ...page, data: null });
     expect(Buffer.from(prepared.data).equals(Buffer.from(page.data))).toBe(true);
-    expect(stall).toBeLessThan(Math.max(100, took / 2));
+    // preprocess() here left the loop free 0.4 of the time.
+    expect(free).toBeGreaterThan(0.75);
     const damaged = encoded.subarray(0, 200);
     const here = await preprocess(damaged, { workingWidth: engine.workingWidth }).then(
       () => 'read',

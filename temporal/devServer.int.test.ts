@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { freePort, isListening, startDevServer } from './devServer';
+import { freePort, isListening, PLAIN_DEV_SERVER, startDevServer } from './devServer';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 describe('embedded Temporal dev server', () => {
@@ -40,6 +40,20 @@ describe('embedded Temporal dev server', () => {
     } finally {
       await restarted.stop();
     }
+  });
+
+  it('starts again a server that crashed while starting, and when it keeps crashing says what it said', async () => {
+    const port = await freePort();
+    const crashDir = path.join(dataDir, 'crashing');
+    // The Go runtime refuses a malformed memory limit before the server does anything: status 2,
+    // as a panic or a lost port would end it.
+    const tuning = { ...PLAIN_DEV_SERVER, env: { GOMEMLIMIT: 'not-a-size' } };
+    await expect(startDevServer({ dataDir: crashDir, port, uiPort: null, namespace: 'default', ephemeral: true, tuning })).rejects.toThrow(
+      /exited with status 2 while starting; the server's log \(.*temporal-server\.log\) says:\nfatal error: malformed GOMEMLIMIT/,
+    );
+    const log = fs.readFileSync(path.join(crashDir, 'temporal-server.log'), 'utf8');
+    expect(log.match(/fatal error: malformed GOMEMLIMIT/g)).toHaveLength(3);
+    expect(await isListening(port)).toBe(false);
   });
 
   it('stops when the process that started it dies, even by kill -9', async () => {

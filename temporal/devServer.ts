@@ -153,7 +153,44 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   if (!options.ephemeral) for (const [k, v] of Object.entries(tuning.sqlitePragmas)) args.push('--sqlite-pragma', `${k}=${v}`);
   for (const [k, v] of Object.entries(tuning.dynamicConfig)) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
 
-  const log = fs.openSync(path.join(options.dataDir, 'temporal-server.log'), 'a', OWNER_ONLY_FILE);
+  const logFile = path.join(options.dataDir, 'temporal-server.log');
+  for (let attempt = 1; ; attempt++) {
+    const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+    const server = launch(args, logFile, tuning);
+    try {
+      await waitUntilServing(address, server.child, 60_000);
+      await registerSearchAttributes(address, options.namespace);
+      return { address, uiUrl, reused: false, child: server.child, stop: server.stop };
+    } catch (err) {
+      await server.stop();
+      const said = logSince(logFile, logStart);
+      if (server.child.exitCode !== null && worthAnotherStart(server.child.exitCode, said) && attempt < START_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        continue;
+      }
+      if (!said) throw err;
+      throw new Error(`${(err as Error).message}; the server's log (${logFile}) says:\n${errorLines(said)}`, { cause: err });
+    }
+  }
+}
+
+/** How often a start that crashed or lost one of its ports to another process is tried. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Whether a server that exited while starting may well start if asked again. The CLI picks its
+ * internal services' ports free, lets them go and binds them a moment later, so on a busy machine
+ * another process can take one in between; a new start picks new ones. Status 2 is the Go
+ * runtime's own (a panic, a thread it could not create), not an error the CLI found in its
+ * settings (status 1, which another start would only repeat).
+ */
+function worthAnotherStart(status: number, said: string): boolean {
+  return status === 2 || /address already in use/i.test(said);
+}
+
+/** Starts the server through its guardian, its output appended to the log file. */
+function launch(args: string[], logFile: string, tuning: DevServerTuning): { child: ChildProcess; stop: () => Promise<void> } {
+  const log = fs.openSync(logFile, 'a', OWNER_ONLY_FILE);
   // Through the guardian, which stops the server when this process ends, however it ends (a crash,
   // kill -9): its stdin is our end of a pipe. In a process group of its own: Ctrl-C reaches only us,
   // and we stop the server after the worker has drained.
@@ -175,15 +212,23 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     await exited;
     clearTimeout(timer);
   };
+  return { child, stop };
+}
 
+/** What the log file gained after `start` bytes. */
+function logSince(logFile: string, start: number): string {
   try {
-    await waitUntilServing(address, child, 60_000);
-    await registerSearchAttributes(address, options.namespace);
-  } catch (err) {
-    await stop();
-    throw err;
+    return fs.readFileSync(logFile).subarray(start).toString('utf8').trim();
+  } catch {
+    return '';
   }
-  return { address, uiUrl, reused: false, child, stop };
+}
+
+/** The lines of a log that say what went wrong (not a panic's stack), or its last lines when none does. */
+function errorLines(log: string): string {
+  const lines = log.split('\n');
+  const errors = [...new Set(lines.filter((line) => /^(fatal error|panic|Error)\b|level=(ERROR|FATAL)/.test(line)))];
+  return (errors.length > 0 ? errors.slice(-5) : lines.slice(-10)).join('\n');
 }
 
 /** The guardian and the server with it: they share the guardian's process group. */

@@ -10,7 +10,7 @@ import { caseWatchActivities } from './activities/caseWatch';
 import { withLeanCase } from './activities/leanCase';
 import { browserCoreSystem } from './activities/coreSystem';
 import { createBrowserPool } from './bots';
-import { createReceiptReader, ocrActivities, type ReceiptReader } from './ocr';
+import { createReceiptReader, ocrActivities, type ReceiptReader, type ReceiptReaderOptions } from './ocr';
 import { availableParallelism } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { noticeActivities } from './notices/activities';
@@ -67,8 +67,29 @@ export interface RunningWorkers {
 }
 
 /** The `ocr` queue's reader: the engine ZHISHEN_OCR_ENGINE names, one per process, loaded with the first receipt. */
-export function workerReceiptReader(config: Pick<AppConfig, 'worker'>): ReceiptReader {
-  return createReceiptReader({ engine: config.worker.ocrEngine, threads: config.worker.ocrThreads });
+export function workerReceiptReader(
+  config: Pick<AppConfig, 'worker'>,
+  queues: Iterable<TaskQueueName> = config.worker.queues,
+): ReceiptReader {
+  return createReceiptReader(workerReaderOptions(config, queues));
+}
+
+/**
+ * How a worker's reader is made. A process that serves the `ocr` queue alone reads each of its slots'
+ * receipts in a model thread of its own (a copy of the models each): its cores have nothing else to
+ * do, and two model runs of one thread keep two cores busier than one run of two (`client.ts ocr`
+ * reads so). A process that also runs bots and workflows keeps one model thread: there the cores are
+ * already busy and a second copy of the models did not shorten the benchmark's run
+ * (docs/bots-performance.md, "One model thread beside the bots").
+ */
+export function workerReaderOptions(
+  config: Pick<AppConfig, 'worker'>,
+  queues: Iterable<TaskQueueName> = config.worker.queues,
+): ReceiptReaderOptions {
+  const served = new Set(queues);
+  const atOnce = config.worker.ocrSlots ?? defaultOcrSlots();
+  const ocrAlone = served.size === 1 && served.has(TASK_QUEUES.ocr);
+  return { engine: config.worker.ocrEngine, threads: config.worker.ocrThreads, pages: ocrAlone ? atOnce : 1, poolSize: atOnce };
 }
 
 /** Bundles the workflow code once (webpack), for workers that start several times in one process. */
@@ -149,7 +170,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           evidenceDir: path.join(options.config.dataDir, 'evidence'),
           trace: options.config.worker.botTrace,
         });
-  const receiptReader = workerReceiptReader(options.config);
+  const receiptReader = workerReceiptReader(options.config, queues);
 
   const creating: Promise<Worker>[] = [];
   if (queues.has(TASK_QUEUES.default)) {

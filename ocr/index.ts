@@ -1,3 +1,3 @@
 /** The receipt reader (RECEIPTS.md): public API of ocr/. */
-export { createReceiptReader, type ReceiptReader } from './reader';
+export { createReceiptReader, type ReceiptReader, type ReceiptReaderOptions } from './reader';
 export { ocrActivities } from './activity';

@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { greySharp, toGreyImage, type GreyImage } from '../image/greyImage';
 import type { TextBox, TextFragment } from './engine';
 import { safeEdges } from './boxEdges';
+import { fuseLcnetModel } from './onnxFusion';
 import { connectedBoxes } from './textBoxes';
 
 /** Detection runs on the page scaled to this longest side (PaddleOCR's limit_side_len is 960). */
@@ -60,12 +61,18 @@ export interface PpocrModelOptions {
   intraOpThreads?: number;
   /** How the recognition runs are cut; only a test that compares the two cuts sets it. */
   linesPerRun?: number;
+  /**
+   * Whether the graphs are rewritten into fewer operators first (onnxFusion.ts); only the test and
+   * the benchmark that compare the two turn it off.
+   */
+  fused?: boolean;
 }
 
 /** Loads both models once; they are then reused for every page (one page at a time). */
 export async function loadPpocrModels({
   intraOpThreads = availableParallelism(),
   linesPerRun = REC_LINES_PER_RUN,
+  fused = true,
 }: PpocrModelOptions = {}): Promise<PpocrModels> {
   const dir = ppocrModelDir();
   const options: ort.InferenceSession.SessionOptions = {
@@ -83,9 +90,13 @@ export async function loadPpocrModels({
     // (docs/bots-performance.md §12). The arena stays: without it freed tensors stayed resident anyway.
     enableMemPattern: false,
   };
+  const session = async (file: string) => {
+    const bytes = await readFile(path.join(dir, file));
+    return ort.InferenceSession.create(fused ? fuseLcnetModel(bytes).bytes : bytes, options);
+  };
   const [detector, recognizer, keys] = await Promise.all([
-    ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_det_infer.onnx'), options),
-    ort.InferenceSession.create(path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'), options),
+    session('ch_PP-OCRv4_det_infer.onnx'),
+    session('ch_PP-OCRv4_rec_infer.onnx'),
     readFile(path.join(dir, 'ppocr_keys_v1.txt'), 'utf8'),
   ]);
   // Index 0 of the output is the CTC blank; the dictionary ends with a space.

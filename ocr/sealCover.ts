@@ -42,12 +42,10 @@ export function holdSealCoveredIdentifiers(
 const SEAL_WITNESSED = 0.95;
 
 /**
- * The reading with a seal-held identifier trusted again when tesseract (eng, 0–9a–f only), reading
- * the value's span cut from the page with the seal removed, reads every character of it alike, in
- * order, at the end of what it read: the span is widened by a character each side, so the label's
- * last character (a colon read as 1, 码's stroke as b) may stand before it, one and no more. Tesseract
- * segments and recognises the cut strokes otherwise than PP-OCR: an 8 whose ring the seal took, read
- * 6 by PP-OCR, it read as 0 or dropped (README). Anything else leaves the field held.
+ * The reading with a seal-held identifier trusted again when tesseract, reading the value's span cut
+ * from the page with the seal removed, reads it alike (witnessReadsIdentifier). Tesseract segments and
+ * recognises the cut strokes otherwise than PP-OCR: an 8 whose ring the seal took, read 6 by PP-OCR,
+ * it read as 0 or dropped (README). Anything else leaves the field held.
  */
 export async function witnessSealCovered(
   reading: ReceiptReading,
@@ -59,16 +57,31 @@ export async function witnessSealCovered(
   const confidence = { ...reading.confidence };
   for (const field of covered) {
     const value = reading[field];
-    if (value === null || !/^[0-9a-f]+$/.test(value)) continue;
-    const spans = fragments.flatMap((f) => {
-      const span = valueSpan(f, value);
-      return span ? [span] : [];
-    });
-    if (spans.length === 0) continue;
-    const texts = await witness.read(page, spans, 'hex');
-    if (texts.every((text) => text.endsWith(value) && text.length <= value.length + 1)) confidence[field] = SEAL_WITNESSED;
+    if (value !== null && (await witnessReadsIdentifier(value, fragments, page, witness))?.alike) confidence[field] = SEAL_WITNESSED;
   }
   return { ...reading, confidence };
+}
+
+/**
+ * What tesseract (eng, 0–9a–f only) reads in the value's span on each line that holds it, and whether
+ * every reading has each character of the value alike, in order, at the end of what it read: the
+ * span is widened by a character each side, so the label's last character (a colon read as 1, 码's
+ * stroke as b) may stand before it, one and no more. Null when the value is not hex or no line holds it.
+ */
+export async function witnessReadsIdentifier(
+  value: string,
+  fragments: readonly TextFragment[],
+  page: GreyImage,
+  witness: Witness,
+): Promise<{ texts: string[]; alike: boolean } | null> {
+  if (!/^[0-9a-f]+$/.test(value)) return null;
+  const spans = fragments.flatMap((f) => {
+    const span = valueSpan(f, value);
+    return span ? [span] : [];
+  });
+  if (spans.length === 0) return null;
+  const texts = await witness.read(page, spans, 'hex');
+  return { texts, alike: texts.every((text) => text.endsWith(value) && text.length <= value.length + 1) };
 }
 
 /** The value's span on the fragment's line when seal ink crosses it, else null. */

@@ -150,16 +150,26 @@ describe('the second look at fields read below 0.90', () => {
   });
 });
 
-/** A witness that reads each line as given, keyed by the line's first text; others as the first reading. */
-function witnessReading(byLine: Record<string, string>): Witness & { asked: number } {
+/**
+ * A witness that reads each line as given, keyed by the line's first text; others as the first
+ * reading. Asked about a span of a line (an identifier's value), it reads `bySpan`'s text, else the
+ * value after the label.
+ */
+function witnessReading(
+  byLine: Record<string, string>,
+  bySpan: Record<string, string> = {},
+): Witness & { asked: number; spans: TextBox[] } {
   const witness = {
     asked: 0,
+    spans: [] as TextBox[],
     read(_page: unknown, boxes: readonly TextBox[]) {
       witness.asked += boxes.length;
       return Promise.resolve(
         boxes.map((box) => {
           const first = WITNESSED_FIRST.find((f) => f.box.y0 === box.y0)!;
-          return byLine[first.text] ?? first.text;
+          if (box.x0 === first.box.x0) return byLine[first.text] ?? first.text;
+          witness.spans.push(box);
+          return bySpan[first.text] ?? first.text.slice(first.text.indexOf(':') + 1);
         }),
       );
     },
@@ -193,20 +203,52 @@ describe("the other engine's opinion of a low name or check code", () => {
         ),
     };
   }
-  async function witnessedLook(engine: OcrEngine, witness: Witness) {
+  async function witnessedLook(engine: OcrEngine, witness: Witness, page: typeof PAGE & { sealInk?: typeof PAGE } = PAGE) {
     const rows = rowsOf(WITNESSED_FIRST);
-    return secondLook(extractReceipt(rows, 'ppocr'), rows, WITNESSED_FIRST, PAGE, finerBand(), engine, witness);
+    return secondLook(extractReceipt(rows, 'ppocr'), rows, WITNESSED_FIRST, page, finerBand(), engine, witness);
   }
 
-  it('trusts a name and a check code both engines read exactly alike, and is never asked about a digit field', async () => {
+  it('trusts a name and a check code both engines read exactly alike', async () => {
     const witness = witnessReading({});
     const { reading, looks } = await witnessedLook(ppocrAgreeing(0.8), witness);
     expect(reading.confidence.payerName).toBe(CORROBORATED);
     expect(reading.confidence.checkCode).toBe(CORROBORATED);
-    // A 票据号码 all samplings agree on unsurely stays low: a digit cut by a seal fools every engine alike.
+    expect(looks.find((l) => l.field === 'payerName')!.witness).toBe('覃杰明');
+  });
+
+  it("trusts a 票据号码 no seal crosses when tesseract reads its span alike, the label's last character before it at most", async () => {
+    for (const span of ['3019736932', '13019736932']) {
+      const witness = witnessReading({}, { '票据号码:3019736932': span });
+      const { reading, looks } = await witnessedLook(ppocrAgreeing(0.8), witness);
+      expect(reading.confidence.number).toBe(CORROBORATED);
+      expect(looks.find((l) => l.field === 'number')!.witness).toBe('3019736932');
+      // Only the value's span was put to it, not the label.
+      const line = WITNESSED_FIRST[1]!.box;
+      expect(witness.spans.map((box) => box.y0)).toEqual([line.y0]);
+      expect(witness.spans[0]!.x0).toBeGreaterThan(line.x0 + (line.x1 - line.x0) / 3);
+    }
+  });
+
+  it('does not trust a 票据号码 tesseract reads otherwise, by one digit or with more before it', async () => {
+    for (const span of ['3019736982', '3019736932'.slice(1), '8313019736932']) {
+      const { reading, looks } = await witnessedLook(ppocrAgreeing(0.8), witnessReading({}, { '票据号码:3019736932': span }));
+      expect(reading.confidence.number).toBe(0.72);
+      expect(looks.find((l) => l.field === 'number')!.witness).toEqual([span]);
+    }
+  });
+
+  it('does not ask about a 票据号码 whose value seal ink crosses: a cut digit fools both engines alike', async () => {
+    // Seal ink (0) over the right half of the 票据号码's line, where its digits stand.
+    const sealInk = { width: PAGE.width, height: PAGE.height, data: new Uint8Array(PAGE.width * PAGE.height).fill(255) };
+    const line = WITNESSED_FIRST[1]!.box;
+    for (let y = line.y0; y < line.y1; y++) sealInk.data.fill(0, y * PAGE.width + 300, y * PAGE.width + 360);
+    const witness = witnessReading({});
+    const { reading, looks } = await witnessedLook(ppocrAgreeing(0.8), witness, { ...PAGE, sealInk });
     expect(reading.confidence.number).toBe(0.72);
     expect(looks.find((l) => l.field === 'number')!.witness).toBeUndefined();
-    expect(witness.asked).toBe(2);
+    expect(witness.spans).toEqual([]);
+    // The name and the check code, which no seal crosses, are asked about as before.
+    expect(reading.confidence.payerName).toBe(CORROBORATED);
   });
 
   it('does not trust a value the other engine reads otherwise, even by one character', async () => {

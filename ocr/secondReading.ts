@@ -22,6 +22,7 @@ import type { GreyImage } from './image/greyImage';
 import { rowsOf, type Row } from './layout/rows';
 import { sumFen, toFen } from '../rules/money';
 import type { ReceiptField, ReceiptReading } from './schema';
+import { sealCrossedSpan, witnessReadsIdentifier } from './sealCover';
 import type { Witness, WitnessScript } from './witness';
 
 /**
@@ -49,12 +50,17 @@ const SECOND_LOOK_FIELDS = ['code', 'number', 'checkCode', 'issueDate', 'payerNa
 
 /**
  * Fields another engine may vouch for, each with the shape its value must have: a Chinese name of two
- * to four characters, a check code of six hex digits. Not the digit fields: a digit cut by a seal's
- * ring looks like another digit to every recogniser, so two engines may agree on the wrong one.
+ * to four characters, a check code of six hex digits, a 票据代码 of eight digits and a 票据号码 of ten.
+ * The digit fields are read by the other engine in their value's span alone (sealCover.ts), and only
+ * where no seal ink crosses it: a digit cut by a seal's ring looks like another digit to every
+ * recogniser, so two engines may agree on the wrong one (those are held for the seal instead), while a
+ * digit blurred on plain paper is segmented and recognised by each engine in its own way.
  */
-const WITNESSED: Partial<Record<ReceiptField, { shaped: (value: unknown) => boolean; script: WitnessScript }>> = {
+const WITNESSED: Partial<Record<ReceiptField, { shaped: (value: unknown) => boolean; script: WitnessScript; inSpan?: true }>> = {
   payerName: { shaped: (value) => typeof value === 'string' && /^[\u4e00-\u9fa5]{2,4}$/.test(value), script: 'chinese' },
   checkCode: { shaped: (value) => typeof value === 'string' && /^[0-9a-f]{6}$/.test(value), script: 'hex' },
+  code: { shaped: (value) => typeof value === 'string' && /^\d{8}$/.test(value), script: 'hex', inSpan: true },
+  number: { shaped: (value) => typeof value === 'string' && /^\d{10}$/.test(value), script: 'hex', inSpan: true },
 };
 
 export interface SecondLook {
@@ -66,12 +72,15 @@ export interface SecondLook {
   witness?: unknown;
 }
 
-/** The reading with the fields a second look corroborates raised to CORROBORATED, and what was seen. */
+/**
+ * The reading with the fields a second look corroborates raised to CORROBORATED, and what was seen.
+ * The page may say where seal ink lay on it (a prepared page's `sealInk`).
+ */
 export async function secondLook(
   reading: ReceiptReading,
   rows: readonly Row[],
   fragments: readonly TextFragment[],
-  page: GreyImage,
+  page: GreyImage & { sealInk?: GreyImage | null },
   finer: (boxes: readonly TextBox[]) => Promise<Pick<Band, 'boxOnBand'> & { page: GreyImage }>,
   engine: OcrEngine,
   witness?: Witness,
@@ -93,12 +102,18 @@ export async function secondLook(
   const where = locateFields(rows, values);
   const lines = fragments.filter((fragment) => low.some((field) => onLineOf(where[field], fragment)));
   if (lines.length === 0) return { reading, looks: [] };
+  const sealInk = page.sealInk ?? null;
+  const underSeal = (field: ReceiptField) =>
+    WITNESSED[field]?.inSpan === true &&
+    sealInk !== null &&
+    fragments.some((fragment) => sealCrossedSpan(fragment, String(reading[field]), sealInk) !== null);
+  const mayAskWitness = (field: ReceiptField) => witness !== undefined && !underSeal(field);
   // First the page already read, the crop drawn narrower and wider.
   const onPage: ReceiptReading[] = [];
   for (const widthScale of PAGE_WIDTH_SCALES) {
     // Once a sampling has read every low field otherwise, or too unsurely for agreement or the
     // witness to count, no further sampling of the page can change the reading.
-    if (onPage.length > 0 && !low.some((field) => where[field] && stillOpen(field, reading, onPage, witness !== undefined))) break;
+    if (onPage.length > 0 && !low.some((field) => where[field] && stillOpen(field, reading, onPage, mayAskWitness(field)))) break;
     const again = await reread(
       page,
       lines.map((line) => line.box),
@@ -122,8 +137,12 @@ export async function secondLook(
       others: [...seenOnPage, ...seenOnBand],
       agreed,
     };
-    if (!agreed && witness && witnessMayVouch(field, reading, seenOnPage)) {
-      look.witness = await witnessed(field, reading[field], where[field], fragments, page, witness, reading.source);
+    if (!agreed && witness && mayAskWitness(field) && witnessMayVouch(field, reading, seenOnPage)) {
+      if (WITNESSED[field]!.inSpan) {
+        const seen = await witnessReadsIdentifier(String(reading[field]), fragments, page, witness);
+        // The value itself when every span read alike, else what was read there.
+        look.witness = seen?.alike ? reading[field] : (seen?.texts ?? null);
+      } else look.witness = await witnessed(field, reading[field], where[field], fragments, page, witness, reading.source);
       look.agreed = isDeepStrictEqual(look.witness, reading[field]);
     }
     if (look.agreed) confidence[field] = Math.max(confidence[field], CORROBORATED);

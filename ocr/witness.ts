@@ -1,12 +1,12 @@
 /**
  * A second engine's opinion of a few lines: tesseract.js chi_sim reading single-line crops. The
- * second look (secondReading.ts) asks it only about a low 交款人 or 校验码 that every PP-OCR sampling
- * read the same way, sealCover.ts about an identifier held for the seal crossing it, sealReread.ts
- * about an identifier the page under the seal reads otherwise, and oneDigitShort.ts about an
- * identifier with one character that is no digit, so a receipt read
- * confidently never starts it; its one worker starts on the
- * first question a reader asks (about 1 CPU-s) and ends with the reader. Its language data comes from
- * @tesseract.js-data (4.0.0_best_int), never from a CDN, and nothing is cached on disk.
+ * second look (secondReading.ts) asks it only about a low 交款人 or 校验码, or a 票据代码 or 票据号码
+ * no seal crosses, that every PP-OCR sampling read the same way; sealCover.ts about an identifier
+ * held for the seal crossing it, sealReread.ts about an identifier the page under the seal reads
+ * otherwise, and oneDigitShort.ts about an identifier with one character that is no digit. So a
+ * receipt read confidently never starts it; its one worker starts on the first question a reader
+ * asks (about 1 CPU-s) and ends with the reader. Its language data comes from @tesseract.js-data
+ * (4.0.0_best_int), never from a CDN, and nothing is cached on disk.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

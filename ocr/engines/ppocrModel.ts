@@ -16,6 +16,7 @@ import type { TextBox, TextFragment } from './engine';
 import { safeEdges } from './boxEdges';
 import { fuseLcnetModel } from './onnxFusion';
 import { connectedBoxes } from './textBoxes';
+import { UNREAD_INK_CONFIDENCE, unreadInk } from './unreadInk';
 
 /** Detection runs on the page scaled to this longest side (PaddleOCR's limit_side_len is 960). */
 const DET_MAX_SIDE = 1088;
@@ -168,6 +169,8 @@ interface LineImage {
   box: TextBox;
   width: number;
   data: Uint8Array;
+  /** How many times as wide as its box's proportions the crop was drawn. */
+  widthScale: number;
 }
 
 async function recognize(
@@ -217,7 +220,15 @@ async function recognizeRun(
   const tensor = output[session.outputNames[0]!]!;
   const [, steps, classes] = tensor.dims as [number, number, number];
   const probabilities = tensor.data as Float32Array;
-  return run.map((_, n) => ctcDecode(probabilities, n * steps * classes, steps, classes, dictionary));
+  return run.map((line, n) => {
+    const decoded = ctcDecode(probabilities, n * steps * classes, steps, classes, dictionary);
+    const centres = decoded.centres.map((step) => ((step + 0.5) * width) / steps);
+    // A glyph the recogniser dropped leaves no low character behind: the one after it is held low.
+    for (const i of unreadInk({ ...line, height: REC_HEIGHT }, decoded.text, centres)) {
+      decoded.chars[i] = Math.min(decoded.chars[i]!, UNREAD_INK_CONFIDENCE);
+    }
+    return { text: decoded.text, chars: decoded.chars };
+  });
 }
 
 async function lineImage(page: GreyImage, box: TextBox, widthScale: number): Promise<LineImage> {
@@ -231,19 +242,24 @@ async function lineImage(page: GreyImage, box: TextBox, widthScale: number): Pro
     .extractChannel(0)
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { box, width, data: new Uint8Array(data.buffer, data.byteOffset, width * REC_HEIGHT) };
+  return { box, width, data: new Uint8Array(data.buffer, data.byteOffset, width * REC_HEIGHT), widthScale };
 }
 
-/** Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its probability. */
+/**
+ * Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its
+ * probability, and its centre (the middle of the steps its class won) says where on the line it stands.
+ */
 function ctcDecode(
   probabilities: Float32Array,
   offset: number,
   steps: number,
   classes: number,
   dictionary: string[],
-): { text: string; chars: number[] } {
+): { text: string; chars: number[]; centres: number[] } {
   let text = '';
   const chars: number[] = [];
+  /** The steps each character's class won, first and last, for its centre. */
+  const spans: [number, number][] = [];
   let previous = 0;
   for (let t = 0; t < steps; t++) {
     let best = 0;
@@ -259,12 +275,16 @@ function ctcDecode(
     if (best !== 0 && best !== previous) {
       const char = dictionary[best] ?? '';
       text += char;
-      for (let i = 0; i < char.length; i++) chars.push(bestP);
+      for (let i = 0; i < char.length; i++) {
+        chars.push(bestP);
+        spans.push([t, t]);
+      }
     } else if (best !== 0 && best === previous && chars.length > 0) {
       // The same character over several steps: its weakest step is its confidence.
       chars[chars.length - 1] = Math.min(chars[chars.length - 1]!, bestP);
+      spans[spans.length - 1]![1] = t;
     }
     previous = best;
   }
-  return { text, chars };
+  return { text, chars, centres: spans.map(([first, last]) => (first + last) / 2) };
 }

@@ -29,8 +29,7 @@ export function holdSealCoveredIdentifiers(
   if (sealInk === null) return { reading, covered: [] };
   const covered = IDENTIFIERS.filter((field) => {
     const value = reading[field];
-    if (value === null || reading.confidence[field] <= SEAL_COVERED_CEILING) return false;
-    return fragments.some((f) => sealCrossedSpan(f, value, sealInk) !== null);
+    return value !== null && reading.confidence[field] > SEAL_COVERED_CEILING && sealCrosses(fragments, value, sealInk);
   });
   if (covered.length === 0) return { reading, covered };
   const confidence = { ...reading.confidence };
@@ -82,6 +81,11 @@ export async function witnessReadsIdentifier(
   if (spans.length === 0) return null;
   const texts = await witness.read(page, spans, 'hex');
   return { texts, alike: texts.every((text) => text.endsWith(value) && text.length <= value.length + 1) };
+}
+
+/** Whether seal ink crosses the value's span on any line that holds it. */
+export function sealCrosses(fragments: readonly TextFragment[], value: string, sealInk: GreyImage): boolean {
+  return fragments.some((fragment) => sealCrossedSpan(fragment, value, sealInk) !== null);
 }
 
 /** The value's span on the fragment's line when seal ink crosses it, else null. */

@@ -22,7 +22,7 @@ import type { GreyImage } from './image/greyImage';
 import { rowsOf, type Row } from './layout/rows';
 import { sumFen, toFen } from '../rules/money';
 import type { ReceiptField, ReceiptReading } from './schema';
-import { sealCrossedSpan, witnessReadsIdentifier } from './sealCover';
+import { sealCrosses, witnessReadsIdentifier } from './sealCover';
 import type { Witness, WitnessScript } from './witness';
 
 /**
@@ -102,12 +102,12 @@ export async function secondLook(
   const where = locateFields(rows, values);
   const lines = fragments.filter((fragment) => low.some((field) => onLineOf(where[field], fragment)));
   if (lines.length === 0) return { reading, looks: [] };
+  // Digit fields a seal crosses are left to sealCover.ts: found once, not at every sampling.
   const sealInk = page.sealInk ?? null;
-  const underSeal = (field: ReceiptField) =>
-    WITNESSED[field]?.inSpan === true &&
-    sealInk !== null &&
-    fragments.some((fragment) => sealCrossedSpan(fragment, String(reading[field]), sealInk) !== null);
-  const mayAskWitness = (field: ReceiptField) => witness !== undefined && !underSeal(field);
+  const underSeal = new Set<ReceiptField>(
+    low.filter((field) => WITNESSED[field]?.inSpan === true && sealInk !== null && sealCrosses(fragments, String(reading[field]), sealInk)),
+  );
+  const mayAskWitness = (field: ReceiptField) => witness !== undefined && !underSeal.has(field);
   // First the page already read, the crop drawn narrower and wider.
   const onPage: ReceiptReading[] = [];
   for (const widthScale of PAGE_WIDTH_SCALES) {

@@ -40,11 +40,15 @@ export function unreadInk(line: LineCrop, text: string, centres: readonly number
   const ems = chars.map(emsOf);
   const pitches = centres.slice(1).map((x, i) => (x - centres[i]!) / ((ems[i]! + ems[i + 1]!) / 2));
   const em = pitches.length >= 2 ? median(pitches) : EM_OF_LINE_HEIGHT * line.height * line.widthScale;
+  // The crop's ink level, found once and only when a gap is wide enough to ask about.
+  let threshold: number | null | undefined;
   const unread: number[] = [];
   for (let i = 0; i < chars.length; i++) {
     const from = centres[i]! + (ems[i]! * em) / 2;
     const to = i + 1 < chars.length ? centres[i + 1]! - (ems[i + 1]! * em) / 2 : line.width;
-    if (to - from >= GAP_EMS * em && inkColumns(line, from, to) >= INK_EMS * em) unread.push(Math.min(i + 1, chars.length - 1));
+    if (to - from < GAP_EMS * em) continue;
+    threshold ??= inkThreshold(line);
+    if (threshold !== null && inkColumns(line, threshold, from, to) >= INK_EMS * em) unread.push(Math.min(i + 1, chars.length - 1));
   }
   return unread;
 }
@@ -57,19 +61,22 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/**
- * Columns of the crop in [from, to) that hold a glyph's ink: dark pixels (darker than halfway between
- * the crop's lightest and darkest) at least a quarter of the crop's height apart, top to bottom.
- * Strokes of a character span that; a dotted leader, an underline or a speck does not.
- */
-function inkColumns(line: LineCrop, from: number, to: number): number {
+/** Halfway between the crop's lightest and darkest grey, below which a pixel is ink; null without contrast. */
+function inkThreshold(line: LineCrop): number | null {
   let [lightest, darkest] = [0, 255];
   for (const level of line.data) {
     if (level > lightest) lightest = level;
     if (level < darkest) darkest = level;
   }
-  if (lightest - darkest < 48) return 0;
-  const threshold = (lightest + darkest) / 2;
+  return lightest - darkest < 48 ? null : (lightest + darkest) / 2;
+}
+
+/**
+ * Columns of the crop in [from, to) that hold a glyph's ink: pixels below `threshold` at least a
+ * quarter of the crop's height apart, top to bottom. Strokes of a character span that; a dotted
+ * leader, an underline or a speck does not.
+ */
+function inkColumns(line: LineCrop, threshold: number, from: number, to: number): number {
   let columns = 0;
   for (let col = Math.max(0, Math.ceil(from)); col < Math.min(line.width, to); col++) {
     let [first, last] = [-1, -1];

@@ -131,7 +131,8 @@ function fuseGraph(graph: Graph): FusionReport {
     return { weights: floats(weights), dims, bias };
   };
   const setConvParameters = (conv: Node, source: string, dims: number[], weights: Float32Array, bias: Float32Array) => {
-    const [weightName, biasName] = [`${conv.name || conv.output[0]}:fused-weights`, `${conv.name || conv.output[0]}:fused-bias`];
+    const named = conv.name || conv.output[0];
+    const [weightName, biasName] = [`${named}:fused-weights`, `${named}:fused-bias`];
     for (const tensor of [floatTensor(weightName, dims, weights), floatTensor(biasName, [dims[0]!], bias)]) {
       initializers.set(tensor.name!, tensor);
     }

@@ -48,6 +48,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],
           exclude,
+          setupFiles: ['test/e2e.setup.ts'],
           // Each file starts its own stack on ports it is given, in its own directory; much of an e2e
           // file's time is waiting (outages, timers, the clerk's turn), so two at a time share the cores.
           fileParallelism: true,

@@ -59,6 +59,27 @@ export interface TestStackOptions {
   postgres?: boolean;
 }
 
+/** The worker logs of every stack started in this process and not yet stopped, for workerLogTails. */
+const running = new Set<{ dataDir: string; logs: readonly { stderr: string }[] }>();
+
+/**
+ * The last lines each running stack's workers wrote, one block per worker, or '' when none wrote any.
+ * A test that fails while a stack runs prints them (test/e2e.setup.ts): the logs live only in memory
+ * and go with the stack's directory, so a failure seen once in CI would otherwise say nothing of what
+ * the workers were doing.
+ */
+export function workerLogTails(lines = 60): string {
+  return [...running]
+    .flatMap((stack) =>
+      stack.logs.map((log, i) => {
+        const tail = log.stderr.trimEnd().split('\n').slice(-lines).join('\n');
+        return tail ? `--- worker ${i + 1} of the stack in ${stack.dataDir}, its last ${lines} lines ---\n${tail}` : '';
+      }),
+    )
+    .filter(Boolean)
+    .join('\n');
+}
+
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhishen-e2e-'));
   // The stack runs as a cluster would (TEMPORAL_ADDRESS set): its processes share keys made here, as by setup.
@@ -91,6 +112,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const client = new Client({ connection, namespace: 'default', dataConverter: configuredDataConverter(config, env) });
   const workers = new Set<ChildProcess>();
   const logs: { stderr: string }[] = [];
+  const entry = { dataDir, logs };
+  running.add(entry);
 
   return {
     dataDir,
@@ -145,6 +168,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       temporal = await startDevServer(temporalOptions);
     },
     async stop() {
+      running.delete(entry);
       for (const child of workers) child.kill('SIGKILL');
       await connection.close();
       await store.close();

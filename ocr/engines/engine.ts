@@ -25,6 +25,21 @@ export interface TextFragment {
   box: TextBox;
   /** Confidence (0..1) of each character of `text`, same length. */
   chars: number[];
+  /**
+   * For a character read unsurely, by its index in `text`: what else the recogniser weighed where it
+   * was least sure of it. Only engines that score every class (PP-OCR) give them.
+   */
+  rivals?: Readonly<Record<number, CharRivals>>;
+}
+
+/**
+ * The classes a recogniser weighed for one character at the step it was least sure of it: the one read,
+ * with its probability as read (a later check may lower the character's confidence below it), and the
+ * others, best first, '' standing for "no character here" (CTC's blank).
+ */
+export interface CharRivals {
+  read: number;
+  others: readonly (readonly [char: string, probability: number])[];
 }
 
 export interface OcrEngine {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { greySharp, toGreyImage, type GreyImage } from '../image/greyImage';
-import type { TextBox, TextFragment } from './engine';
+import type { CharRivals, TextBox, TextFragment } from './engine';
 import { safeEdges } from './boxEdges';
 import { fuseLcnetModel } from './onnxFusion';
 import { connectedBoxes } from './textBoxes';
@@ -191,7 +191,8 @@ async function recognize(
     for (let first = 0; first < group.length; first += linesPerRun) {
       const run = group.slice(first, first + linesPerRun);
       for (const [n, decoded] of (await recognizeRun(session, dictionary, run, width)).entries()) {
-        if (decoded.text.trim() !== '') fragments.push({ text: decoded.text, chars: decoded.chars, box: run[n]!.box });
+        if (decoded.text.trim() !== '')
+          fragments.push({ text: decoded.text, chars: decoded.chars, rivals: decoded.rivals, box: run[n]!.box });
       }
     }
   }
@@ -204,7 +205,7 @@ async function recognizeRun(
   dictionary: string[],
   run: readonly LineImage[],
   width: number,
-): Promise<{ text: string; chars: number[] }[]> {
+): Promise<{ text: string; chars: number[]; rivals: Record<number, CharRivals> }[]> {
   const plane = REC_HEIGHT * width;
   // Padding is zero after normalisation, as PaddleOCR pads.
   const input = new Float32Array(run.length * 3 * plane);
@@ -227,7 +228,7 @@ async function recognizeRun(
     for (const i of unreadInk({ ...line, height: REC_HEIGHT }, decoded.text, centres)) {
       decoded.chars[i] = Math.min(decoded.chars[i]!, UNREAD_INK_CONFIDENCE);
     }
-    return { text: decoded.text, chars: decoded.chars };
+    return { text: decoded.text, chars: decoded.chars, rivals: decoded.rivals };
   });
 }
 
@@ -245,9 +246,16 @@ async function lineImage(page: GreyImage, box: TextBox, widthScale: number): Pro
   return { box, width, data: new Uint8Array(data.buffer, data.byteOffset, width * REC_HEIGHT), widthScale };
 }
 
+/** A character read below this keeps its rivals: what else its weakest step weighed (engine.ts CharRivals). */
+const RIVALS_BELOW = 0.9;
+/** How many rivals a character keeps, and the least probability one must have. */
+const RIVALS_KEPT = 10;
+const RIVAL_FLOOR = 0.001;
+
 /**
  * Greedy CTC: best class per step, repeats merged, blanks dropped; each character keeps its
- * probability, and its centre (the middle of the steps its class won) says where on the line it stands.
+ * probability (that of its weakest step), its centre (the middle of the steps its class won) says
+ * where on the line it stands, and one read unsurely keeps the classes its weakest step weighed.
  */
 function ctcDecode(
   probabilities: Float32Array,
@@ -255,11 +263,13 @@ function ctcDecode(
   steps: number,
   classes: number,
   dictionary: string[],
-): { text: string; chars: number[]; centres: number[] } {
+): { text: string; chars: number[]; centres: number[]; rivals: Record<number, CharRivals> } {
   let text = '';
   const chars: number[] = [];
   /** The steps each character's class won, first and last, for its centre. */
   const spans: [number, number][] = [];
+  /** The step of each character's weakest probability. */
+  const weakest: number[] = [];
   let previous = 0;
   for (let t = 0; t < steps; t++) {
     let best = 0;
@@ -278,13 +288,34 @@ function ctcDecode(
       for (let i = 0; i < char.length; i++) {
         chars.push(bestP);
         spans.push([t, t]);
+        weakest.push(t);
       }
     } else if (best !== 0 && best === previous && chars.length > 0) {
       // The same character over several steps: its weakest step is its confidence.
-      chars[chars.length - 1] = Math.min(chars[chars.length - 1]!, bestP);
+      if (bestP < chars[chars.length - 1]!) {
+        chars[chars.length - 1] = bestP;
+        weakest[weakest.length - 1] = t;
+      }
       spans[spans.length - 1]![1] = t;
     }
     previous = best;
   }
-  return { text, chars, centres: spans.map(([first, last]) => (first + last) / 2) };
+  const rivals: Record<number, CharRivals> = {};
+  chars.forEach((p, i) => {
+    if (p < RIVALS_BELOW) rivals[i] = { read: p, others: rivalsAt(probabilities, offset + weakest[i]! * classes, classes, dictionary) };
+  });
+  return { text, chars, centres: spans.map(([first, last]) => (first + last) / 2), rivals };
+}
+
+/** The classes of one step after the best, best first, down to RIVAL_FLOOR ('' for the blank). */
+function rivalsAt(probabilities: Float32Array, base: number, classes: number, dictionary: string[]): [string, number][] {
+  const top: [number, number][] = [];
+  for (let k = 0; k < classes; k++) {
+    const p = probabilities[base + k]!;
+    if (p < RIVAL_FLOOR || (top.length > RIVALS_KEPT && p <= top.at(-1)![1])) continue;
+    top.push([k, p]);
+    top.sort((a, b) => b[1] - a[1]);
+    if (top.length > RIVALS_KEPT + 1) top.pop();
+  }
+  return top.slice(1).map(([k, p]) => [k === 0 ? '' : (dictionary[k] ?? ''), p]);
 }

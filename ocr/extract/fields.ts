@@ -7,6 +7,7 @@ import { maskIdNumber } from '../../rules/idNumber';
 import type { Row } from '../layout/rows';
 import { label, nextLabelPattern, shortLabelWords } from './labels';
 import { allMatches, firstMatch, type Match } from './match';
+import { surnameConfidence } from './surnames';
 import { chineseAmountValue, dateValue, digitsOnly, isCheckCode, moneyValue } from './values';
 
 /** A field as read: its value (null when unreadable) and the confidence of what was read. */
@@ -99,8 +100,7 @@ export function readPayerName(rows: readonly Row[]): FieldReading<string> {
     const name = cell.slice(skipped);
     if (name === '') continue;
     if (name.length < 2 || name.length > 5) return UNREAD;
-    const confidence = Math.min(match.confidence, nameConfidence(rows[match.rowIndex]!, match.start + skipped, name.length));
-    return { value: name, confidence };
+    return { value: name, confidence: payerNameConfidence(rows[match.rowIndex]!, match, match.start + skipped, name) };
   }
   return UNREAD;
 }
@@ -114,6 +114,19 @@ const SHORT_LABEL = new RegExp(`^(?:${shortLabelWords().join('|')})`);
  */
 function withYi(text: string): string {
   return text.replace(/(?<=[\u4e00-\u9fa5])-/g, '一');
+}
+
+/**
+ * The weakest character of the value matched, the name's first weighed as a surname (surnames.ts):
+ * what stands before the name in the match (a label word passed over) and after it counts as it did.
+ */
+function payerNameConfidence(row: Row, match: Match, start: number, name: string): number {
+  let min = 1;
+  for (let i = match.start; i < match.start + match.value.length; i++) {
+    const confidence = row.confidence[i] ?? 0;
+    min = Math.min(min, i === start ? surnameConfidence(name[0]!, confidence, row.rivals[i]) : confidence);
+  }
+  return min;
 }
 
 function nameConfidence(row: Row, start: number, length: number): number {

@@ -3,7 +3,7 @@
  * bottom. A row's text joins its fragments with `|`, so that values in neighbouring cells (数量 1,
  * 金额 126.01) never run together, and keeps each character's confidence beside it.
  */
-import type { TextFragment } from '../engines/engine';
+import type { CharRivals, TextFragment } from '../engines/engine';
 import { normalizeChar } from '../extract/normalize';
 
 const CELL_SEPARATOR = '|';
@@ -13,6 +13,8 @@ export interface Row {
   text: string;
   /** Confidence of each character of `text` (separators count as certain). */
   confidence: number[];
+  /** What else the recogniser weighed for a character of `text` it read unsurely, by index (engine.ts). */
+  rivals: Record<number, CharRivals>;
   top: number;
   bottom: number;
   /** Horizontal extent of the row's fragments, in page pixels. */
@@ -51,6 +53,7 @@ function sameLine(group: readonly TextFragment[], fragment: TextFragment): boole
 function rowText(fragments: readonly TextFragment[]): Row {
   let text = '';
   const confidence: number[] = [];
+  const rivals: Record<number, CharRivals> = {};
   for (const fragment of fragments) {
     if (text !== '') {
       text += CELL_SEPARATOR;
@@ -61,6 +64,8 @@ function rowText(fragments: readonly TextFragment[]): Row {
     chars.forEach((char, i) => {
       const normal = normalizeChar(char);
       if (normal === '') return;
+      const weighed = fragment.rivals?.[i];
+      if (weighed && normal === char) rivals[confidence.length] = weighed;
       text += normal;
       for (let k = 0; k < normal.length; k++) confidence.push(fragment.chars[i] ?? 0);
     });
@@ -68,6 +73,7 @@ function rowText(fragments: readonly TextFragment[]): Row {
   return {
     text,
     confidence,
+    rivals,
     top: Math.min(...fragments.map((f) => f.box.y0)),
     bottom: Math.max(...fragments.map((f) => f.box.y1)),
     left: Math.min(...fragments.map((f) => f.box.x0)),

@@ -37,6 +37,17 @@ describe('ink the recogniser read nothing from', () => {
     expect(unreadInk(five, '珠市第二', [25, 105, 145, 185])).toEqual([1]);
   });
 
+  it('counts a blurred glyph, mid-grey beside sharp ones, as ink', () => {
+    // 缴款人鄢文健 on a photo, read 缴款人文健: the dropped 鄢 a smudge at 160 where its neighbours reach 20.
+    const line = (grey: number) =>
+      crop(260, [...THREE, [170, 200], [210, 240]], (data) => {
+        for (let y = 10; y <= 38; y++) data.fill(grey, y * 260 + 130, y * 260 + 161);
+      });
+    expect(unreadInk(line(160), '缴款人文健', [25, 65, 105, 185, 225])).toEqual([3]);
+    // Lighter than a third of the way to the darkest: a stain or a faded seal, not a glyph.
+    expect(unreadInk(line(200), '缴款人文健', [25, 65, 105, 185, 225])).toEqual([]);
+  });
+
   it('takes no dotted leader, underline or empty space for a glyph', () => {
     const leader = crop(300, THREE, (data) => {
       for (let y = 30; y <= 33; y++) for (let x = 130; x < 300; x += 6) data.fill(20, y * 300 + x, y * 300 + x + 3);

@@ -9,8 +9,9 @@ import type { CharRivals } from '../engines/engine';
 /**
  * Single-character surnames: the 百家姓's, and those common today that it lacks (覃, 闫, 付, 肖, 涂;
  * Guangdong's 冼, 麦, 区; the north-east's 初, 迟, 衣; Korean 朴…), 475 in all, the great majority of
- * people. Deliberately broad: a surname listed here competes
- * with the character read, so a wider list can only lower what surnameConfidence gives.
+ * people. Deliberately broad: a surname listed here competes with the character read, so a wider
+ * list can only lower what surnameConfidence gives. A surname left out is the risk: its weight is set
+ * aside, so a look-alike listed one read in its place may be trusted (ocr/README.md measures it).
  */
 export const SURNAMES: ReadonlySet<string> = new Set(
   Array.from(

@@ -6,7 +6,7 @@
 import { maskIdNumber } from '../../rules/idNumber';
 import type { Row } from '../layout/rows';
 import { label, nextLabelPattern, shortLabelWords } from './labels';
-import { allMatches, firstMatch, type Match } from './match';
+import { allMatches, firstMatch, spanConfidence, type Match } from './match';
 import { surnameConfidence } from './surnames';
 import { chineseAmountValue, dateValue, digitsOnly, isCheckCode, moneyValue } from './values';
 
@@ -129,12 +129,6 @@ function payerNameConfidence(row: Row, match: Match, start: number, name: string
   return min;
 }
 
-function nameConfidence(row: Row, start: number, length: number): number {
-  let min = 1;
-  for (let i = start; i < start + length; i++) min = Math.min(min, row.confidence[i] ?? 0);
-  return min;
-}
-
 /** Below it, a digit among a masked ID's stars may be a star's stroke misread. */
 const STAR_STROKE_CEILING = 0.5;
 
@@ -176,7 +170,7 @@ export function readHospitalName(rows: readonly Row[]): FieldReading<string> {
   if (match === null) return UNREAD;
   const name = withYi(match.value).split(NEXT_LABELS)[0] ?? '';
   if (name.length < 4) return UNREAD;
-  const confidence = nameConfidence(rows[match.rowIndex]!, match.start, name.length);
+  const confidence = spanConfidence(rows[match.rowIndex]!, match.start, match.start + name.length);
   // Medical institutions name themselves by what they are; anything else is a misread or a guess.
   const plausible = /(医院|卫生院|中心|门诊部|诊所|保健院|卫生室|医务室)$/.test(name);
   return { value: name, confidence: plausible ? confidence : Math.min(confidence, 0.6) };
@@ -202,7 +196,7 @@ export function readTotalInWords(rows: readonly Row[]): FieldReading<string> {
   const words = match.value.split(/小写|\(|合计/)[0] ?? '';
   const value = chineseAmountValue(words);
   if (value === null) return UNREAD;
-  return { value, confidence: nameConfidence(rows[match.rowIndex]!, match.start, words.length) };
+  return { value, confidence: spanConfidence(rows[match.rowIndex]!, match.start, match.start + words.length) };
 }
 
 /** One of the three payment parts, by its label. */
